@@ -1,0 +1,62 @@
+// Lint: eslint-plugin-obsidianmd's recommended config (ESLint core, type-checked
+// typescript-eslint, Obsidian rules), plus the layer rules of the code's architecture.
+import { defineConfig } from "eslint/config";
+import obsidianmd from "eslint-plugin-obsidianmd";
+import { builtinModules } from "node:module";
+
+const nodeModules = [...builtinModules.map((m) => `node:${m}`), ...builtinModules];
+
+const layer = (forbidden) => ({
+  "no-restricted-imports": ["error", { patterns: forbidden }],
+});
+
+export default defineConfig([
+  { ignores: ["main.js", "dist/**", "node_modules/**", "coverage/**", "tests/**", "scripts/**", "*.cjs", "*.mjs", "versions.json"] },
+  ...obsidianmd.configs.recommended,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ["eslint.config.mjs", "esbuild.config.mjs"] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+  },
+  {
+    files: ["src/core/**/*.ts"],
+    rules: layer([
+      { group: ["obsidian"], message: "core is pure: no Obsidian API." },
+      { group: nodeModules, message: "core is pure: no Node modules." },
+      { group: ["@aws-sdk/*", "@smithy/*"], message: "core is pure: the S3 SDK belongs in storage." },
+      { group: ["**/storage/**", "**/obsidian/**", "**/cli/**", "../*"], message: "core imports nothing of ours outside core." },
+    ]),
+  },
+  {
+    files: ["src/storage/**/*.ts"],
+    rules: layer([
+      { group: ["obsidian"], message: "storage gets Obsidian's transport injected; it never imports obsidian." },
+      { group: nodeModules, message: "storage runs on mobile too: Node's transport lives in cli." },
+      { group: ["**/obsidian/**", "**/cli/**"], message: "storage imports only core." },
+    ]),
+  },
+  {
+    files: ["src/obsidian/**/*.ts", "src/main.ts"],
+    rules: {
+      ...layer([
+        { group: nodeModules, message: "The plugin runs on mobile: no Node modules." },
+        { group: ["**/cli/**"], message: "obsidian and cli never import each other." },
+      ]),
+      "obsidianmd/no-nodejs-modules": "error",
+    },
+  },
+  {
+    files: ["src/cli/**/*.ts"],
+    rules: {
+      ...layer([
+        { group: ["obsidian"], message: "The command-line tool runs without Obsidian." },
+        { group: ["**/obsidian/**"], message: "obsidian and cli never import each other." },
+      ]),
+      "obsidianmd/no-nodejs-modules": "off",
+      "import/no-nodejs-modules": "off",
+    },
+  },
+]);

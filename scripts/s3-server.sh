@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# A throwaway S3 server for the tests: Ceph's RADOS Gateway on loopback (one monitor, one
+# in-memory OSD, auth none inside the cluster; S3 requests are signed and verified as usual).
+#
+#   scripts/s3-server.sh install              install radosgw from Debian if it is missing
+#   scripts/s3-server.sh up DIR [PORT] [MON]  start it, state in DIR, S3 on 127.0.0.1:PORT
+#   scripts/s3-server.sh down DIR             stop it
+#
+# Access key and secret come from AK and SK (defaults below).
+set -euo pipefail
+
+install() {
+  if command -v radosgw >/dev/null && command -v ceph-mon >/dev/null && command -v ceph-osd >/dev/null; then
+    return 0
+  fi
+  local sudo=""
+  if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null || { echo "radosgw is not installed and this user cannot install it (run as root, or install radosgw ceph-mon ceph-osd)" >&2; exit 1; }
+    sudo="sudo"
+  fi
+  echo "installing radosgw, ceph-mon, ceph-osd from Debian (once)..." >&2
+  $sudo apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends radosgw ceph-mon ceph-osd >&2
+}
+
+up() {
+  local C=${1:?state dir} RGW_PORT=${2:-7480} MON_PORT=${3:-6789}
+  local AK=${AK:-TESTACCESSKEY} SK=${SK:-TESTSECRETKEY123}
+  install
+  rm -rf "$C"; mkdir -p "$C"/{run,log,mon,osd/osd.0,rgw}
+  C=$(cd "$C" && pwd)
+  cd "$C"
+  local FSID; FSID=$(cat /proc/sys/kernel/random/uuid)
+  cat > ceph.conf <<CONF
+[global]
+fsid = $FSID
+mon_host = v1:127.0.0.1:$MON_PORT
+public_addr = 127.0.0.1
+ms_bind_msgr2 = false
+auth_cluster_required = none
+auth_service_required = none
+auth_client_required = none
+osd_pool_default_size = 1
+osd_pool_default_min_size = 1
+mon_allow_pool_size_one = true
+mon_warn_on_pool_no_redundancy = false
+osd_pool_default_pg_num = 8
+osd_pool_default_pgp_num = 8
+osd_pool_default_pg_autoscale_mode = off
+mon_max_pg_per_osd = 1000
+osd_crush_chooseleaf_type = 0
+osd_objectstore = memstore
+memstore_device_bytes = 2147483648
+osd_max_object_name_len = 460
+osd_max_object_namespace_len = 64
+run_dir = $C/run
+admin_socket = $C/run/\$name.asok
+pid_file = $C/run/\$name.pid
+log_file = $C/log/\$name.log
+mon_data = $C/mon/\$name
+osd_data = $C/osd/\$name
+keyring = $C/keyring
+[client.rgw.test]
+rgw_frontends = beast endpoint=127.0.0.1:$RGW_PORT
+rgw_data = $C/rgw
+rgw_dns_name = s3.localhost
+CONF
+  ceph-authtool --create-keyring keyring --gen-key -n mon. --cap mon 'allow *' >/dev/null
+  monmaptool --create --addv a "v1:127.0.0.1:$MON_PORT" --fsid "$FSID" monmap >/dev/null
+  ceph-mon -c ceph.conf --mkfs -i a --monmap monmap --keyring keyring
+  ceph-mon -c ceph.conf -i a
+  ceph -c ceph.conf osd create >/dev/null
+  ceph-osd -c ceph.conf -i 0 --mkfs 2>/dev/null
+  ceph-osd -c ceph.conf -i 0 2>/dev/null
+  local i=0
+  until ceph -c ceph.conf osd stat 2>/dev/null | grep -q "1 up"; do
+    sleep 0.2; i=$((i+1)); [ $i -lt 300 ] || { echo "ceph osd did not come up" >&2; exit 1; }
+  done
+  radosgw -c ceph.conf -n client.rgw.test
+  radosgw-admin -c ceph.conf user create --uid=test --display-name=test --access-key="$AK" --secret="$SK" >/dev/null
+  i=0
+  until curl -sf -o /dev/null "http://127.0.0.1:$RGW_PORT/"; do
+    sleep 0.2; i=$((i+1)); [ $i -lt 300 ] || { echo "radosgw did not answer on port $RGW_PORT" >&2; exit 1; }
+  done
+  echo "radosgw ready on http://127.0.0.1:$RGW_PORT"
+}
+
+down() {
+  local C=${1:?state dir} n f
+  for n in client.rgw.test osd.0 mon.a; do f=$C/run/$n.pid; [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true; done
+  for n in client.rgw.test osd.0 mon.a; do
+    f=$C/run/$n.pid
+    local i=0
+    while [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+    [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null || true
+  done
+}
+
+cmd=${1:-}; shift || true
+case "$cmd" in
+  install) install ;;
+  up) up "$@" ;;
+  down) down "$@" ;;
+  *) echo "usage: $0 install | up DIR [PORT] [MON_PORT] | down DIR" >&2; exit 2 ;;
+esac

@@ -1,0 +1,2 @@
+// Placeholder, grown into a faithful fake of the Obsidian API used by the plugin.
+export class Plugin {}
