@@ -1,0 +1,27 @@
+import type { Asset, StoredAsset } from "./types";
+
+/**
+ * The store step as the faces (paste/drop, "upload all", the command-line tool) see it:
+ * prepare the asset, put it in the bucket unless it is already there, and return its link.
+ * Rejects with an `UploadError` whose message a person can act on.
+ */
+export interface ImageUploader {
+  upload(asset: Asset): Promise<StoredAsset>;
+}
+
+/** One upload remembered: where the bytes with a given SHA-256 live in a bucket. */
+export interface UploadRecord {
+  key: string;
+  /** Epoch milliseconds of the upload. */
+  at: number;
+}
+
+/**
+ * The record of uploaded content hashes that keeps the same image from being uploaded twice,
+ * even when the key template would give it a new key today. `scope` names one bucket
+ * (see `bucketScope`).
+ */
+export interface UploadIndex {
+  get(scope: string, sha256: string): UploadRecord | undefined;
+  set(scope: string, sha256: string, record: UploadRecord): void;
+}
