@@ -1,0 +1,343 @@
+/**
+ * Object keys from a template such as `img/{year}/{hash:16}.{ext}`.
+ *
+ * Values that come from outside (file and note names) are cleaned so they can never add
+ * path segments, climb out of the template's folder, or put characters in the key that
+ * break a link. Literal text in the template is checked by `validateKeyTemplate` instead
+ * of being rewritten, so the person sees their own folder names in the bucket.
+ */
+
+/**
+ * Content-addressed: the same bytes always get the same key, in any month and on any
+ * device, so a second paste of an image finds it already in the bucket and the
+ * `immutable` cache header is always true. 32 hex digits (128 bits) make collisions
+ * between different images practically impossible.
+ */
+export const DEFAULT_KEY_TEMPLATE = "img/{hash:32}.{ext}";
+
+/** S3's own limit on key length, in UTF-8 bytes. */
+export const MAX_KEY_BYTES = 1024;
+
+/** What a key is rendered from. */
+export interface KeyVars {
+  /** The time of the upload; rendered in the local time zone, as PicGo does. */
+  date: Date;
+  /** Lower-case hex SHA-256 of the bytes. */
+  sha256: string;
+  /** Lower-case hex MD5 of the bytes; required when the template uses `{md5}`. */
+  md5?: string;
+  /** Original file name, with or without extension. */
+  name: string;
+  /** Extension without dot (`png`). */
+  ext: string;
+  /** Vault-relative path of the note (`Blog/Post.md`). */
+  notePath: string;
+}
+
+interface TokenSpec {
+  description: string;
+  /** Longest prefix `{token:N}` may ask for; absent when the token takes no length. */
+  maxLength?: number;
+}
+
+const TOKENS: Record<string, TokenSpec> = {
+  year: { description: "four-digit year" },
+  month: { description: "month, 01–12" },
+  day: { description: "day of the month, 01–31" },
+  hour: { description: "hour, 00–23" },
+  minute: { description: "minute, 00–59" },
+  second: { description: "second, 00–59" },
+  timestamp: { description: "milliseconds since 1970" },
+  hash: { description: "SHA-256 of the image; {hash:N} keeps the first N hex digits", maxLength: 64 },
+  md5: { description: "MD5 of the image; {md5:N} keeps the first N hex digits", maxLength: 32 },
+  name: { description: "original file name without extension" },
+  ext: { description: "file extension from the image type, e.g. png" },
+  note: { description: "name of the note the image is pasted into" },
+};
+
+/** The tokens a key template may use, for help text in the settings. */
+export const KEY_TEMPLATE_TOKENS: ReadonlyArray<{ token: string; description: string }> = Object.entries(
+  TOKENS,
+).map(([name, spec]) => ({ token: `{${name}}`, description: spec.description }));
+
+/** Tokens that make keys differ between images. */
+const DISTINGUISHING = new Set(["hash", "md5", "name"]);
+
+/**
+ * Characters replaced in names and rejected in template text: path separators, URL
+ * delimiters (`#`, `?`, `%`), characters Windows or shells mangle, markdown brackets, and
+ * `+`, which some S3 website endpoints and CDNs read as a space.
+ */
+const UNSAFE_CHARS = /[/\\#?%*:|"<>^`{}[\]+]/g;
+const WHITESPACE = /\s+/g;
+
+/** Longest rendering of each token, used to check that a template can fit in a key. */
+const FIXED_TOKEN_BYTES: Record<string, number> = { year: 6, timestamp: 16, ext: 16 };
+/** Free text from names is capped so one long file name cannot use up the key. */
+const FREE_TEXT_MAX_BYTES = 200;
+
+type Part = { kind: "text"; text: string } | { kind: "token"; name: string; length?: number };
+
+interface Parsed {
+  parts: Part[];
+  errors: string[];
+}
+
+function parse(template: string): Parsed {
+  const parts: Part[] = [];
+  const errors: string[] = [];
+  let text = "";
+  let at = 0;
+  while (at < template.length) {
+    const c = template[at];
+    if (c === "}") {
+      errors.push(`Unbalanced braces in the key template: the } at position ${at + 1} has no opening {.`);
+      at++;
+      continue;
+    }
+    if (c !== "{") {
+      text += c;
+      at++;
+      continue;
+    }
+    const close = template.indexOf("}", at + 1);
+    const nextOpen = template.indexOf("{", at + 1);
+    if (close < 0 || (nextOpen >= 0 && nextOpen < close)) {
+      errors.push(`Unbalanced braces in the key template: the { at position ${at + 1} has no closing }.`);
+      at++;
+      continue;
+    }
+    if (text) parts.push({ kind: "text", text });
+    text = "";
+    const raw = template.slice(at, close + 1);
+    const token = parseToken(raw, errors);
+    if (token) parts.push(token);
+    at = close + 1;
+  }
+  if (text) parts.push({ kind: "text", text });
+  return { parts, errors };
+}
+
+function parseToken(raw: string, errors: string[]): Part | null {
+  const body = raw.slice(1, -1);
+  const colon = body.indexOf(":");
+  const name = colon < 0 ? body : body.slice(0, colon);
+  const spec = Object.prototype.hasOwnProperty.call(TOKENS, name) ? TOKENS[name] : undefined;
+  if (!spec) {
+    const known = KEY_TEMPLATE_TOKENS.map((t) => t.token).join(", ");
+    errors.push(`Unknown token ${raw} in the key template. Known tokens: ${known}.`);
+    return null;
+  }
+  if (colon < 0) return { kind: "token", name };
+  const arg = body.slice(colon + 1);
+  if (spec.maxLength === undefined) {
+    errors.push(`${raw} takes no length; use {${name}}.`);
+    return null;
+  }
+  const length = /^\d{1,3}$/.test(arg) ? Number(arg) : NaN;
+  if (!(length >= 1 && length <= spec.maxLength)) {
+    errors.push(`${raw} needs a length from 1 to ${spec.maxLength}.`);
+    return null;
+  }
+  return { kind: "token", name, length };
+}
+
+/**
+ * Checks a key template.
+ * @returns messages a person can act on; an empty array means the template is valid.
+ */
+export function validateKeyTemplate(template: string): string[] {
+  if (template.trim() === "") {
+    return [`The key template is empty. The default is ${DEFAULT_KEY_TEMPLATE}.`];
+  }
+  const { parts, errors } = parse(template);
+  const literal = parts.map((p) => (p.kind === "text" ? p.text : "")).join("");
+  const unsafe = new Set(literal.match(UNSAFE_CHARS)?.filter((c) => c !== "/") ?? []);
+  if (unsafe.size > 0) {
+    const list = [...unsafe].map((c) => `"${c}"`).join(" ");
+    errors.push(`The key template contains ${list}, which break links. Use - or _ instead.`);
+  }
+  if (/\s/.test(literal) || [...literal].some(isInvisible)) {
+    errors.push("The key template contains spaces or invisible characters, which break links. Use - or _ instead.");
+  }
+  if (template.startsWith("/")) {
+    errors.push("The key template must not start with /: keys are relative to the bucket.");
+  }
+  if (template.endsWith("/")) {
+    errors.push("The key template must end with a file name, not with /.");
+  }
+  if (template.split("/").some((segment) => segment === "." || segment === "..")) {
+    errors.push("The key template must not contain . or .. as a folder name.");
+  }
+  if (errors.length === 0 && !parts.some((p) => p.kind === "token" && DISTINGUISHING.has(p.name))) {
+    errors.push(
+      "The key template must contain {hash}, {hash:N}, {md5}, {md5:N} or {name}, so that each image gets its own key.",
+    );
+  }
+  if (errors.length === 0 && longestRendering(parts) > MAX_KEY_BYTES) {
+    errors.push(`The key template is too long: keys are limited to ${MAX_KEY_BYTES} bytes.`);
+  }
+  return errors;
+}
+
+/** True when rendering `template` needs the MD5 of the bytes, which costs a JavaScript hash pass. */
+export function templateNeedsMd5(template: string): boolean {
+  return parse(template).parts.some((p) => p.kind === "token" && p.name === "md5");
+}
+
+/**
+ * Renders an object key. Name-derived values are cleaned (Unicode NFC, control characters
+ * dropped, `/` and link-breaking characters and whitespace turned into `-`), so the key
+ * always stays under the template's own folder; `//` collapses, `.`/`..` cannot form a
+ * folder, and the key fits S3's 1024-byte limit. Non-Latin letters and emoji are kept;
+ * the public URL percent-encodes them.
+ * @throws Error when the template is invalid (see `validateKeyTemplate`) or `{md5}` is
+ *   used without `vars.md5`.
+ */
+export function renderKey(template: string, vars: KeyVars): string {
+  const problems = validateKeyTemplate(template);
+  if (problems.length > 0) throw new Error(problems.join(" "));
+  const { parts } = parse(template);
+  for (let cap = FREE_TEXT_MAX_BYTES; ; cap = Math.floor(cap / 2)) {
+    const key = normalizeKey(parts.map((p) => (p.kind === "text" ? p.text : tokenValue(p, vars, cap))).join(""));
+    if (utf8Length(key) <= MAX_KEY_BYTES) return key;
+    if (cap === 0) throw new Error(`The rendered key is longer than ${MAX_KEY_BYTES} bytes.`);
+  }
+}
+
+function tokenValue(part: { name: string; length?: number }, vars: KeyVars, cap: number): string {
+  const d = vars.date;
+  switch (part.name) {
+    case "year":
+      return String(d.getFullYear());
+    case "month":
+      return pad2(d.getMonth() + 1);
+    case "day":
+      return pad2(d.getDate());
+    case "hour":
+      return pad2(d.getHours());
+    case "minute":
+      return pad2(d.getMinutes());
+    case "second":
+      return pad2(d.getSeconds());
+    case "timestamp":
+      return String(d.getTime());
+    case "hash":
+      return hexPrefix(vars.sha256, 64, part.length, "sha256");
+    case "md5":
+      return hexPrefix(vars.md5, 32, part.length, "md5");
+    case "name":
+      return cleanFreeText(stripExtension(baseName(vars.name)), cap) || "image";
+    case "ext":
+      return vars.ext.toLowerCase().replace(/[^a-z0-9]/g, "").slice(0, FIXED_TOKEN_BYTES.ext);
+    case "note":
+      return cleanFreeText(baseName(vars.notePath).replace(/\.md$/i, ""), cap);
+    default:
+      throw new Error(`Unknown token {${part.name}}.`);
+  }
+}
+
+function hexPrefix(value: string | undefined, full: number, length: number | undefined, label: string): string {
+  const hex = (value ?? "").toLowerCase();
+  if (!new RegExp(`^[0-9a-f]{${full}}$`).test(hex)) {
+    throw new Error(`The key template needs the ${label} of the image as ${full} hex digits.`);
+  }
+  return hex.slice(0, length ?? full);
+}
+
+/**
+ * Makes outside text safe inside one key segment. Because `/` never survives, a value
+ * can add no folder; the `.`/`..` case is handled on whole segments in `normalizeKey`.
+ */
+function cleanFreeText(value: string, maxBytes: number): string {
+  const visible = [...wellFormed(value).normalize("NFC")].filter((ch) => !isInvisible(ch)).join("");
+  const cleaned = visible
+    .replace(UNSAFE_CHARS, "-")
+    .replace(WHITESPACE, "-")
+    .replace(/-{2,}/g, "-")
+    .replace(/^-+|-+$/g, "");
+  return truncateUtf8(cleaned, maxBytes).replace(/-+$/, "");
+}
+
+/** Drops empty segments (so `//` and a leading `/` vanish) and defuses `.` and `..`. */
+function normalizeKey(key: string): string {
+  return key
+    .split("/")
+    .filter((segment) => segment !== "")
+    .map((segment) => (segment === "." || segment === ".." ? `${segment}-` : segment))
+    .join("/");
+}
+
+/**
+ * Control characters, and the bidirectional overrides and byte order mark that can make a
+ * key read differently from what it is.
+ */
+function isInvisible(ch: string): boolean {
+  const cp = ch.codePointAt(0) ?? 0;
+  return (
+    cp <= 0x1f ||
+    (cp >= 0x7f && cp <= 0x9f) ||
+    cp === 0x200e ||
+    cp === 0x200f ||
+    (cp >= 0x202a && cp <= 0x202e) ||
+    (cp >= 0x2066 && cp <= 0x2069) ||
+    cp === 0xfeff
+  );
+}
+
+function baseName(path: string): string {
+  const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  return path.slice(slash + 1);
+}
+
+function stripExtension(name: string): string {
+  const dot = name.lastIndexOf(".");
+  return dot > 0 ? name.slice(0, dot) : name;
+}
+
+function pad2(n: number): string {
+  return String(n).padStart(2, "0");
+}
+
+/** Replaces unpaired UTF-16 surrogates, which cannot be encoded as UTF-8 or put in a URL. */
+function wellFormed(value: string): string {
+  let out = "";
+  for (const ch of value) {
+    const code = ch.charCodeAt(0);
+    out += ch.length === 1 && code >= 0xd800 && code <= 0xdfff ? "-" : ch;
+  }
+  return out;
+}
+
+/** UTF-8 length without TextEncoder allocation per call. */
+function utf8Length(value: string): number {
+  let bytes = 0;
+  for (const ch of value) {
+    const cp = ch.codePointAt(0) ?? 0;
+    bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
+
+/** Cuts at a code point boundary so no character is split. */
+function truncateUtf8(value: string, maxBytes: number): string {
+  let out = "";
+  let bytes = 0;
+  for (const ch of value) {
+    const size = utf8Length(ch);
+    if (bytes + size > maxBytes) break;
+    out += ch;
+    bytes += size;
+  }
+  return out;
+}
+
+/** Upper bound of a rendered key with empty names, to reject templates that cannot fit. */
+function longestRendering(parts: Part[]): number {
+  return parts.reduce((sum, p) => {
+    if (p.kind === "text") return sum + utf8Length(p.text);
+    if (p.name === "hash" || p.name === "md5") return sum + (p.length ?? TOKENS[p.name].maxLength ?? 0);
+    if (p.name === "name") return sum + "image".length;
+    return sum + (FIXED_TOKEN_BYTES[p.name] ?? 2);
+  }, 0);
+}

@@ -1,0 +1,105 @@
+/** The prepare stage: checks an asset, names its type from the bytes, hashes it and renders its key. */
+import { UploadError } from "./errors";
+import { md5Hex, sha256Hex } from "./hash";
+import { renderKey, templateNeedsMd5, validateKeyTemplate } from "./keyTemplate";
+import { BYTES_PER_MB } from "./settings";
+import { SUPPORTED_IMAGE_FORMATS, extensionForMime, sniffImageType } from "./sniff";
+import type { Asset, PreparedAsset, Profile } from "./types";
+
+export interface PrepareOptions {
+  /** Time of the upload, for date tokens in the key. */
+  now: Date;
+  /** Largest accepted size in bytes; no limit when absent. */
+  maxBytes?: number;
+  /** Refuse files that are not a recognised image; true when absent. */
+  imagesOnly?: boolean;
+}
+
+const OCTET_STREAM = "application/octet-stream";
+
+/**
+ * Types a browser would run as a page or script when opened from the bucket's domain.
+ * A file that does not prove to be an image by its bytes is never served as one of these.
+ */
+const ACTIVE_TYPES = new Set([
+  "text/html",
+  "application/xhtml+xml",
+  "image/svg+xml",
+  "text/javascript",
+  "application/javascript",
+  "application/ecmascript",
+  "text/xml",
+  "application/xml",
+]);
+
+/** Text types no browser runs; other `text/*` types may be scripts or markup. */
+const PLAIN_TEXT_TYPES = new Set(["text/plain", "text/csv", "text/markdown"]);
+
+/**
+ * Turns a captured asset into one ready to store.
+ * @throws UploadError `EmptyFile`, `TooLarge`, `NotAnImage` or `InvalidSettings` (a bad key template).
+ */
+export async function prepareAsset(asset: Asset, profile: Profile, opts: PrepareOptions): Promise<PreparedAsset> {
+  const size = asset.bytes.length;
+  if (size === 0) {
+    throw new UploadError("EmptyFile", `"${asset.name}" is empty (0 bytes), so there is nothing to upload.`);
+  }
+  if (opts.maxBytes !== undefined && size > opts.maxBytes) {
+    throw new UploadError(
+      "TooLarge",
+      `"${asset.name}" is ${formatMB(size, Math.ceil)}, larger than the ${formatMB(opts.maxBytes, Math.round)} limit.`,
+      'Raise "Maximum file size" in the settings, or make the image smaller.',
+    );
+  }
+  const problems = validateKeyTemplate(profile.keyTemplate);
+  if (problems.length > 0) {
+    throw new UploadError("InvalidSettings", problems[0], `Fix the key template of the profile "${profile.name}".`);
+  }
+
+  const sniffed = sniffImageType(asset.bytes);
+  let contentType: string;
+  let ext: string;
+  if (sniffed) {
+    ({ mime: contentType, ext } = sniffed);
+  } else if (opts.imagesOnly ?? true) {
+    throw new UploadError(
+      "NotAnImage",
+      `"${asset.name}" is not an image (${SUPPORTED_IMAGE_FORMATS}).`,
+      'Turn off "Images only" in the settings to upload other files too.',
+    );
+  } else {
+    contentType = typeForUnknown(asset.reportedType);
+    ext = extensionOf(asset.name) ?? extensionForMime(contentType) ?? "bin";
+  }
+
+  const sha256 = await sha256Hex(asset.bytes);
+  const md5 = templateNeedsMd5(profile.keyTemplate) ? await md5Hex(asset.bytes) : undefined;
+  const key = renderKey(profile.keyTemplate, {
+    date: opts.now,
+    sha256,
+    md5,
+    name: asset.name,
+    ext,
+    notePath: asset.notePath,
+  });
+  return { asset, contentType, ext, sha256, md5, key };
+}
+
+/** The reported type when it is well formed and cannot run as a page; otherwise a plain download. */
+function typeForUnknown(reported: string | undefined): string {
+  const type = (reported ?? "").split(";")[0].trim().toLowerCase();
+  if (!/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/.test(type)) return OCTET_STREAM;
+  if (ACTIVE_TYPES.has(type) || (type.startsWith("text/") && !PLAIN_TEXT_TYPES.has(type))) return OCTET_STREAM;
+  if (type === "image/jpg") return "image/jpeg";
+  return type;
+}
+
+function extensionOf(name: string): string | undefined {
+  const m = /\.([A-Za-z0-9]{1,10})$/.exec(name);
+  return m ? m[1].toLowerCase() : undefined;
+}
+
+/** The file's size is rounded up, so a file just over the limit never reads as equal to it. */
+function formatMB(bytes: number, round: (x: number) => number): string {
+  return `${round((bytes / BYTES_PER_MB) * 10) / 10} MB`;
+}

@@ -1,0 +1,88 @@
+/** The upload index as plain data, so it can live in data.json or in the tool's cache file. */
+import type { UploadIndex, UploadRecord } from "./ports";
+
+/** scope → SHA-256 → record, exactly as stored in `PluginSettings.uploadIndex`. */
+export type UploadIndexData = Record<string, Record<string, UploadRecord>>;
+
+export interface MemoryUploadIndexOptions {
+  /** Called after every change, so the owner can persist the data. */
+  onChange?: () => void;
+}
+
+/**
+ * An `UploadIndex` over a plain object. The data it is given is copied and cleaned
+ * (it may come from a hand-edited or older file), and `toJSON()` returns the live data,
+ * so `settings.uploadIndex = index.toJSON()` once keeps both in step.
+ */
+export class MemoryUploadIndex implements UploadIndex {
+  private readonly data: UploadIndexData;
+  private readonly onChange?: () => void;
+
+  constructor(data?: UploadIndexData, options: MemoryUploadIndexOptions = {}) {
+    this.data = cleanUploadIndexData(data);
+    this.onChange = options.onChange;
+  }
+
+  get(scope: string, sha256: string): UploadRecord | undefined {
+    const records = own(this.data, scope);
+    const record = records && own(records, sha256.toLowerCase());
+    return record ? { ...record } : undefined;
+  }
+
+  set(scope: string, sha256: string, record: UploadRecord): void {
+    const records = own(this.data, scope) ?? (this.data[scope] = {});
+    records[sha256.toLowerCase()] = { key: record.key, at: record.at };
+    this.onChange?.();
+  }
+
+  /** Forgets one upload, e.g. when the object turned out to be gone from the bucket. */
+  delete(scope: string, sha256: string): boolean {
+    const records = own(this.data, scope);
+    const hash = sha256.toLowerCase();
+    if (!records || !own(records, hash)) return false;
+    delete records[hash];
+    if (Object.keys(records).length === 0) delete this.data[scope];
+    this.onChange?.();
+    return true;
+  }
+
+  /** Number of remembered uploads across all buckets. */
+  get size(): number {
+    return Object.values(this.data).reduce((n, records) => n + Object.keys(records).length, 0);
+  }
+
+  /** The live data, ready for `JSON.stringify`. */
+  toJSON(): UploadIndexData {
+    return this.data;
+  }
+}
+
+/**
+ * A clean copy of stored index data: anything that is not a SHA-256 mapped to
+ * `{ key: string, at: number }` is dropped rather than trusted.
+ */
+export function cleanUploadIndexData(raw: unknown): UploadIndexData {
+  const out: UploadIndexData = {};
+  if (!isPlainObject(raw)) return out;
+  for (const [scope, records] of Object.entries(raw)) {
+    if (!isPlainObject(records)) continue;
+    const clean: Record<string, UploadRecord> = {};
+    for (const [hash, record] of Object.entries(records)) {
+      if (!/^[0-9a-fA-F]{64}$/.test(hash) || !isPlainObject(record)) continue;
+      const { key, at } = record;
+      if (typeof key !== "string" || key === "" || typeof at !== "number" || !Number.isFinite(at)) continue;
+      clean[hash.toLowerCase()] = { key, at };
+    }
+    if (Object.keys(clean).length > 0) out[scope] = clean;
+  }
+  return out;
+}
+
+/** Own properties only: a scope named `constructor` must not find Object.prototype's. */
+function own<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
