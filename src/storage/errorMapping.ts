@@ -1,0 +1,324 @@
+/**
+ * Turns whatever the S3 SDK or the transport threw into an `UploadError` a person can act on.
+ * The notice, the command-line tool and the diagnostics print the same words, so every branch
+ * says what happened and what to change, in the profile's own terms.
+ */
+import { UploadError, isUploadError } from "../core/errors";
+import type { UploadErrorCode } from "../core/errors";
+import type { Profile } from "../core/types";
+
+/** Where an error happened, to name the bucket and the step in the message. */
+export interface ErrorContext {
+  profile?: Profile;
+  /** A short verb phrase for the step, e.g. `upload img/a.png` or `check img/a.png`. */
+  operation?: string;
+  /** Literal values that must never appear in a message (the credentials in use). */
+  secrets?: readonly string[];
+}
+
+const REDACTED = "[redacted]";
+
+// Each pattern keeps its leading name (group 1) and replaces only the value, so a redacted
+// message still says which part was removed.
+const SECRET_PATTERNS: readonly RegExp[] = [
+  // SigV4 Authorization header (whole value: it carries the key id and the signature).
+  /(authorization["']?\s*[:=]\s*["']?)[^\r\n"']+/gi,
+  // Presigned-URL query parameters and their header twins.
+  /(x-amz-(?:signature|credential|security-token)["']?\s*[:=]\s*["']?)[^&\s"'<>,;]+/gi,
+  // The parts of an Authorization value quoted on their own.
+  /(\b(?:Credential|Signature)=)[^&\s"'<>,;]+/g,
+  // Elements of an AWS SignatureDoesNotMatch / InvalidAccessKeyId error body.
+  /(<(?:AWSAccessKeyId|SignatureProvided|StringToSign|StringToSignBytes|CanonicalRequest|CanonicalRequestBytes)>)[^<]*/gi,
+  // Credential-shaped fields of objects that were stringified into a message.
+  /(["']?(?:secretAccessKey|accessKeyId|sessionToken|secret_access_key|access_key_id)["']?\s*[:=]\s*["']?)[^\s"',}]+/gi,
+];
+
+// AWS access key ids have a recognisable shape even when they appear on their own.
+const AWS_KEY_ID = /\b(?:AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,}\b/g;
+
+/**
+ * Removes credentials and request signatures from a text meant for a person or a log:
+ * Authorization values, `X-Amz-Signature` / `X-Amz-Credential` / `X-Amz-Security-Token`,
+ * `Credential=` / `Signature=` parts, the signing details S3 echoes in error bodies, AWS key
+ * ids, and any literal value listed in `secrets`.
+ */
+export function redactSecrets(text: string, secrets: readonly string[] = []): string {
+  let out = text;
+  for (const secret of secrets) {
+    // Very short values would blank out ordinary words; real keys are far longer.
+    if (secret && secret.length >= 8) out = out.split(secret).join(REDACTED);
+  }
+  for (const pattern of SECRET_PATTERNS) out = out.replace(pattern, `$1${REDACTED}`);
+  return out.replace(AWS_KEY_ID, REDACTED);
+}
+
+// Chromium network error names (what Obsidian's desktop `requestUrl` rejects with) and the
+// Node error code with the same meaning, so both transports classify alike.
+const CHROMIUM_NET_ERRORS: Readonly<Record<string, string>> = {
+  ERR_NAME_NOT_RESOLVED: "ENOTFOUND",
+  ERR_NAME_RESOLUTION_FAILED: "EAI_AGAIN",
+  ERR_CONNECTION_REFUSED: "ECONNREFUSED",
+  ERR_CONNECTION_RESET: "ECONNRESET",
+  ERR_CONNECTION_CLOSED: "ECONNRESET",
+  ERR_CONNECTION_ABORTED: "ECONNRESET",
+  ERR_EMPTY_RESPONSE: "ECONNRESET",
+  ERR_CONNECTION_TIMED_OUT: "ETIMEDOUT",
+  ERR_TIMED_OUT: "ETIMEDOUT",
+  ERR_ADDRESS_UNREACHABLE: "EHOSTUNREACH",
+  ERR_INTERNET_DISCONNECTED: "ENETUNREACH",
+  ERR_NETWORK_CHANGED: "ENETUNREACH",
+};
+
+/**
+ * The Node-style error code (`ECONNREFUSED`, `ENOTFOUND`, …) for a network error, whether it
+ * came from Node (`code` property) or from Chromium (`net::ERR_…` in the message).
+ */
+export function networkErrorCode(e: unknown): string | undefined {
+  if (typeof e !== "object" || e === null) return undefined;
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === "string" && code) return code;
+  const message = (e as { message?: unknown }).message;
+  if (typeof message !== "string") return undefined;
+  const m = /net::(ERR_[A-Z0-9_]+)/.exec(message);
+  if (!m) return undefined;
+  return CHROMIUM_NET_ERRORS[m[1]] ?? m[1];
+}
+
+const TLS_CODES = new Set([
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "EPROTO",
+]);
+
+function isTlsProblem(code: string | undefined, message: string): boolean {
+  if (code && (TLS_CODES.has(code) || code.startsWith("ERR_SSL_") || code.startsWith("ERR_CERT_") || code.startsWith("ERR_TLS_"))) return true;
+  return /\bcertificate\b|\bSSL\b|\bTLS\b|net::ERR_(?:CERT|SSL)_/i.test(message);
+}
+
+/** What the SDK puts on a service error, read without trusting its shape. */
+interface ServiceErrorFacts {
+  name: string;
+  code: string;
+  status: number | undefined;
+  message: string;
+  bucketRegion: string | undefined;
+  header: string | undefined;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === "string" && v ? v : undefined;
+}
+
+function readFacts(e: object): ServiceErrorFacts {
+  const any = e as Record<string, unknown>;
+  const metadata = any.$metadata as { httpStatusCode?: unknown } | undefined;
+  const response = any.$response as { statusCode?: unknown; headers?: Record<string, unknown> } | undefined;
+  const statusRaw = metadata?.httpStatusCode ?? response?.statusCode;
+  const status = typeof statusRaw === "number" ? statusRaw : undefined;
+  const name = str(any.name) ?? "";
+  const code = str(any.Code) ?? name;
+  const headers = response?.headers ?? {};
+  const headerRegion = Object.entries(headers).find(([k]) => k.toLowerCase() === "x-amz-bucket-region")?.[1];
+  return {
+    name,
+    code,
+    status,
+    // The SDK says "UnknownError" when the body had no <Message> (Ceph RGW never sends one).
+    message: [str(any.Message), str(any.message)].find((m) => m !== undefined && m !== "UnknownError") ?? "",
+    bucketRegion: str(any.Region) ?? str(headerRegion),
+    header: str(any.Header) ?? str(any.ArgumentName),
+  };
+}
+
+function isServiceError(e: object): boolean {
+  const any = e as Record<string, unknown>;
+  const metadata = any.$metadata as { httpStatusCode?: unknown } | undefined;
+  return typeof metadata?.httpStatusCode === "number" || any.$fault === "client" || any.$fault === "server";
+}
+
+function bucketWords(profile: Profile | undefined): string {
+  return profile?.bucket ? `bucket "${profile.bucket}"` : "the bucket";
+}
+
+function endpointHost(profile: Profile | undefined): string {
+  if (!profile?.endpoint) return "the endpoint";
+  try {
+    return new URL(profile.endpoint).host || profile.endpoint;
+  } catch {
+    return profile.endpoint;
+  }
+}
+
+function during(ctx: ErrorContext | undefined): string {
+  return ctx?.operation ? ` (while trying to ${ctx.operation})` : "";
+}
+
+const CHECKSUM_WORDS = /checksum|x-amz-trailer/i;
+const ACL_WORDS = /\bacl\b|x-amz-acl|access control list/i;
+
+function fromServiceError(e: object, ctx: ErrorContext | undefined): UploadError {
+  const f = readFacts(e);
+  const profile = ctx?.profile;
+  const region = profile?.region || "(empty)";
+  const make = (code: UploadErrorCode, message: string, hint: string) =>
+    new UploadError(code, redact(message, ctx), redact(hint, ctx), { cause: e });
+  const serverSays = f.message ? ` The service said: "${f.message}"` : "";
+  const aclSent = profile !== undefined && profile.acl !== "none";
+
+  switch (f.code) {
+    case "InvalidAccessKeyId":
+      return make(
+        "InvalidAccessKeyId",
+        "The access key id is not known to this service: check the Access key secret in the profile, and that the key belongs to this provider and account.",
+        `Keys are per provider (and, for R2, per account): a key from elsewhere is rejected by ${endpointHost(profile)}.`,
+      );
+    case "SignatureDoesNotMatch":
+      return make(
+        "SignatureDoesNotMatch",
+        "The service rejected the request signature: the secret access key is wrong, or the region does not match the bucket's region.",
+        `Check the Secret access key in the profile, and the region (now ${region}).`,
+      );
+    case "RequestTimeTooSkewed":
+    case "RequestExpired":
+    case "RequestInTheFuture":
+      return make(
+        "ClockSkew",
+        "The service rejected the request because this device's clock differs too much from the server's.",
+        "Set the device's date and time to update automatically, then try again.",
+      );
+    case "NoSuchBucket":
+      return make(
+        "NoSuchBucket",
+        `The ${bucketWords(profile)} does not exist at ${endpointHost(profile)}.`,
+        "Check the bucket name (it is case-sensitive) and that the endpoint belongs to the account that owns the bucket.",
+      );
+    case "PermanentRedirect":
+    case "IllegalLocationConstraintException":
+    case "MovedPermanently":
+      return wrongRegion();
+    case "AuthorizationHeaderMalformed":
+      if (/region/i.test(f.message) || f.bucketRegion) return wrongRegion();
+      break;
+    case "AccessControlListNotSupported":
+      return aclNotSupported();
+    default:
+      break;
+  }
+
+  // Providers without checksum support answer 400 or 501 and name the header they refused.
+  if ((f.status === 400 || f.status === 501 || f.code === "NotImplemented" || f.code === "InvalidArgument") && CHECKSUM_WORDS.test(`${f.message} ${f.header ?? ""}`)) {
+    return make(
+      "ChecksumNotSupported",
+      "The service does not accept the checksum headers this upload sent.",
+      "This provider does not support S3 checksum headers. They are sent only where S3 requires them, so this operation cannot work with this provider as it is.",
+    );
+  }
+  if (aclSent && (f.code === "NotImplemented" || (f.status === 400 && ACL_WORDS.test(`${f.message} ${f.header ?? ""}`)))) {
+    return aclNotSupported();
+  }
+
+  if (f.status === 403 && !f.message && (f.code === "Unknown" || f.code === "Forbidden" || f.code === "403" || f.code === "")) {
+    // A HEAD answer has no body, so the reason for a 403 is lost.
+    return make(
+      "AccessDenied",
+      `The service refused the request to the ${bucketWords(profile)} (HTTP 403) without saying why${during(ctx)}.`,
+      "A wrong secret access key, a key without access to this bucket, or a bucket policy can each cause this: check them in the profile.",
+    );
+  }
+  if (f.code === "AccessDenied" || f.code === "Forbidden" || f.code === "AllAccessDisabled" || f.status === 403) {
+    return make(
+      "AccessDenied",
+      `The service refused access to the ${bucketWords(profile)}: the key is valid but not allowed to do this${during(ctx)}.`,
+      "Check the key's scope (it needs object read and write on this bucket) and any bucket policy that denies it.",
+    );
+  }
+  if (f.status === 301) return wrongRegion();
+  if (f.code === "EntityTooLarge") {
+    return make("TooLarge", `The service refused the file as too large${during(ctx)}.${serverSays}`, "Upload a smaller image, or raise the provider's limit.");
+  }
+  if (f.code === "InvalidBucketName") {
+    return make("InvalidSettings", `The bucket name "${profile?.bucket ?? ""}" is not valid for this service.`, "Use the bucket name exactly as the provider's console shows it.");
+  }
+  if (f.status !== undefined && f.status >= 500) {
+    return make(
+      "ServerError",
+      `The storage service failed with HTTP ${f.status}${f.code && !/^\d+$/.test(f.code) && f.code !== "Unknown" ? ` (${f.code})` : ""}${during(ctx)}.${serverSays}`,
+      "This is on the provider's side; try again in a moment.",
+    );
+  }
+  return make(
+    "Unknown",
+    `The storage service answered ${f.status !== undefined ? `HTTP ${f.status}` : "with an error"}${f.code && f.code !== "Unknown" ? ` (${f.code})` : ""}${during(ctx)}.${serverSays}`,
+    "Check the endpoint, bucket and region in the profile.",
+  );
+
+  function wrongRegion(): UploadError {
+    const where = f.bucketRegion ? `Set the region to ${f.bucketRegion}.` : `Set the region to the one shown for the bucket in the provider's console (now ${region}).`;
+    return make("WrongRegion", `The ${bucketWords(profile)} is in a different region than the profile says.`, where);
+  }
+
+  function aclNotSupported(): UploadError {
+    return make(
+      "AclNotSupported",
+      `The service does not accept per-object ACLs, and this profile sends "${profile?.acl ?? "an ACL"}": set ACL to none in the profile.`,
+      "Make objects public with a bucket setting, a bucket policy or a public domain (R2 public bucket, CloudFront, …) instead.",
+    );
+  }
+}
+
+function fromNetworkError(e: unknown, ctx: ErrorContext | undefined): UploadError {
+  const err = typeof e === "object" && e !== null ? (e as { name?: unknown; message?: unknown }) : {};
+  const name = typeof err.name === "string" ? err.name : "";
+  const message = typeof err.message === "string" ? err.message : typeof e === "string" ? e : "";
+  const code = networkErrorCode(e);
+  const host = endpointHost(ctx?.profile);
+  const detail = message ? ` (${message})` : "";
+  const make = (c: UploadErrorCode, m: string, hint: string) => new UploadError(c, redact(m, ctx), redact(hint, ctx), { cause: e });
+
+  if (name === "TimeoutError" || code === "ETIMEDOUT" || code === "ESOCKETTIMEDOUT") {
+    return make("Timeout", `The storage service at ${host} did not answer in time${during(ctx)}.`, "Check the connection and try again; a very slow network may need a longer timeout.");
+  }
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_NONAME" || code === "EAI_FAIL") {
+    return make("DnsFailure", `The endpoint's host name ${host} could not be resolved.`, "Check the endpoint for typos, and that this device is online.");
+  }
+  if (code === "ECONNREFUSED") {
+    return make("ConnectionRefused", `Nothing accepted the connection at ${host}.`, "Check the endpoint's host and port, and that the server is running.");
+  }
+  if (isTlsProblem(code, message)) {
+    return make("TlsError", `The secure connection to ${host} failed: its certificate could not be verified${detail}.`, "Check that the endpoint uses https with a valid certificate for that host name (bucket names with dots break virtual-hosted style: turn on path style).");
+  }
+  if (name === "AbortError") {
+    return make("NetworkError", `The request to ${host} was cancelled${during(ctx)}.`, "");
+  }
+  if (code !== undefined || /network|fetch|socket|connect/i.test(`${name} ${message}`)) {
+    return make("NetworkError", `The connection to ${host} failed${detail}.`, "Check that this device is online and the endpoint is reachable, then try again.");
+  }
+  return make("Unknown", `Something unexpected went wrong${during(ctx)}${detail}.`, "");
+}
+
+function redact(text: string, ctx: ErrorContext | undefined): string {
+  return redactSecrets(text, ctx?.secrets);
+}
+
+/**
+ * Maps an error from the S3 SDK or the HTTP transport to an `UploadError` with plain words
+ * and a hint. An `UploadError` passes through unchanged. Messages never contain credentials
+ * or signatures (see `redactSecrets`).
+ */
+export function toUploadError(e: unknown, ctx?: ErrorContext): UploadError {
+  if (isUploadError(e)) return e;
+  if (typeof e === "object" && e !== null) {
+    const name = (e as { name?: unknown }).name;
+    if (name === "CredentialsProviderError") {
+      return new UploadError("MissingCredentials", "No access key is available for this profile.", "Enter the access key id and secret access key in the profile.", { cause: e });
+    }
+    if (isServiceError(e)) return fromServiceError(e, ctx);
+  }
+  return fromNetworkError(e, ctx);
+}

@@ -1,0 +1,88 @@
+/**
+ * One place that turns a profile into an S3 client, with the settings every S3-compatible
+ * provider needs: checksums only when an operation requires them, path or virtual-hosted style
+ * from the profile, and the SDK's standard retries (which also correct a skewed clock).
+ */
+import { S3Client } from "@aws-sdk/client-s3";
+import type { S3ClientConfig } from "@aws-sdk/client-s3";
+import type { HttpHandler } from "@smithy/core/protocols";
+import { UploadError } from "../core/errors";
+import type { Credentials, Profile } from "../core/types";
+
+/**
+ * Any Smithy HTTP handler, whatever its own settings: `RequestUrlHttpHandler`, Node's
+ * `NodeHttpHandler`, the browser's `FetchHttpHandler`.
+ */
+export type SdkHttpHandler = HttpHandler<object>;
+
+/** Attempts per request (first try plus retries) unless the caller says otherwise. */
+export const DEFAULT_MAX_ATTEMPTS = 3;
+
+/**
+ * The region to sign with. R2 signs with `auto` whatever the profile says; other providers
+ * need the bucket's real region, and `us-east-1` is the conventional one for self-hosted servers.
+ */
+export function signingRegion(profile: Profile): string {
+  if (profile.provider === "r2") return "auto";
+  return profile.region.trim() || "us-east-1";
+}
+
+/**
+ * The endpoint URL for the SDK (trailing slashes dropped), or undefined for an AWS profile
+ * without one, to let the SDK derive AWS's own endpoint from the region.
+ */
+export function normalizeEndpoint(profile: Profile): string | undefined {
+  const raw = profile.endpoint.trim();
+  if (!raw) {
+    if (profile.provider === "aws") return undefined;
+    throw new UploadError("InvalidSettings", "The profile has no endpoint.", "Enter the S3 API address of your provider, e.g. https://<account-id>.r2.cloudflarestorage.com.");
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
+    throw new UploadError(
+      "InvalidSettings",
+      `The endpoint "${raw}" is not a full URL.`,
+      "Enter it starting with https:// (or http:// for a server on your own network).",
+    );
+  }
+  return raw.replace(/\/+$/, "");
+}
+
+/**
+ * Creates the S3 client for a profile.
+ *
+ * `requestHandler` is the transport: Obsidian's `requestUrl` through `RequestUrlHttpHandler`
+ * inside the app, Node's handler in the command-line tool; left out, the SDK's default for
+ * the platform is used. Checksums are computed and validated only when an operation requires
+ * them, because R2, B2 and others reject the SDK's default CRC32 headers.
+ * @throws UploadError `MissingCredentials` without both keys, `InvalidSettings` for an unusable endpoint.
+ */
+export function createS3Client(
+  profile: Profile,
+  credentials: Credentials,
+  requestHandler?: SdkHttpHandler,
+  opts: { maxAttempts?: number } = {},
+): S3Client {
+  if (!credentials.accessKeyId || !credentials.secretAccessKey) {
+    throw new UploadError("MissingCredentials", "The profile has no access key.", "Enter the access key id and the secret access key for this profile.");
+  }
+  const config: S3ClientConfig = {
+    region: signingRegion(profile),
+    endpoint: normalizeEndpoint(profile),
+    forcePathStyle: profile.forcePathStyle,
+    credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+    maxAttempts: opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    // A wrong region must surface as an error the user can fix in the profile, not be
+    // papered over by an extra redirected request on every upload.
+    followRegionRedirects: false,
+  };
+  if (requestHandler) config.requestHandler = requestHandler;
+  return new S3Client(config);
+}
