@@ -7,6 +7,8 @@ const common = {
 };
 
 module.exports = {
+  // Integration tests talk to a real S3 server; unit tests finish far below this.
+  testTimeout: 60000,
   projects: [
     { ...common, displayName: "unit", testMatch: ["<rootDir>/tests/unit/**/*.test.ts"] },
     {
@@ -15,7 +17,6 @@ module.exports = {
       testMatch: ["<rootDir>/tests/integration/**/*.test.ts"],
       globalSetup: "<rootDir>/tests/setup/s3GlobalSetup.cjs",
       globalTeardown: "<rootDir>/tests/setup/s3GlobalTeardown.cjs",
-      testTimeout: 60000,
     },
   ],
 };
