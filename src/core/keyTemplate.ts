@@ -157,7 +157,7 @@ export function validateKeyTemplate(template: string): string[] {
     const list = [...unsafe].map((c) => `"${c}"`).join(" ");
     errors.push(`The key template contains ${list}, which break links. Use - or _ instead.`);
   }
-  if (/\s/.test(literal) || [...literal].some(isInvisible)) {
+  if (/\s/.test(literal) || [...literal].some((ch) => isInvisible(ch) || isLoneSurrogate(ch))) {
     errors.push("The key template contains spaces or invisible characters, which break links. Use - or _ instead.");
   }
   if (template.startsWith("/")) {
@@ -205,23 +205,21 @@ export function renderKey(template: string, vars: KeyVars): string {
   }
 }
 
+/** Date tokens use local time, as PicGo does: `{day}` is the day on the person's calendar. */
+const DATE_VALUES: Record<string, (d: Date) => string> = {
+  year: (d) => String(d.getFullYear()),
+  month: (d) => pad2(d.getMonth() + 1),
+  day: (d) => pad2(d.getDate()),
+  hour: (d) => pad2(d.getHours()),
+  minute: (d) => pad2(d.getMinutes()),
+  second: (d) => pad2(d.getSeconds()),
+  timestamp: (d) => String(d.getTime()),
+};
+
 function tokenValue(part: { name: string; length?: number }, vars: KeyVars, cap: number): string {
-  const d = vars.date;
+  const date = DATE_VALUES[part.name];
+  if (date) return date(vars.date);
   switch (part.name) {
-    case "year":
-      return String(d.getFullYear());
-    case "month":
-      return pad2(d.getMonth() + 1);
-    case "day":
-      return pad2(d.getDate());
-    case "hour":
-      return pad2(d.getHours());
-    case "minute":
-      return pad2(d.getMinutes());
-    case "second":
-      return pad2(d.getSeconds());
-    case "timestamp":
-      return String(d.getTime());
     case "hash":
       return hexPrefix(vars.sha256, 64, part.length, "sha256");
     case "md5":
@@ -250,8 +248,10 @@ function hexPrefix(value: string | undefined, full: number, length: number | und
  * can add no folder; the `.`/`..` case is handled on whole segments in `normalizeKey`.
  */
 function cleanFreeText(value: string, maxBytes: number): string {
-  const visible = [...wellFormed(value).normalize("NFC")].filter((ch) => !isInvisible(ch)).join("");
-  const cleaned = visible
+  const cleaned = [...value]
+    .map((ch) => (isLoneSurrogate(ch) ? "-" : isInvisible(ch) ? "" : ch))
+    .join("")
+    .normalize("NFC")
     .replace(UNSAFE_CHARS, "-")
     .replace(WHITESPACE, "-")
     .replace(/-{2,}/g, "-")
@@ -299,24 +299,14 @@ function pad2(n: number): string {
   return String(n).padStart(2, "0");
 }
 
-/** Replaces unpaired UTF-16 surrogates, which cannot be encoded as UTF-8 or put in a URL. */
-function wellFormed(value: string): string {
-  let out = "";
-  for (const ch of value) {
-    const code = ch.charCodeAt(0);
-    out += ch.length === 1 && code >= 0xd800 && code <= 0xdfff ? "-" : ch;
-  }
-  return out;
+/** Unpaired UTF-16 surrogates cannot be encoded as UTF-8 or put in a URL. */
+function isLoneSurrogate(ch: string): boolean {
+  const code = ch.charCodeAt(0);
+  return ch.length === 1 && code >= 0xd800 && code <= 0xdfff;
 }
 
-/** UTF-8 length without TextEncoder allocation per call. */
 function utf8Length(value: string): number {
-  let bytes = 0;
-  for (const ch of value) {
-    const cp = ch.codePointAt(0) ?? 0;
-    bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-  }
-  return bytes;
+  return new TextEncoder().encode(value).length;
 }
 
 /** Cuts at a code point boundary so no character is split. */
