@@ -140,6 +140,8 @@ describe("validateKeyTemplate", () => {
     ["img/hash}", "the } at position 9 has no opening {"],
     ["img/{{hash}}", "has no closing }"],
     ["my images/{hash}", "spaces or invisible characters"],
+    ["img\u202e/{hash}", "spaces or invisible characters"],
+    ["img\ud800/{hash}", "spaces or invisible characters"],
     ["img#1/{hash}", '"#"'],
     [`${"a".repeat(1000)}/{hash}.{ext}`, "too long"],
   ])("explains what is wrong with %j", (template, expected) => {
