@@ -1,6 +1,6 @@
 /**
  * What each provider needs by default: region, addressing style, ACL, and the help a
- * person needs to find the endpoint and a public URL. Facts from /work/shared/PROVIDERS.md.
+ * person needs to find the endpoint and a public URL.
  */
 import type { AclSetting, Profile, ProviderId } from "../core/types";
 
