@@ -1,0 +1,178 @@
+import { PROVIDER_IDS } from "../core/settings";
+import type { AclSetting, ProviderId } from "../core/types";
+
+/** Bad command-line usage or settings: the tool prints the message and exits with 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** The parsed command line of `s3-image-hosting`. */
+export interface CliArgs {
+  command: "upload" | "help" | "version";
+  /** Notes and folders to migrate, as given. */
+  paths: string[];
+  vault?: string;
+  config?: string;
+  cache?: string;
+  provider?: ProviderId;
+  endpoint?: string;
+  region?: string;
+  bucket?: string;
+  pathStyle?: boolean;
+  publicUrl?: string;
+  keyTemplate?: string;
+  acl?: AclSetting;
+  concurrency?: number;
+  dryRun: boolean;
+  json: boolean;
+}
+
+export const USAGE = `Usage: s3-image-hosting upload <note-or-folder>... [options]
+
+Uploads every local image the notes embed to your S3-compatible bucket and rewrites
+the links to the uploaded URLs. Folders are searched for .md notes (dot-folders and
+node_modules are skipped).
+
+Options:
+  --vault DIR           vault root used to resolve links (default: the common parent
+                        of the paths given)
+  --config FILE         JSON file with the bucket settings (the fields of a settings
+                        profile: endpoint, region, bucket, forcePathStyle, publicBaseUrl,
+                        keyTemplate, acl, cacheControl, provider); flags override it
+  --provider P          preset: r2, b2, minio, aws, aliyun-oss, tencent-cos, generic
+  --endpoint URL        S3 API endpoint
+  --region R            region
+  --bucket B            bucket name
+  --path-style          address the bucket as https://host/bucket/key
+  --no-path-style       address the bucket as https://bucket.host/key
+  --public-url URL      public (CDN) base URL of the bucket
+  --key-template T      object key template, e.g. img/{year}/{month}/{hash:16}.{ext}
+  --acl A               none, public-read or private
+  --concurrency N       uploads at once
+  --cache FILE          upload index, so re-runs reuse earlier uploads (default:
+                        $XDG_CACHE_HOME/s3-image-hosting/uploads.json)
+  --dry-run             change nothing; print what would be uploaded
+  --json                print one JSON object with the results on stdout
+  -h, --help            show this help
+  --version             print the version
+
+Credentials come from the environment only: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY,
+or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+
+Exit status: 0 nothing failed, 1 some image could not be uploaded or linked,
+2 bad usage or settings.`;
+
+const ACLS: readonly AclSetting[] = ["none", "public-read", "private"];
+
+type ValueFlag = "vault" | "config" | "cache" | "provider" | "endpoint" | "region" | "bucket" | "publicUrl" | "keyTemplate" | "acl" | "concurrency";
+
+const VALUE_FLAGS: Record<string, ValueFlag> = {
+  "--vault": "vault",
+  "--config": "config",
+  "--cache": "cache",
+  "--provider": "provider",
+  "--endpoint": "endpoint",
+  "--region": "region",
+  "--bucket": "bucket",
+  "--public-url": "publicUrl",
+  "--key-template": "keyTemplate",
+  "--acl": "acl",
+  "--concurrency": "concurrency",
+};
+
+/**
+ * Flags that look like a secret. Refused outright: a secret on the command line ends up in
+ * shell history and in every process listing on the machine.
+ */
+const SECRET_FLAG = /secret|access-?key|password|credential|token/i;
+
+export const CREDENTIALS_FROM_ENV =
+  "Credentials are read from the environment, never from flags: set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).";
+
+/** Parses the arguments after `node cli.cjs`; throws `UsageError` on anything it does not understand. */
+export function parseArgs(argv: readonly string[]): CliArgs {
+  const args: CliArgs = { command: "upload", paths: [], dryRun: false, json: false };
+  let command: string | undefined;
+  let onlyPaths = false;
+
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (onlyPaths || !arg.startsWith("-") || arg === "-") {
+      if (command === undefined) command = arg;
+      else args.paths.push(arg);
+      continue;
+    }
+    if (arg === "--") {
+      onlyPaths = true;
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
+
+    if (SECRET_FLAG.test(name)) throw new UsageError(`${name} is not accepted. ${CREDENTIALS_FROM_ENV}`);
+
+    const key = VALUE_FLAGS[name];
+    if (key) {
+      let value = inline;
+      if (value === undefined) {
+        if (i + 1 >= argv.length) throw new UsageError(`${name} needs a value.`);
+        value = argv[++i];
+      }
+      setValue(args, key, name, value);
+      continue;
+    }
+    if (inline !== undefined) throw new UsageError(`${name} takes no value.`);
+    switch (name) {
+      case "-h":
+      case "--help":
+        return { ...args, command: "help" };
+      case "--version":
+        return { ...args, command: "version" };
+      case "--path-style":
+        args.pathStyle = true;
+        break;
+      case "--no-path-style":
+        args.pathStyle = false;
+        break;
+      case "--dry-run":
+        args.dryRun = true;
+        break;
+      case "--json":
+        args.json = true;
+        break;
+      default:
+        throw new UsageError(`Unknown option ${name}. Run with --help to see the options.`);
+    }
+  }
+
+  if (command === undefined) throw new UsageError("No command given. Run with --help to see how to use it.");
+  if (command === "help") return { ...args, command: "help" };
+  if (command !== "upload") throw new UsageError(`Unknown command "${command}". The command is "upload".`);
+  if (args.paths.length === 0) throw new UsageError("Give at least one note or folder to upload the images of.");
+  return args;
+}
+
+function setValue(args: CliArgs, key: ValueFlag, flag: string, value: string): void {
+  switch (key) {
+    case "provider":
+      if (!PROVIDER_IDS.includes(value as ProviderId)) throw new UsageError(`${flag} must be one of ${PROVIDER_IDS.join(", ")}.`);
+      args.provider = value as ProviderId;
+      return;
+    case "acl":
+      if (!ACLS.includes(value as AclSetting)) throw new UsageError(`${flag} must be one of ${ACLS.join(", ")}.`);
+      args.acl = value as AclSetting;
+      return;
+    case "concurrency": {
+      const n = Number(value);
+      if (!/^\d+$/.test(value) || n < 1 || n > 64) throw new UsageError(`${flag} must be a whole number from 1 to 64.`);
+      args.concurrency = n;
+      return;
+    }
+    default:
+      args[key] = value;
+  }
+}

@@ -1,0 +1,108 @@
+import { promises as fs } from "node:fs";
+import * as path from "node:path";
+import { newProfile, PROVIDER_IDS, validateProfile } from "../core/settings";
+import type { AclSetting, Credentials, Profile, ProviderId } from "../core/types";
+import { CREDENTIALS_FROM_ENV, UsageError, type CliArgs } from "./args";
+
+/** Environment variables, as `process.env` holds them. */
+export type Env = Record<string, string | undefined>;
+
+type StringField = "id" | "name" | "endpoint" | "region" | "bucket" | "publicBaseUrl" | "keyTemplate" | "cacheControl";
+
+const STRING_FIELDS: readonly StringField[] = ["id", "name", "endpoint", "region", "bucket", "publicBaseUrl", "keyTemplate", "cacheControl"];
+
+/** Names of secrets in Obsidian's secret storage: meaningless outside Obsidian, so ignored. */
+const SECRET_NAME_FIELDS = ["accessKeyIdSecret", "secretAccessKeySecret"];
+
+/** Reads the `--config` file: a JSON object with the fields of a settings profile. */
+export async function loadConfigFile(file: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, "utf8");
+  } catch {
+    throw new UsageError(`The config file ${file} could not be read.`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`The config file ${file} is not valid JSON (${e instanceof Error ? e.message : String(e)}).`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new UsageError(`The config file ${file} must hold a JSON object with the bucket settings.`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * The profile to upload with: the provider's preset, then the config file's fields, then
+ * the flags. Throws `UsageError` listing every problem `validateProfile` finds.
+ */
+export function buildProfile(config: Record<string, unknown> | undefined, args: CliArgs): Profile {
+  const c = config ?? {};
+  for (const key of Object.keys(c)) {
+    if (/^(accessKeyId|secretAccessKey|sessionToken|credentials)$/i.test(key)) {
+      throw new UsageError(`The config file holds "${key}". ${CREDENTIALS_FROM_ENV}`);
+    }
+    if (![...STRING_FIELDS, "provider", "forcePathStyle", "acl", ...SECRET_NAME_FIELDS].includes(key)) {
+      throw new UsageError(`The config file has an unknown setting "${key}".`);
+    }
+  }
+
+  const provider = args.provider ?? (c.provider === undefined ? undefined : oneOf<ProviderId>(c.provider, "provider", PROVIDER_IDS));
+  const profile = newProfile(provider);
+  for (const field of STRING_FIELDS) {
+    const v = c[field];
+    if (v === undefined) continue;
+    if (typeof v !== "string") throw new UsageError(`"${field}" in the config file must be a string.`);
+    profile[field] = v;
+  }
+  if (c.forcePathStyle !== undefined) {
+    if (typeof c.forcePathStyle !== "boolean") throw new UsageError(`"forcePathStyle" in the config file must be true or false.`);
+    profile.forcePathStyle = c.forcePathStyle;
+  }
+  if (c.acl !== undefined) profile.acl = oneOf<AclSetting>(c.acl, "acl", ["none", "public-read", "private"]);
+
+  if (args.endpoint !== undefined) profile.endpoint = args.endpoint;
+  if (args.region !== undefined) profile.region = args.region;
+  if (args.bucket !== undefined) profile.bucket = args.bucket;
+  if (args.pathStyle !== undefined) profile.forcePathStyle = args.pathStyle;
+  if (args.publicUrl !== undefined) profile.publicBaseUrl = args.publicUrl;
+  if (args.keyTemplate !== undefined) profile.keyTemplate = args.keyTemplate;
+  if (args.acl !== undefined) profile.acl = args.acl;
+  // The secret names only matter inside Obsidian; the tool takes credentials from the environment.
+  profile.accessKeyIdSecret = "";
+  profile.secretAccessKeySecret = "";
+
+  const problems = validateProfile(profile).filter((p) => !SECRET_NAME_FIELDS.includes(p.field));
+  if (problems.length > 0) {
+    throw new UsageError(["The bucket settings are not usable:", ...problems.map((p) => `  ${p.field}: ${p.message}`)].join("\n"));
+  }
+  return profile;
+}
+
+function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
+  if (typeof value !== "string" || !allowed.includes(value as T)) {
+    throw new UsageError(`"${field}" in the config file must be one of ${allowed.join(", ")}.`);
+  }
+  return value as T;
+}
+
+/** Credentials from `S3_*`, else `AWS_*` environment variables; a pair is never mixed. */
+export function credentialsFromEnv(env: Env): Credentials {
+  for (const prefix of ["S3", "AWS"]) {
+    const accessKeyId = env[`${prefix}_ACCESS_KEY_ID`];
+    const secretAccessKey = env[`${prefix}_SECRET_ACCESS_KEY`];
+    if (accessKeyId && secretAccessKey) return { accessKeyId, secretAccessKey };
+    if (accessKeyId || secretAccessKey) {
+      throw new UsageError(`Only one of ${prefix}_ACCESS_KEY_ID and ${prefix}_SECRET_ACCESS_KEY is set; set both.`);
+    }
+  }
+  throw new UsageError(`No credentials. ${CREDENTIALS_FROM_ENV}`);
+}
+
+/** Where the upload index lives between runs: `$XDG_CACHE_HOME/s3-image-hosting/uploads.json`. */
+export function defaultCachePath(env: Env, home: string): string {
+  const base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(home, ".cache");
+  return path.join(base, "s3-image-hosting", "uploads.json");
+}

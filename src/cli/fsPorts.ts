@@ -1,0 +1,143 @@
+import { randomBytes } from "node:crypto";
+import { promises as fs } from "node:fs";
+import * as path from "node:path";
+import type { MigrationPorts } from "../core/migrate";
+import type { ImageUploader } from "../core/ports";
+import { applyTextChanges } from "../core/textChange";
+import { VaultPathIndex } from "../core/linkResolver";
+import { UsageError } from "./args";
+
+/** Folders a vault walk never enters: Obsidian's own config, VCS data, dependencies. */
+function skipDir(name: string): boolean {
+  return name.startsWith(".") || name === "node_modules";
+}
+
+/** Every file under `dir`, as vault paths (`/`-separated, relative to `root`), sorted. */
+export async function walkFiles(root: string, dir = root): Promise<string[]> {
+  const out: string[] = [];
+  const entries = await fs.readdir(dir, { withFileTypes: true });
+  for (const e of entries) {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      if (!skipDir(e.name)) out.push(...(await walkFiles(root, full)));
+    } else if (e.isFile() || e.isSymbolicLink()) {
+      // Obsidian hides dot-files the same way it hides dot-folders.
+      if (!e.name.startsWith(".")) out.push(toVaultPath(root, full));
+    }
+  }
+  return out.sort();
+}
+
+/** `root`-relative path with forward slashes, as Obsidian names files. */
+export function toVaultPath(root: string, file: string): string {
+  return path.relative(root, file).split(path.sep).join("/");
+}
+
+/**
+ * The folder that holds everything given: a folder counts as itself, a file as its folder.
+ * This is the default vault root when `--vault` is not given.
+ */
+export async function commonParent(inputs: string[]): Promise<string> {
+  const dirs: string[] = [];
+  for (const input of inputs) {
+    const abs = path.resolve(input);
+    const stat = await statOrThrow(input);
+    dirs.push(stat.isDirectory() ? abs : path.dirname(abs));
+  }
+  let common = dirs[0].split(path.sep);
+  for (const d of dirs.slice(1)) {
+    const parts = d.split(path.sep);
+    let i = 0;
+    while (i < common.length && i < parts.length && common[i] === parts[i]) i++;
+    common = common.slice(0, i);
+  }
+  return common.join(path.sep) || path.sep;
+}
+
+/**
+ * The notes to migrate, as vault paths: each file given (which must be a `.md` note inside
+ * the vault) and every `.md` note under each folder given.
+ */
+export async function collectNotes(vault: string, inputs: string[]): Promise<string[]> {
+  const notes = new Set<string>();
+  for (const input of inputs) {
+    const abs = path.resolve(input);
+    const rel = path.relative(vault, abs);
+    if (rel.startsWith("..") || path.isAbsolute(rel)) throw new UsageError(`${input} is not inside the vault ${vault}.`);
+    const stat = await statOrThrow(input);
+    if (stat.isDirectory()) {
+      for (const f of await walkFiles(vault, abs)) if (f.toLowerCase().endsWith(".md")) notes.add(f);
+    } else if (abs.toLowerCase().endsWith(".md")) {
+      notes.add(toVaultPath(vault, abs));
+    } else {
+      throw new UsageError(`${input} is not a Markdown note (.md) or a folder.`);
+    }
+  }
+  return [...notes];
+}
+
+async function statOrThrow(input: string): Promise<import("node:fs").Stats> {
+  try {
+    return await fs.stat(input);
+  } catch {
+    throw new UsageError(`${input} does not exist.`);
+  }
+}
+
+// Keeps the BOM (ignoreBOM) so a rewritten note starts with the same bytes; fatal so a note
+// that is not valid UTF-8 is refused instead of having its odd bytes replaced on write.
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+async function readText(file: string): Promise<string> {
+  const bytes = await fs.readFile(file);
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new Error("it is not valid UTF-8 text");
+  }
+}
+
+/**
+ * Replaces a file's content atomically: writes a temporary file next to it (same folder,
+ * so the same file system) and renames it over the original. A reader sees the old or the
+ * new note, never half of one, even if the process dies mid-write. Keeps the file's mode.
+ */
+export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  // Write through a symlink to its target rather than replacing the link with a file.
+  const target = await fs.realpath(file).catch(() => file);
+  const dir = path.dirname(target);
+  const tmp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
+  const mode = await fs.stat(target).then((s) => s.mode & 0o7777, () => undefined);
+  try {
+    const handle = await fs.open(tmp, "wx", mode ?? 0o666);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    if (mode !== undefined) await fs.chmod(tmp, mode);
+    await fs.rename(tmp, target);
+  } catch (e) {
+    await fs.rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** The migration engine's ports over a folder of Markdown files on disk. */
+export function createFsPorts(vault: string, vaultFiles: string[], uploader: ImageUploader): MigrationPorts {
+  const index = new VaultPathIndex(vaultFiles);
+  const abs = (p: string): string => path.join(vault, ...p.split("/"));
+  return {
+    readNote: (notePath) => readText(abs(notePath)),
+    async rewriteNote(notePath, edit) {
+      const file = abs(notePath);
+      const before = await readText(file);
+      const changes = edit(before);
+      if (changes.length > 0) await writeFileAtomic(file, applyTextChanges(before, changes));
+    },
+    resolve: (linkpath, notePath) => index.resolve(linkpath, notePath),
+    readFile: async (p) => new Uint8Array(await fs.readFile(abs(p))),
+    uploader,
+  };
+}

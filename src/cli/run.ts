@@ -1,0 +1,153 @@
+import { homedir } from "node:os";
+import * as path from "node:path";
+import { isUploadError } from "../core/errors";
+import type { ImageUploader } from "../core/ports";
+import { migrateNotes, type MigrationProgress, type MigrationReport } from "../core/migrate";
+import { maxUploadBytes, migrateSettings } from "../core/settings";
+import { createUploader } from "../storage/uploader";
+import { parseArgs, USAGE, UsageError, type CliArgs } from "./args";
+import { openUploadCache } from "./cache";
+import { buildProfile, credentialsFromEnv, defaultCachePath, loadConfigFile, type Env } from "./config";
+import { collectNotes, commonParent, createFsPorts, walkFiles } from "./fsPorts";
+
+/** What the tool may touch of its process: streams, environment, stop signal. */
+export interface CliIO {
+  stdout: { write(s: string): unknown };
+  stderr: { write(s: string): unknown; isTTY?: boolean };
+  env: Env;
+  /** Aborts a run gracefully (Ctrl-C): uploads in flight finish and their links are written. */
+  signal?: AbortSignal;
+  version?: string;
+}
+
+/** Exit codes: nothing failed, something failed, bad usage or settings, stopped by the user. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+/**
+ * Runs `s3-image-hosting` with `argv` (the arguments after the script name) and returns the
+ * exit code. Never throws for a user's mistake and never prints a stack trace or a credential.
+ */
+export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+  try {
+    const args = parseArgs(argv);
+    if (args.command === "help") {
+      io.stdout.write(`${USAGE}\n`);
+      return EXIT.ok;
+    }
+    if (args.command === "version") {
+      io.stdout.write(`${io.version ?? "unknown"}\n`);
+      return EXIT.ok;
+    }
+    return await upload(args, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`s3-image-hosting: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    if (isUploadError(e)) {
+      // Raised before any upload (settings the uploader cannot work with).
+      io.stderr.write(`s3-image-hosting: ${e.toUserText()}\n`);
+      return e.code === "InvalidSettings" || e.code === "MissingCredentials" ? EXIT.usage : EXIT.failed;
+    }
+    io.stderr.write(`s3-image-hosting: ${messageOf(e)}\n`);
+    return EXIT.failed;
+  }
+}
+
+async function upload(args: CliArgs, io: CliIO): Promise<number> {
+  const config = args.config === undefined ? undefined : await loadConfigFile(args.config);
+  const profile = buildProfile(config, args);
+  const defaults = migrateSettings(undefined);
+
+  const vault = path.resolve(args.vault ?? (await commonParent(args.paths)));
+  const notes = await collectNotes(vault, args.paths);
+  const vaultFiles = await walkFiles(vault);
+
+  // A dry run reads no image and talks to no server, so it works before credentials are set up.
+  if (args.dryRun) {
+    const report = await migrateNotes(notes, createFsPorts(vault, vaultFiles, NO_UPLOADS), { concurrency: 1, dryRun: true });
+    io.stdout.write(args.json ? `${JSON.stringify(jsonReport(report))}\n` : humanReport(report, notes.length, true));
+    return report.failed > 0 ? EXIT.failed : EXIT.ok;
+  }
+
+  const credentials = credentialsFromEnv(io.env);
+  const cache = await openUploadCache(args.cache ?? defaultCachePath(io.env, homedir()));
+  const uploader = createUploader({
+    profile,
+    credentials,
+    index: cache.index,
+    maxBytes: maxUploadBytes(defaults),
+    imagesOnly: defaults.imagesOnly,
+  });
+
+  const showProgress = !args.json && io.stderr.isTTY === true;
+  const onProgress = showProgress ? (p: MigrationProgress) => io.stderr.write(`\r\x1b[K${progressLine(p)}`) : undefined;
+  let report: MigrationReport;
+  try {
+    report = await migrateNotes(notes, createFsPorts(vault, vaultFiles, uploader), {
+      concurrency: args.concurrency ?? defaults.concurrency,
+      onProgress,
+      signal: io.signal,
+    });
+  } finally {
+    if (showProgress) io.stderr.write("\r\x1b[K");
+    uploader.destroy();
+    await cache.save().catch((e: unknown) => {
+      io.stderr.write(`s3-image-hosting: the upload cache could not be saved (${messageOf(e)}); the next run checks the bucket instead.\n`);
+    });
+  }
+
+  io.stdout.write(args.json ? `${JSON.stringify(jsonReport(report))}\n` : humanReport(report, notes.length, false));
+  if (io.signal?.aborted) return EXIT.interrupted;
+  return report.failed > 0 ? EXIT.failed : EXIT.ok;
+}
+
+/** The dry run's uploader: the engine never calls it, and if it did nothing would leave the machine. */
+const NO_UPLOADS: ImageUploader = {
+  upload: () => Promise.reject(new Error("a dry run uploads nothing")),
+};
+
+function progressLine(p: MigrationProgress): string {
+  return `Uploading ${p.done} of ${p.total}${p.file ? `: ${p.file}` : "…"}`;
+}
+
+/** The `--json` output: exactly these keys, so scripts can rely on them. */
+export function jsonReport(r: MigrationReport): object {
+  return {
+    uploaded: r.uploaded,
+    reused: r.reused,
+    skipped: r.skipped,
+    failed: r.failed,
+    rewritten: r.rewritten,
+    failures: r.failures.map((f) => ({ note: f.note, link: f.link, code: f.code, message: f.message })),
+  };
+}
+
+/** The terminal output: a summary, then one line per failure or skipped edit. */
+export function humanReport(r: MigrationReport, noteCount: number, dryRun: boolean): string {
+  const lines: string[] = [];
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+  if (dryRun) {
+    lines.push(`Dry run: nothing was uploaded and no note was changed.`);
+    lines.push(`${plural(noteCount, "note")} scanned; ${plural(r.files.length, "image")} would be uploaded and ${plural(r.skipped, "link")} rewritten:`);
+    for (const f of r.files) lines.push(`  ${f.path}`);
+  } else {
+    lines.push(
+      `${plural(noteCount, "note")} scanned: ${r.uploaded} uploaded, ${r.reused} already in the bucket; ` +
+        `${plural(r.rewritten, "link")} rewritten, ${r.skipped} skipped, ${r.failed} failed.`,
+    );
+  }
+  if (r.skippedEdits.length > 0) {
+    lines.push(`Not rewritten because the note changed at that place meanwhile:`);
+    for (const s of r.skippedEdits) lines.push(`  ${s.note}: ${s.link}`);
+  }
+  if (r.failures.length > 0) {
+    lines.push(`Failed:`);
+    for (const f of r.failures) lines.push(`  ${f.note}${f.link ? `: ${f.link}` : ""} — ${f.message}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,61 @@
+/**
+ * Collects items and hands them to `flush` in batches: when `maxItems` have gathered, or
+ * `maxDelayMs` after the first item of a batch arrived, whichever comes first.
+ *
+ * Batches never overlap: a flush starts only after the previous one ended, so two flushes
+ * can never interleave their writes to the same note. Items added while a flush runs go
+ * into the next batch.
+ *
+ * Why batches at all: rewriting a note after every single upload would save (and, in
+ * Obsidian, re-render and sync) a long note once per image; rewriting only at the very end
+ * leaves nothing rewritten when a long run is interrupted.
+ */
+export class Batcher<T> {
+  private pending: T[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private error: { error: unknown } | undefined;
+
+  constructor(
+    private readonly flushFn: (items: T[]) => Promise<void>,
+    private readonly maxItems: number,
+    private readonly maxDelayMs: number,
+  ) {}
+
+  /** Queues an item; may start a flush. */
+  add(item: T): void {
+    this.pending.push(item);
+    if (this.pending.length >= Math.max(1, this.maxItems)) {
+      this.flushNow();
+    } else if (this.timer === undefined && this.maxDelayMs > 0 && Number.isFinite(this.maxDelayMs)) {
+      // eslint-disable-next-line obsidianmd/prefer-window-timers -- core also runs in the command-line tool, which has no window
+      this.timer = setTimeout(() => this.flushNow(), this.maxDelayMs);
+    }
+  }
+
+  /**
+   * Flushes whatever is pending and resolves once every flush has ended. Rethrows the
+   * first error a flush threw (flushes after it still ran).
+   */
+  async drain(): Promise<void> {
+    this.flushNow();
+    await this.chain;
+    if (this.error) throw this.error.error;
+  }
+
+  private flushNow(): void {
+    if (this.timer !== undefined) {
+      // eslint-disable-next-line obsidianmd/prefer-window-timers -- as above
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.chain = this.chain.then(() =>
+      this.flushFn(batch).catch((error: unknown) => {
+        this.error ??= { error };
+      }),
+    );
+  }
+}

@@ -1,0 +1,294 @@
+import { Batcher } from "./batcher";
+import { isLocalImageEmbed, scanEmbeds, type Embed } from "./embedScanner";
+import { isUploadError } from "./errors";
+import { NoteShifts, writeLinks } from "./migrateWrite";
+import type { ImageUploader } from "./ports";
+import { runPool } from "./pool";
+import type { TextChange } from "./textChange";
+
+/**
+ * "Upload all local images": the migration engine shared by the Obsidian command and the
+ * command-line tool. It only orchestrates; every contact with the outside world goes
+ * through `MigrationPorts`.
+ *
+ * How a run goes:
+ * 1. Every note is read once and scanned for local image embeds (remote URLs, embedded
+ *    notes, bases, canvases, PDFs are left alone). Each link is resolved to a vault path;
+ *    a link that resolves to nothing is a `MissingFile` failure and stays as it was.
+ * 2. Each distinct file is read when its upload starts (never all up front) and uploaded
+ *    once, `concurrency` at a time, however many links point at it.
+ * 3. Links are rewritten in batches as their uploads finish, so an interrupted run leaves
+ *    every note consistent, with the finished links already rewritten. Each rewrite
+ *    replaces a link only where its original text still stands; a link the user edited
+ *    meanwhile is skipped and reported, never overwritten.
+ */
+
+/** The outside world as the engine needs it. */
+export interface MigrationPorts {
+  readNote(notePath: string): Promise<string>;
+  /**
+   * Atomically rewrites a note: `edit` gets the note's CURRENT text and returns the changes
+   * to make to it (offsets into that text; `applyTextChanges` applies them to a string).
+   * Nothing may change the note between the read and the write: `Vault.process` or one
+   * synchronous editor update in Obsidian, read + atomic replace in the CLI.
+   *
+   * Changes rather than a new text, so that a note open in an editor can be changed in place
+   * without moving the cursor or the selection of the person typing in it.
+   */
+  rewriteNote(notePath: string, edit: (text: string) => TextChange[]): Promise<void>;
+  /** Vault path of the file a link points to from `notePath`, or null. */
+  resolve(linkpath: string, notePath: string): string | null;
+  /** Bytes of a vault file; a rejection is reported as `MissingFile`. */
+  readFile(path: string): Promise<Uint8Array>;
+  uploader: ImageUploader;
+}
+
+/** Reported once before the first upload (`done: 0`) and after each file finishes. */
+export interface MigrationProgress {
+  /** Files finished so far: uploaded, found in the bucket, or failed. */
+  done: number;
+  /** Distinct files to upload in this run. */
+  total: number;
+  /** Vault path of the file that just finished; absent in the first report. */
+  file?: string;
+  uploaded: number;
+  reused: number;
+  failed: number;
+}
+
+export interface MigrationOptions {
+  /** Uploads in flight at once. */
+  concurrency: number;
+  /** Scan and resolve only: no file is read or uploaded and no note is written. */
+  dryRun?: boolean;
+  /** Rewrite the notes after this many finished files (default 16). */
+  flushEvery?: number;
+  /** …or this long after the first unwritten file finished, whichever comes first (default 2000). */
+  flushIntervalMs?: number;
+  onProgress?: (p: MigrationProgress) => void;
+  /** Stops starting uploads; those in flight finish and their links are still rewritten. */
+  signal?: AbortSignal;
+}
+
+/**
+ * What a run did. `uploaded` and `reused` count distinct files; `rewritten`, `skipped`
+ * and `failed` count links, and every local image link found ends up in exactly one of
+ * them (a note that could not be read adds one failure of its own, with an empty `link`).
+ */
+export interface MigrationReport {
+  /** Files put into the bucket by this run. */
+  uploaded: number;
+  /** Files whose bytes were already in the bucket, so no upload was made. */
+  reused: number;
+  /**
+   * Links left as they were without an error: the note changed at that place before the
+   * rewrite (also listed in `skippedEdits`), the run was a dry run, or it was stopped
+   * before the link's file was uploaded.
+   */
+  skipped: number;
+  /** Failed links (missing file, upload refused, note not writable), all listed in `failures`. */
+  failed: number;
+  /** Links replaced by their uploaded URL. */
+  rewritten: number;
+  failures: { note: string; link: string; code: string; message: string }[];
+  /** Links whose text the user changed while the run was going, so they were not rewritten. */
+  skippedEdits: { note: string; link: string }[];
+  /** Each distinct file, in the order first linked. */
+  files: MigratedFile[];
+}
+
+/** One distinct file of a run. */
+export interface MigratedFile {
+  /** Vault path. */
+  path: string;
+  /** Public URL, once uploaded (or found in the bucket). */
+  url?: string;
+  reused?: boolean;
+  /** Notes that link to it, in scan order. */
+  notes: string[];
+  /** Links to it found in those notes. */
+  links: number;
+  /** Of those, links rewritten to `url`. */
+  rewritten: number;
+}
+
+interface NoteJob {
+  path: string;
+  shifts: NoteShifts;
+}
+
+interface LinkJob {
+  note: NoteJob;
+  embed: Embed;
+  file: FileJob;
+}
+
+interface FileJob {
+  path: string;
+  links: LinkJob[];
+  /** Index into `report.files`. */
+  entry: number;
+  url?: string;
+}
+
+const DEFAULT_FLUSH_EVERY = 16;
+const DEFAULT_FLUSH_INTERVAL_MS = 2000;
+
+/** Uploads every local image linked from `notePaths` and rewrites the links; see the module comment. */
+export async function migrateNotes(
+  notePaths: string[],
+  ports: MigrationPorts,
+  opts: MigrationOptions,
+): Promise<MigrationReport> {
+  const report: MigrationReport = {
+    uploaded: 0,
+    reused: 0,
+    skipped: 0,
+    failed: 0,
+    rewritten: 0,
+    failures: [],
+    skippedEdits: [],
+    files: [],
+  };
+  const fail = (note: string, link: string, code: string, message: string): void => {
+    report.failed++;
+    report.failures.push({ note, link, code, message });
+  };
+
+  const files = await planFiles([...new Set(notePaths)], ports, report, fail);
+  if (opts.dryRun) {
+    for (const f of files) report.skipped += f.links.length;
+    return report;
+  }
+
+  const progress = (done: number, file?: string): void =>
+    opts.onProgress?.({ done, total: files.length, file, uploaded: report.uploaded, reused: report.reused, failed: report.failed });
+
+  const batcher = new Batcher<FileJob>(
+    (batch) => writeBack(batch, ports, report, fail),
+    opts.flushEvery ?? DEFAULT_FLUSH_EVERY,
+    opts.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
+  );
+
+  let done = 0;
+  const started = new Set<FileJob>();
+  progress(0);
+  await runPool(
+    files,
+    opts.concurrency,
+    async (file) => {
+      started.add(file);
+      await uploadOne(file, ports, report, fail);
+      if (file.url !== undefined) batcher.add(file);
+      progress(++done, file.path);
+    },
+    opts.signal,
+  );
+  await batcher.drain();
+
+  for (const f of files) if (!started.has(f)) report.skipped += f.links.length;
+  return report;
+}
+
+type Fail = (note: string, link: string, code: string, message: string) => void;
+
+/** Reads and scans every note, resolves its local image links, and groups them by file. */
+async function planFiles(notePaths: string[], ports: MigrationPorts, report: MigrationReport, fail: Fail): Promise<FileJob[]> {
+  const byPath = new Map<string, FileJob>();
+  for (const notePath of notePaths) {
+    let text: string;
+    try {
+      text = await ports.readNote(notePath);
+    } catch (e) {
+      fail(notePath, "", "Unknown", `The note "${notePath}" could not be read (${reason(e)}).`);
+      continue;
+    }
+    const note: NoteJob = { path: notePath, shifts: new NoteShifts() };
+    for (const embed of scanEmbeds(text)) {
+      if (!isLocalImageEmbed(embed)) continue;
+      const path = ports.resolve(embed.target, notePath);
+      if (path === null) {
+        fail(notePath, embed.raw, "MissingFile", `The image "${embed.target}" linked in "${notePath}" is not in the vault; the link was left as it was.`);
+        continue;
+      }
+      let file = byPath.get(path);
+      if (!file) {
+        file = { path, links: [], entry: report.files.push({ path, notes: [], links: 0, rewritten: 0 }) - 1 };
+        byPath.set(path, file);
+      }
+      file.links.push({ note, embed, file });
+      const entry = report.files[file.entry];
+      entry.links++;
+      if (!entry.notes.includes(notePath)) entry.notes.push(notePath);
+    }
+  }
+  return [...byPath.values()];
+}
+
+/** Reads one file and uploads it; on failure every link to it becomes a failure. */
+async function uploadOne(file: FileJob, ports: MigrationPorts, report: MigrationReport, fail: Fail): Promise<void> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await ports.readFile(file.path);
+  } catch {
+    for (const l of file.links) {
+      fail(l.note.path, l.embed.raw, "MissingFile", `The image "${file.path}" linked in "${l.note.path}" could not be read; the link was left as it was.`);
+    }
+    return;
+  }
+  try {
+    const stored = await ports.uploader.upload({ bytes, name: baseName(file.path), notePath: file.links[0].note.path });
+    file.url = stored.url;
+    Object.assign(report.files[file.entry], { url: stored.url, reused: stored.reused });
+    if (stored.reused) report.reused++;
+    else report.uploaded++;
+  } catch (e) {
+    const code = isUploadError(e) ? e.code : "Unknown";
+    const message = isUploadError(e) ? e.toUserText() : `Upload failed: ${reason(e)}`;
+    for (const l of file.links) fail(l.note.path, l.embed.raw, code, `${file.path}: ${message}`);
+  }
+}
+
+/** Rewrites the links of a batch of uploaded files, one atomic rewrite per note. */
+async function writeBack(batch: FileJob[], ports: MigrationPorts, report: MigrationReport, fail: Fail): Promise<void> {
+  const byNote = new Map<NoteJob, LinkJob[]>();
+  for (const file of batch) {
+    for (const link of file.links) byNote.set(link.note, [...(byNote.get(link.note) ?? []), link]);
+  }
+  // Different notes are independent; the batcher already keeps two batches from touching
+  // the same note at once.
+  await Promise.all(
+    [...byNote].map(async ([note, links]) => {
+      let done: boolean[];
+      try {
+        done = await writeLinks(
+          links.map((l) => ({ embed: l.embed, url: l.file.url as string })),
+          note.shifts,
+          (edit) => ports.rewriteNote(note.path, edit),
+        );
+      } catch (e) {
+        for (const l of links) {
+          fail(note.path, l.embed.raw, "Unknown", `The note "${note.path}" could not be saved (${reason(e)}); the link was left as it was.`);
+        }
+        return;
+      }
+      links.forEach((l, i) => {
+        if (done[i]) {
+          report.rewritten++;
+          report.files[l.file.entry].rewritten++;
+        } else {
+          report.skipped++;
+          report.skippedEdits.push({ note: note.path, link: l.embed.raw });
+        }
+      });
+    }),
+  );
+}
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}
+
+function reason(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,84 @@
+import { rewriteEmbed } from "./embedRewrite";
+import { scanEmbeds, type Embed } from "./embedScanner";
+import { applyReplacements, type Replacement } from "./rewrite";
+import type { TextChange } from "./textChange";
+
+/**
+ * The "apply" step of a migration for one note: replace some of its links by their uploaded
+ * URLs, where the note still reads as it did when it was scanned.
+ */
+
+/** A link found when the note was scanned, and the URL its file now has. */
+export interface UploadedLink {
+  embed: Embed;
+  url: string;
+}
+
+/**
+ * What earlier rewrites of a note did, in the coordinates of the text as first scanned: a
+ * later batch starts each replacement where its link should be now, so the search for a
+ * link that moved only has to cover the user's own edits.
+ */
+export class NoteShifts {
+  private readonly shifts: { at: number; delta: number }[] = [];
+
+  /** Where an offset of the scanned text is now, after the rewrites recorded so far. */
+  map(offset: number): number {
+    let pos = offset;
+    for (const s of this.shifts) if (s.at <= offset) pos += s.delta;
+    return pos;
+  }
+
+  record(embed: Embed, replacement: string): void {
+    this.shifts.push({ at: embed.end, delta: replacement.length - embed.raw.length });
+  }
+}
+
+/**
+ * Rewrites `links` in one atomic rewrite of the note and says, link by link, whether it was
+ * rewritten (false: the text there changed since the scan, so it was left alone).
+ * Rejects when `rewriteNote` does.
+ */
+export async function writeLinks(
+  links: UploadedLink[],
+  shifts: NoteShifts,
+  rewriteNote: (edit: (text: string) => TextChange[]) => Promise<void>,
+): Promise<boolean[]> {
+  const reps: Replacement[] = links.map(({ embed, url }) => {
+    const start = shifts.map(embed.start);
+    return { start, end: start + embed.raw.length, expected: embed.raw, replacement: rewriteEmbed(embed, url) };
+  });
+  let done: boolean[] = links.map(() => false);
+
+  await rewriteNote((text) => {
+    const result = applyReplacements(text, reps);
+    // A link that moved is found again by its text alone; make sure what was found is a link
+    // there too, and not the same characters in a code block or a comment.
+    const embedsAt = new Map(scanEmbeds(text).map((e) => [e.start, e.raw]));
+    // `applied` holds copies with new offsets; identical replacements (the same link to the
+    // same file) are interchangeable, so each copy is matched to the first unmatched one.
+    const unmatched = new Map<string, number[]>();
+    reps.forEach((r, i) => {
+      const k = key(r);
+      unmatched.set(k, [...(unmatched.get(k) ?? []), i]);
+    });
+    done = links.map(() => false);
+    const changes: TextChange[] = [];
+    for (const a of result.applied) {
+      const i = unmatched.get(key(a))?.shift();
+      if (i === undefined || embedsAt.get(a.start) !== a.expected) continue;
+      done[i] = true;
+      changes.push({ from: a.start, to: a.end, insert: a.replacement });
+    }
+    return changes;
+  });
+
+  done.forEach((ok, i) => {
+    if (ok) shifts.record(links[i].embed, reps[i].replacement);
+  });
+  return done;
+}
+
+function key(r: Replacement): string {
+  return `${r.expected}\u0000${r.replacement}`;
+}

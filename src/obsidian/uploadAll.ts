@@ -1,0 +1,239 @@
+/**
+ * "Upload all local images": the migration engine driven from Obsidian — a command for the
+ * active note, an item in the file menu of a note or a folder, a notice that counts up, and
+ * a summary that names every failure.
+ */
+import { MarkdownView, Notice, TFile, TFolder, type App, type Editor, type Menu, type Plugin, type TAbstractFile } from "obsidian";
+import { isUploadError } from "../core/errors";
+import { migrateNotes, type MigrationPorts, type MigrationReport } from "../core/migrate";
+import type { ImageUploader } from "../core/ports";
+import type { PluginSettings } from "../core/settings";
+import { applyTextChanges, type TextChange } from "../core/textChange";
+
+/** What the command needs from the plugin. */
+export interface UploadAllDeps {
+  /** The active profile's uploader; a function so the S3 SDK is only loaded when a run starts. */
+  getUploader(): Promise<ImageUploader>;
+  /** Read when a run starts, so a changed setting applies to the next run. */
+  getSettings(): Pick<PluginSettings, "concurrency" | "trashAfterUpload">;
+}
+
+/** What a run did, for the summary and for tests. */
+export interface UploadAllResult {
+  report: MigrationReport;
+  /** Local files moved to the trash (only with `trashAfterUpload`). */
+  trashed: string[];
+}
+
+const TITLE = "Upload all local images";
+
+/**
+ * Registers the command (for the note in the active editor) and the file-menu item (for a
+ * note or every note in a folder). One run at a time; unloading the plugin stops a run after
+ * the uploads in flight, with their links written.
+ */
+export function registerUploadAll(plugin: Plugin, deps: UploadAllDeps): void {
+  const app = plugin.app;
+  let running: AbortController | null = null;
+  plugin.register(() => running?.abort());
+
+  const start = (notes: TFile[]): void => {
+    if (running) {
+      new Notice("Local images are already being uploaded; wait for that run to finish.");
+      return;
+    }
+    const controller = new AbortController();
+    running = controller;
+    void runWithNotices(app, notes, deps, controller.signal).finally(() => {
+      running = null;
+    });
+  };
+
+  plugin.addCommand({
+    id: "upload-all-local-images",
+    name: TITLE,
+    editorCheckCallback: (checking: boolean, _editor: Editor, ctx: { file: TFile | null }) => {
+      const file = ctx.file;
+      if (!file || file.extension !== "md") return false;
+      if (!checking) start([file]);
+      return true;
+    },
+  });
+
+  plugin.registerEvent(
+    app.workspace.on("file-menu", (menu: Menu, file: TAbstractFile) => {
+      const notes = notesUnder(app, file);
+      if (notes === null) return;
+      menu.addItem((item) =>
+        item
+          .setTitle(file instanceof TFolder ? "Upload all local images in this folder" : TITLE)
+          .setIcon("upload-cloud")
+          .onClick(() => start(notesUnder(app, file) ?? [])),
+      );
+    }),
+  );
+}
+
+/** The notes a file-menu item acts on: the note itself, or every note in a folder; null for other files. */
+function notesUnder(app: App, file: TAbstractFile): TFile[] | null {
+  if (file instanceof TFile) return file.extension === "md" ? [file] : null;
+  if (!(file instanceof TFolder)) return null;
+  const prefix = file.isRoot() ? "" : `${file.path}/`;
+  return app.vault.getMarkdownFiles().filter((f) => f.path.startsWith(prefix));
+}
+
+/** Runs one migration with a counting notice and a summary notice at the end. */
+async function runWithNotices(app: App, notes: TFile[], deps: UploadAllDeps, signal: AbortSignal): Promise<void> {
+  const progress = new Notice("Looking for local images…", 0);
+  try {
+    const result = await uploadAllLocalImages(app, notes, deps, {
+      signal,
+      onProgress: (done, total) => progress.setMessage(`Uploading ${done} of ${total}…`),
+    });
+    progress.hide();
+    const failed = result.report.failed > 0 || result.report.skippedEdits.length > 0;
+    // A summary with failures stays until clicked: the reasons are what the person must act on.
+    new Notice(summaryText(result, notes), failed ? 0 : 8000);
+  } catch (e) {
+    progress.hide();
+    new Notice(`${TITLE}: ${isUploadError(e) ? e.toUserText() : e instanceof Error ? e.message : String(e)}`, 0);
+  }
+}
+
+/**
+ * Uploads the local images of `notes` and rewrites their links; with `trashAfterUpload`,
+ * then moves each uploaded local file that nothing links to any more to the trash.
+ * Rejects only when no uploader can be had (settings incomplete); everything else is in the report.
+ */
+export async function uploadAllLocalImages(
+  app: App,
+  notes: TFile[],
+  deps: UploadAllDeps,
+  opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+): Promise<UploadAllResult> {
+  const settings = deps.getSettings();
+  const uploader = await deps.getUploader();
+  const report = await migrateNotes(
+    notes.map((n) => n.path),
+    obsidianPorts(app, uploader),
+    { concurrency: settings.concurrency, signal: opts.signal, onProgress: (p) => opts.onProgress?.(p.done, p.total) },
+  );
+  const trashed = settings.trashAfterUpload ? await trashUnlinked(app, report) : [];
+  return { report, trashed };
+}
+
+/** The engine's ports over the Obsidian API. */
+export function obsidianPorts(app: App, uploader: ImageUploader): MigrationPorts {
+  const fileAt = (path: string): TFile => {
+    const file = app.vault.getFileByPath(path);
+    if (!file) throw new Error(`"${path}" is no longer in the vault`);
+    return file;
+  };
+  return {
+    async readNote(path) {
+      return openEditor(app, path)?.getValue() ?? app.vault.cachedRead(fileAt(path));
+    },
+    async rewriteNote(path, edit) {
+      // A note open in an editor is changed there: the editor may hold typing not saved to
+      // disk yet, which a write to the file would throw away, and an in-place change keeps
+      // the cursor and selection. getValue → edit → transaction runs without a pause, so
+      // nothing can be typed in between.
+      const editor = openEditor(app, path);
+      if (editor) {
+        const changes = edit(editor.getValue());
+        if (changes.length > 0) editor.transaction({ changes: changes.map((c) => toEditorChange(editor, c)) });
+        return;
+      }
+      await app.vault.process(fileAt(path), (text) => applyTextChanges(text, edit(text)));
+    },
+    resolve: (linkpath, notePath) => app.metadataCache.getFirstLinkpathDest(linkpath, notePath)?.path ?? null,
+    readFile: async (path) => new Uint8Array(await app.vault.readBinary(fileAt(path))),
+    uploader,
+  };
+}
+
+function openEditor(app: App, path: string): Editor | null {
+  for (const leaf of app.workspace.getLeavesOfType("markdown")) {
+    const view = leaf.view;
+    if (view instanceof MarkdownView && view.file?.path === path) return view.editor;
+  }
+  return null;
+}
+
+function toEditorChange(editor: Editor, c: TextChange): { from: ReturnType<Editor["offsetToPos"]>; to: ReturnType<Editor["offsetToPos"]>; text: string } {
+  return { from: editor.offsetToPos(c.from), to: editor.offsetToPos(c.to), text: c.insert };
+}
+
+/**
+ * Moves uploaded local files to the trash — only those whose every link was rewritten, that
+ * no other note links to (by the metadata cache), and whose name no longer appears in the
+ * rewritten notes outside the new URLs. The last check reads the notes themselves because
+ * the metadata cache catches up with a rewrite only a moment later, and because a plain
+ * `[[photo.png]]` link, which the run does not rewrite, still needs the file.
+ */
+async function trashUnlinked(app: App, report: MigrationReport): Promise<string[]> {
+  const urls = report.files.flatMap((f) => (f.url ? [f.url] : []));
+  const texts = new Map<string, string>();
+  const textOf = async (note: string): Promise<string> => {
+    let text = texts.get(note);
+    if (text === undefined) {
+      const file = app.vault.getFileByPath(note);
+      text = openEditor(app, note)?.getValue() ?? (file ? await app.vault.read(file) : "");
+      for (const url of urls) text = text.split(url).join(" ");
+      text = text.toLowerCase();
+      texts.set(note, text);
+    }
+    return text;
+  };
+
+  const trashed: string[] = [];
+  for (const f of report.files) {
+    if (!f.url || f.links === 0 || f.rewritten !== f.links) continue;
+    const linkedElsewhere = Object.entries(app.metadataCache.resolvedLinks ?? {}).some(
+      ([source, targets]) => !f.notes.includes(source) && (targets[f.path] ?? 0) > 0,
+    );
+    if (linkedElsewhere) continue;
+    const name = f.path.slice(f.path.lastIndexOf("/") + 1).toLowerCase();
+    const spellings = [name, encodeURI(name), encodeURIComponent(name)];
+    let mentioned = false;
+    for (const note of f.notes) {
+      const text = await textOf(note);
+      if (spellings.some((s) => text.includes(s))) mentioned = true;
+    }
+    const file = app.vault.getFileByPath(f.path);
+    if (mentioned || !file) continue;
+    try {
+      await app.fileManager.trashFile(file);
+      trashed.push(f.path);
+    } catch {
+      // Keeping a local copy is harmless; the summary only counts what was moved.
+    }
+  }
+  return trashed;
+}
+
+const MAX_LISTED = 10;
+
+/** The end-of-run notice: counts, then each skipped link and each failure with its reason. */
+export function summaryText({ report: r, trashed }: UploadAllResult, notes: TFile[]): string {
+  const scope = notes.length === 1 ? notes[0].path : `${notes.length} notes`;
+  if (r.files.length === 0 && r.failures.length === 0) return `${TITLE}: no local images in ${scope}.`;
+  const lines = [
+    `${TITLE} (${scope}): ${r.uploaded} uploaded, ${r.reused} already in the bucket; ` +
+      `${r.rewritten} ${r.rewritten === 1 ? "link" : "links"} rewritten, ${r.skipped} skipped, ${r.failed} failed.`,
+  ];
+  const list = (items: string[]): void => {
+    lines.push(...items.slice(0, MAX_LISTED).map((s) => `• ${s}`));
+    if (items.length > MAX_LISTED) lines.push(`…and ${items.length - MAX_LISTED} more.`);
+  };
+  if (r.skippedEdits.length > 0) {
+    lines.push("Not rewritten because the note changed there meanwhile:");
+    list(r.skippedEdits.map((s) => `${s.note}: ${s.link}`));
+  }
+  if (r.failures.length > 0) {
+    lines.push("Failed:");
+    list(r.failures.map((f) => `${f.note}${f.link ? `: ${f.link}` : ""} — ${f.message}`));
+  }
+  if (trashed.length > 0) lines.push(`Moved ${trashed.length} local ${trashed.length === 1 ? "copy" : "copies"} to the trash.`);
+  return lines.join("\n");
+}

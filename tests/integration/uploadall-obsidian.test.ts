@@ -1,0 +1,272 @@
+/**
+ * "Upload all local images" inside (a faithful fake of) Obsidian, uploading for real to the
+ * S3 test server through the requestUrl transport: the note open in an editor is rewritten in
+ * place while the person types, an edit at a link's place is never overwritten, the notices
+ * count and explain, and the optional trash step keeps every file something still links to.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import type { App as ObsidianApp, Plugin as ObsidianPlugin, TFile as ObsidianTFile } from "obsidian";
+import type { ImageUploader } from "../../src/core/ports";
+import { MemoryUploadIndex } from "../../src/core/uploadIndex";
+import { registerUploadAll, uploadAllLocalImages, type UploadAllDeps } from "../../src/obsidian/uploadAll";
+import type { RequestUrlFn, RequestUrlParamLike } from "../../src/storage/requestUrlHandler";
+import { RequestUrlHttpHandler } from "../../src/storage/requestUrlHandler";
+import { createUploader } from "../../src/storage/uploader";
+import { createFakeApp, Menu, Notice, Plugin, type App, type MarkdownView, type TFile } from "../fakes/obsidian";
+import { requestUrl } from "../fakes/requestUrl";
+import { refreshResolvedLinks } from "../fakes/uploadAllFakes";
+import { anonymousGet, createTestBucket, removeTestBucket, testCredentials, testProfile, uniquePng } from "./helpers";
+
+let work: string;
+let bucket: string;
+
+beforeAll(async () => {
+  work = mkdtempSync(path.join(tmpdir(), "s3ih-uploadall-"));
+  bucket = await createTestBucket("uploadall");
+});
+
+afterAll(async () => {
+  rmSync(work, { recursive: true, force: true });
+  await removeTestBucket(bucket);
+});
+
+beforeEach(() => Notice.reset());
+
+/** A vault directory with these files, and a fake app over it. */
+function vaultWith(files: Record<string, string | Uint8Array>): App {
+  const dir = mkdtempSync(path.join(work, "vault-"));
+  for (const [p, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
+    writeFileSync(path.join(dir, p), content);
+  }
+  return createFakeApp(dir);
+}
+
+/**
+ * Obsidian's transport over the requestUrl double, where the PUT of given bytes waits until
+ * the test lets it go.
+ */
+class HeldTransport {
+  private readonly holds: { bytes: Buffer; gate: Promise<void>; reached: () => void }[] = [];
+
+  hold(bytes: Uint8Array): { reached: Promise<void>; release: () => void } {
+    let release!: () => void;
+    let reached!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const reachedP = new Promise<void>((r) => (reached = r));
+    this.holds.push({ bytes: Buffer.from(bytes), gate, reached });
+    return { reached: reachedP, release };
+  }
+
+  readonly requestUrl: RequestUrlFn = async (p: RequestUrlParamLike) => {
+    if ((p.method ?? "GET").toUpperCase() === "PUT" && p.body instanceof ArrayBuffer) {
+      const body = Buffer.from(p.body);
+      const held = this.holds.find((h) => h.bytes.equals(body));
+      if (held) {
+        held.reached();
+        await held.gate;
+      }
+    }
+    return (requestUrl as unknown as RequestUrlFn)(p);
+  };
+}
+
+function deps(transport: HeldTransport, settings: Partial<ReturnType<UploadAllDeps["getSettings"]>> = {}): UploadAllDeps & { uploaders: ImageUploader[] } {
+  const uploaders: ImageUploader[] = [];
+  return {
+    uploaders,
+    getSettings: () => ({ concurrency: 4, trashAfterUpload: false, ...settings }),
+    getUploader: async () => {
+      const u = createUploader({
+        profile: testProfile({ bucket, acl: "public-read" }),
+        credentials: testCredentials(),
+        requestHandler: new RequestUrlHttpHandler(transport.requestUrl),
+        index: new MemoryUploadIndex(),
+      });
+      uploaders.push(u);
+      return u;
+    },
+  };
+}
+
+const URL_LINK = /!\[[^\]]*\]\((http[^)\s]+)\)/g;
+
+class TestPlugin extends Plugin {}
+
+const asApp = (app: App): ObsidianApp => app as unknown as ObsidianApp;
+const asFile = (file: TFile | null): ObsidianTFile => {
+  if (!file) throw new Error("no such file");
+  return file as unknown as ObsidianTFile;
+};
+
+function plugin(app: App): TestPlugin {
+  return new TestPlugin(app, { id: "s3-image-hosting", name: "S3 Image Hosting", version: "0", minAppVersion: "1.5.0", author: "", description: "" });
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe("upload all local images in Obsidian", () => {
+  it("rewrites the note open in the editor in place, and the text typed meanwhile survives", async () => {
+    const [a, b] = [uniquePng(), uniquePng()];
+    const app = vaultWith({ "Trip.md": "# Trip\n\n![[a.png]]\n\nSome words.\n\n![Bee](pics/b.png)\n", "a.png": a, "pics/b.png": b });
+    const view: MarkdownView = await app.workspace.openFile(app.vault.getFileByPath("Trip.md") as TFile);
+    const transport = new HeldTransport();
+    const held = transport.hold(b);
+    const run = uploadAllLocalImages(asApp(app), [asFile(view.file)], deps(transport));
+
+    await held.reached;
+    // The person types at the end of the first line and at the end of the note, unsaved.
+    view.editor.replaceRange(" in May", { line: 0, ch: 6 });
+    view.editor.replaceRange("Typed while uploading.\n", view.editor.offsetToPos(view.editor.getValue().length));
+    view.editor.setCursor({ line: 4, ch: 4 });
+    held.release();
+    const { report } = await run;
+
+    expect(report).toMatchObject({ uploaded: 2, rewritten: 2, skipped: 0, failed: 0 });
+    const text = view.editor.getValue();
+    expect(text).toMatch(/^# Trip in May\n\n!\[a\]\(http[^)]+\)\n\nSome words\.\n\n!\[Bee\]\(http[^)]+\)\nTyped while uploading\.\n$/);
+    // The cursor stayed in "Some words." although text before it changed length.
+    expect(view.editor.getCursor()).toEqual({ line: 4, ch: 4 });
+    const urls = [...text.matchAll(URL_LINK)].map((m) => m[1]);
+    for (const [url, bytes] of [[urls[0], a], [urls[1], b]] as const) {
+      const res = await anonymousGet(url);
+      expect({ status: res.status, type: res.headers["content-type"], same: res.body.equals(Buffer.from(bytes)) }).toEqual({ status: 200, type: "image/png", same: true });
+    }
+    await view.save();
+    expect(await app.vault.read(view.file as TFile)).toBe(text);
+  });
+
+  it("rewrites a note that is not open through vault.process, keeping an edit made to the file meanwhile", async () => {
+    const [a, b] = [uniquePng(), uniquePng()];
+    const app = vaultWith({ "N.md": "top\n![[a.png]]\nmiddle\n![[b.png]]\n", "a.png": a, "b.png": b });
+    const file = app.vault.getFileByPath("N.md") as TFile;
+    const transport = new HeldTransport();
+    const held = transport.hold(a);
+    const run = uploadAllLocalImages(asApp(app), [asFile(file)], deps(transport));
+    await held.reached;
+    await app.vault.process(file, (t) => t.replace("middle", "middle, edited elsewhere"));
+    held.release();
+    const { report } = await run;
+    expect(report).toMatchObject({ rewritten: 2, skipped: 0 });
+    expect(await app.vault.read(file)).toMatch(/^top\n!\[a\]\(http[^)]+\)\nmiddle, edited elsewhere\n!\[b\]\(http[^)]+\)\n$/);
+  });
+
+  it("skips and reports a link the person changed while its image was uploading, and never overwrites it", async () => {
+    const [a, b] = [uniquePng(), uniquePng()];
+    const app = vaultWith({ "N.md": "![[a.png]]\n\n![[b.png]]\n", "a.png": a, "b.png": b });
+    const view = await app.workspace.openFile(app.vault.getFileByPath("N.md") as TFile);
+    const transport = new HeldTransport();
+    const held = transport.hold(b);
+    const p = plugin(app);
+    registerUploadAll(p as unknown as ObsidianPlugin, deps(transport));
+    const command = p.commands.find((c) => c.name === "S3 Image Hosting: Upload all local images");
+    expect(command?.editorCheckCallback?.(false, view.editor, view)).toBe(true);
+
+    await held.reached;
+    const at = view.editor.getValue().indexOf("![[b.png]]");
+    view.editor.replaceRange("![[b.png|200]]", view.editor.offsetToPos(at), view.editor.offsetToPos(at + "![[b.png]]".length));
+    held.release();
+
+    await until(() => Notice.messages.some((m) => m.startsWith("Upload all local images (N.md)")), "the summary notice");
+    expect(view.editor.getValue()).toMatch(/^!\[a\]\(http[^)]+\)\n\n!\[\[b\.png\|200\]\]\n$/);
+    const summary = Notice.messages.find((m) => m.startsWith("Upload all local images (N.md)")) as string;
+    expect(summary).toContain("2 uploaded, 0 already in the bucket; 1 link rewritten, 1 skipped, 0 failed.");
+    expect(summary).toContain("Not rewritten because the note changed there meanwhile:\n• N.md: ![[b.png]]");
+    expect(Notice.messages).toContain("Uploading 0 of 2…");
+    expect(Notice.messages).toContain("Uploading 2 of 2…");
+    // A summary that lists problems stays until the person dismisses it.
+    expect(Notice.shown.find((n) => n.message === summary)?.duration).toBe(0);
+  });
+
+  it("offers the command only for a markdown note, and names each failure in the summary", async () => {
+    const app = vaultWith({ "N.md": "![[here.png]] ![[gone.png]]", "here.png": uniquePng(), "Board.canvas": "{}" });
+    const p = plugin(app);
+    registerUploadAll(p as unknown as ObsidianPlugin, deps(new HeldTransport()));
+    const command = p.commands.find((c) => c.id === "s3-image-hosting:upload-all-local-images");
+    const canvas = app.vault.getFileByPath("Board.canvas");
+    expect(command?.editorCheckCallback?.(true, null, { file: canvas })).toBe(false);
+    expect(command?.editorCheckCallback?.(true, null, { file: null })).toBe(false);
+    const view = await app.workspace.openFile(app.vault.getFileByPath("N.md") as TFile);
+    expect(command?.editorCheckCallback?.(true, view.editor, view)).toBe(true);
+    expect(Notice.messages).toEqual([]);
+
+    command?.editorCheckCallback?.(false, view.editor, view);
+    await until(() => Notice.messages.some((m) => m.includes("failed.")), "the summary notice");
+    const summary = Notice.messages.find((m) => m.includes("failed.")) as string;
+    expect(summary).toContain("1 uploaded, 0 already in the bucket; 1 link rewritten, 0 skipped, 1 failed.");
+    expect(summary).toContain('Failed:\n• N.md: ![[gone.png]] — The image "gone.png" linked in "N.md" is not in the vault');
+    expect(view.editor.getValue()).toMatch(/^!\[here\]\(http[^)]+\) !\[\[gone\.png\]\]$/);
+  });
+
+  it("adds a file-menu item for a note and for a folder (all its notes), none for other files", async () => {
+    const app = vaultWith({ "Blog/One.md": "![[x.png]]", "Blog/Sub/Two.md": "![](../x.png)", "Else.md": "![[x.png]]", "Blog/x.png": uniquePng() });
+    const p = plugin(app);
+    registerUploadAll(p as unknown as ObsidianPlugin, deps(new HeldTransport()));
+    const menuFor = (filePath: string): Menu => {
+      const menu = new Menu();
+      app.workspace.trigger("file-menu", menu, app.vault.getAbstractFileByPath(filePath), "file-explorer");
+      return menu;
+    };
+    expect(menuFor("Blog/x.png").items).toHaveLength(0);
+    expect(menuFor("Else.md").items.map((i) => i.title)).toEqual(["Upload all local images"]);
+    const folderItem = menuFor("Blog").items[0];
+    expect(folderItem.title).toBe("Upload all local images in this folder");
+
+    folderItem.callback?.({} as MouseEvent);
+    await until(() => Notice.messages.some((m) => m.startsWith("Upload all local images (2 notes)")), "the summary notice");
+    expect(await app.vault.read(app.vault.getFileByPath("Blog/One.md") as TFile)).toMatch(/^!\[x\]\(http/);
+    expect(await app.vault.read(app.vault.getFileByPath("Blog/Sub/Two.md") as TFile)).toMatch(/^!\[\]\(http/);
+    expect(await app.vault.read(app.vault.getFileByPath("Else.md") as TFile)).toBe("![[x.png]]");
+  });
+
+  it("with trash after upload, trashes only the files nothing links to any more", async () => {
+    const app = vaultWith({
+      "N.md": "![[only.png]] ![[shared.png]] ![[mentioned.png]] see [[mentioned.png]]",
+      "Other.md": "![[shared.png]]",
+      "only.png": uniquePng(),
+      "shared.png": uniquePng(),
+      "mentioned.png": uniquePng(),
+    });
+    await refreshResolvedLinks(app);
+    const file = app.vault.getFileByPath("N.md") as TFile;
+    const { report, trashed } = await uploadAllLocalImages(asApp(app), [asFile(file)], deps(new HeldTransport(), { trashAfterUpload: true }));
+    expect(report).toMatchObject({ uploaded: 3, rewritten: 3 });
+    expect(trashed).toEqual(["only.png"]);
+    const dir = (app.vault as unknown as { baseDir: string }).baseDir;
+    expect(existsSync(path.join(dir, ".trash", "only.png"))).toBe(true);
+    expect(app.vault.getFileByPath("only.png")).toBeNull();
+    expect(app.vault.getFileByPath("shared.png")).not.toBeNull();
+    expect(app.vault.getFileByPath("mentioned.png")).not.toBeNull();
+  });
+
+  it("keeps every local file when trash after upload is off", async () => {
+    const app = vaultWith({ "N.md": "![[only.png]]", "only.png": uniquePng() });
+    await refreshResolvedLinks(app);
+    const { report, trashed } = await uploadAllLocalImages(asApp(app), [asFile(app.vault.getFileByPath("N.md"))], deps(new HeldTransport()));
+    expect(report.rewritten).toBe(1);
+    expect(trashed).toEqual([]);
+    expect(app.vault.getFileByPath("only.png")).not.toBeNull();
+  });
+
+  it("explains in a notice when no uploader can be made, and changes nothing", async () => {
+    const app = vaultWith({ "N.md": "![[a.png]]", "a.png": uniquePng() });
+    const p = plugin(app);
+    registerUploadAll(p as unknown as ObsidianPlugin, {
+      getSettings: () => ({ concurrency: 2, trashAfterUpload: false }),
+      getUploader: () => Promise.reject(new Error("Choose the secret that holds the access key ID.")),
+    });
+    const view = await app.workspace.openFile(app.vault.getFileByPath("N.md") as TFile);
+    p.commands[0].editorCheckCallback?.(false, view.editor, view);
+    await until(() => Notice.messages.some((m) => m.includes("access key ID")), "the error notice");
+    expect(Notice.messages).toContain("Upload all local images: Choose the secret that holds the access key ID.");
+    expect(view.editor.getValue()).toBe("![[a.png]]");
+  });
+});

@@ -1,0 +1,88 @@
+import { parseArgs, UsageError } from "../../../src/cli/args";
+
+const usageError = (argv: string[]): UsageError => {
+  try {
+    parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) return e;
+    throw e;
+  }
+  throw new Error(`parseArgs accepted ${JSON.stringify(argv)}`);
+};
+
+describe("parseArgs", () => {
+  it("reads the upload command, its paths and every option in both --flag value and --flag=value forms", () => {
+    const a = parseArgs([
+      "upload", "notes", "Blog/Post.md",
+      "--vault", "/v", "--config=cfg.json", "--endpoint", "http://127.0.0.1:7480", "--region=us-east-1",
+      "--bucket", "b", "--path-style", "--public-url", "https://cdn.example.com", "--key-template", "img/{hash:16}.{ext}",
+      "--acl", "public-read", "--concurrency", "4", "--dry-run", "--json", "--cache", "c.json", "--provider", "minio",
+    ]);
+    expect(a).toEqual({
+      command: "upload",
+      paths: ["notes", "Blog/Post.md"],
+      vault: "/v",
+      config: "cfg.json",
+      endpoint: "http://127.0.0.1:7480",
+      region: "us-east-1",
+      bucket: "b",
+      pathStyle: true,
+      publicUrl: "https://cdn.example.com",
+      keyTemplate: "img/{hash:16}.{ext}",
+      acl: "public-read",
+      concurrency: 4,
+      dryRun: true,
+      json: true,
+      cache: "c.json",
+      provider: "minio",
+    });
+  });
+
+  it("takes options before the paths and paths after -- even when they start with a dash", () => {
+    const a = parseArgs(["upload", "--json", "--", "-odd name.md", "--dry-run"]);
+    expect(a.paths).toEqual(["-odd name.md", "--dry-run"]);
+    expect(a.json).toBe(true);
+    expect(a.dryRun).toBe(false);
+  });
+
+  it("--no-path-style turns path-style addressing off", () => {
+    expect(parseArgs(["upload", "x", "--no-path-style"]).pathStyle).toBe(false);
+    expect(parseArgs(["upload", "x"]).pathStyle).toBeUndefined();
+  });
+
+  it("answers --help and help with the help command, whatever else is given", () => {
+    expect(parseArgs(["--help"]).command).toBe("help");
+    expect(parseArgs(["upload", "-h"]).command).toBe("help");
+    expect(parseArgs(["help"]).command).toBe("help");
+    expect(parseArgs(["upload", "--bucket", "b", "--help"]).command).toBe("help");
+  });
+
+  it.each([
+    [["upload", "x", "--secret-access-key", "abc"], "--secret-access-key"],
+    [["upload", "x", "--access-key-id=AKIA"], "--access-key-id"],
+    [["upload", "x", "--aws-secret-access-key", "abc"], "--aws-secret-access-key"],
+  ])("refuses credentials on the command line and says to use the environment (%j)", (argv, flag) => {
+    const e = usageError(argv);
+    expect(e.message).toContain(flag);
+    expect(e.message).toContain("S3_SECRET_ACCESS_KEY");
+    // The secret given must not be echoed back.
+    expect(e.message).not.toContain("abc");
+    expect(e.message).not.toContain("AKIA");
+  });
+
+  it.each([
+    [[], "No command"],
+    [["upload"], "at least one note or folder"],
+    [["download", "x"], 'Unknown command "download"'],
+    [["upload", "x", "--frobnicate"], "Unknown option --frobnicate"],
+    [["upload", "x", "--bucket"], "--bucket needs a value"],
+    [["upload", "x", "--acl", "public"], "--acl must be one of none, public-read, private"],
+    [["upload", "x", "--provider", "dropbox"], "--provider must be one of"],
+    [["upload", "x", "--concurrency", "0"], "--concurrency must be a whole number"],
+    [["upload", "x", "--concurrency", "2.5"], "--concurrency must be a whole number"],
+    [["upload", "x", "--concurrency", "abc"], "--concurrency must be a whole number"],
+    [["upload", "x", "--json=yes"], "--json takes no value"],
+  ])("rejects bad usage %j with a message", (argv, message) => {
+    expect(usageError(argv).message).toContain(message);
+  });
+});

@@ -1,0 +1,117 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs, UsageError } from "../../../src/cli/args";
+import { buildProfile, credentialsFromEnv, defaultCachePath, loadConfigFile } from "../../../src/cli/config";
+
+const args = (...flags: string[]) => parseArgs(["upload", "notes", ...flags]);
+
+function usageMessage(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof UsageError) return e.message;
+    throw e;
+  }
+  throw new Error("expected a UsageError");
+}
+
+describe("buildProfile", () => {
+  const config = {
+    endpoint: "http://127.0.0.1:7480",
+    region: "us-east-1",
+    bucket: "notes-img",
+    forcePathStyle: true,
+    publicBaseUrl: "https://img.example.com",
+    keyTemplate: "blog/{hash:16}.{ext}",
+    acl: "public-read",
+    cacheControl: "public, max-age=60",
+    accessKeyIdSecret: "my-key-id",
+    secretAccessKeySecret: "my-secret",
+  };
+
+  it("takes the config file's profile fields and ignores the secret names", () => {
+    const p = buildProfile(config, args());
+    expect(p).toMatchObject({
+      endpoint: "http://127.0.0.1:7480",
+      region: "us-east-1",
+      bucket: "notes-img",
+      forcePathStyle: true,
+      publicBaseUrl: "https://img.example.com",
+      keyTemplate: "blog/{hash:16}.{ext}",
+      acl: "public-read",
+      cacheControl: "public, max-age=60",
+      accessKeyIdSecret: "",
+      secretAccessKeySecret: "",
+    });
+  });
+
+  it("lets flags override the config file", () => {
+    const p = buildProfile(config, args("--bucket", "other-bucket", "--acl", "none", "--no-path-style", "--public-url", "https://cdn.example.org", "--key-template", "x/{hash}.{ext}", "--region", "eu-west-1", "--endpoint", "https://s3.example.net"));
+    expect(p).toMatchObject({ bucket: "other-bucket", acl: "none", forcePathStyle: false, publicBaseUrl: "https://cdn.example.org", keyTemplate: "x/{hash}.{ext}", region: "eu-west-1", endpoint: "https://s3.example.net" });
+  });
+
+  it("works from flags alone", () => {
+    const p = buildProfile(undefined, args("--endpoint", "http://127.0.0.1:9000", "--region", "us-east-1", "--bucket", "pics"));
+    expect(p).toMatchObject({ endpoint: "http://127.0.0.1:9000", bucket: "pics", provider: "generic" });
+  });
+
+  it("lists every problem the settings validation finds", () => {
+    const message = usageMessage(() => buildProfile(undefined, args("--endpoint", "not a url", "--region", "us-east-1")));
+    expect(message).toContain("endpoint: Endpoint must be a full URL");
+    expect(message).toContain("bucket: Bucket is required.");
+    expect(message).not.toContain("secret");
+  });
+
+  it("refuses credentials stored in the config file and says to use the environment", () => {
+    expect(usageMessage(() => buildProfile({ ...config, secretAccessKey: "hunter2" }, args()))).toMatch(/secretAccessKey.*S3_SECRET_ACCESS_KEY/);
+  });
+
+  it("refuses unknown or mistyped settings", () => {
+    expect(usageMessage(() => buildProfile({ ...config, bukket: "x" }, args()))).toContain('unknown setting "bukket"');
+    expect(usageMessage(() => buildProfile({ ...config, forcePathStyle: "yes" }, args()))).toContain("forcePathStyle");
+    expect(usageMessage(() => buildProfile({ ...config, acl: "public" }, args()))).toContain('"acl"');
+    expect(usageMessage(() => buildProfile({ ...config, bucket: 7 }, args()))).toContain('"bucket" in the config file must be a string');
+  });
+});
+
+describe("credentialsFromEnv", () => {
+  it("prefers S3_* and falls back to AWS_*", () => {
+    expect(credentialsFromEnv({ S3_ACCESS_KEY_ID: "a", S3_SECRET_ACCESS_KEY: "b", AWS_ACCESS_KEY_ID: "c", AWS_SECRET_ACCESS_KEY: "d" })).toEqual({ accessKeyId: "a", secretAccessKey: "b" });
+    expect(credentialsFromEnv({ AWS_ACCESS_KEY_ID: "c", AWS_SECRET_ACCESS_KEY: "d" })).toEqual({ accessKeyId: "c", secretAccessKey: "d" });
+  });
+
+  it("never mixes halves of two pairs, and says which half is missing", () => {
+    expect(usageMessage(() => credentialsFromEnv({ S3_ACCESS_KEY_ID: "a", AWS_SECRET_ACCESS_KEY: "d" }))).toContain("S3_SECRET_ACCESS_KEY");
+  });
+
+  it("explains where credentials come from when there are none", () => {
+    expect(usageMessage(() => credentialsFromEnv({}))).toMatch(/No credentials.*S3_ACCESS_KEY_ID/);
+  });
+});
+
+describe("defaultCachePath", () => {
+  it("uses $XDG_CACHE_HOME when it is an absolute path, else ~/.cache", () => {
+    expect(defaultCachePath({ XDG_CACHE_HOME: "/var/cache/me" }, "/home/me")).toBe("/var/cache/me/s3-image-hosting/uploads.json");
+    expect(defaultCachePath({ XDG_CACHE_HOME: "relative" }, "/home/me")).toBe("/home/me/.cache/s3-image-hosting/uploads.json");
+    expect(defaultCachePath({}, "/home/me")).toBe("/home/me/.cache/s3-image-hosting/uploads.json");
+  });
+});
+
+describe("loadConfigFile", () => {
+  const dir = mkdtempSync(join(tmpdir(), "s3ih-config-"));
+
+  it("reads a JSON object", async () => {
+    writeFileSync(join(dir, "ok.json"), '{"bucket":"b"}');
+    await expect(loadConfigFile(join(dir, "ok.json"))).resolves.toEqual({ bucket: "b" });
+  });
+
+  it.each([
+    ["missing.json", undefined, "could not be read"],
+    ["bad.json", "{bucket:", "is not valid JSON"],
+    ["array.json", "[]", "must hold a JSON object"],
+  ])("explains a %s config file", async (name, content, message) => {
+    if (content !== undefined) writeFileSync(join(dir, name), content);
+    await expect(loadConfigFile(join(dir, name))).rejects.toThrow(message);
+  });
+});

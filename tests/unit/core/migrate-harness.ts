@@ -1,0 +1,110 @@
+/**
+ * In-memory ports for the migration engine's orchestration tests: notes and files in maps,
+ * link resolution by the real `VaultPathIndex`, and an uploader the test controls (it can
+ * hold an upload until the test releases it, and it measures how many run at once).
+ * Uploads themselves are tested against a real S3 server in tests/integration.
+ */
+import { UploadError } from "../../../src/core/errors";
+import { VaultPathIndex } from "../../../src/core/linkResolver";
+import type { MigrationPorts } from "../../../src/core/migrate";
+import type { ImageUploader } from "../../../src/core/ports";
+import { applyTextChanges } from "../../../src/core/textChange";
+import type { Asset, StoredAsset } from "../../../src/core/types";
+
+export interface Deferred {
+  promise: Promise<void>;
+  resolve(): void;
+}
+
+export function deferred(): Deferred {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+export const tick = (ms = 0): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export const urlFor = (path: string): string => `https://cdn.test/${encodeURIComponent(path)}`;
+
+export class MemoryVault {
+  readonly notes = new Map<string, string>();
+  readonly files = new Map<string, Uint8Array>();
+  readonly reads: string[] = [];
+  readonly uploads: Asset[] = [];
+  readonly rewrites: string[] = [];
+  /** Files whose upload waits for `release(path)`. */
+  readonly holds = new Map<string, Deferred>();
+  /** Files whose upload is rejected with this error. */
+  readonly refuse = new Map<string, Error>();
+  /** Paths already "in the bucket": uploads of them answer `reused: true`. */
+  readonly inBucket = new Set<string>();
+  inFlight = 0;
+  maxInFlight = 0;
+  /** Called inside `rewriteNote` before the atomic callback, to let a test act in between. */
+  beforeRewrite?: (notePath: string) => Promise<void> | void;
+
+  constructor(notes: Record<string, string>, files: Record<string, Uint8Array | string>) {
+    for (const [p, t] of Object.entries(notes)) this.notes.set(p, t);
+    for (const [p, b] of Object.entries(files)) this.files.set(p, typeof b === "string" ? new TextEncoder().encode(b) : b);
+  }
+
+  hold(path: string): Deferred {
+    const d = deferred();
+    this.holds.set(path, d);
+    return d;
+  }
+
+  uploader(): ImageUploader {
+    return {
+      upload: async (asset: Asset): Promise<StoredAsset> => {
+        this.uploads.push(asset);
+        this.inFlight++;
+        this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+        try {
+          const path = this.pathOf(asset);
+          await tick();
+          await this.holds.get(path)?.promise;
+          const refusal = this.refuse.get(path);
+          if (refusal) throw refusal;
+          return { key: path, url: urlFor(path), reused: this.inBucket.has(path), sha256: "0".repeat(64) };
+        } finally {
+          this.inFlight--;
+        }
+      },
+    };
+  }
+
+  /** The vault path an uploaded asset came from (its bytes are unique per file in these tests). */
+  private pathOf(asset: Asset): string {
+    for (const [p, b] of this.files) if (b === asset.bytes) return p;
+    throw new Error(`upload of bytes that were never read: ${asset.name}`);
+  }
+
+  ports(): MigrationPorts {
+    const index = new VaultPathIndex([...this.notes.keys(), ...this.files.keys()]);
+    return {
+      readNote: async (p) => {
+        const t = this.notes.get(p);
+        if (t === undefined) throw new Error(`no note ${p}`);
+        return t;
+      },
+      rewriteNote: async (p, edit) => {
+        await this.beforeRewrite?.(p);
+        const t = this.notes.get(p);
+        if (t === undefined) throw new Error(`no note ${p}`);
+        this.rewrites.push(p);
+        this.notes.set(p, applyTextChanges(t, edit(t)));
+      },
+      resolve: (link, note) => index.resolve(link, note),
+      readFile: async (p) => {
+        this.reads.push(p);
+        const b = this.files.get(p);
+        if (b === undefined) throw new Error(`ENOENT ${p}`);
+        return b;
+      },
+      uploader: this.uploader(),
+    };
+  }
+}
+
+export { UploadError };
