@@ -1,0 +1,192 @@
+/**
+ * Paste and drop: the capture face of the pipeline inside the editor.
+ *
+ * An image pasted or dropped into a note is taken over from Obsidian only when it can be
+ * uploaded; a placeholder marks its place at once, the upload runs in the background, and the
+ * link replaces the placeholder wherever it is by then. If the upload fails, the image is
+ * saved as a local attachment exactly as Obsidian would have saved it. Text, non-image files
+ * and events another plugin already handled are left alone.
+ */
+import { Notice } from "obsidian";
+import type { App, Editor, MarkdownFileInfo, MarkdownView, TFile } from "obsidian";
+import { isUploadError } from "../core/errors";
+import { altTextFromName, markdownImage } from "../core/markdownLink";
+import { runPool } from "../core/pool";
+import type { ImageUploader } from "../core/ports";
+import type { PluginSettings } from "../core/settings";
+import type { Credentials } from "../core/types";
+import { saveAsAttachment } from "./attachmentFallback";
+import { attachmentName, imagesToTake } from "./imageInput";
+import { randomPlaceholderId, uploadingPlaceholder } from "./placeholder";
+import { PlaceholderSite } from "./placeholderSite";
+import { checkReadiness, type Readiness } from "./readiness";
+import { redactCredentials } from "./secrets";
+import type { UploaderConfig } from "./uploaderCache";
+
+/** The plugin's name as users see it in notices. */
+export const PLUGIN_NAME = "S3 Image Hosting";
+
+/** What the handler needs from the plugin; each part can be replaced in tests. */
+export interface PasteDropDeps {
+  app: Pick<App, "vault" | "workspace" | "fileManager" | "secretStorage">;
+  /** The current settings (read at every event, so changes apply at once). */
+  settings: () => PluginSettings;
+  /** The uploader for a ready configuration; may build it on first use. */
+  getUploader: (config: UploaderConfig) => Promise<ImageUploader>;
+  /** Shows a message to the user; a `Notice` unless replaced. */
+  notify?: (message: string) => void;
+  now?: () => Date;
+  newId?: () => string;
+}
+
+type Kind = "paste" | "drop";
+
+interface Pending {
+  file: File;
+  name: string;
+  site: PlaceholderSite;
+}
+
+/**
+ * Handles `editor-paste` and `editor-drop`: takes over image-only events when uploads are
+ * possible, and applies each upload's link, or its local fallback, where its placeholder is.
+ */
+export class PasteDropHandler {
+  private readonly jobs = new Set<Promise<void>>();
+  private toldUnconfigured = false;
+
+  constructor(private readonly deps: PasteDropDeps) {}
+
+  /** `editor-paste` handler; pass it to `workspace.on` as is. */
+  readonly onPaste = (evt: ClipboardEvent, editor: Editor, info: MarkdownView | MarkdownFileInfo): void => {
+    if (evt.defaultPrevented) return;
+    this.take("paste", evt, evt.clipboardData, editor, info);
+  };
+
+  /** `editor-drop` handler; pass it to `workspace.on` as is. */
+  readonly onDrop = (evt: DragEvent, editor: Editor, info: MarkdownView | MarkdownFileInfo): void => {
+    if (evt.defaultPrevented) return;
+    this.take("drop", evt, evt.dataTransfer, editor, info);
+  };
+
+  /** Resolves when every upload started so far has put its link or attachment in place. */
+  async idle(): Promise<void> {
+    while (this.jobs.size > 0) await Promise.allSettled([...this.jobs]);
+  }
+
+  private notify(message: string): void {
+    if (this.deps.notify) this.deps.notify(message);
+    else new Notice(message, 10_000);
+  }
+
+  /**
+   * Decides synchronously, while the event is still being dispatched, whether to take it:
+   * only then can `preventDefault()` keep Obsidian from saving the image itself.
+   */
+  private take(kind: Kind, evt: Event, data: DataTransfer | null, editor: Editor, info: MarkdownView | MarkdownFileInfo): void {
+    const files = imagesToTake(data);
+    if (files.length === 0) return;
+    const settings = this.deps.settings();
+    if (!(kind === "paste" ? settings.uploadOnPaste : settings.uploadOnDrop)) return;
+    const ready = checkReadiness(settings, this.deps.app.secretStorage);
+    if (!ready.ok) {
+      this.explainNotReady(ready);
+      return;
+    }
+    evt.preventDefault();
+
+    const now = (this.deps.now ?? (() => new Date()))();
+    const note: TFile | null = info.file ?? null;
+    const pending: Pending[] = files.map((file) => {
+      const name = attachmentName(file, kind, now);
+      const placeholder = uploadingPlaceholder(name, (this.deps.newId ?? randomPlaceholderId)());
+      return { file, name, site: new PlaceholderSite(this.deps.app, { editor, info }, note, placeholder) };
+    });
+    // Several images go on separate lines, as Obsidian embeds them.
+    editor.replaceSelection(pending.map((p) => p.site.placeholder).join("\n"));
+
+    const job = this.uploadAll(pending, ready.config, note, settings.concurrency).catch((e: unknown) => {
+      console.error(`${PLUGIN_NAME}: paste handling failed`, redactCredentials(String(e), ready.config.credentials));
+    });
+    this.jobs.add(job);
+    void job.finally(() => this.jobs.delete(job));
+  }
+
+  private explainNotReady(ready: Extract<Readiness, { ok: false }>): void {
+    if (ready.unconfigured) {
+      // Someone who installed the plugin but has not set it up hears about it once per session.
+      if (this.toldUnconfigured) return;
+      this.toldUnconfigured = true;
+      this.notify(`Set up a bucket in ${PLUGIN_NAME} settings to upload pasted and dropped images. This image was saved in your vault as usual.`);
+      return;
+    }
+    const more = ready.problems.length > 1 ? ` (${ready.problems.length - 1} more in the settings)` : "";
+    this.notify(`${PLUGIN_NAME} cannot upload yet: ${ready.problems[0]}${more} This image was saved in your vault as usual.`);
+  }
+
+  private async uploadAll(pending: Pending[], config: UploaderConfig, note: TFile | null, concurrency: number): Promise<void> {
+    const uploader = this.deps.getUploader(config);
+    // Failures are handled per image; keep an early rejection from being reported as unhandled.
+    uploader.catch(() => undefined);
+    // Read when needed: Obsidian updates a renamed note's TFile in place.
+    const notePath = () => note?.path ?? "";
+    await runPool(pending, concurrency, async (p) => {
+      let bytes: Uint8Array;
+      try {
+        bytes = new Uint8Array(await p.file.arrayBuffer());
+      } catch (e) {
+        // Without its bytes the image cannot be kept anywhere; do not leave a placeholder behind.
+        await p.site.replace("");
+        this.notify(`Could not read the image ${p.name}: ${describe(e, config.credentials)}`);
+        return;
+      }
+      let link: string;
+      let url: string;
+      try {
+        const stored = await (await uploader).upload({ bytes, name: p.name, notePath: notePath(), reportedType: p.file.type || undefined });
+        url = stored.url;
+        link = markdownImage(altTextFromName(p.name), url);
+      } catch (e) {
+        await this.keepLocally(p, bytes, notePath(), uploadFailure(p.name, e, config.credentials));
+        return;
+      }
+      try {
+        await p.site.replace(link);
+      } catch (e) {
+        // The image is safe in the bucket; give the user its link rather than lose it.
+        this.notify(`${p.name} was uploaded to ${url}, but the note could not be updated: ${describe(e, config.credentials)}`);
+      }
+    });
+  }
+
+  /** The upload failed: save the image as an attachment at the placeholder, and say why. */
+  private async keepLocally(p: Pending, bytes: Uint8Array, notePath: string, reason: string): Promise<void> {
+    if ((await p.site.locate()) === "gone") {
+      // The user removed the placeholder, and with it the image.
+      this.notify(`${reason} The image ${p.name} was not saved, because its placeholder was removed from the note.`);
+      return;
+    }
+    let saved;
+    try {
+      saved = await saveAsAttachment(this.deps.app, bytes, p.name, notePath);
+    } catch (e) {
+      await p.site.replace("");
+      this.notify(`${reason} Saving the image in your vault failed too: ${describe(e)}`);
+      return;
+    }
+    const where = await p.site.replace(saved.embed);
+    const linked = where === "gone" ? " Its placeholder was removed meanwhile, so the note does not link to it." : "";
+    this.notify(`${reason} The image was saved in your vault as ${saved.file.path}.${linked}`);
+  }
+}
+
+/** An error in words; never contains the credentials. */
+function describe(e: unknown, credentials?: Credentials): string {
+  const text = isUploadError(e) ? e.toUserText() : e instanceof Error ? e.message : String(e);
+  return redactCredentials(text, credentials);
+}
+
+/** Why an upload failed: the uploader's own explanation, or the error with what failed. */
+function uploadFailure(name: string, e: unknown, credentials: Credentials): string {
+  return isUploadError(e) ? describe(e, credentials) : `Uploading ${name} failed: ${describe(e, credentials)}`;
+}

@@ -1,0 +1,86 @@
+/** Obsidian's `Plugin`: lifecycle, registrations, and data.json in the plugin's folder. */
+import type { App } from "./app";
+import { Component } from "./events";
+import type { PluginSettingTab } from "./ui";
+
+export interface PluginManifest {
+  id: string;
+  name: string;
+  version: string;
+  minAppVersion: string;
+  author: string;
+  description: string;
+  dir?: string;
+  isDesktopOnly?: boolean;
+}
+
+export interface Command {
+  id: string;
+  name: string;
+  callback?: () => unknown;
+  checkCallback?: (checking: boolean) => boolean | void;
+  editorCallback?: (...args: any[]) => unknown;
+  editorCheckCallback?: (checking: boolean, ...args: any[]) => boolean | void;
+}
+
+export abstract class Plugin extends Component {
+  app: App;
+  manifest: PluginManifest;
+  /** Test helper: the commands and settings tabs this plugin registered. */
+  readonly commands: Command[] = [];
+  readonly settingTabs: PluginSettingTab[] = [];
+
+  constructor(app: App, manifest: PluginManifest) {
+    super();
+    this.app = app;
+    this.manifest = { ...manifest, dir: manifest.dir ?? `${app.vault.configDir}/plugins/${manifest.id}` };
+  }
+
+  private get dataPath(): string {
+    return `${this.manifest.dir}/data.json`;
+  }
+
+  /** The parsed data.json, or null when there is none — as Obsidian returns. */
+  async loadData(): Promise<any> {
+    if (!(await this.app.vault.adapter.exists(this.dataPath))) return null;
+    return JSON.parse(await this.app.vault.adapter.read(this.dataPath));
+  }
+
+  /** Writes data.json; like Obsidian, only what survives JSON is kept. */
+  async saveData(data: unknown): Promise<void> {
+    await this.app.vault.adapter.write(this.dataPath, JSON.stringify(data, null, 2));
+  }
+
+  addCommand(command: Command): Command {
+    const registered = { ...command, id: `${this.manifest.id}:${command.id}`, name: `${this.manifest.name}: ${command.name}` };
+    this.commands.push(registered);
+    this.register(() => this.commands.splice(this.commands.indexOf(registered), 1));
+    return registered;
+  }
+
+  removeCommand(commandId: string): void {
+    const i = this.commands.findIndex((c) => c.id === `${this.manifest.id}:${commandId}`);
+    if (i >= 0) this.commands.splice(i, 1);
+  }
+
+  addSettingTab(tab: PluginSettingTab): void {
+    this.settingTabs.push(tab);
+    this.register(() => this.settingTabs.splice(this.settingTabs.indexOf(tab), 1));
+  }
+
+  addRibbonIcon(icon: string, title: string, callback: (evt: MouseEvent) => unknown): HTMLElement {
+    const el = typeof document !== "undefined" ? document.createElement("div") : ({} as HTMLElement);
+    if (typeof document !== "undefined") {
+      el.setAttribute("aria-label", title);
+      el.setAttribute("data-icon", icon);
+      el.addEventListener("click", callback);
+    }
+    return el;
+  }
+
+  addStatusBarItem(): HTMLElement {
+    return typeof document !== "undefined" ? document.createElement("div") : ({} as HTMLElement);
+  }
+
+  onExternalSettingsChange?(): unknown;
+}

@@ -1,0 +1,189 @@
+/**
+ * Obsidian's workspace reduced to what note editing needs: leaves showing markdown views,
+ * the active one, and the `editor-paste` / `editor-drop` events. A view keeps its editor
+ * and the file on disk in step the way Obsidian does: it saves when it leaves a file or is
+ * closed (and on `save()`), and reloads when the file changes on disk.
+ */
+import { Editor } from "./editor";
+import { Events } from "./events";
+import type { FileManager } from "./links";
+import { TAbstractFile, TFile, Vault } from "./vault";
+
+export class MarkdownView {
+  readonly editor = new Editor();
+  file: TFile | null = null;
+  /** What the editor held when it was last loaded from or saved to disk. */
+  private synced = "";
+
+  constructor(
+    readonly leaf: WorkspaceLeaf,
+    private readonly vault: Vault,
+  ) {
+    vault.on("modify", (f: TAbstractFile, data?: string) => {
+      if (f !== this.file || typeof data !== "string" || data === this.editor.getValue()) return;
+      this.synced = data;
+      this.editor.setValue(data);
+    });
+  }
+
+  getViewType(): string {
+    return "markdown";
+  }
+
+  getViewData(): string {
+    return this.editor.getValue();
+  }
+
+  /** Writes the editor's text to the file, as Obsidian's autosave does. */
+  async save(): Promise<void> {
+    const file = this.file;
+    if (!file || this.vault.getFileByPath(file.path) !== file) return;
+    const data = this.editor.getValue();
+    if (data === this.synced) return;
+    this.synced = data;
+    await this.vault.modify(file, data);
+  }
+
+  async load(file: TFile | null): Promise<void> {
+    await this.save();
+    this.file = file;
+    const data = file ? await this.vault.read(file) : "";
+    this.synced = data;
+    this.editor.setValue(data);
+    this.editor.setCursor(0, 0);
+  }
+}
+
+export class WorkspaceLeaf {
+  view: MarkdownView;
+  private detached = false;
+
+  constructor(
+    private readonly workspace: Workspace,
+    vault: Vault,
+  ) {
+    this.view = new MarkdownView(this, vault);
+  }
+
+  async openFile(file: TFile): Promise<void> {
+    await this.view.load(file);
+    this.workspace.setActiveLeaf(this);
+  }
+
+  /** Closes the leaf: the view saves, forgets its file, and leaves the workspace. */
+  detach(): void {
+    if (this.detached) return;
+    this.detached = true;
+    const view = this.view;
+    void view.save().then(() => {
+      view.file = null;
+    });
+    this.workspace.removeLeaf(this);
+  }
+}
+
+/** What `workspace.activeEditor` holds: an editor and the file it shows. */
+export interface MarkdownFileInfo {
+  editor: Editor;
+  file: TFile | null;
+}
+
+export class Workspace extends Events {
+  private leaves: WorkspaceLeaf[] = [];
+  activeLeaf: WorkspaceLeaf | null = null;
+
+  constructor(private readonly vault: Vault) {
+    super();
+  }
+
+  /** The active leaf, or a new one when there is none or `newLeaf` is set. */
+  getLeaf(newLeaf?: boolean): WorkspaceLeaf {
+    if (this.activeLeaf && !newLeaf) return this.activeLeaf;
+    const leaf = new WorkspaceLeaf(this, this.vault);
+    this.leaves.push(leaf);
+    this.activeLeaf = leaf;
+    return leaf;
+  }
+
+  setActiveLeaf(leaf: WorkspaceLeaf): void {
+    if (this.leaves.includes(leaf)) this.activeLeaf = leaf;
+  }
+
+  removeLeaf(leaf: WorkspaceLeaf): void {
+    this.leaves = this.leaves.filter((l) => l !== leaf);
+    if (this.activeLeaf === leaf) this.activeLeaf = this.leaves[this.leaves.length - 1] ?? null;
+  }
+
+  getLeavesOfType(type: string): WorkspaceLeaf[] {
+    return this.leaves.filter((l) => l.view.getViewType() === type);
+  }
+
+  iterateAllLeaves(cb: (leaf: WorkspaceLeaf) => unknown): void {
+    for (const l of [...this.leaves]) cb(l);
+  }
+
+  getActiveViewOfType<T>(type: abstract new (...args: any[]) => T): T | null {
+    const view = this.activeLeaf?.view;
+    return view instanceof type ? view : null;
+  }
+
+  get activeEditor(): MarkdownFileInfo | null {
+    const view = this.activeLeaf?.view;
+    return view ? { editor: view.editor, file: view.file } : null;
+  }
+
+  getActiveFile(): TFile | null {
+    return this.activeLeaf?.view.file ?? null;
+  }
+
+  /** Convenience for tests: open `file` in the active leaf (or a new one) and return its view. */
+  async openFile(file: TFile, newLeaf = false): Promise<MarkdownView> {
+    const leaf = this.getLeaf(newLeaf);
+    await leaf.openFile(file);
+    return leaf.view;
+  }
+}
+
+/** `Pasted image 20261122183000.png`: the name Obsidian gives a clipboard image. */
+export function pastedImageName(now: Date, ext: string): string {
+  const p = (n: number) => String(n).padStart(2, "0");
+  const stamp = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
+  return `Pasted image ${stamp}.${ext}`;
+}
+
+/**
+ * Test helper, not in Obsidian's API: fire `editor-paste` or `editor-drop` the way the editor
+ * does, then — unless a handler called `preventDefault()` — do what Obsidian does by default:
+ * insert the text, or save each file as an attachment and embed it at the cursor.
+ * Resolves once the default handling has finished.
+ */
+export async function dispatchEditorInput(
+  app: { workspace: Workspace; vault: Vault; fileManager: FileManager },
+  kind: "paste" | "drop",
+  evt: ClipboardEvent | DragEvent,
+  view: MarkdownView,
+  now = new Date(),
+): Promise<"handled-by-plugin" | "default"> {
+  app.workspace.trigger(kind === "paste" ? "editor-paste" : "editor-drop", evt, view.editor, view);
+  const data = "clipboardData" in evt ? evt.clipboardData : (evt as DragEvent).dataTransfer;
+  // What the default handling needs is read while the event is still being dispatched.
+  const files = data && !evt.defaultPrevented ? Array.from(data.files) : [];
+  const text = data && !evt.defaultPrevented ? data.getData("text/plain") : "";
+  (data as { endDispatch?: () => void } | null)?.endDispatch?.();
+  if (evt.defaultPrevented) return "handled-by-plugin";
+  if (files.length === 0) {
+    view.editor.replaceSelection(text);
+    return "default";
+  }
+  const sourcePath = view.file?.path ?? "";
+  const embeds: string[] = [];
+  for (const f of files) {
+    const ext = f.name.includes(".") ? f.name.slice(f.name.lastIndexOf(".") + 1) : "png";
+    const name = kind === "paste" && f.name === `image.${ext}` ? pastedImageName(now, ext) : f.name;
+    const path = await app.fileManager.getAvailablePathForAttachment(name, sourcePath);
+    const file = await app.vault.createBinary(path, await f.arrayBuffer());
+    embeds.push(`!${app.fileManager.generateMarkdownLink(file, sourcePath)}`);
+  }
+  view.editor.replaceSelection(embeds.join("\n"));
+  return "default";
+}

@@ -1,0 +1,204 @@
+/**
+ * The fake Obsidian API behaves like Obsidian where the plugin depends on it; if these fail,
+ * tests built on the fake prove nothing.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { createFakeApp, debounce, Editor, normalizePath, TFile } from "../../fakes/obsidian";
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "s3ih-fake-"));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe("the fake editor", () => {
+  test("converts between offsets and positions like CodeMirror, clipping out-of-range values", () => {
+    const e = new Editor("ab\ncde\n\nf");
+    expect(e.offsetToPos(0)).toEqual({ line: 0, ch: 0 });
+    expect(e.offsetToPos(3)).toEqual({ line: 1, ch: 0 });
+    expect(e.offsetToPos(7)).toEqual({ line: 2, ch: 0 });
+    expect(e.offsetToPos(99)).toEqual({ line: 3, ch: 1 });
+    expect(e.posToOffset({ line: 1, ch: 2 })).toBe(5);
+    expect(e.posToOffset({ line: 1, ch: 50 })).toBe(6);
+    expect(e.lineCount()).toBe(4);
+    expect(e.lastLine()).toBe(3);
+    expect(e.getLine(1)).toBe("cde");
+    expect(e.getRange({ line: 0, ch: 1 }, { line: 1, ch: 1 })).toBe("b\nc");
+  });
+
+  test("replaceSelection replaces the selection and leaves the cursor after the new text", () => {
+    const e = new Editor("hello world");
+    e.setSelection({ line: 0, ch: 6 }, { line: 0, ch: 11 });
+    expect(e.somethingSelected()).toBe(true);
+    expect(e.getSelection()).toBe("world");
+    e.replaceSelection("there");
+    expect(e.getValue()).toBe("hello there");
+    expect(e.getCursor()).toEqual({ line: 0, ch: 11 });
+    expect(e.somethingSelected()).toBe(false);
+  });
+
+  test("replaceRange keeps the cursor on its text: shifted by edits before it, in place for inserts at it", () => {
+    const e = new Editor("line one\nline two");
+    e.setCursor({ line: 1, ch: 4 });
+    e.replaceRange("new first\n", { line: 0, ch: 0 });
+    expect(e.getCursor()).toEqual({ line: 2, ch: 4 });
+    e.replaceRange("XY", { line: 2, ch: 4 });
+    expect(e.getValue()).toBe("new first\nline one\nlineXY two");
+    expect(e.getCursor()).toEqual({ line: 2, ch: 4 });
+    e.replaceRange("", { line: 0, ch: 0 }, { line: 1, ch: 0 });
+    expect(e.getCursor()).toEqual({ line: 1, ch: 4 });
+  });
+
+  test("a transaction reads every change's position in the document as it was before", () => {
+    const e = new Editor("one two three");
+    e.transaction({
+      changes: [
+        { from: { line: 0, ch: 0 }, to: { line: 0, ch: 3 }, text: "1" },
+        { from: { line: 0, ch: 8 }, to: { line: 0, ch: 13 }, text: "3" },
+      ],
+    });
+    expect(e.getValue()).toBe("1 two 3");
+  });
+
+  test("a cursor at the end of a replaced range ends up after the replacement, as in CodeMirror", () => {
+    const e = new Editor("a PLACEHOLDER");
+    e.setCursor({ line: 0, ch: 13 });
+    e.replaceRange("![x](https://l)", { line: 0, ch: 2 }, { line: 0, ch: 13 });
+    expect(e.getCursor()).toEqual({ line: 0, ch: 17 });
+    e.setCursor({ line: 0, ch: 5 });
+    e.replaceRange("Y", { line: 0, ch: 2 }, { line: 0, ch: 17 });
+    expect(e.getCursor()).toEqual({ line: 0, ch: 2 });
+  });
+});
+
+describe("the fake vault", () => {
+  test("indexes the real directory, skipping hidden folders, and exposes Obsidian's file objects", async () => {
+    fs.mkdirSync(path.join(dir, "Blog"));
+    fs.mkdirSync(path.join(dir, ".obsidian"));
+    fs.writeFileSync(path.join(dir, "Blog", "Post.md"), "hi");
+    fs.writeFileSync(path.join(dir, ".obsidian", "app.json"), "{}");
+    const { vault } = createFakeApp(dir);
+    const post = vault.getFileByPath("Blog/Post.md")!;
+    expect(post).toBeInstanceOf(TFile);
+    expect([post.name, post.basename, post.extension, post.parent?.path]).toEqual(["Post.md", "Post", "md", "Blog"]);
+    expect(vault.getFiles().map((f) => f.path)).toEqual(["Blog/Post.md"]);
+    expect(await vault.read(post)).toBe("hi");
+    expect(vault.configDir).toBe(".obsidian");
+    expect(await vault.adapter.exists(".obsidian/app.json")).toBe(true);
+  });
+
+  test("create refuses an existing path (case-insensitively) and a missing folder; createFolder makes parents", async () => {
+    const { vault } = createFakeApp(dir);
+    await vault.create("Note.md", "x");
+    await expect(vault.create("note.md", "y")).rejects.toThrow("already exists");
+    await expect(vault.create("Missing/Note.md", "y")).rejects.toThrow("does not exist");
+    await vault.createFolder("a/b/c");
+    expect(vault.getFolderByPath("a/b")?.children.map((c) => c.path)).toEqual(["a/b/c"]);
+  });
+
+  test("process reads, runs the callback synchronously and writes, with nothing in between", async () => {
+    const { vault } = createFakeApp(dir);
+    const note = await vault.create("Note.md", "one");
+    const writes = [vault.process(note, (s) => `${s} two`), vault.process(note, (s) => `${s} three`)];
+    await Promise.all(writes);
+    expect(fs.readFileSync(path.join(dir, "Note.md"), "utf8")).toBe("one two three");
+  });
+
+  test("normalizePath follows Obsidian's rules", () => {
+    expect(normalizePath("//a\\b//c/")).toBe("a/b/c");
+    expect(normalizePath("")).toBe("/");
+    expect(normalizePath("a\u00A0b")).toBe("a b");
+  });
+});
+
+describe("the fake file manager and metadata cache", () => {
+  test("puts attachments in the vault root by default, adding ' 1', ' 2' to taken names", async () => {
+    const app = createFakeApp(dir);
+    await app.vault.createFolder("Blog");
+    await app.vault.create("Blog/Post.md", "");
+    expect(await app.fileManager.getAvailablePathForAttachment("Pasted image 1.png", "Blog/Post.md")).toBe("Pasted image 1.png");
+    await app.vault.createBinary("shot.png", new ArrayBuffer(1));
+    expect(await app.fileManager.getAvailablePathForAttachment("shot.png", "Blog/Post.md")).toBe("shot 1.png");
+    await app.vault.createBinary("shot 1.png", new ArrayBuffer(1));
+    expect(await app.fileManager.getAvailablePathForAttachment("shot.png", "Blog/Post.md")).toBe("shot 2.png");
+  });
+
+  test("honours 'same folder as the note' and 'subfolder' attachment settings, creating the folder", async () => {
+    const same = createFakeApp(path.join(dir, "v1"), { attachmentFolderPath: "./" });
+    await same.vault.createFolder("Blog");
+    expect(await same.fileManager.getAvailablePathForAttachment("a.png", "Blog/Post.md")).toBe("Blog/a.png");
+    const sub = createFakeApp(path.join(dir, "v2"), { attachmentFolderPath: "./assets" });
+    await sub.vault.createFolder("Blog");
+    expect(await sub.fileManager.getAvailablePathForAttachment("a.png", "Blog/Post.md")).toBe("Blog/assets/a.png");
+    expect(sub.vault.getFolderByPath("Blog/assets")).not.toBeNull();
+  });
+
+  test("generates wiki links with the shortest unique path, or markdown links when wikilinks are off", async () => {
+    const app = createFakeApp(path.join(dir, "w"));
+    await app.vault.createFolder("x");
+    await app.vault.createFolder("y");
+    const unique = await app.vault.createBinary("x/Pasted image 1.png", new ArrayBuffer(1));
+    const twin = await app.vault.createBinary("x/dup.png", new ArrayBuffer(1));
+    await app.vault.createBinary("y/dup.png", new ArrayBuffer(1));
+    expect(app.fileManager.generateMarkdownLink(unique, "Note.md")).toBe("[[Pasted image 1.png]]");
+    expect(app.fileManager.generateMarkdownLink(twin, "Note.md")).toBe("[[x/dup.png]]");
+    const md = createFakeApp(path.join(dir, "w"), { useMarkdownLinks: true });
+    expect(md.fileManager.generateMarkdownLink(md.vault.getFileByPath("x/Pasted image 1.png")!, "Note.md")).toBe("[](Pasted%20image%201.png)");
+  });
+
+  test("getFirstLinkpathDest prefers an exact path, then the source note's folder, then the shortest path", async () => {
+    const app = createFakeApp(dir);
+    await app.vault.createFolder("a/deep");
+    await app.vault.createFolder("b");
+    const inA = await app.vault.createBinary("a/deep/pic.png", new ArrayBuffer(1));
+    const inB = await app.vault.createBinary("b/pic.png", new ArrayBuffer(1));
+    const note = await app.vault.create("b/Note.md", "");
+    expect(app.metadataCache.getFirstLinkpathDest("pic.png", "a/deep/N.md")).toBe(inA);
+    expect(app.metadataCache.getFirstLinkpathDest("pic.png", "Other.md")).toBe(inB);
+    expect(app.metadataCache.getFirstLinkpathDest("deep/pic.png", "Other.md")).toBe(inA);
+    expect(app.metadataCache.getFirstLinkpathDest("Note", "x.md")).toBe(note);
+    expect(app.metadataCache.getFirstLinkpathDest("nothing.png", "x.md")).toBeNull();
+  });
+});
+
+describe("the fake workspace", () => {
+  test("a view saves its note when it switches to another, and reloads when the file changes on disk", async () => {
+    const app = createFakeApp(dir);
+    const a = await app.vault.create("A.md", "a");
+    const b = await app.vault.create("B.md", "b");
+    const view = await app.workspace.openFile(a);
+    view.editor.setValue("a edited");
+    await view.leaf.openFile(b);
+    expect(await app.vault.read(a)).toBe("a edited");
+    expect(view.file).toBe(b);
+    await app.vault.process(b, () => "b from disk");
+    await new Promise((r) => setImmediate(r));
+    expect(view.editor.getValue()).toBe("b from disk");
+  });
+});
+
+describe("the fake secret storage", () => {
+  test("accepts lowercase ids with dashes and rejects others", () => {
+    const { secretStorage } = createFakeApp(dir);
+    secretStorage.setSecret("r2-key-1", "v");
+    expect(secretStorage.getSecret("r2-key-1")).toBe("v");
+    expect(secretStorage.getSecret("missing")).toBeNull();
+    expect(() => secretStorage.setSecret("Has Space", "v")).toThrow();
+    expect(secretStorage.listSecrets()).toEqual(["r2-key-1"]);
+  });
+});
+
+test("debounce calls once with the last arguments after the wait, and run() calls at once", async () => {
+  const calls: number[] = [];
+  const d = debounce((n: number) => calls.push(n), 20, true);
+  d(1);
+  d(2);
+  expect(calls).toEqual([]);
+  await new Promise((r) => setTimeout(r, 40));
+  expect(calls).toEqual([2]);
+  d(3);
+  d.run();
+  expect(calls).toEqual([2, 3]);
+});

@@ -1,0 +1,186 @@
+/**
+ * The plugin class as Obsidian drives it: load, paste, unload. The storage layer is replaced
+ * by a module mock here only to observe WHEN it is loaded and what it is built from; real
+ * uploads through this same wiring are in tests/integration/paste-plugin.test.ts.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { App as ObsidianApp, PluginManifest } from "obsidian";
+import type { UploaderOptions } from "../../../src/storage/uploader";
+import S3ImageHostingPlugin from "../../../src/main";
+import { fileOf, pasteEvent } from "../../fakes/dataTransfer";
+import { dispatchEditorInput, Notice, type Plugin as FakePlugin } from "../../fakes/obsidian";
+import { pasteVault, SECRET_NAMES, type PasteVault } from "../../fakes/pasteHarness";
+
+const mockStorage = { evaluated: false, built: [] as UploaderOptions[], destroyed: 0 };
+
+jest.mock("../../../src/storage/uploader", () => {
+  mockStorage.evaluated = true;
+  return {
+    createUploader: (opts: UploaderOptions) => {
+      mockStorage.built.push(opts);
+      return {
+        async upload(asset: { name: string }) {
+          opts.index.set("scope", "f".repeat(64), { key: `img/${asset.name}`, at: 1 });
+          return { key: `img/${asset.name}`, url: `https://cdn.example.com/img/${asset.name}`, reused: false, sha256: "f".repeat(64) };
+        },
+        destroy: () => {
+          mockStorage.destroyed++;
+        },
+      };
+    },
+  };
+});
+
+const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, "../../../manifest.json"), "utf8")) as PluginManifest;
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 9]);
+
+let v: PasteVault;
+const dataPath = () => path.join(v.dir, ".obsidian/plugins/s3-image-hosting/data.json");
+const writeData = (data: unknown) => {
+  fs.mkdirSync(path.dirname(dataPath()), { recursive: true });
+  fs.writeFileSync(dataPath(), JSON.stringify(data));
+};
+const readData = () => JSON.parse(fs.readFileSync(dataPath(), "utf8")) as Record<string, any>;
+
+/** Unloads as Obsidian does, then waits for the writes unloading starts. */
+async function unload(plugin: S3ImageHostingPlugin & FakePlugin): Promise<void> {
+  plugin.unload();
+  await plugin.flushSave();
+  await new Promise((r) => setImmediate(r));
+}
+
+async function loadPlugin(): Promise<S3ImageHostingPlugin & FakePlugin> {
+  const plugin = new S3ImageHostingPlugin(v.app as unknown as ObsidianApp, manifest) as S3ImageHostingPlugin & FakePlugin;
+  await plugin.load();
+  return plugin;
+}
+
+/** data.json for a usable profile that points at the harness's stored secrets. */
+function readyData() {
+  return {
+    profiles: [
+      {
+        id: "main",
+        name: "Main",
+        endpoint: "https://s3.example.com",
+        region: "us-east-1",
+        bucket: "images",
+        accessKeyIdSecret: SECRET_NAMES.accessKeyId,
+        secretAccessKeySecret: SECRET_NAMES.secretAccessKey,
+      },
+    ],
+    activeProfileId: "main",
+  };
+}
+
+beforeEach(async () => {
+  v = await pasteVault({ text: "" });
+  Notice.reset();
+  mockStorage.built.length = 0;
+  mockStorage.destroyed = 0;
+});
+afterEach(() => v.cleanup());
+
+test("settings come from data.json through the migration: an old flat bucket object becomes one profile", async () => {
+  writeData({ endpoint: "s3.example.com", bucket: "old-bucket", region: "eu-west-1", uploadOnDrop: false });
+  const plugin = await loadPlugin();
+  expect(plugin.settings.profiles).toHaveLength(1);
+  expect(plugin.settings.profiles[0]).toMatchObject({ endpoint: "https://s3.example.com", bucket: "old-bucket", region: "eu-west-1" });
+  expect(plugin.settings.activeProfileId).toBe(plugin.settings.profiles[0].id);
+  expect(plugin.settings.uploadOnDrop).toBe(false);
+  await unload(plugin);
+});
+
+test("plain-text keys in data.json move into secret storage, and data.json is rewritten without them", async () => {
+  writeData({ bucket: "b", endpoint: "https://s3.example.com", accessKeyId: "AKIAPLAINTEXT", secretAccessKey: "plain/secret+value" });
+  const plugin = await loadPlugin();
+  const profile = plugin.settings.profiles[0];
+  expect(v.app.secretStorage.getSecret(profile.accessKeyIdSecret)).toBe("AKIAPLAINTEXT");
+  expect(v.app.secretStorage.getSecret(profile.secretAccessKeySecret)).toBe("plain/secret+value");
+  const saved = fs.readFileSync(dataPath(), "utf8");
+  expect(saved).not.toContain("AKIAPLAINTEXT");
+  expect(saved).not.toContain("plain/secret+value");
+  expect(readData().profiles[0].accessKeyIdSecret).toBe(profile.accessKeyIdSecret);
+  expect(Notice.messages).toEqual([expect.stringContaining("moved the access keys of 1 profile(s)")]);
+  await unload(plugin);
+});
+
+test("paste and drop handlers, the upload-all command and the settings tab are registered on load; unload removes them", async () => {
+  const plugin = await loadPlugin();
+  expect(v.app.workspace.listenerCount("editor-paste")).toBe(1);
+  expect(v.app.workspace.listenerCount("editor-drop")).toBe(1);
+  expect(plugin.settingTabs).toHaveLength(1);
+  expect(plugin.commands.map((c) => c.id)).toEqual(["s3-image-hosting:upload-all-local-images"]);
+  await unload(plugin);
+  expect(v.app.workspace.listenerCount("editor-paste")).toBe(0);
+  expect(v.app.workspace.listenerCount("editor-drop")).toBe(0);
+  expect(plugin.commands).toEqual([]);
+});
+
+test("a plain-text paste through the loaded plugin is left to Obsidian", async () => {
+  writeData(readyData());
+  const plugin = await loadPlugin();
+  const evt = pasteEvent({ text: "just text" });
+  expect(await dispatchEditorInput(v.app, "paste", evt, v.view)).toBe("default");
+  expect(evt.defaultPrevented).toBe(false);
+  expect(v.view.editor.getValue()).toBe("just text");
+  await unload(plugin);
+});
+
+test("the storage code is loaded by the first upload, not at startup, and built from the active profile and its secrets", async () => {
+  writeData(readyData());
+  const plugin = await loadPlugin();
+  // The tests above load the plugin too and never upload, so nothing has evaluated it yet.
+  expect(mockStorage.evaluated).toBe(false);
+
+  await dispatchEditorInput(v.app, "paste", pasteEvent({ files: [fileOf(PNG, "a.png", "image/png")] }), v.view);
+  await waitFor(() => v.view.editor.getValue().includes("https://"));
+  expect(mockStorage.evaluated).toBe(true);
+  expect(v.view.editor.getValue()).toBe("![a](https://cdn.example.com/img/a.png)");
+  expect(mockStorage.built).toHaveLength(1);
+  expect(mockStorage.built[0].profile.bucket).toBe("images");
+  expect(mockStorage.built[0].credentials).toEqual({
+    accessKeyId: v.app.secretStorage.getSecret(SECRET_NAMES.accessKeyId),
+    secretAccessKey: v.app.secretStorage.getSecret(SECRET_NAMES.secretAccessKey),
+  });
+  expect(mockStorage.built[0].maxBytes).toBe(20 * 1024 * 1024);
+  await unload(plugin);
+});
+
+test("one uploader serves every upload until the profile changes; then a new one is built and the old destroyed", async () => {
+  writeData(readyData());
+  const plugin = await loadPlugin();
+  const paste = async (name: string) => {
+    await dispatchEditorInput(v.app, "paste", pasteEvent({ files: [fileOf(PNG, name, "image/png")] }), v.view);
+    await waitFor(() => v.view.editor.getValue().includes(`img/${name})`));
+  };
+  await paste("a.png");
+  await paste("b.png");
+  expect(mockStorage.built).toHaveLength(1);
+  plugin.settings.profiles[0].bucket = "other-bucket";
+  await paste("c.png");
+  expect(mockStorage.built.map((o) => o.profile.bucket)).toEqual(["images", "other-bucket"]);
+  expect(mockStorage.destroyed).toBe(1);
+  await unload(plugin);
+  expect(mockStorage.destroyed).toBe(2);
+});
+
+test("the upload index is saved to data.json, and no secret value ever is", async () => {
+  writeData(readyData());
+  const plugin = await loadPlugin();
+  await dispatchEditorInput(v.app, "paste", pasteEvent({ files: [fileOf(PNG, "a.png", "image/png")] }), v.view);
+  await waitFor(() => v.view.editor.getValue().includes("https://"));
+  await unload(plugin);
+  const saved = fs.readFileSync(dataPath(), "utf8");
+  expect(JSON.parse(saved).uploadIndex).toEqual({ scope: { ["f".repeat(64)]: { key: "img/a.png", at: 1 } } });
+  for (const name of Object.values(SECRET_NAMES)) expect(saved).not.toContain(v.app.secretStorage.getSecret(name)!);
+});
+
+async function waitFor(cond: () => boolean, timeoutMs = 2000): Promise<void> {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

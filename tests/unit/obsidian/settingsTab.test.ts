@@ -1,0 +1,174 @@
+/**
+ * @jest-environment jsdom
+ */
+/**
+ * The settings tab rendered into a DOM and used the way a person would: typing, toggling,
+ * choosing. What the plugin saves is read back from data.json.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { App as ObsidianApp, PluginManifest } from "obsidian";
+import S3ImageHostingPlugin from "../../../src/main";
+import { createFakeApp, type App, type Plugin as FakePlugin, type PluginSettingTab } from "../../fakes/obsidian";
+
+const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, "../../../manifest.json"), "utf8")) as PluginManifest;
+
+let dir: string;
+let app: App;
+let plugin: S3ImageHostingPlugin & FakePlugin;
+let tab: PluginSettingTab;
+
+const dataPath = () => path.join(dir, ".obsidian/plugins/s3-image-hosting/data.json");
+
+function row(name: string): HTMLElement {
+  const rows = Array.from(tab.containerEl.querySelectorAll<HTMLElement>(".setting-item"));
+  const found = rows.find((r) => r.querySelector(".setting-item-name")?.textContent === name);
+  if (!found) throw new Error(`no setting named "${name}"; have: ${rows.map((r) => r.querySelector(".setting-item-name")?.textContent).join(", ")}`);
+  return found;
+}
+
+function type(name: string, value: string): void {
+  const input = row(name).querySelector("input")!;
+  input.value = value;
+  input.dispatchEvent(new Event("input"));
+}
+
+function choose(name: string, value: string): void {
+  const select = row(name).querySelector("select")!;
+  select.dispatchEvent(new Event("focus"));
+  select.value = value;
+  expect(select.value).toBe(value);
+  select.dispatchEvent(new Event("change"));
+}
+
+function click(name: string, buttonText: string): void {
+  const button = Array.from(row(name).querySelectorAll("button")).find((b) => b.textContent === buttonText);
+  if (!button) throw new Error(`no button "${buttonText}" in "${name}"`);
+  button.click();
+}
+
+const message = (name: string) => row(name).querySelector(".s3ih-field-message")?.textContent ?? "";
+
+async function closeTab(): Promise<string> {
+  tab.hide();
+  await plugin.flushSave();
+  return fs.readFileSync(dataPath(), "utf8");
+}
+
+beforeEach(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "s3ih-settings-"));
+  app = createFakeApp(dir);
+  plugin = new S3ImageHostingPlugin(app as unknown as ObsidianApp, manifest) as S3ImageHostingPlugin & FakePlugin;
+  await plugin.load();
+  tab = plugin.settingTabs[0];
+  tab.display();
+});
+afterEach(async () => {
+  plugin.unload();
+  await plugin.flushSave();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("each field shows its validation message underneath, and the message goes once the value is fixed", () => {
+  expect(message("Bucket")).toBe("Bucket is required.");
+  expect(message("Endpoint")).toMatch(/^Endpoint is required/);
+  type("Bucket", "My_Bucket");
+  expect(message("Bucket")).toContain("lowercase letters only");
+  expect(row("Bucket").classList.contains("s3ih-invalid")).toBe(true);
+  type("Bucket", "my-bucket");
+  expect(message("Bucket")).toBe("");
+  expect(row("Bucket").classList.contains("s3ih-invalid")).toBe(false);
+  type("Endpoint", "https://s3.example.com/my-bucket");
+  expect(message("Endpoint")).toContain("Remove the bucket name from the endpoint");
+});
+
+test("choosing the secrets saves only their names: data.json never holds a secret value", async () => {
+  app.secretStorage.setSecret("r2-access-key-id", "AKIAEXAMPLEKEYID");
+  app.secretStorage.setSecret("r2-secret-access-key", "very/secret+value");
+  expect(message("Access key ID")).toBe("Choose the secret that holds the access key ID.");
+  choose("Access key ID", "r2-access-key-id");
+  choose("Secret access key", "r2-secret-access-key");
+  expect(message("Access key ID")).toBe("");
+  expect(message("Secret access key")).toBe("");
+  const saved = await closeTab();
+  expect(saved).not.toContain("AKIAEXAMPLEKEYID");
+  expect(saved).not.toContain("very/secret+value");
+  const profile = JSON.parse(saved).profiles[0];
+  expect([profile.accessKeyIdSecret, profile.secretAccessKeySecret]).toEqual(["r2-access-key-id", "r2-secret-access-key"]);
+});
+
+test("a secret name with no secret stored on this device is pointed out", () => {
+  plugin.settings.profiles[0].accessKeyIdSecret = "from-another-device";
+  tab.display();
+  expect(message("Access key ID")).toBe('No secret named "from-another-device" is stored on this device.');
+});
+
+test("a provider preset fills in its region, addressing and ACL, and says when the provider has no ACLs", async () => {
+  type("Endpoint", "https://0123abcd.r2.cloudflarestorage.com");
+  choose("Provider", "r2");
+  const profile = plugin.settings.profiles[0];
+  expect(profile).toMatchObject({ provider: "r2", region: "auto", acl: "none", endpoint: "https://0123abcd.r2.cloudflarestorage.com" });
+  expect(row("Region").querySelector("input")!.value).toBe("auto");
+  expect(row("ACL").querySelector(".setting-item-description")!.textContent).toContain("Cloudflare R2 rejects or ignores per-file ACLs");
+  expect(message("Public base URL")).toContain("r2.dev");
+  choose("ACL", "public-read");
+  expect(message("ACL")).toBe("Cloudflare R2 rejects the ACL header; set the ACL to none.");
+  expect(JSON.parse(await closeTab()).profiles[0].provider).toBe("r2");
+});
+
+test("typing a B2 endpoint sets the region it names", () => {
+  choose("Provider", "b2");
+  type("Endpoint", "https://s3.us-west-004.backblazeb2.com");
+  expect(plugin.settings.profiles[0].region).toBe("us-west-004");
+  expect(row("Region").querySelector("input")!.value).toBe("us-west-004");
+});
+
+test("general switches and limits are saved; a size that is not a positive number is refused with a message", async () => {
+  row("Upload pasted images").querySelector<HTMLElement>(".checkbox-container")!.click();
+  expect(plugin.settings.uploadOnPaste).toBe(false);
+  type("Largest upload (MB)", "-3");
+  expect(message("Largest upload (MB)")).toBe("Enter a size in MB greater than 0.");
+  expect(plugin.settings.maxFileSizeMB).toBe(20);
+  type("Largest upload (MB)", "50");
+  expect(message("Largest upload (MB)")).toBe("");
+  type("Parallel uploads", "100");
+  expect(message("Parallel uploads")).toMatch(/^Enter a whole number from 1 to/);
+  const saved = JSON.parse(await closeTab());
+  expect(saved).toMatchObject({ uploadOnPaste: false, uploadOnDrop: true, maxFileSizeMB: 50, concurrency: 8 });
+});
+
+test("profiles can be added, duplicated, made active and deleted, and at least one always remains", async () => {
+  const first = plugin.settings.profiles[0].id;
+  type("Name", "Blog bucket");
+  click("Profile", "Add");
+  expect(plugin.settings.profiles.map((p) => p.name)).toEqual(["Blog bucket", "New bucket"]);
+  expect(row("Name").querySelector("input")!.value).toBe("New bucket");
+  expect(plugin.settings.activeProfileId).toBe(first);
+  expect(row("Active profile").querySelector(".setting-item-description")!.textContent).toBe('Uploads go to "Blog bucket".');
+
+  click("Active profile", "Make active");
+  const second = plugin.settings.profiles[1].id;
+  expect(plugin.settings.activeProfileId).toBe(second);
+  const options = Array.from(row("Profile").querySelectorAll("option")).map((o) => o.textContent);
+  expect(options).toEqual(["Blog bucket", "New bucket (active)"]);
+
+  click("Profile", "Duplicate");
+  expect(plugin.settings.profiles.map((p) => p.name)).toEqual(["Blog bucket", "New bucket", "New bucket copy"]);
+  expect(new Set(plugin.settings.profiles.map((p) => p.id)).size).toBe(3);
+
+  // Deleting asks for a second click.
+  click("Profile", "Delete");
+  expect(plugin.settings.profiles).toHaveLength(3);
+  click("Profile", "Click again to delete");
+  expect(plugin.settings.profiles.map((p) => p.name)).toEqual(["Blog bucket", "New bucket"]);
+
+  choose("Profile", second);
+  click("Profile", "Delete");
+  click("Profile", "Click again to delete");
+  expect(plugin.settings.profiles.map((p) => p.id)).toEqual([first]);
+  expect(plugin.settings.activeProfileId).toBe(first);
+  const del = Array.from(row("Profile").querySelectorAll("button")).find((b) => b.textContent === "Delete")!;
+  expect(del.disabled).toBe(true);
+  expect(JSON.parse(await closeTab()).profiles.map((p: { id: string }) => p.id)).toEqual([first]);
+});

@@ -1,0 +1,180 @@
+/** The small units behind paste and drop, one behaviour each. */
+import { migrateSettings } from "../../../src/core/settings";
+import type { Asset, StoredAsset } from "../../../src/core/types";
+import { attachmentName, filesOf, imagesToTake, isImageFile } from "../../../src/obsidian/imageInput";
+import { uploadingPlaceholder } from "../../../src/obsidian/placeholder";
+import { replaceOnce } from "../../../src/obsidian/placeholderSite";
+import { checkReadiness } from "../../../src/obsidian/readiness";
+import { readCredentials, redactCredentials } from "../../../src/obsidian/secrets";
+import { loadPluginSettings } from "../../../src/obsidian/settingsStore";
+import { UploaderCache, type DisposableUploader, type UploaderConfig } from "../../../src/obsidian/uploaderCache";
+import { fileOf, pasteEvent } from "../../fakes/dataTransfer";
+import { SecretStorage } from "../../fakes/obsidian";
+import { readySettings, SECRET_NAMES } from "../../fakes/pasteHarness";
+
+const NOW = new Date(2026, 0, 5, 7, 8, 9);
+
+describe("which files are taken and how they are named", () => {
+  test("a file is an image by its MIME type, or by its extension when the type is empty", () => {
+    expect(isImageFile({ name: "a.bin", type: "image/webp" })).toBe(true);
+    expect(isImageFile({ name: "Photo.JPG", type: "" })).toBe(true);
+    expect(isImageFile({ name: "a.png", type: "text/plain" })).toBe(false);
+    expect(isImageFile({ name: "notes.txt", type: "" })).toBe(false);
+  });
+
+  test("files listed only among the clipboard items are found too", () => {
+    const png = fileOf("x", "image.png", "image/png");
+    const evt = pasteEvent({ files: [png] });
+    const onlyItems = { files: [] as unknown as FileList, items: evt.clipboardData.items } as DataTransfer;
+    expect(filesOf(onlyItems)).toEqual([png]);
+    expect(filesOf(null)).toEqual([]);
+  });
+
+  test("a mixed set of files is not taken at all", () => {
+    const evt = pasteEvent({ files: [fileOf("x", "a.png", "image/png"), fileOf("y", "b.zip", "application/zip")] });
+    expect(imagesToTake(evt.clipboardData)).toEqual([]);
+  });
+
+  test("clipboard images with the generic name get Obsidian's 'Pasted image' name; other names are kept", () => {
+    expect(attachmentName({ name: "image.png", type: "image/png" }, "paste", NOW)).toBe("Pasted image 20260105070809.png");
+    expect(attachmentName({ name: "", type: "image/jpeg" }, "paste", NOW)).toBe("Pasted image 20260105070809.jpg");
+    expect(attachmentName({ name: "Screenshot 1.png", type: "image/png" }, "paste", NOW)).toBe("Screenshot 1.png");
+    expect(attachmentName({ name: "image.png", type: "image/png" }, "drop", NOW)).toBe("image.png");
+  });
+});
+
+describe("placeholders", () => {
+  test("are unique, and no file name can break their markdown", () => {
+    const a = uploadingPlaceholder("evil](http://x) ![y.png");
+    const b = uploadingPlaceholder("evil](http://x) ![y.png");
+    expect(a).not.toBe(b);
+    expect(a).toMatch(/^!\[Uploading [^\]()[]*…\]\(s3ih-uploading-[0-9a-f]{16}\)$/);
+    expect(uploadingPlaceholder("two\nlines.png")).not.toContain("\n");
+  });
+
+  test("replacing one inserts the replacement literally, even with $ patterns", () => {
+    expect(replaceOnce("a PH b PH", "PH", "$& $1")).toBe("a $& $1 b PH");
+  });
+});
+
+describe("credentials and readiness", () => {
+  test("credentials are read by the secret names the profile holds", () => {
+    const storage = new SecretStorage();
+    storage.setSecret("k", "AKID");
+    storage.setSecret("s", "SECRET");
+    expect(readCredentials(storage, { accessKeyIdSecret: "k", secretAccessKeySecret: "s" })).toEqual({
+      ok: true,
+      credentials: { accessKeyId: "AKID", secretAccessKey: "SECRET" },
+    });
+  });
+
+  test("an unset name and a missing secret are each explained, by name only", () => {
+    const storage = new SecretStorage();
+    storage.setSecret("k", "AKID");
+    const result = readCredentials(storage, { accessKeyIdSecret: "", secretAccessKeySecret: "gone" });
+    expect(result).toEqual({
+      ok: false,
+      problems: [
+        "Choose the secret that holds the access key ID.",
+        `The secret "gone" for the secret access key is not in this device's secret storage; add it in the plugin settings.`,
+      ],
+    });
+  });
+
+  test("redaction removes both keys from any text", () => {
+    expect(redactCredentials("id=AKID sig over SECRET/x", { accessKeyId: "AKID", secretAccessKey: "SECRET" })).toBe("id=*** sig over ***/x");
+  });
+
+  test("a complete profile with both secrets present is ready, with limits from the settings", () => {
+    const storage = new SecretStorage();
+    storage.setSecret(SECRET_NAMES.accessKeyId, "AKID");
+    storage.setSecret(SECRET_NAMES.secretAccessKey, "SECRET");
+    const settings = readySettings();
+    settings.maxFileSizeMB = 2;
+    const ready = checkReadiness(settings, storage);
+    expect(ready.ok && ready.config.maxBytes).toBe(2 * 1024 * 1024);
+    expect(ready.ok && ready.config.credentials).toEqual({ accessKeyId: "AKID", secretAccessKey: "SECRET" });
+    expect(checkReadiness(migrateSettings(undefined), storage)).toEqual({ ok: false, unconfigured: true, problems: ["No bucket is set up yet."] });
+  });
+});
+
+describe("moving plain-text keys into secret storage", () => {
+  test("keys land under new names that do not overwrite a different secret", () => {
+    const storage = new SecretStorage();
+    storage.setSecret("s3-image-hosting-default-access-key-id", "someone-else");
+    const { settings, movedCredentials } = loadPluginSettings({ bucket: "b", accessKeyId: "AKID", secretAccessKey: "SECRET" }, storage);
+    expect(movedCredentials).toBe(1);
+    const p = settings.profiles[0];
+    expect(p.accessKeyIdSecret).toBe("s3-image-hosting-default-access-key-id-2");
+    expect(storage.getSecret(p.accessKeyIdSecret)).toBe("AKID");
+    expect(storage.getSecret("s3-image-hosting-default-access-key-id")).toBe("someone-else");
+    expect(storage.getSecret(p.secretAccessKeySecret)).toBe("SECRET");
+    expect(JSON.stringify(settings)).not.toMatch(/AKID|SECRET/);
+  });
+});
+
+describe("the uploader cache", () => {
+  const config = (bucket: string): UploaderConfig => ({
+    profile: { ...readySettings({ bucket }).profiles[0] },
+    credentials: { accessKeyId: "a", secretAccessKey: "b" },
+    maxBytes: 10,
+    imagesOnly: true,
+  });
+
+  function factory() {
+    const built: { bucket: string; destroyed: boolean; release: () => void }[] = [];
+    const make = async (c: UploaderConfig): Promise<DisposableUploader> => {
+      const waiting: (() => void)[] = [];
+      const entry = { bucket: c.profile.bucket, destroyed: false, release: () => waiting.splice(0).forEach((go) => go()) };
+      built.push(entry);
+      return {
+        upload: (asset: Asset) =>
+          new Promise<StoredAsset>((resolve) => {
+            waiting.push(() => resolve({ key: asset.name, url: `https://x/${asset.name}`, reused: false, sha256: "" }));
+          }),
+        destroy: () => {
+          entry.destroyed = true;
+        },
+      };
+    };
+    return { built, make };
+  }
+  const asset: Asset = { bytes: new Uint8Array([1]), name: "a.png", notePath: "n.md" };
+  const tick = () => new Promise((r) => setImmediate(r));
+
+  test("keeps one uploader while the configuration is equal, and destroys a replaced one only after its upload ends", async () => {
+    const f = factory();
+    const cache = new UploaderCache(f.make);
+    const first = cache.upload(config("one"), asset);
+    await tick();
+    const again = cache.upload(config("one"), asset);
+    await tick();
+    expect(f.built.map((b) => b.bucket)).toEqual(["one"]);
+    f.built[0].release();
+    await Promise.all([first, again]);
+
+    const inFlight = cache.upload(config("one"), asset);
+    await tick();
+    const other = cache.upload(config("two"), asset);
+    await tick();
+    expect(f.built.map((b) => b.bucket)).toEqual(["one", "two"]);
+    expect(f.built[0].destroyed).toBe(false);
+    f.built[0].release();
+    await inFlight;
+    await tick();
+    expect(f.built[0].destroyed).toBe(true);
+    f.built[1].release();
+    await other;
+  });
+
+  test("a factory that failed is tried again on the next upload", async () => {
+    let calls = 0;
+    const cache = new UploaderCache(async () => {
+      calls++;
+      throw new Error("no");
+    });
+    await expect(cache.upload(config("one"), asset)).rejects.toThrow("no");
+    await expect(cache.upload(config("one"), asset)).rejects.toThrow("no");
+    expect(calls).toBe(2);
+  });
+});
