@@ -1,6 +1,7 @@
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { newProfile, PROVIDER_IDS, validateProfile } from "../core/settings";
+import { applyPreset } from "../storage/presets";
 import type { AclSetting, Credentials, Profile, ProviderId } from "../core/types";
 import { CREDENTIALS_FROM_ENV, UsageError, type CliArgs } from "./args";
 
@@ -49,27 +50,36 @@ export function buildProfile(config: Record<string, unknown> | undefined, args: 
     }
   }
 
-  const provider = args.provider ?? (c.provider === undefined ? undefined : oneOf<ProviderId>(c.provider, "provider", PROVIDER_IDS));
-  const profile = newProfile(provider);
+  // Explicit settings: the config file's, then the flags on top.
+  const given: Partial<Profile> = {};
   for (const field of STRING_FIELDS) {
     const v = c[field];
     if (v === undefined) continue;
     if (typeof v !== "string") throw new UsageError(`"${field}" in the config file must be a string.`);
-    profile[field] = v;
+    given[field] = v;
   }
   if (c.forcePathStyle !== undefined) {
     if (typeof c.forcePathStyle !== "boolean") throw new UsageError(`"forcePathStyle" in the config file must be true or false.`);
-    profile.forcePathStyle = c.forcePathStyle;
+    given.forcePathStyle = c.forcePathStyle;
   }
-  if (c.acl !== undefined) profile.acl = oneOf<AclSetting>(c.acl, "acl", ["none", "public-read", "private"]);
+  if (c.acl !== undefined) given.acl = oneOf<AclSetting>(c.acl, "acl", ["none", "public-read", "private"]);
+  const flags: Partial<Profile> = {
+    endpoint: args.endpoint,
+    region: args.region,
+    bucket: args.bucket,
+    forcePathStyle: args.pathStyle,
+    publicBaseUrl: args.publicUrl,
+    keyTemplate: args.keyTemplate,
+    acl: args.acl,
+  };
+  for (const [k, v] of Object.entries(flags)) if (v !== undefined) Object.assign(given, { [k]: v });
 
-  if (args.endpoint !== undefined) profile.endpoint = args.endpoint;
-  if (args.region !== undefined) profile.region = args.region;
-  if (args.bucket !== undefined) profile.bucket = args.bucket;
-  if (args.pathStyle !== undefined) profile.forcePathStyle = args.pathStyle;
-  if (args.publicUrl !== undefined) profile.publicBaseUrl = args.publicUrl;
-  if (args.keyTemplate !== undefined) profile.keyTemplate = args.keyTemplate;
-  if (args.acl !== undefined) profile.acl = args.acl;
+  // A provider preset fills what was not given (region from the endpoint's host where the
+  // provider names it there, addressing style, ACL), as choosing a provider does in the settings.
+  const provider = args.provider ?? (c.provider === undefined ? undefined : oneOf<ProviderId>(c.provider, "provider", PROVIDER_IDS));
+  const base = newProfile(provider);
+  const profile: Profile = { ...(provider ? applyPreset({ ...base, endpoint: given.endpoint ?? "" }, provider) : base), ...given };
+
   // The secret names only matter inside Obsidian; the tool takes credentials from the environment.
   profile.accessKeyIdSecret = "";
   profile.secretAccessKeySecret = "";

@@ -137,7 +137,8 @@ export function createFsPorts(vault: string, vaultFiles: string[], uploader: Ima
       if (changes.length > 0) await writeFileAtomic(file, applyTextChanges(before, changes));
     },
     resolve: (linkpath, notePath) => index.resolve(linkpath, notePath),
-    readFile: async (p) => new Uint8Array(await fs.readFile(abs(p))),
+    // A Buffer is a Uint8Array already; handing it on avoids a copy of every image.
+    readFile: (p) => fs.readFile(abs(p)),
     uploader,
   };
 }

@@ -1,4 +1,5 @@
 import { homedir } from "node:os";
+import { clearTimeout, setTimeout } from "node:timers";
 import * as path from "node:path";
 import { isUploadError } from "../core/errors";
 import type { ImageUploader } from "../core/ports";
@@ -87,6 +88,10 @@ async function upload(args: CliArgs, io: CliIO): Promise<number> {
     report = await migrateNotes(notes, createFsPorts(vault, vaultFiles, uploader), {
       concurrency: args.concurrency ?? defaults.concurrency,
       onProgress,
+      setTimer: (fn, ms) => {
+        const t = setTimeout(fn, ms);
+        return () => clearTimeout(t);
+      },
       signal: io.signal,
     });
   } finally {

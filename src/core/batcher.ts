@@ -10,16 +10,25 @@
  * Obsidian, re-render and sync) a long note once per image; rewriting only at the very end
  * leaves nothing rewritten when a long run is interrupted.
  */
+/** Calls `fn` once after `ms` milliseconds unless the returned function is called first. */
+export type SetTimer = (fn: () => void, ms: number) => () => void;
+
 export class Batcher<T> {
   private pending: T[] = [];
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private cancelTimer: (() => void) | undefined;
   private chain: Promise<void> = Promise.resolve();
   private error: { error: unknown } | undefined;
 
+  /**
+   * @param setTimer starts a timer and returns its cancel function; without one, batches are
+   *   flushed by count and by `drain` only. Injected because core runs both in Obsidian
+   *   (`window.setTimeout`) and in Node.
+   */
   constructor(
     private readonly flushFn: (items: T[]) => Promise<void>,
     private readonly maxItems: number,
     private readonly maxDelayMs: number,
+    private readonly setTimer?: SetTimer,
   ) {}
 
   /** Queues an item; may start a flush. */
@@ -27,9 +36,8 @@ export class Batcher<T> {
     this.pending.push(item);
     if (this.pending.length >= Math.max(1, this.maxItems)) {
       this.flushNow();
-    } else if (this.timer === undefined && this.maxDelayMs > 0 && Number.isFinite(this.maxDelayMs)) {
-      // eslint-disable-next-line obsidianmd/prefer-window-timers -- core also runs in the command-line tool, which has no window
-      this.timer = setTimeout(() => this.flushNow(), this.maxDelayMs);
+    } else if (this.cancelTimer === undefined && this.setTimer && this.maxDelayMs > 0 && Number.isFinite(this.maxDelayMs)) {
+      this.cancelTimer = this.setTimer(() => this.flushNow(), this.maxDelayMs);
     }
   }
 
@@ -44,11 +52,8 @@ export class Batcher<T> {
   }
 
   private flushNow(): void {
-    if (this.timer !== undefined) {
-      // eslint-disable-next-line obsidianmd/prefer-window-timers -- as above
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];

@@ -1,4 +1,4 @@
-import { Batcher } from "./batcher";
+import { Batcher, type SetTimer } from "./batcher";
 import { isLocalImageEmbed, scanEmbeds, type Embed } from "./embedScanner";
 import { isUploadError } from "./errors";
 import { NoteShifts, writeLinks } from "./migrateWrite";
@@ -65,6 +65,8 @@ export interface MigrationOptions {
   flushEvery?: number;
   /** …or this long after the first unwritten file finished, whichever comes first (default 2000). */
   flushIntervalMs?: number;
+  /** The timer behind `flushIntervalMs` (`window.setTimeout` in Obsidian, Node's in the CLI); without one, batches are written by count and at the end. */
+  setTimer?: SetTimer;
   onProgress?: (p: MigrationProgress) => void;
   /** Stops starting uploads; those in flight finish and their links are still rewritten. */
   signal?: AbortSignal;
@@ -168,6 +170,7 @@ export async function migrateNotes(
     (batch) => writeBack(batch, ports, report, fail),
     opts.flushEvery ?? DEFAULT_FLUSH_EVERY,
     opts.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
+    opts.setTimer,
   );
 
   let done = 0;

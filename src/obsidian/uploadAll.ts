@@ -9,13 +9,15 @@ import { migrateNotes, type MigrationPorts, type MigrationReport } from "../core
 import type { ImageUploader } from "../core/ports";
 import type { PluginSettings } from "../core/settings";
 import { applyTextChanges, type TextChange } from "../core/textChange";
+import { checkReadiness } from "./readiness";
+import type { UploaderConfig } from "./uploaderCache";
 
-/** What the command needs from the plugin. */
+/** What the command needs from the plugin (the same shape paste and drop get). */
 export interface UploadAllDeps {
-  /** The active profile's uploader; a function so the S3 SDK is only loaded when a run starts. */
-  getUploader(): Promise<ImageUploader>;
-  /** Read when a run starts, so a changed setting applies to the next run. */
-  getSettings(): Pick<PluginSettings, "concurrency" | "trashAfterUpload">;
+  /** The current settings, read when a run starts, so a changed setting applies to the next run. */
+  settings: () => PluginSettings;
+  /** The uploader for a ready configuration; a function so the S3 SDK is only loaded when a run starts. */
+  getUploader: (config: UploaderConfig) => Promise<ImageUploader>;
 }
 
 /** What a run did, for the summary and for tests. */
@@ -103,7 +105,8 @@ async function runWithNotices(app: App, notes: TFile[], deps: UploadAllDeps, sig
 /**
  * Uploads the local images of `notes` and rewrites their links; with `trashAfterUpload`,
  * then moves each uploaded local file that nothing links to any more to the trash.
- * Rejects only when no uploader can be had (settings incomplete); everything else is in the report.
+ * Rejects only when no upload can be made (the active profile is not ready); everything
+ * else is in the report.
  */
 export async function uploadAllLocalImages(
   app: App,
@@ -111,12 +114,25 @@ export async function uploadAllLocalImages(
   deps: UploadAllDeps,
   opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<UploadAllResult> {
-  const settings = deps.getSettings();
-  const uploader = await deps.getUploader();
+  const settings = deps.settings();
+  const ready = checkReadiness(settings, app.secretStorage);
+  if (!ready.ok) {
+    const more = ready.problems.length > 1 ? ` (${ready.problems.length - 1} more in the settings)` : "";
+    throw new Error(`cannot upload yet: ${ready.problems[0]}${more}`);
+  }
+  const uploader = await deps.getUploader(ready.config);
   const report = await migrateNotes(
     notes.map((n) => n.path),
     obsidianPorts(app, uploader),
-    { concurrency: settings.concurrency, signal: opts.signal, onProgress: (p) => opts.onProgress?.(p.done, p.total) },
+    {
+      concurrency: settings.concurrency,
+      signal: opts.signal,
+      onProgress: (p) => opts.onProgress?.(p.done, p.total),
+      setTimer: (fn, ms) => {
+        const id = window.setTimeout(fn, ms);
+        return () => window.clearTimeout(id);
+      },
+    },
   );
   const trashed = settings.trashAfterUpload ? await trashUnlinked(app, report) : [];
   return { report, trashed };

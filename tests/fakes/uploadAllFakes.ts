@@ -6,8 +6,14 @@
  *   document before the transaction, applied as one update (CodeMirror 6 semantics).
  * - `MetadataCache.resolvedLinks`: source path → linked file path → number of links, for
  *   wiki links and markdown links (embeds or not), resolved like Obsidian does.
+ * - `window.setTimeout` / `window.clearTimeout`: plugin code runs in a browser window, where
+ *   Obsidian's lint rules want timers taken from `window`; in Node's test environment the
+ *   global object stands in for it.
  */
 import { Editor, MetadataCache, type App, type EditorPosition } from "./obsidian";
+
+const g = globalThis as { window?: unknown };
+g.window ??= globalThis;
 
 interface FakeEditorChange {
   from: EditorPosition;

@@ -8,6 +8,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { adminClient, anonymousGet, createTestBucket, removeTestBucket, uniquePng } from "./helpers";
+import { runCli as runCliInProcess } from "../../src/cli/run";
 import { cliEnv, fixtureVault, runCli, serverFlags, snapshot } from "./cli-harness";
 
 let work: string;
@@ -106,6 +107,24 @@ describe("bad usage and settings exit 2 with a message", () => {
     const run = await runCli(["--help"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("Usage: s3-image-hosting upload");
+  });
+});
+
+describe("progress", () => {
+  it("shows a progress line on a terminal's stderr, cleared at the end, and keeps stdout for the summary", async () => {
+    const vault = makeVault("tty", { "N.md": "![[a.png]] ![[b.png]]", "a.png": uniquePng(), "b.png": uniquePng() });
+    let out = "";
+    let err = "";
+    const code = await runCliInProcess(["upload", vault, ...serverFlags(bucket)], {
+      stdout: { write: (t: string) => (out += t) },
+      stderr: { write: (t: string) => (err += t), isTTY: true },
+      env: cliEnv(work),
+    });
+    expect(code).toBe(0);
+    expect(err).toContain("\r\x1b[KUploading 0 of 2…");
+    expect(err).toMatch(/\r\x1b\[KUploading 2 of 2: [ab]\.png/);
+    expect(err.endsWith("\r\x1b[K")).toBe(true);
+    expect(out).toBe("1 note scanned: 2 uploaded, 0 already in the bucket; 2 links rewritten, 0 skipped, 0 failed.\n");
   });
 });
 

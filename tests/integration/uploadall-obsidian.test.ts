@@ -8,13 +8,14 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { App as ObsidianApp, Plugin as ObsidianPlugin, TFile as ObsidianTFile } from "obsidian";
-import type { ImageUploader } from "../../src/core/ports";
+import type { PluginSettings } from "../../src/core/settings";
 import { MemoryUploadIndex } from "../../src/core/uploadIndex";
 import { registerUploadAll, uploadAllLocalImages, type UploadAllDeps } from "../../src/obsidian/uploadAll";
 import type { RequestUrlFn, RequestUrlParamLike } from "../../src/storage/requestUrlHandler";
 import { RequestUrlHttpHandler } from "../../src/storage/requestUrlHandler";
 import { createUploader } from "../../src/storage/uploader";
 import { createFakeApp, Menu, Notice, Plugin, type App, type MarkdownView, type TFile } from "../fakes/obsidian";
+import { readySettings, SECRET_NAMES } from "../fakes/pasteHarness";
 import { requestUrl } from "../fakes/requestUrl";
 import { refreshResolvedLinks } from "../fakes/uploadAllFakes";
 import { anonymousGet, createTestBucket, removeTestBucket, testCredentials, testProfile, uniquePng } from "./helpers";
@@ -73,21 +74,25 @@ class HeldTransport {
   };
 }
 
-function deps(transport: HeldTransport, settings: Partial<ReturnType<UploadAllDeps["getSettings"]>> = {}): UploadAllDeps & { uploaders: ImageUploader[] } {
-  const uploaders: ImageUploader[] = [];
+/** Settings whose active profile is the test bucket, with its keys in the vault's secret storage. */
+function deps(app: App, transport: HeldTransport, settings: Partial<PluginSettings> = {}): UploadAllDeps {
+  const creds = testCredentials();
+  app.secretStorage.setSecret(SECRET_NAMES.accessKeyId, creds.accessKeyId);
+  app.secretStorage.setSecret(SECRET_NAMES.secretAccessKey, creds.secretAccessKey);
+  const { accessKeyIdSecret: _a, secretAccessKeySecret: _s, ...profile } = testProfile({ bucket, acl: "public-read" });
+  const current = { ...readySettings(profile), concurrency: 4, ...settings };
+  const index = new MemoryUploadIndex();
   return {
-    uploaders,
-    getSettings: () => ({ concurrency: 4, trashAfterUpload: false, ...settings }),
-    getUploader: async () => {
-      const u = createUploader({
-        profile: testProfile({ bucket, acl: "public-read" }),
-        credentials: testCredentials(),
+    settings: () => current,
+    getUploader: async (config) =>
+      createUploader({
+        profile: config.profile,
+        credentials: config.credentials,
         requestHandler: new RequestUrlHttpHandler(transport.requestUrl),
-        index: new MemoryUploadIndex(),
-      });
-      uploaders.push(u);
-      return u;
-    },
+        index,
+        maxBytes: config.maxBytes,
+        imagesOnly: config.imagesOnly,
+      }),
   };
 }
 
@@ -120,7 +125,7 @@ describe("upload all local images in Obsidian", () => {
     const view: MarkdownView = await app.workspace.openFile(app.vault.getFileByPath("Trip.md") as TFile);
     const transport = new HeldTransport();
     const held = transport.hold(b);
-    const run = uploadAllLocalImages(asApp(app), [asFile(view.file)], deps(transport));
+    const run = uploadAllLocalImages(asApp(app), [asFile(view.file)], deps(app, transport));
 
     await held.reached;
     // The person types at the end of the first line and at the end of the note, unsaved.
@@ -150,7 +155,7 @@ describe("upload all local images in Obsidian", () => {
     const file = app.vault.getFileByPath("N.md") as TFile;
     const transport = new HeldTransport();
     const held = transport.hold(a);
-    const run = uploadAllLocalImages(asApp(app), [asFile(file)], deps(transport));
+    const run = uploadAllLocalImages(asApp(app), [asFile(file)], deps(app, transport));
     await held.reached;
     await app.vault.process(file, (t) => t.replace("middle", "middle, edited elsewhere"));
     held.release();
@@ -166,7 +171,7 @@ describe("upload all local images in Obsidian", () => {
     const transport = new HeldTransport();
     const held = transport.hold(b);
     const p = plugin(app);
-    registerUploadAll(p as unknown as ObsidianPlugin, deps(transport));
+    registerUploadAll(p as unknown as ObsidianPlugin, deps(app, transport));
     const command = p.commands.find((c) => c.name === "S3 Image Hosting: Upload all local images");
     expect(command?.editorCheckCallback?.(false, view.editor, view)).toBe(true);
 
@@ -189,7 +194,7 @@ describe("upload all local images in Obsidian", () => {
   it("offers the command only for a markdown note, and names each failure in the summary", async () => {
     const app = vaultWith({ "N.md": "![[here.png]] ![[gone.png]]", "here.png": uniquePng(), "Board.canvas": "{}" });
     const p = plugin(app);
-    registerUploadAll(p as unknown as ObsidianPlugin, deps(new HeldTransport()));
+    registerUploadAll(p as unknown as ObsidianPlugin, deps(app, new HeldTransport()));
     const command = p.commands.find((c) => c.id === "s3-image-hosting:upload-all-local-images");
     const canvas = app.vault.getFileByPath("Board.canvas");
     expect(command?.editorCheckCallback?.(true, null, { file: canvas })).toBe(false);
@@ -209,7 +214,7 @@ describe("upload all local images in Obsidian", () => {
   it("adds a file-menu item for a note and for a folder (all its notes), none for other files", async () => {
     const app = vaultWith({ "Blog/One.md": "![[x.png]]", "Blog/Sub/Two.md": "![](../x.png)", "Else.md": "![[x.png]]", "Blog/x.png": uniquePng() });
     const p = plugin(app);
-    registerUploadAll(p as unknown as ObsidianPlugin, deps(new HeldTransport()));
+    registerUploadAll(p as unknown as ObsidianPlugin, deps(app, new HeldTransport()));
     const menuFor = (filePath: string): Menu => {
       const menu = new Menu();
       app.workspace.trigger("file-menu", menu, app.vault.getAbstractFileByPath(filePath), "file-explorer");
@@ -237,7 +242,7 @@ describe("upload all local images in Obsidian", () => {
     });
     await refreshResolvedLinks(app);
     const file = app.vault.getFileByPath("N.md") as TFile;
-    const { report, trashed } = await uploadAllLocalImages(asApp(app), [asFile(file)], deps(new HeldTransport(), { trashAfterUpload: true }));
+    const { report, trashed } = await uploadAllLocalImages(asApp(app), [asFile(file)], deps(app, new HeldTransport(), { trashAfterUpload: true }));
     expect(report).toMatchObject({ uploaded: 3, rewritten: 3 });
     expect(trashed).toEqual(["only.png"]);
     const dir = (app.vault as unknown as { baseDir: string }).baseDir;
@@ -250,23 +255,22 @@ describe("upload all local images in Obsidian", () => {
   it("keeps every local file when trash after upload is off", async () => {
     const app = vaultWith({ "N.md": "![[only.png]]", "only.png": uniquePng() });
     await refreshResolvedLinks(app);
-    const { report, trashed } = await uploadAllLocalImages(asApp(app), [asFile(app.vault.getFileByPath("N.md"))], deps(new HeldTransport()));
+    const { report, trashed } = await uploadAllLocalImages(asApp(app), [asFile(app.vault.getFileByPath("N.md"))], deps(app, new HeldTransport()));
     expect(report.rewritten).toBe(1);
     expect(trashed).toEqual([]);
     expect(app.vault.getFileByPath("only.png")).not.toBeNull();
   });
 
-  it("explains in a notice when no uploader can be made, and changes nothing", async () => {
+  it("explains in a notice what to set when the bucket is not set up, and changes nothing", async () => {
     const app = vaultWith({ "N.md": "![[a.png]]", "a.png": uniquePng() });
     const p = plugin(app);
-    registerUploadAll(p as unknown as ObsidianPlugin, {
-      getSettings: () => ({ concurrency: 2, trashAfterUpload: false }),
-      getUploader: () => Promise.reject(new Error("Choose the secret that holds the access key ID.")),
-    });
+    const ready = deps(app, new HeldTransport());
+    app.secretStorage.setSecret(SECRET_NAMES.accessKeyId, "");
+    registerUploadAll(p as unknown as ObsidianPlugin, ready);
     const view = await app.workspace.openFile(app.vault.getFileByPath("N.md") as TFile);
     p.commands[0].editorCheckCallback?.(false, view.editor, view);
-    await until(() => Notice.messages.some((m) => m.includes("access key ID")), "the error notice");
-    expect(Notice.messages).toContain("Upload all local images: Choose the secret that holds the access key ID.");
+    await until(() => Notice.messages.some((m) => m.includes("cannot upload yet")), "the error notice");
+    expect(Notice.messages.find((m) => m.includes("cannot upload yet"))).toMatch(/^Upload all local images: cannot upload yet: .*access key/i);
     expect(view.editor.getValue()).toBe("![[a.png]]");
   });
 });

@@ -56,6 +56,24 @@ describe("buildProfile", () => {
     expect(p).toMatchObject({ endpoint: "http://127.0.0.1:9000", bucket: "pics", provider: "generic" });
   });
 
+  it("fills what was not given from the provider preset, as choosing a provider in the settings does", () => {
+    const r2 = buildProfile(undefined, args("--provider", "r2", "--endpoint", "https://abc123.r2.cloudflarestorage.com", "--bucket", "pics", "--public-url", "https://pub-1.r2.dev"));
+    expect(r2).toMatchObject({ provider: "r2", region: "auto", acl: "none" });
+    const b2 = buildProfile({ provider: "b2", endpoint: "https://s3.us-west-004.backblazeb2.com", bucket: "pics" }, args());
+    expect(b2).toMatchObject({ provider: "b2", region: "us-west-004", acl: "none" });
+    // Anything given explicitly wins over the preset.
+    expect(buildProfile(undefined, args("--provider", "minio", "--endpoint", "http://nas:9000", "--bucket", "pics", "--region", "eu-1", "--no-path-style"))).toMatchObject({
+      region: "eu-1",
+      forcePathStyle: false,
+    });
+  });
+
+  it("explains what a provider does not allow", () => {
+    expect(usageMessage(() => buildProfile(undefined, args("--provider", "r2", "--endpoint", "https://abc.r2.cloudflarestorage.com", "--bucket", "pics", "--public-url", "https://pub-1.r2.dev", "--acl", "public-read")))).toContain(
+      "acl: Cloudflare R2 rejects the ACL header",
+    );
+  });
+
   it("lists every problem the settings validation finds", () => {
     const message = usageMessage(() => buildProfile(undefined, args("--endpoint", "not a url", "--region", "us-east-1")));
     expect(message).toContain("endpoint: Endpoint must be a full URL");

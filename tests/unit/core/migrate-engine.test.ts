@@ -2,7 +2,7 @@ import { rewriteEmbed } from "../../../src/core/embedRewrite";
 import { isLocalImageEmbed, scanEmbeds } from "../../../src/core/embedScanner";
 import { UploadError } from "../../../src/core/errors";
 import { migrateNotes, type MigrationProgress } from "../../../src/core/migrate";
-import { MemoryVault, tick, urlFor } from "./migrate-harness";
+import { MemoryVault, setTimer, tick, urlFor } from "./migrate-harness";
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -161,7 +161,7 @@ describe("migrateNotes", () => {
   it("writes a partial batch after flushIntervalMs even when no more uploads finish", async () => {
     const v = new MemoryVault({ "N.md": "![[fast.png]] ![[slow.png]]" }, { "fast.png": "F", "slow.png": "S" });
     const slow = v.hold("slow.png");
-    const run = migrateNotes(["N.md"], v.ports(), { concurrency: 2, flushEvery: 100, flushIntervalMs: 25 });
+    const run = migrateNotes(["N.md"], v.ports(), { concurrency: 2, flushEvery: 100, flushIntervalMs: 25, setTimer });
     await tick(10);
     expect(v.rewrites).toHaveLength(0);
     await tick(60);

@@ -24,6 +24,12 @@ export function deferred(): Deferred {
 
 export const tick = (ms = 0): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** The engine's timer port over the test process's own timers. */
+export const setTimer = (fn: () => void, ms: number): (() => void) => {
+  const t = setTimeout(fn, ms);
+  return () => clearTimeout(t);
+};
+
 export const urlFor = (path: string): string => `https://cdn.test/${encodeURIComponent(path)}`;
 
 export class MemoryVault {
