@@ -20,10 +20,13 @@ export async function walkFiles(root: string, dir = root): Promise<string[]> {
     const full = path.join(dir, e.name);
     if (e.isDirectory()) {
       if (!skipDir(e.name)) out.push(...(await walkFiles(root, full)));
-    } else if (e.isFile() || e.isSymbolicLink()) {
-      // Obsidian hides dot-files the same way it hides dot-folders.
-      if (!e.name.startsWith(".")) out.push(toVaultPath(root, full));
+      continue;
     }
+    // Obsidian hides dot-files the same way it hides dot-folders. A linked file counts; a
+    // linked folder is not followed, so a link loop cannot make the walk endless.
+    if (e.name.startsWith(".")) continue;
+    const isFile = e.isFile() || (e.isSymbolicLink() && (await fs.stat(full).then((st) => st.isFile(), () => false)));
+    if (isFile) out.push(toVaultPath(root, full));
   }
   return out.sort();
 }

@@ -128,9 +128,8 @@ interface LinkJob {
 interface FileJob {
   path: string;
   links: LinkJob[];
-  /** Index into `report.files`. */
+  /** Index into `report.files`, which also holds the file's URL once uploaded. */
   entry: number;
-  url?: string;
 }
 
 const DEFAULT_FLUSH_EVERY = 16;
@@ -182,7 +181,7 @@ export async function migrateNotes(
     async (file) => {
       started.add(file);
       await uploadOne(file, ports, report, fail);
-      if (file.url !== undefined) batcher.add(file);
+      if (report.files[file.entry].url !== undefined) batcher.add(file);
       progress(++done, file.path);
     },
     opts.signal,
@@ -241,7 +240,6 @@ async function uploadOne(file: FileJob, ports: MigrationPorts, report: Migration
   }
   try {
     const stored = await ports.uploader.upload({ bytes, name: baseName(file.path), notePath: file.links[0].note.path });
-    file.url = stored.url;
     Object.assign(report.files[file.entry], { url: stored.url, reused: stored.reused });
     if (stored.reused) report.reused++;
     else report.uploaded++;
@@ -265,7 +263,7 @@ async function writeBack(batch: FileJob[], ports: MigrationPorts, report: Migrat
       let done: boolean[];
       try {
         done = await writeLinks(
-          links.map((l) => ({ embed: l.embed, url: l.file.url as string })),
+          links.map((l) => ({ embed: l.embed, url: report.files[l.file.entry].url as string })),
           note.shifts,
           (edit) => ports.rewriteNote(note.path, edit),
         );
