@@ -1,0 +1,130 @@
+/**
+ * Link resolution over a plain list of vault paths, for the command-line tool, which has
+ * no `metadataCache`. Mirrors `metadataCache.getFirstLinkpathDest`.
+ */
+import { percentDecode } from "./markdownSyntax";
+
+function folderOf(path: string): string {
+  const slash = path.lastIndexOf("/");
+  return slash < 0 ? "" : path.slice(0, slash);
+}
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}
+
+/** Joins `rel` onto `folder`, resolving `.` and `..`; null when it climbs above the vault root. */
+function joinPath(folder: string, rel: string): string | null {
+  const parts = folder === "" ? [] : folder.split("/");
+  for (const seg of rel.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") {
+      if (parts.length === 0) return null;
+      parts.pop();
+    } else {
+      parts.push(seg);
+    }
+  }
+  return parts.join("/");
+}
+
+/** Whether the last path segment has an extension (`a.png`, not `Notes` or `.hidden`). */
+function hasExtension(path: string): boolean {
+  const name = baseName(path);
+  return name.lastIndexOf(".") > 0;
+}
+
+/**
+ * Resolves links the way Obsidian does, against a fixed list of vault-relative paths
+ * (`Attachments/shot.png`, `/` separators, no leading slash).
+ *
+ * For a link `linkpath` written in the note `sourcePath`:
+ *
+ * 1. The link is tried as written and, if different, percent-decoded
+ *    (`my%20shot.png` → `my shot.png`); a `#fragment` or `|alias` must already be removed.
+ *    A link without an extension (`[[Note]]`) is looked up as `Note.md`; image links
+ *    always carry their extension.
+ * 2. Exact paths first. A link starting with `./` or `../` is relative to the source
+ *    note's folder only, with no name fallback; one starting with `/` is vault-absolute;
+ *    any other is tried as a vault-absolute path and then relative to the note's folder,
+ *    which covers the relative paths markdown links use (`img/a.png` from `posts/p.md`).
+ *    An exact-case match wins over one that differs only in case.
+ * 3. Otherwise, by name: every file whose path ends with the link (`shot.png` matches
+ *    `Attachments/shot.png`; `img/shot.png` matches `blog/img/shot.png`), compared
+ *    case-insensitively as Obsidian does. Among several: files matching in exact case,
+ *    then the one in the source note's folder, then the shortest path, then the
+ *    alphabetically first, so the answer never depends on listing order.
+ */
+export class VaultPathIndex {
+  private readonly exact = new Set<string>();
+  private readonly byLowerPath = new Map<string, string[]>();
+  private readonly byLowerName = new Map<string, string[]>();
+
+  constructor(paths: string[]) {
+    for (const raw of paths) {
+      const path = raw.replace(/^\/+/, "");
+      if (path === "" || this.exact.has(path)) continue;
+      this.exact.add(path);
+      const lower = path.toLowerCase();
+      this.byLowerPath.set(lower, [...(this.byLowerPath.get(lower) ?? []), path]);
+      const name = baseName(lower);
+      this.byLowerName.set(name, [...(this.byLowerName.get(name) ?? []), path]);
+    }
+  }
+
+  /** The vault path `linkpath` points to from the note `sourcePath`, or null if none. */
+  resolve(linkpath: string, sourcePath: string): string | null {
+    const spellings = [linkpath];
+    const decoded = percentDecode(linkpath);
+    if (decoded !== linkpath) spellings.push(decoded);
+    for (const spelling of spellings) {
+      const link = spelling.trim();
+      if (link === "") continue;
+      const found = this.resolveSpelling(link, sourcePath) ?? (hasExtension(link) ? null : this.resolveSpelling(`${link}.md`, sourcePath));
+      if (found !== null) return found;
+    }
+    return null;
+  }
+
+  private resolveSpelling(link: string, sourcePath: string): string | null {
+    const folder = folderOf(sourcePath);
+    const explicitRelative = link.startsWith("./") || link.startsWith("../");
+    const absolute = link.startsWith("/");
+    const candidates = explicitRelative
+      ? [joinPath(folder, link)]
+      : absolute
+        ? [joinPath("", link)]
+        : [joinPath("", link), joinPath(folder, link)];
+    for (const c of candidates) if (c !== null && this.exact.has(c)) return c;
+    for (const c of candidates) {
+      const folded = c === null ? undefined : this.byLowerPath.get(c.toLowerCase());
+      if (folded) return this.pick(folded, c ?? "", folder);
+    }
+    if (explicitRelative) return null;
+    return this.byName(link.replace(/^\/+/, ""), folder);
+  }
+
+  private byName(link: string, folder: string): string | null {
+    const normalized = joinPath("", link);
+    if (normalized === null || normalized === "") return null;
+    const lower = normalized.toLowerCase();
+    const named = this.byLowerName.get(baseName(lower)) ?? [];
+    const matches = named.filter((p) => {
+      const pl = p.toLowerCase();
+      return pl === lower || pl.endsWith(`/${lower}`);
+    });
+    return matches.length === 0 ? null : this.pick(matches, normalized, folder);
+  }
+
+  private pick(matches: string[], link: string, folder: string): string {
+    const sameCase = matches.filter((p) => p === link || p.endsWith(`/${link}`));
+    const pool = sameCase.length > 0 ? sameCase : matches;
+    return [...pool].sort((a, b) => {
+      const aHere = folderOf(a) === folder ? 0 : 1;
+      const bHere = folderOf(b) === folder ? 0 : 1;
+      if (aHere !== bHere) return aHere - bHere;
+      if (a.length !== b.length) return a.length - b.length;
+      return a < b ? -1 : a > b ? 1 : 0;
+    })[0];
+  }
+}
