@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { isUploadError } from "../core/errors";
 import type { ImageUploader } from "../core/ports";
 import { migrateNotes, type MigrationProgress, type MigrationReport } from "../core/migrate";
+import { migrationCounts, migrationDetails } from "../core/migrateSummary";
 import { maxUploadBytes, migrateSettings } from "../core/settings";
 import { createUploader } from "../storage/uploader";
 import { parseArgs, USAGE, UsageError, type CliArgs } from "./args";
@@ -130,26 +131,17 @@ export function jsonReport(r: MigrationReport): object {
 
 /** The terminal output: a summary, then one line per failure or skipped edit. */
 export function humanReport(r: MigrationReport, noteCount: number, dryRun: boolean): string {
+  const notes = `${noteCount} ${noteCount === 1 ? "note" : "notes"} scanned`;
   const lines: string[] = [];
-  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
   if (dryRun) {
-    lines.push(`Dry run: nothing was uploaded and no note was changed.`);
-    lines.push(`${plural(noteCount, "note")} scanned; ${plural(r.files.length, "image")} would be uploaded and ${plural(r.skipped, "link")} rewritten:`);
-    for (const f of r.files) lines.push(`  ${f.path}`);
+    const n = (count: number, word: string): string => `${count} ${word}${count === 1 ? "" : "s"}`;
+    lines.push("Dry run: nothing was uploaded and no note was changed.");
+    lines.push(`${notes}; ${n(r.files.length, "image")} would be uploaded and ${n(r.skipped, "link")} rewritten:`);
+    lines.push(...r.files.map((f) => `  ${f.path}`));
   } else {
-    lines.push(
-      `${plural(noteCount, "note")} scanned: ${r.uploaded} uploaded, ${r.reused} already in the bucket; ` +
-        `${plural(r.rewritten, "link")} rewritten, ${r.skipped} skipped, ${r.failed} failed.`,
-    );
+    lines.push(`${notes}: ${migrationCounts(r)}`);
   }
-  if (r.skippedEdits.length > 0) {
-    lines.push(`Not rewritten because the note changed at that place meanwhile:`);
-    for (const s of r.skippedEdits) lines.push(`  ${s.note}: ${s.link}`);
-  }
-  if (r.failures.length > 0) {
-    lines.push(`Failed:`);
-    for (const f of r.failures) lines.push(`  ${f.note}${f.link ? `: ${f.link}` : ""} — ${f.message}`);
-  }
+  for (const { heading, items } of migrationDetails(r)) lines.push(heading, ...items.map((s) => `  ${s}`));
   return `${lines.join("\n")}\n`;
 }
 

@@ -6,6 +6,7 @@
 import { MarkdownView, Notice, TFile, TFolder, type App, type Editor, type Menu, type Plugin, type TAbstractFile } from "obsidian";
 import { isUploadError } from "../core/errors";
 import { migrateNotes, type MigrationPorts, type MigrationReport } from "../core/migrate";
+import { migrationCounts, migrationDetails } from "../core/migrateSummary";
 import type { ImageUploader } from "../core/ports";
 import type { PluginSettings } from "../core/settings";
 import { applyTextChanges, type TextChange } from "../core/textChange";
@@ -234,21 +235,10 @@ const MAX_LISTED = 10;
 export function summaryText({ report: r, trashed }: UploadAllResult, notes: TFile[]): string {
   const scope = notes.length === 1 ? notes[0].path : `${notes.length} notes`;
   if (r.files.length === 0 && r.failures.length === 0) return `${TITLE}: no local images in ${scope}.`;
-  const lines = [
-    `${TITLE} (${scope}): ${r.uploaded} uploaded, ${r.reused} already in the bucket; ` +
-      `${r.rewritten} ${r.rewritten === 1 ? "link" : "links"} rewritten, ${r.skipped} skipped, ${r.failed} failed.`,
-  ];
-  const list = (items: string[]): void => {
-    lines.push(...items.slice(0, MAX_LISTED).map((s) => `• ${s}`));
+  const lines = [`${TITLE} (${scope}): ${migrationCounts(r)}`];
+  for (const { heading, items } of migrationDetails(r)) {
+    lines.push(heading, ...items.slice(0, MAX_LISTED).map((s) => `• ${s}`));
     if (items.length > MAX_LISTED) lines.push(`…and ${items.length - MAX_LISTED} more.`);
-  };
-  if (r.skippedEdits.length > 0) {
-    lines.push("Not rewritten because the note changed there meanwhile:");
-    list(r.skippedEdits.map((s) => `${s.note}: ${s.link}`));
-  }
-  if (r.failures.length > 0) {
-    lines.push("Failed:");
-    list(r.failures.map((f) => `${f.note}${f.link ? `: ${f.link}` : ""} — ${f.message}`));
   }
   if (trashed.length > 0) lines.push(`Moved ${trashed.length} local ${trashed.length === 1 ? "copy" : "copies"} to the trash.`);
   return lines.join("\n");

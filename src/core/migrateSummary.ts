@@ -1,0 +1,23 @@
+import type { MigrationReport } from "./migrate";
+
+/**
+ * The words every face (notice, terminal) uses to tell a person what a migration did, so
+ * they read the same wherever the run was started.
+ */
+
+/** `2 uploaded, 0 already in the bucket; 1 link rewritten, 1 skipped, 0 failed.` */
+export function migrationCounts(r: MigrationReport): string {
+  return `${r.uploaded} uploaded, ${r.reused} already in the bucket; ${r.rewritten} ${r.rewritten === 1 ? "link" : "links"} rewritten, ${r.skipped} skipped, ${r.failed} failed.`;
+}
+
+/** What needs the person's attention, as headed lists; empty when nothing does. */
+export function migrationDetails(r: MigrationReport): { heading: string; items: string[] }[] {
+  const out: { heading: string; items: string[] }[] = [];
+  if (r.skippedEdits.length > 0) {
+    out.push({ heading: "Not rewritten because the note changed there meanwhile:", items: r.skippedEdits.map((s) => `${s.note}: ${s.link}`) });
+  }
+  if (r.failures.length > 0) {
+    out.push({ heading: "Failed:", items: r.failures.map((f) => `${f.note}${f.link ? `: ${f.link}` : ""} — ${f.message}`) });
+  }
+  return out;
+}
