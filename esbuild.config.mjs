@@ -3,11 +3,174 @@
 // without an argument it watches the plugin.
 import esbuild from "esbuild";
 import process from "node:process";
-import { readFileSync } from "node:fs";
-import { builtinModules } from "node:module";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { builtinModules, createRequire } from "node:module";
+import path from "node:path";
+import vm from "node:vm";
 
 const prod = process.argv[2] === "production";
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+const require = createRequire(import.meta.url);
+
+// ---------------------------------------------------------------------------------------
+// Plugin size. Obsidian reads and evaluates all of main.js when it starts, so the S3 SDK in
+// it is kept to what the plugin uses. Two build steps do that; neither changes what the
+// SDK does at run time:
+//
+// 1. `@aws-sdk/client-s3` is imported from its own modules (the client class and each
+//    command the plugin names), not from the package index. The index also exports the
+//    aggregated `S3` client, every command, paginators and waiters, and because the SDK
+//    is loaded lazily (`await import(...)` in src/obsidian/sdkUploader.ts) esbuild keeps
+//    every export of it. The names come from the imports in src/: a new command is picked
+//    up by the next build, and a name that cannot be found fails the build.
+//
+// 2. The S3 schemas module names its keys through string constants (`{ [_hH]: "x-amz-acl" }`
+//    with `const _hH = "httpHeader"`). esbuild cannot prove such a computed key free of side
+//    effects, so it keeps all ~1,500 schemas of every S3 operation. Folding each constant
+//    into its key (`{ "httpHeader": "x-amz-acl" }`) lets it drop the schemas no command
+//    uses. The production build checks that the folded module exports exactly the same
+//    values as the original (every schema, error registry and lazy reference), and fails
+//    otherwise.
+// ---------------------------------------------------------------------------------------
+
+const S3_PACKAGE = "@aws-sdk/client-s3";
+const s3Dir = path.dirname(require.resolve(`${S3_PACKAGE}/package.json`));
+const s3Es = path.join(s3Dir, "dist-es");
+const SCHEMAS_FILE = path.join(s3Es, "schemas", "schemas_0.js");
+
+function tsFilesUnder(dir) {
+  const out = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...tsFilesUnder(full));
+    else if (e.name.endsWith(".ts")) out.push(full);
+  }
+  return out;
+}
+
+/** The value names src/ imports from the S3 package, or null when one import takes all of it. */
+function s3NamesUsedBySource() {
+  const names = new Set();
+  const quoted = S3_PACKAGE.replace(/[/\\^$*+?.()|[\]{}-]/g, "\\$&");
+  const named = new RegExp(`(?:import|export)\\s+(type\\s+)?\\{([^}]*)\\}\\s*from\\s*["']${quoted}["']`, "g");
+  const whole = new RegExp(`(?:import|export)\\s+(?!type\\b)[^;{]*\\bfrom\\s*["']${quoted}["']|import\\(\\s*["']${quoted}["']`);
+  for (const file of tsFilesUnder("src")) {
+    const text = readFileSync(file, "utf8");
+    if (whole.test(text)) return null;
+    for (const m of text.matchAll(named)) {
+      if (m[1]) continue;
+      for (const part of m[2].split(",")) {
+        const spec = part.trim();
+        if (!spec || spec.startsWith("type ")) continue;
+        names.add(spec.split(/\s+as\s+/)[0].trim());
+      }
+    }
+  }
+  return names;
+}
+
+/** The module of the S3 package that declares `name`. */
+function s3ModuleDeclaring(name) {
+  const command = path.join(s3Es, "commands", `${name}.js`);
+  if (existsSync(command)) return command;
+  const candidates = ["S3Client.js", "schemas/schemas_0.js", "models/errors.js", "models/enums.js", "models/S3ServiceException.js"];
+  const declaration = new RegExp(`^export (?:class|const|var|let|function) ${name}\\b`, "m");
+  for (const rel of candidates) {
+    const file = path.join(s3Es, rel);
+    if (declaration.test(readFileSync(file, "utf8"))) return file;
+  }
+  throw new Error(`${S3_PACKAGE} exports no "${name}" from a module of its own; import it differently or extend esbuild.config.mjs.`);
+}
+
+const s3OwnModules = {
+  name: "s3-own-modules",
+  setup(build) {
+    const names = s3NamesUsedBySource();
+    if (names === null) return;
+    const contents = [...names].sort().map((n) => `export { ${n} } from ${JSON.stringify(s3ModuleDeclaring(n))};`).join("\n");
+    build.onResolve({ filter: /^@aws-sdk\/client-s3$/ }, () => ({ path: S3_PACKAGE, namespace: "s3-own-modules" }));
+    build.onLoad({ filter: /.*/, namespace: "s3-own-modules" }, () => ({ contents, resolveDir: s3Es, loader: "js" }));
+  },
+};
+
+/** `{ [_hH]: x }` → `{ "httpHeader": x }` for every top-level `const _hH = "httpHeader";`. */
+function foldConstantKeys(source) {
+  const strings = new Map();
+  for (const m of source.matchAll(/^const (_[A-Za-z0-9_]+) = ("(?:[^"\\\n]|\\.)*");$/gm)) strings.set(m[1], m[2]);
+  let folded = 0;
+  const text = source.replace(/([{,]\s*)\[(_[A-Za-z0-9_]+)\](\s*:)/g, (all, before, name, colon) => {
+    const value = strings.get(name);
+    if (value === undefined) return all;
+    folded++;
+    return `${before}${value}${colon}`;
+  });
+  return { text, folded };
+}
+
+const foldSchemaKeys = {
+  name: "fold-schema-keys",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]client-s3[\\/]dist-es[\\/]schemas[\\/]schemas_0\.js$/ }, (args) => ({
+      contents: foldConstantKeys(readFileSync(args.path, "utf8")).text,
+      loader: "js",
+    }));
+  },
+};
+
+/** Evaluates the schemas module as built with `plugins` and returns its exports. */
+async function evaluateSchemas(plugins) {
+  const result = await esbuild.build({
+    stdin: { contents: `export * from ${JSON.stringify(SCHEMAS_FILE)};`, resolveDir: s3Dir, loader: "js" },
+    bundle: true,
+    write: false,
+    format: "cjs",
+    platform: "node",
+    logLevel: "silent",
+    plugins,
+  });
+  const module = { exports: {} };
+  vm.runInNewContext(result.outputFiles[0].text, { module, exports: module.exports, require, console }, { filename: "schemas.js" });
+  return module.exports;
+}
+
+/** Structural equality that follows lazy references (`() => Schema$`) and compares classes by name. */
+function sameValue(a, b, seen = new Map()) {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null) return false;
+  if (typeof a === "function") {
+    const isClass = (f) => /^class\b/.test(Function.prototype.toString.call(f));
+    if (isClass(a) || isClass(b) || a.length > 0 || b.length > 0) return a.name === b.name && isClass(a) === isClass(b);
+    return sameValue(a(), b(), seen);
+  }
+  if (typeof a !== "object") return false;
+  if (seen.get(a) === b) return true;
+  seen.set(a, b);
+  if (Array.isArray(a) !== Array.isArray(b) || Object.getPrototypeOf(a)?.constructor?.name !== Object.getPrototypeOf(b)?.constructor?.name) return false;
+  if (a instanceof Map || b instanceof Map) {
+    if (!(a instanceof Map && b instanceof Map) || a.size !== b.size) return false;
+    return [...a].every(([k, v]) => b.has(k) && sameValue(v, b.get(k), seen));
+  }
+  const ka = Reflect.ownKeys(a);
+  const kb = Reflect.ownKeys(b);
+  if (ka.length !== kb.length || ka.some((k, i) => k !== kb[i])) return false;
+  return ka.every((k) => sameValue(a[k], b[k], seen));
+}
+
+/** Fails the build unless folding changed keys and left every exported value as it was. */
+async function assertSchemaFoldKeepsValues() {
+  const { folded } = foldConstantKeys(readFileSync(SCHEMAS_FILE, "utf8"));
+  const [original, changed] = await Promise.all([evaluateSchemas([]), evaluateSchemas([foldSchemaKeys])]);
+  const names = Object.keys(original);
+  const differing = names.filter((n) => !sameValue(original[n], changed[n]));
+  if (folded === 0 || names.length === 0 || differing.length > 0 || Object.keys(changed).length !== names.length) {
+    console.error(
+      `Folding the keys of ${path.relative(process.cwd(), SCHEMAS_FILE)} (${folded} keys) changed its exports` +
+        (differing.length ? `: ${differing.slice(0, 5).join(", ")}` : "") +
+        ". Remove foldSchemaKeys from esbuild.config.mjs, or fix it for this SDK version.",
+    );
+    process.exit(1);
+  }
+}
 
 const pluginOptions = {
   banner: { js: "/* S3 Image Hosting - an Obsidian plugin. Bundled by esbuild. */" },
@@ -39,6 +202,7 @@ const pluginOptions = {
   legalComments: "none",
   outfile: "main.js",
   metafile: true,
+  plugins: [s3OwnModules, foldSchemaKeys],
 };
 
 const cliOptions = {
@@ -73,6 +237,7 @@ function assertNoNodeModules(file) {
 }
 
 if (prod) {
+  await assertSchemaFoldKeepsValues();
   await esbuild.build(pluginOptions);
   assertNoNodeModules("main.js");
   await esbuild.build(cliOptions);

@@ -6,7 +6,8 @@
  * upload goes straight to PUT: asking first would cost a request per file, and rewriting a
  * content-addressed key with the same bytes does no harm.
  */
-import type { S3Client } from "@aws-sdk/client-s3";
+import type { S3Client, ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-s3";
+import type { BuildMiddleware } from "@smithy/types";
 import { isUploadError } from "../core/errors";
 import type { ImageUploader, UploadIndex } from "../core/ports";
 import { prepareAsset } from "../core/prepare";
@@ -55,6 +56,7 @@ export function createUploader(opts: UploaderOptions): Uploader {
   const now = opts.now ?? (() => new Date());
   const client = opts.client ?? createS3Client(profile, opts.credentials, opts.requestHandler);
   const ownsClient = opts.client === undefined;
+  usePreparedPayloadHashes(client);
   const bucket = new S3ObjectStore(client, profile);
   const scope = bucketScope(profile);
   const cacheControl = profile.cacheControl.trim() || DEFAULT_CACHE_CONTROL;
@@ -68,7 +70,13 @@ export function createUploader(opts: UploaderOptions): Uploader {
     if (record && (await stillThere(record.key))) {
       return { key: record.key, url: buildPublicUrl(profile, record.key), reused: true, sha256: p.sha256 };
     }
-    await bucket.put({ key: p.key, body: p.asset.bytes, contentType: p.contentType, cacheControl });
+    const body = p.asset.bytes;
+    if (SHA256_HEX.test(p.sha256)) payloadHashes.set(body, p.sha256);
+    try {
+      await bucket.put({ key: p.key, body, contentType: p.contentType, cacheControl });
+    } finally {
+      payloadHashes.delete(body);
+    }
     index.set(scope, p.sha256, { key: p.key, at: now().getTime() });
     return { key: p.key, url: buildPublicUrl(profile, p.key), reused: false, sha256: p.sha256 };
   }
@@ -102,4 +110,35 @@ export function createUploader(opts: UploaderOptions): Uploader {
       if (ownsClient) client.destroy();
     },
   };
+}
+
+/**
+ * SigV4 signs a hash of the body. The SDK computes it again unless the request already
+ * carries it in `x-amz-content-sha256`, and prepare has just computed exactly that hash: a
+ * second pass over every image costs CPU in the CLI, and in Obsidian it is worse, because
+ * the SDK's browser hasher copies the body and hashes anything from 8 MiB up in plain
+ * JavaScript on the UI thread. So the hash of a body being put is handed to the signer.
+ * It is looked up by the body's identity; a body the map does not hold (another caller of
+ * the client, a copy) is hashed by the SDK as before. A wrong value cannot slip through:
+ * S3 refuses a body whose SHA-256 differs from the header (XAmzContentSHA256Mismatch).
+ */
+const payloadHashes = new WeakMap<object, string>();
+const clientsWithPayloadHashes = new WeakSet<S3Client>();
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+const PAYLOAD_HASH_HEADER = "x-amz-content-sha256";
+
+function usePreparedPayloadHashes(client: S3Client): void {
+  if (clientsWithPayloadHashes.has(client)) return;
+  clientsWithPayloadHashes.add(client);
+  const middleware: BuildMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next) => (args) => {
+    const request = args.request as { headers?: Record<string, string>; body?: unknown } | undefined;
+    // By identity, not instanceof: the bytes may come from another realm (Node's Buffer in a sandbox).
+    const body = request?.body;
+    const hash = typeof body === "object" && body !== null ? payloadHashes.get(body) : undefined;
+    if (request?.headers && hash !== undefined && !Object.keys(request.headers).some((h) => h.toLowerCase() === PAYLOAD_HASH_HEADER)) {
+      request.headers[PAYLOAD_HASH_HEADER] = hash;
+    }
+    return next(args);
+  };
+  client.middlewareStack.add(middleware, { step: "build", name: "preparedPayloadHash" });
 }
