@@ -2,25 +2,29 @@
 # A throwaway S3 server for the tests: Ceph's RADOS Gateway on loopback (one monitor, one
 # in-memory OSD, auth none inside the cluster; S3 requests are signed and verified as usual).
 #
-#   scripts/s3-server.sh install              install radosgw from Debian if it is missing
+#   scripts/s3-server.sh install              install radosgw and faketime from Debian if missing
 #   scripts/s3-server.sh up DIR [PORT] [MON]  start it, state in DIR, S3 on 127.0.0.1:PORT
-#   scripts/s3-server.sh down DIR             stop it
+#   scripts/s3-server.sh skew DIR PORT [OFFSET]
+#                                             a second gateway to the same cluster (same users,
+#                                             same buckets) whose clock is OFFSET off (default
+#                                             +20m), S3 on 127.0.0.1:PORT
+#   scripts/s3-server.sh down DIR             stop them
 #
 # Access key and secret come from AK and SK (defaults below).
 set -euo pipefail
 
 install() {
-  if command -v radosgw >/dev/null && command -v ceph-mon >/dev/null && command -v ceph-osd >/dev/null; then
+  if command -v radosgw >/dev/null && command -v ceph-mon >/dev/null && command -v ceph-osd >/dev/null && command -v faketime >/dev/null; then
     return 0
   fi
   local sudo=""
   if [ "$(id -u)" != 0 ]; then
-    command -v sudo >/dev/null || { echo "radosgw is not installed and this user cannot install it (run as root, or install radosgw ceph-mon ceph-osd)" >&2; exit 1; }
+    command -v sudo >/dev/null || { echo "radosgw is not installed and this user cannot install it (run as root, or install radosgw ceph-mon ceph-osd faketime)" >&2; exit 1; }
     sudo="sudo"
   fi
-  echo "installing radosgw, ceph-mon, ceph-osd from Debian (once)..." >&2
+  echo "installing radosgw, ceph-mon, ceph-osd, faketime from Debian (once)..." >&2
   $sudo apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends radosgw ceph-mon ceph-osd >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends radosgw ceph-mon ceph-osd faketime >&2
 }
 
 up() {
@@ -85,10 +89,31 @@ CONF
   echo "radosgw ready on http://127.0.0.1:$RGW_PORT"
 }
 
+# The clock is faked for this one process tree by libfaketime (LD_PRELOAD). Only the wall
+# clock moves: with a faked monotonic clock too, radosgw's timed waits would last OFFSET
+# longer, and it would neither answer nor stop in time. faketime itself stays in the
+# foreground until the daemon exits, so it is sent to the background; the daemon writes its
+# own pid file (run/client.rgw.skew.pid), which is what `down` stops.
+skew() {
+  local C=${1:?state dir} PORT=${2:?port} OFFSET=${3:-+20m}
+  command -v faketime >/dev/null || install
+  [ -f "$C/ceph.conf" ] || { echo "no cluster in $C: run '$0 up $C' first" >&2; exit 1; }
+  C=$(cd "$C" && pwd)
+  cd "$C"
+  mkdir -p rgw-skew
+  DONT_FAKE_MONOTONIC=1 faketime -f "$OFFSET" radosgw -c ceph.conf -n client.rgw.skew \
+    --rgw_frontends "beast endpoint=127.0.0.1:$PORT" --rgw_data "$C/rgw-skew" </dev/null >/dev/null 2>&1 &
+  local i=0
+  until curl -sf -o /dev/null "http://127.0.0.1:$PORT/"; do
+    sleep 0.05; i=$((i+1)); [ $i -lt 600 ] || { echo "the skewed radosgw did not answer on port $PORT" >&2; exit 1; }
+  done
+  echo "radosgw with its clock at $OFFSET ready on http://127.0.0.1:$PORT"
+}
+
 down() {
   local C=${1:?state dir} n f
-  for n in client.rgw.test osd.0 mon.a; do f=$C/run/$n.pid; [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true; done
-  for n in client.rgw.test osd.0 mon.a; do
+  for n in client.rgw.skew client.rgw.test osd.0 mon.a; do f=$C/run/$n.pid; [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true; done
+  for n in client.rgw.skew client.rgw.test osd.0 mon.a; do
     f=$C/run/$n.pid
     local i=0
     while [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
@@ -100,6 +125,7 @@ cmd=${1:-}; shift || true
 case "$cmd" in
   install) install ;;
   up) up "$@" ;;
+  skew) skew "$@" ;;
   down) down "$@" ;;
-  *) echo "usage: $0 install | up DIR [PORT] [MON_PORT] | down DIR" >&2; exit 2 ;;
+  *) echo "usage: $0 install | up DIR [PORT] [MON_PORT] | skew DIR PORT [OFFSET] | down DIR" >&2; exit 2 ;;
 esac

@@ -14,6 +14,12 @@ export interface ErrorContext {
   operation?: string;
   /** Literal values that must never appear in a message (the credentials in use). */
   secrets?: readonly string[];
+  /**
+   * The public link that was being fetched, when the failure happened there rather than at
+   * the S3 endpoint: network failures then name that host and give advice about the public
+   * base URL instead of the endpoint.
+   */
+  publicUrl?: string;
 }
 
 const REDACTED = "[redacted]";
@@ -74,17 +80,41 @@ const CHROMIUM_NET_ERRORS: Readonly<Record<string, string>> = {
  * came from Node (`code` property) or from Chromium (`net::ERR_…` in the message).
  */
 export function networkErrorCode(e: unknown): string | undefined {
-  if (typeof e !== "object" || e === null) return undefined;
-  const code = (e as { code?: unknown }).code;
-  if (typeof code === "string" && code) return code;
-  const message = (e as { message?: unknown }).message;
-  if (typeof message !== "string") return undefined;
-  const m = /net::(ERR_[A-Z0-9_]+)/.exec(message);
-  if (!m) return undefined;
-  return CHROMIUM_NET_ERRORS[m[1]] ?? m[1];
+  // Node's fetch rejects with a bare `TypeError: fetch failed` whose cause (or the cause's
+  // cause) is the socket error with the code, so the chain is followed a few links down.
+  for (let err = e, depth = 0; depth < 4 && typeof err === "object" && err !== null; depth++) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === "string" && code) return code;
+    const message = (err as { message?: unknown }).message;
+    const m = typeof message === "string" ? /net::(ERR_[A-Z0-9_]+)/.exec(message) : null;
+    if (m) return CHROMIUM_NET_ERRORS[m[1]] ?? m[1];
+    // An error copied into another realm or wrapped by the SDK may keep only its message;
+    // Node's messages name the code after the failing call ("getaddrinfo ENOTFOUND host").
+    const node = typeof message === "string" ? /\b(?:getaddrinfo|connect|read|write|socket|send|request)\s+(E[A-Z_]{3,})\b/.exec(message) : null;
+    if (node) return node[1];
+    err = (err as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
-const TLS_CODES = new Set([
+/** The transport's own words, without the SDK's wrapper prefix. */
+function plainMessage(message: string): string {
+  return message.replace(/^AWS SDK error wrapper for (?:[A-Za-z]*Error: )?/, "");
+}
+
+/** The messages along an error's cause chain, for classification by words. */
+function messagesOf(e: unknown): string {
+  const out: string[] = [];
+  for (let err = e, depth = 0; depth < 4 && typeof err === "object" && err !== null; depth++) {
+    const message = (err as { message?: unknown }).message;
+    if (typeof message === "string") out.push(message);
+    err = (err as { cause?: unknown }).cause;
+  }
+  if (typeof e === "string") out.push(e);
+  return out.join(" | ");
+}
+
+const CERTIFICATE_CODES = new Set([
   "CERT_HAS_EXPIRED",
   "CERT_NOT_YET_VALID",
   "DEPTH_ZERO_SELF_SIGNED_CERT",
@@ -93,12 +123,21 @@ const TLS_CODES = new Set([
   "UNABLE_TO_GET_ISSUER_CERT",
   "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
   "ERR_TLS_CERT_ALTNAME_INVALID",
-  "EPROTO",
 ]);
 
-function isTlsProblem(code: string | undefined, message: string): boolean {
-  if (code && (TLS_CODES.has(code) || code.startsWith("ERR_SSL_") || code.startsWith("ERR_CERT_") || code.startsWith("ERR_TLS_"))) return true;
-  return /\bcertificate\b|\bSSL\b|\bTLS\b|net::ERR_(?:CERT|SSL)_/i.test(message);
+/** Why a TLS connection failed: the certificate, or no TLS at all on the other side. */
+type TlsProblem = "certificate" | "protocol";
+
+function tlsProblem(code: string | undefined, message: string): TlsProblem | undefined {
+  // "wrong version number" is what OpenSSL says when the server answers in plain HTTP:
+  // an https:// endpoint pointed at an http-only port.
+  if (/wrong version number|packet length too long|unknown protocol|ERR_SSL_PROTOCOL_ERROR|ERR_SSL_VERSION_OR_CIPHER_MISMATCH/i.test(message) || code === "ERR_SSL_WRONG_VERSION_NUMBER") {
+    return "protocol";
+  }
+  if (code && (CERTIFICATE_CODES.has(code) || code.startsWith("ERR_CERT_") || code.startsWith("ERR_TLS_CERT"))) return "certificate";
+  if (/\bcertificate\b|net::ERR_CERT_/i.test(message)) return "certificate";
+  if (code === "EPROTO" || code?.startsWith("ERR_SSL_") || code?.startsWith("ERR_TLS_") || /\bSSL\b|\bTLS\b|net::ERR_SSL_/i.test(message)) return "protocol";
+  return undefined;
 }
 
 /** What the SDK puts on a service error, read without trusting its shape. */
@@ -134,6 +173,13 @@ function readFacts(e: object): ServiceErrorFacts {
     bucketRegion: str(any.Region) ?? str(headerRegion),
     header: str(any.Header) ?? str(any.ArgumentName),
   };
+}
+
+// How many tries the SDK made (its retry step records them on the error), so the words can
+// say the failure was not a one-off.
+function attemptsOf(e: unknown): number {
+  const attempts = (e as { $metadata?: { attempts?: unknown } } | null)?.$metadata?.attempts;
+  return typeof attempts === "number" ? attempts : 1;
 }
 
 function isServiceError(e: object): boolean {
@@ -246,10 +292,13 @@ function fromServiceError(e: object, ctx: ErrorContext | undefined): UploadError
     return make("InvalidSettings", `The bucket name "${profile?.bucket ?? ""}" is not valid for this service.`, "Use the bucket name exactly as the provider's console shows it.");
   }
   if (f.status !== undefined && f.status >= 500) {
+    const named = f.code && !/^\d+$/.test(f.code) && f.code !== "Unknown" ? ` (${f.code})` : "";
     return make(
       "ServerError",
-      `The storage service failed with HTTP ${f.status}${f.code && !/^\d+$/.test(f.code) && f.code !== "Unknown" ? ` (${f.code})` : ""}${during(ctx)}.${serverSays}`,
-      "This is on the provider's side; try again in a moment.",
+      `The storage service failed with HTTP ${f.status}${named}${attemptsOf(e) > 1 ? ` on all ${attemptsOf(e)} attempts` : ""}${during(ctx)}.${serverSays}`,
+      f.status === 503 || f.code === "SlowDown"
+        ? "The service is busy or limiting requests; wait a minute and try again (fewer uploads at once helps)."
+        : "This is on the provider's side; try again in a moment.",
     );
   }
   return make(
@@ -259,7 +308,9 @@ function fromServiceError(e: object, ctx: ErrorContext | undefined): UploadError
   );
 
   function wrongRegion(): UploadError {
-    const where = f.bucketRegion ? `Set the region to ${f.bucketRegion}.` : `Set the region to the one shown for the bucket in the provider's console (now ${region}).`;
+    // AWS names the expected region in AuthorizationHeaderMalformed's message when no header does.
+    const expected = f.bucketRegion ?? /expecting '([A-Za-z0-9-]+)'/.exec(f.message)?.[1];
+    const where = expected ? `Set the region to ${expected}.` : `Set the region to the one shown for the bucket in the provider's console (now ${region}).`;
     return make("WrongRegion", `The ${bucketWords(profile)} is in a different region than the profile says.`, where);
   }
 
@@ -272,32 +323,86 @@ function fromServiceError(e: object, ctx: ErrorContext | undefined): UploadError
   }
 }
 
+/** Where a network failure happened, in the words its messages use. */
+interface NetworkTarget {
+  host: string;
+  /** True for the public link, false for the S3 endpoint. */
+  isPublic: boolean;
+}
+
+function networkTarget(ctx: ErrorContext | undefined): NetworkTarget {
+  if (ctx?.publicUrl) {
+    try {
+      return { host: new URL(ctx.publicUrl).host || ctx.publicUrl, isPublic: true };
+    } catch {
+      return { host: ctx.publicUrl, isPublic: true };
+    }
+  }
+  return { host: endpointHost(ctx?.profile), isPublic: false };
+}
+
 function fromNetworkError(e: unknown, ctx: ErrorContext | undefined): UploadError {
   const err = typeof e === "object" && e !== null ? (e as { name?: unknown; message?: unknown }) : {};
   const name = typeof err.name === "string" ? err.name : "";
-  const message = typeof err.message === "string" ? err.message : typeof e === "string" ? e : "";
+  const message = plainMessage(typeof err.message === "string" ? err.message : typeof e === "string" ? e : "");
+  const allMessages = messagesOf(e);
   const code = networkErrorCode(e);
-  const host = endpointHost(ctx?.profile);
+  const { host, isPublic } = networkTarget(ctx);
+  const setting = isPublic ? "public base URL" : "endpoint";
   const detail = message ? ` (${message})` : "";
+  const attempts = attemptsOf(e);
   const make = (c: UploadErrorCode, m: string, hint: string) => new UploadError(c, redact(m, ctx), redact(hint, ctx), { cause: e });
+  const where = isPublic ? `The public link's server ${host}` : `The storage service at ${host}`;
 
-  if (name === "TimeoutError" || code === "ETIMEDOUT" || code === "ESOCKETTIMEDOUT") {
-    return make("Timeout", `The storage service at ${host} did not answer in time${during(ctx)}.`, "Check the connection and try again; a very slow network may need a longer timeout.");
+  if (name === "TimeoutError" || code === "ETIMEDOUT" || code === "ESOCKETTIMEDOUT" || code === "UND_ERR_CONNECT_TIMEOUT" || code === "UND_ERR_HEADERS_TIMEOUT") {
+    return make(
+      "Timeout",
+      `${where} did not answer in time${attempts > 1 ? ` on any of ${attempts} attempts` : ""}${during(ctx)}.`,
+      "Check that this device is online and try again; on a slow or busy network, try again later.",
+    );
   }
   if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_NONAME" || code === "EAI_FAIL") {
-    return make("DnsFailure", `The endpoint's host name ${host} could not be resolved.`, "Check the endpoint for typos, and that this device is online.");
+    return make(
+      "DnsFailure",
+      isPublic ? `The public link's host name ${host} could not be resolved.` : `The endpoint's host name ${host} could not be resolved.`,
+      isPublic
+        ? "Check the public base URL for typos; a custom domain also needs its DNS record (usually a CNAME to the bucket's public address)."
+        : "Check the endpoint for typos, and that this device is online.",
+    );
   }
   if (code === "ECONNREFUSED") {
-    return make("ConnectionRefused", `Nothing accepted the connection at ${host}.`, "Check the endpoint's host and port, and that the server is running.");
+    return make(
+      "ConnectionRefused",
+      `Nothing accepted the connection at ${host}${isPublic ? " (the public link's server)" : ""}.`,
+      `Check the ${setting}'s host and port (http:// and https:// use different ports), and that the server is running.`,
+    );
   }
-  if (isTlsProblem(code, message)) {
-    return make("TlsError", `The secure connection to ${host} failed: its certificate could not be verified${detail}.`, "Check that the endpoint uses https with a valid certificate for that host name (bucket names with dots break virtual-hosted style: turn on path style).");
+  const tls = tlsProblem(code, allMessages);
+  if (tls === "protocol") {
+    return make(
+      "TlsError",
+      `The secure (https) connection to ${host} failed: the server there does not answer with TLS on that port.`,
+      `If the server only speaks plain HTTP (common on a home network), start the ${setting} with http://; otherwise check the port.`,
+    );
+  }
+  if (tls === "certificate") {
+    return make(
+      "TlsError",
+      `The secure connection to ${host} failed: its certificate could not be verified${detail}.`,
+      isPublic
+        ? "The public domain needs a valid certificate for its own name: finish its setup at the provider or CDN (a custom domain can take a few minutes after connecting)."
+        : "Check that the endpoint uses https with a valid certificate for that host name (bucket names with dots break virtual-hosted style: turn on path style).",
+    );
   }
   if (name === "AbortError") {
     return make("NetworkError", `The request to ${host} was cancelled${during(ctx)}.`, "");
   }
-  if (code !== undefined || /network|fetch|socket|connect/i.test(`${name} ${message}`)) {
-    return make("NetworkError", `The connection to ${host} failed${detail}.`, "Check that this device is online and the endpoint is reachable, then try again.");
+  if (code !== undefined || /network|fetch|socket|connect/i.test(`${name} ${allMessages}`)) {
+    return make(
+      "NetworkError",
+      `The connection to ${host} failed${attempts > 1 ? ` on all ${attempts} attempts` : ""}${detail}.`,
+      `Check that this device is online and the ${setting} is reachable, then try again.`,
+    );
   }
   return make("Unknown", `Something unexpected went wrong${during(ctx)}${detail}.`, "");
 }

@@ -68,9 +68,10 @@ export class S3ObjectStore {
     }
   }
 
-  // The SDK learns the server's time from a RequestTimeTooSkewed answer but does not retry
-  // that request itself; one more try with the corrected clock lets a device whose clock is
-  // off still upload on the first attempt.
+  // The SDK learns the server's time from a RequestTimeTooSkewed answer and retries with it,
+  // but only while it has attempts left (none with maxAttempts 1, none when earlier
+  // attempts went to other failures); one more try here with the corrected clock makes a
+  // device whose clock is off upload without the person doing anything in every case.
   private async send(request: () => Promise<unknown>): Promise<void> {
     const offsetBefore = this.client.config.systemClockOffset;
     try {

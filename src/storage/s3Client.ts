@@ -8,6 +8,7 @@ import type { S3ClientConfig } from "@aws-sdk/client-s3";
 import type { HttpHandler } from "@smithy/core/protocols";
 import { UploadError } from "../core/errors";
 import type { Credentials, Profile } from "../core/types";
+import { DEFAULT_REQUEST_TIMEOUT_MS } from "./requestUrlHandler";
 
 /**
  * Any Smithy HTTP handler, whatever its own settings: `RequestUrlHttpHandler`, Node's
@@ -17,6 +18,16 @@ export type SdkHttpHandler = HttpHandler<object>;
 
 /** Attempts per request (first try plus retries) unless the caller says otherwise. */
 export const DEFAULT_MAX_ATTEMPTS = 3;
+
+/** Tuning of one client: retries and, for the SDK's own transport, the request timeout. */
+export interface S3ClientOptions {
+  maxAttempts?: number;
+  /**
+   * Milliseconds before a request through the SDK's own transport (Node's, in the command-line
+   * tool) gives up and is retried. A handler passed in keeps its own timeout.
+   */
+  requestTimeoutMs?: number;
+}
 
 /**
  * The region to sign with. R2 signs with `auto` whatever the profile says; other providers
@@ -58,15 +69,17 @@ export function normalizeEndpoint(profile: Profile): string | undefined {
  *
  * `requestHandler` is the transport: Obsidian's `requestUrl` through `RequestUrlHttpHandler`
  * inside the app, Node's handler in the command-line tool; left out, the SDK's default for
- * the platform is used. Checksums are computed and validated only when an operation requires
- * them, because R2, B2 and others reject the SDK's default CRC32 headers.
+ * the platform is used, with a request timeout: the SDK's Node transport has none by default,
+ * and only fails a late response when told to throw. Checksums are computed and validated
+ * only when an operation requires them, because R2, B2 and others reject the SDK's default
+ * CRC32 headers.
  * @throws UploadError `MissingCredentials` without both keys, `InvalidSettings` for an unusable endpoint.
  */
 export function createS3Client(
   profile: Profile,
   credentials: Credentials,
   requestHandler?: SdkHttpHandler,
-  opts: { maxAttempts?: number } = {},
+  opts: S3ClientOptions = {},
 ): S3Client {
   if (!credentials.accessKeyId || !credentials.secretAccessKey) {
     throw new UploadError("MissingCredentials", "The profile has no access key.", "Enter the access key id and the secret access key for this profile.");
@@ -83,6 +96,11 @@ export function createS3Client(
     // papered over by an extra redirected request on every upload.
     followRegionRedirects: false,
   };
-  if (requestHandler) config.requestHandler = requestHandler;
+  // Options rather than a handler: the SDK builds its platform's default handler from them,
+  // so this module needs neither Node's nor the browser's transport code.
+  config.requestHandler = requestHandler ?? {
+    requestTimeout: opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    throwOnRequestTimeout: true,
+  };
   return new S3Client(config);
 }

@@ -1,5 +1,8 @@
 // Starts the S3 server the integration tests run against (Ceph RGW on loopback), unless
 // S3_TEST_ENDPOINT already points at one. Exposes it to the tests through S3_TEST_* variables.
+// With it comes a second gateway to the same cluster whose clock runs 20 minutes ahead
+// (S3_TEST_SKEWED_ENDPOINT), for the clock-skew tests; a given S3_TEST_ENDPOINT may come with
+// its own S3_TEST_SKEWED_ENDPOINT, and without one those tests are skipped.
 const { execFileSync } = require("node:child_process");
 const net = require("node:net");
 const path = require("node:path");
@@ -47,8 +50,19 @@ module.exports = async function globalSetup() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "s3ih-rgw-"));
   const [port, monPort] = [await freePort(), await freePort()];
   const env = { ...process.env, AK: "TESTACCESSKEY", SK: "TESTSECRETKEY123" };
-  execFileSync("bash", [path.join(__dirname, "../../scripts/s3-server.sh"), "up", dir, String(port), String(monPort)], { env, stdio: ["ignore", "ignore", "inherit"] });
+  const script = path.join(__dirname, "../../scripts/s3-server.sh");
+  execFileSync("bash", [script, "up", dir, String(port), String(monPort)], { env, stdio: ["ignore", "ignore", "inherit"] });
   process.env.S3_TEST_STATE_DIR = dir;
+  // Joins the cluster that is already up, so it costs a fraction of a second.
+  const skewPort = await freePort();
+  try {
+    execFileSync("bash", [script, "skew", dir, String(skewPort), "+20m"], { env, stdio: ["ignore", "ignore", "inherit"] });
+  } catch (e) {
+    // Jest runs no teardown after a failed setup: stop the cluster here.
+    execFileSync("bash", [script, "down", dir], { stdio: "inherit" });
+    throw e;
+  }
+  process.env.S3_TEST_SKEWED_ENDPOINT = `http://127.0.0.1:${skewPort}`;
   process.env.S3_TEST_ENDPOINT = `http://127.0.0.1:${port}`;
   process.env.S3_TEST_REGION = "us-east-1";
   process.env.S3_TEST_ACCESS_KEY = env.AK;
