@@ -11,8 +11,8 @@ export class UsageError extends Error {
 
 /** The parsed command line of `s3-image-hosting`. */
 export interface CliArgs {
-  command: "upload" | "help" | "version";
-  /** Notes and folders to migrate, as given. */
+  command: "upload" | "doctor" | "help" | "version";
+  /** Notes and folders to migrate, as given (none for `doctor`). */
   paths: string[];
   vault?: string;
   config?: string;
@@ -31,10 +31,15 @@ export interface CliArgs {
 }
 
 export const USAGE = `Usage: s3-image-hosting upload <note-or-folder>... [options]
+       s3-image-hosting doctor [options]
 
-Uploads every local image the notes embed to your S3-compatible bucket and rewrites
-the links to the uploaded URLs. Folders are searched for .md notes (dot-folders and
-node_modules are skipped).
+upload: uploads every local image the notes embed to your S3-compatible bucket and
+rewrites the links to the uploaded URLs. Folders are searched for .md notes
+(dot-folders and node_modules are skipped).
+
+doctor: checks the bucket settings, then uploads a small probe image, fetches it
+anonymously through its public link and deletes it, explaining any failure. Exit
+status 0 when every step passed, 1 otherwise.
 
 Options:
   --vault DIR           vault root used to resolve links (default: the common parent
@@ -151,7 +156,11 @@ export function parseArgs(argv: readonly string[]): CliArgs {
 
   if (command === undefined) throw new UsageError("No command given. Run with --help to see how to use it.");
   if (command === "help") return { ...args, command: "help" };
-  if (command !== "upload") throw new UsageError(`Unknown command "${command}". The command is "upload".`);
+  if (command === "doctor") {
+    if (args.paths.length > 0) throw new UsageError(`doctor takes no paths; it checks the bucket settings given by flags or --config.`);
+    return { ...args, command: "doctor" };
+  }
+  if (command !== "upload") throw new UsageError(`Unknown command "${command}". The commands are "upload" and "doctor".`);
   if (args.paths.length === 0) throw new UsageError("Give at least one note or folder to upload the images of.");
   return args;
 }

@@ -10,6 +10,7 @@ import { createUploader } from "../storage/uploader";
 import { parseArgs, USAGE, UsageError, type CliArgs } from "./args";
 import { openUploadCache } from "./cache";
 import { buildProfile, credentialsFromEnv, defaultCachePath, loadConfigFile, type Env } from "./config";
+import { runDoctor } from "./doctor";
 import { collectNotes, commonParent, createFsPorts, walkFiles } from "./fsPorts";
 
 /** What the tool may touch of its process: streams, environment, stop signal. */
@@ -40,6 +41,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       io.stdout.write(`${io.version ?? "unknown"}\n`);
       return EXIT.ok;
     }
+    if (args.command === "doctor") return await doctor(args, io);
     return await upload(args, io);
   } catch (e) {
     if (e instanceof UsageError) {
@@ -54,6 +56,20 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     io.stderr.write(`s3-image-hosting: ${messageOf(e)}\n`);
     return EXIT.failed;
   }
+}
+
+/** `doctor`: checks the settings offline, then uploads, fetches and deletes a probe image. */
+async function doctor(args: CliArgs, io: CliIO): Promise<number> {
+  const config = args.config === undefined ? undefined : await loadConfigFile(args.config);
+  const profile = buildProfile(config, args);
+  // Missing credentials are one of the things the diagnostics explain, not a usage error.
+  let credentials;
+  try {
+    credentials = credentialsFromEnv(io.env);
+  } catch {
+    credentials = undefined;
+  }
+  return runDoctor(profile, credentials, io.stdout);
 }
 
 async function upload(args: CliArgs, io: CliIO): Promise<number> {

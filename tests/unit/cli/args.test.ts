@@ -57,6 +57,12 @@ describe("parseArgs", () => {
     expect(parseArgs(["upload", "--bucket", "b", "--help"]).command).toBe("help");
   });
 
+  it("reads the doctor command with the bucket options and refuses paths after it", () => {
+    const args = parseArgs(["doctor", "--endpoint", "https://s3.example.com", "--bucket", "b", "--path-style"]);
+    expect(args).toMatchObject({ command: "doctor", endpoint: "https://s3.example.com", bucket: "b", pathStyle: true, paths: [] });
+    expect(usageError(["doctor", "notes/"]).message).toContain("doctor takes no paths");
+  });
+
   it.each([
     [["upload", "x", "--secret-access-key", "abc"], "--secret-access-key"],
     [["upload", "x", "--access-key-id=AKIA"], "--access-key-id"],
