@@ -2,12 +2,13 @@
  * The fields of one bucket profile in the settings tab. Every change is validated at once and
  * each message appears under the field it is about, in the words `validateProfile` uses.
  */
-import { SecretComponent, Setting } from "obsidian";
+import { requestUrl, SecretComponent, Setting } from "obsidian";
 import type { App, SecretStorage } from "obsidian";
 import { KEY_TEMPLATE_TOKENS } from "../core/keyTemplate";
 import { validateProfile } from "../core/settings";
 import type { AclSetting, Profile, ProviderId } from "../core/types";
 import { applyPreset, PROVIDER_PRESETS } from "../storage/presets";
+import { testConnection } from "./connectionTest";
 
 /** A field whose messages are shown, and where. */
 interface FieldRow {
@@ -27,6 +28,8 @@ export interface ProfileFormHost {
   /** Draw the form again (after a change that alters which fields exist). */
   redraw(): void;
 }
+
+const STATUS_MARKS: Record<string, string> = { pass: "✓", fail: "✗", warn: "!", skip: "–" };
 
 const ACL_LABELS: Record<AclSetting, string> = {
   none: "None (send no ACL header)",
@@ -127,7 +130,37 @@ export class ProfileForm {
     this.secret(containerEl, "accessKeyIdSecret", "Access key ID", "The secret in Obsidian's secret storage that holds the access key ID.");
     this.secret(containerEl, "secretAccessKeySecret", "Secret access key", "The secret in Obsidian's secret storage that holds the secret access key. Only its name is saved with the plugin's settings.");
 
+    this.connectionTest(containerEl);
     this.refresh();
+  }
+
+  /** A button that uploads, fetches and deletes a probe image, listing each step's outcome. */
+  private connectionTest(containerEl: HTMLElement): void {
+    let resultsEl: HTMLElement | undefined;
+    const setting = new Setting(containerEl)
+      .setName("Test connection")
+      .setDesc("Uploads a small test image, opens its public link as a reader would, and deletes it.")
+      .addButton((b) =>
+        b.setButtonText("Test").onClick(async () => {
+          if (!resultsEl) return;
+          b.setDisabled(true);
+          resultsEl.empty();
+          resultsEl.show();
+          const show = (s: { status: string; label: string; message: string; hint?: string }): void => {
+            const line = resultsEl?.createDiv({ cls: s.status === "fail" ? "s3ih-fail" : s.status === "pass" ? "s3ih-pass" : "" });
+            line?.setText(`${STATUS_MARKS[s.status] ?? ""} ${s.label}: ${s.message}${s.hint ? ` ${s.hint}` : ""}`);
+          };
+          try {
+            await testConnection({ requestUrl, secretStorage: this.host.app.secretStorage }, this.profile, show);
+          } catch (e) {
+            show({ status: "fail", label: "Test connection", message: e instanceof Error ? e.message : String(e) });
+          } finally {
+            b.setDisabled(false);
+          }
+        }),
+      );
+    resultsEl = setting.infoEl.createDiv({ cls: "s3ih-diagnostics" });
+    resultsEl.hide();
   }
 
   private row(field: keyof Profile, setting: Setting): void {

@@ -1,3 +1,4 @@
+import { webcrypto } from "node:crypto";
 import { TextDecoder, TextEncoder } from "node:util";
 
 /**
@@ -121,4 +122,6 @@ export function installDomHelpers(): void {
   // Obsidian runs in Chromium, which has these; jsdom does not.
   g.TextEncoder ??= TextEncoder;
   g.TextDecoder ??= TextDecoder;
+  const cryptoObj = g.crypto as { subtle?: unknown } | undefined;
+  if (!cryptoObj?.subtle) Object.defineProperty(globalThis, "crypto", { value: webcrypto, configurable: true });
 }

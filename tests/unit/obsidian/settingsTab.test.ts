@@ -1,5 +1,6 @@
 /**
  * @jest-environment jsdom
+ * @jest-environment-options {"customExportConditions": ["node", "require"]}
  */
 /**
  * The settings tab rendered into a DOM and used the way a person would: typing, toggling,
@@ -171,4 +172,31 @@ test("profiles can be added, duplicated, made active and deleted, and at least o
   const del = Array.from(row("Profile").querySelectorAll("button")).find((b) => b.textContent === "Delete")!;
   expect(del.disabled).toBe(true);
   expect(JSON.parse(await closeTab()).profiles.map((p: { id: string }) => p.id)).toEqual([first]);
+});
+
+test("Test connection lists each step with its outcome in words, here a server that refuses connections", async () => {
+  const net = await import("node:net");
+  const port = await new Promise<number>((resolve) => {
+    const srv = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port: p } = srv.address() as { port: number };
+      srv.close(() => resolve(p));
+    });
+  });
+  app.secretStorage.setSecret("key-id", "AKIDEXAMPLE");
+  app.secretStorage.setSecret("key-secret", "secret-value-123");
+  plugin.settings.profiles[0] = {
+    ...plugin.settings.profiles[0],
+    endpoint: `http://127.0.0.1:${port}`,
+    region: "us-east-1",
+    bucket: "images",
+    accessKeyIdSecret: "key-id",
+    secretAccessKeySecret: "key-secret",
+  };
+  tab.display();
+  click("Test connection", "Test");
+  const results = () => row("Test connection").querySelector(".s3ih-diagnostics")?.textContent ?? "";
+  for (let i = 0; i < 200 && !results().includes("Remove the test image"); i++) await new Promise((r) => setTimeout(r, 50));
+  expect(results()).toContain("✓ Settings");
+  expect(results()).toMatch(/✗ Upload a test image: Nothing accepted the connection at 127\.0\.0\.1/);
+  expect(results()).not.toContain("secret-value-123");
 });
