@@ -48,10 +48,23 @@ module.exports = async function globalSetup() {
     return;
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "s3ih-rgw-"));
-  const [port, monPort] = [await freePort(), await freePort()];
   const env = { ...process.env, AK: "TESTACCESSKEY", SK: "TESTSECRETKEY123" };
   const script = path.join(__dirname, "../../scripts/s3-server.sh");
-  execFileSync("bash", [script, "up", dir, String(port), String(monPort)], { env, stdio: ["ignore", "ignore", "inherit"] });
+  // A free port can be taken by another process between probing and binding, and a daemon
+  // can fail to come up on a loaded machine: start afresh on new ports once before giving up.
+  let port;
+  for (let attempt = 1; ; attempt++) {
+    const monPort = await freePort();
+    port = await freePort();
+    try {
+      execFileSync("bash", [script, "up", dir, String(port), String(monPort)], { env, stdio: ["ignore", "ignore", "inherit"] });
+      break;
+    } catch (e) {
+      execFileSync("bash", [script, "down", dir], { stdio: "inherit" });
+      if (attempt >= 2) throw e;
+      console.error(`S3 test server did not start (attempt ${attempt}); trying again on new ports.`);
+    }
+  }
   process.env.S3_TEST_STATE_DIR = dir;
   // Joins the cluster that is already up, so it costs a fraction of a second.
   const skewPort = await freePort();
