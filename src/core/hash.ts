@@ -3,7 +3,12 @@
  * only for key templates carried over from PicGo, whose `{md5}` users expect to keep.
  */
 import { md5 } from "@noble/hashes/legacy";
-import { bytesToHex } from "@noble/hashes/utils";
+import { bytesToHex as nobleBytesToHex } from "@noble/hashes/utils";
+
+/** Lower-case hex of `bytes`, as every hash here is written. */
+export function bytesToHex(bytes: Uint8Array): string {
+  return nobleBytesToHex(bytes);
+}
 
 /** Lower-case hex SHA-256 of `bytes`, computed by Web Crypto (present in browsers, mobile WebViews and Node 20). */
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {

@@ -13,6 +13,11 @@ export interface PrepareOptions {
   maxBytes?: number;
   /** Refuse files that are not a recognised image; true when absent. */
   imagesOnly?: boolean;
+  /**
+   * Lower-case hex SHA-256 of the bytes; `sha256Hex` (Web Crypto) when absent. The storage
+   * layer passes a faster one where the platform has it (Node's native hash in the CLI).
+   */
+  sha256?: (bytes: Uint8Array) => Promise<string>;
 }
 
 const OCTET_STREAM = "application/octet-stream";
@@ -51,7 +56,7 @@ export async function prepareAsset(asset: Asset, profile: Profile, opts: Prepare
       'Raise "Maximum file size" in the settings, or make the image smaller.',
     );
   }
-  const problems = validateKeyTemplate(profile.keyTemplate);
+  const problems = templateProblems(profile.keyTemplate);
   if (problems.length > 0) {
     throw new UploadError("InvalidSettings", problems[0], `Fix the key template of the profile "${profile.name}".`);
   }
@@ -72,7 +77,7 @@ export async function prepareAsset(asset: Asset, profile: Profile, opts: Prepare
     ext = extensionOf(asset.name) ?? extensionForMime(contentType) ?? "bin";
   }
 
-  const sha256 = await sha256Hex(asset.bytes);
+  const sha256 = await (opts.sha256 ?? sha256Hex)(asset.bytes);
   const md5 = templateNeedsMd5(profile.keyTemplate) ? await md5Hex(asset.bytes) : undefined;
   const key = renderKey(profile.keyTemplate, {
     date: opts.now,
@@ -83,6 +88,15 @@ export async function prepareAsset(asset: Asset, profile: Profile, opts: Prepare
     notePath: asset.notePath,
   });
   return { asset, contentType, ext, sha256, md5, key };
+}
+
+// A profile's template is checked before every image; it rarely changes, so the last answer
+// is kept (a bulk upload checks the same template hundreds of times).
+let lastTemplate: { template: string; problems: string[] } | undefined;
+
+function templateProblems(template: string): string[] {
+  if (lastTemplate?.template !== template) lastTemplate = { template, problems: validateKeyTemplate(template) };
+  return lastTemplate.problems;
 }
 
 /** The reported type when it is well formed and cannot run as a page; otherwise a plain download. */

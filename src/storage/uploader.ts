@@ -10,6 +10,7 @@ import type { S3Client, ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/c
 import type { BuildMiddleware } from "@smithy/types";
 import { isUploadError } from "../core/errors";
 import type { ImageUploader, UploadIndex } from "../core/ports";
+import { bytesToHex } from "../core/hash";
 import { prepareAsset } from "../core/prepare";
 import { bucketScope, buildPublicUrl } from "../core/publicUrl";
 import { DEFAULT_CACHE_CONTROL } from "../core/settings";
@@ -62,8 +63,9 @@ export function createUploader(opts: UploaderOptions): Uploader {
   const cacheControl = profile.cacheControl.trim() || DEFAULT_CACHE_CONTROL;
   const inFlight = new Map<string, Promise<StoredAsset>>();
 
+  const sha256 = nativeSha256(client);
   const prepare = (asset: Asset): Promise<PreparedAsset> =>
-    prepareAsset(asset, profile, { now: now(), maxBytes: opts.maxBytes, imagesOnly: opts.imagesOnly });
+    prepareAsset(asset, profile, { now: now(), maxBytes: opts.maxBytes, imagesOnly: opts.imagesOnly, sha256 });
 
   async function storeOnce(p: PreparedAsset): Promise<StoredAsset> {
     const record = index.get(scope, p.sha256);
@@ -141,4 +143,22 @@ function usePreparedPayloadHashes(client: S3Client): void {
     return next(args);
   };
   client.middlewareStack.add(middleware, { step: "build", name: "preparedPayloadHash" });
+}
+
+/**
+ * The content hash where the SDK runs on Node (the command-line tool): the SDK's own SHA-256,
+ * which there is Node's native hash, run in place. Web Crypto would copy every image and
+ * queue it to Node's thread pool, which costs the CLI about twice the CPU per image. Elsewhere
+ * (Obsidian) prepare's Web Crypto hash is used: it does not block the editor, whereas the
+ * SDK's browser hasher copies the bytes and hashes large ones in plain JavaScript.
+ */
+function nativeSha256(client: S3Client): ((bytes: Uint8Array) => Promise<string>) | undefined {
+  const config = client.config as { runtime?: unknown; sha256?: unknown };
+  if (config.runtime !== "node" || typeof config.sha256 !== "function") return undefined;
+  const Hash = config.sha256 as new () => { update(data: Uint8Array): void; digest(): Promise<Uint8Array> };
+  return async (bytes) => {
+    const hash = new Hash();
+    hash.update(bytes);
+    return bytesToHex(await hash.digest());
+  };
 }
