@@ -26,6 +26,8 @@ export interface CliArgs {
   keyTemplate?: string;
   acl?: AclSetting;
   concurrency?: number;
+  /** Largest image to upload, in MB (MiB). */
+  maxSizeMB?: number;
   dryRun: boolean;
   json: boolean;
 }
@@ -57,6 +59,8 @@ Options:
   --key-template T      object key template, e.g. img/{year}/{month}/{hash:16}.{ext}
   --acl A               none, public-read or private
   --concurrency N       uploads at once
+  --max-size MB         largest image to upload, in MB (default 20); larger ones are
+                        reported and their links left as they were
   --cache FILE          upload index, so re-runs reuse earlier uploads (default:
                         $XDG_CACHE_HOME/s3-image-hosting/uploads.json)
   --dry-run             change nothing; print what would be uploaded
@@ -72,7 +76,10 @@ Exit status: 0 nothing failed, 1 some image could not be uploaded or linked,
 
 const ACLS: readonly AclSetting[] = ["none", "public-read", "private"];
 
-type ValueFlag = "vault" | "config" | "cache" | "provider" | "endpoint" | "region" | "bucket" | "publicUrl" | "keyTemplate" | "acl" | "concurrency";
+/** A single PUT carries at most 5 GiB. */
+const MAX_SIZE_MB = 5 * 1024;
+
+type ValueFlag = "vault" | "config" | "cache" | "provider" | "endpoint" | "region" | "bucket" | "publicUrl" | "keyTemplate" | "acl" | "concurrency" | "maxSizeMB";
 
 const VALUE_FLAGS: Record<string, ValueFlag> = {
   "--vault": "vault",
@@ -86,6 +93,7 @@ const VALUE_FLAGS: Record<string, ValueFlag> = {
   "--key-template": "keyTemplate",
   "--acl": "acl",
   "--concurrency": "concurrency",
+  "--max-size": "maxSizeMB",
 };
 
 /**
@@ -179,6 +187,12 @@ function setValue(args: CliArgs, key: ValueFlag, flag: string, value: string): v
       const n = Number(value);
       if (!/^\d+$/.test(value) || n < 1 || n > 64) throw new UsageError(`${flag} must be a whole number from 1 to 64.`);
       args.concurrency = n;
+      return;
+    }
+    case "maxSizeMB": {
+      const n = Number(value);
+      if (!/^\d+(?:\.\d+)?$/.test(value) || !(n > 0) || n > MAX_SIZE_MB) throw new UsageError(`${flag} must be a size in MB greater than 0 and at most ${MAX_SIZE_MB}.`);
+      args.maxSizeMB = n;
       return;
     }
     default:

@@ -1,7 +1,7 @@
 import { homedir } from "node:os";
 import { clearTimeout, setTimeout } from "node:timers";
 import * as path from "node:path";
-import { isUploadError } from "../core/errors";
+import { isUploadError, UploadError } from "../core/errors";
 import type { ImageUploader } from "../core/ports";
 import { migrateNotes, type MigrationProgress, type MigrationReport } from "../core/migrate";
 import { migrationCounts, migrationDetails } from "../core/migrateSummary";
@@ -90,11 +90,12 @@ async function upload(args: CliArgs, io: CliIO): Promise<number> {
 
   const credentials = credentialsFromEnv(io.env);
   const cache = await openUploadCache(args.cache ?? defaultCachePath(io.env, homedir()));
+  const maxSizeMB = args.maxSizeMB ?? defaults.maxFileSizeMB;
   const uploader = createUploader({
     profile,
     credentials,
     index: cache.index,
-    maxBytes: maxUploadBytes(defaults),
+    maxBytes: maxUploadBytes({ maxFileSizeMB: maxSizeMB }),
     imagesOnly: defaults.imagesOnly,
   });
 
@@ -102,7 +103,7 @@ async function upload(args: CliArgs, io: CliIO): Promise<number> {
   const onProgress = showProgress ? (p: MigrationProgress) => io.stderr.write(`\r\x1b[K${progressLine(p)}`) : undefined;
   let report: MigrationReport;
   try {
-    report = await migrateNotes(notes, createFsPorts(vault, vaultFiles, uploader), {
+    report = await migrateNotes(notes, createFsPorts(vault, vaultFiles, withToolHints(uploader)), {
       concurrency: args.concurrency ?? defaults.concurrency,
       onProgress,
       setTimer: (fn, ms) => {
@@ -122,6 +123,25 @@ async function upload(args: CliArgs, io: CliIO): Promise<number> {
   io.stdout.write(args.json ? `${JSON.stringify(jsonReport(report))}\n` : humanReport(report, notes.length, false));
   if (io.signal?.aborted) return EXIT.interrupted;
   return report.failed > 0 ? EXIT.failed : EXIT.ok;
+}
+
+/**
+ * The uploader's hints for files it refuses name the plugin's settings; here the person can
+ * only change the tool's flags, so those hints say what to do with the tool instead.
+ */
+function withToolHints(uploader: ImageUploader): ImageUploader {
+  return {
+    upload: (asset) =>
+      uploader.upload(asset).catch((e: unknown) => {
+        if (isUploadError(e) && e.code === "TooLarge") {
+          throw new UploadError(e.code, e.message, "Raise the limit with --max-size MB, or make the image smaller.", { cause: e });
+        }
+        if (isUploadError(e) && e.code === "NotAnImage") {
+          throw new UploadError(e.code, e.message, "The command-line tool uploads images only.", { cause: e });
+        }
+        throw e;
+      }),
+  };
 }
 
 /** The dry run's uploader: the engine never calls it, and if it did nothing would leave the machine. */

@@ -4,6 +4,7 @@
  */
 import { scanEmbeds, type Embed } from "./embedScanner";
 import { parseOpenTag } from "./markdownSyntax";
+import { readableRewrites } from "./readableRewrites";
 import type { Replacement } from "./rewrite";
 
 /**
@@ -133,13 +134,16 @@ export function rewriteEmbed(e: Embed, url: string): string {
 
 /**
  * Scans `text` and plans one replacement per embed that `urlFor` gives a URL; embeds it
- * returns undefined for are left alone. Feed the result to `applyReplacements`.
+ * returns undefined for are left alone, and so are those that unfinished markdown around
+ * them would take in once rewritten (see `readableRewrites`). Feed the result to
+ * `applyReplacements`.
  */
 export function planEmbedRewrites(text: string, urlFor: (e: Embed) => string | undefined): Replacement[] {
+  const embeds = scanEmbeds(text);
   const reps: Replacement[] = [];
-  for (const e of scanEmbeds(text)) {
+  for (const e of embeds) {
     const url = urlFor(e);
     if (url !== undefined) reps.push({ start: e.start, end: e.end, expected: e.raw, replacement: rewriteEmbed(e, url) });
   }
-  return reps;
+  return readableRewrites(text, embeds, reps).kept;
 }

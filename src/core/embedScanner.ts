@@ -50,20 +50,25 @@ const IMAGE_EXTENSIONS = new Set([
   "png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "bmp", "tif", "tiff", "ico", "heic", "heif",
 ]);
 
+function hasImageExtension(path: string): boolean {
+  const dot = path.lastIndexOf(".");
+  if (dot < 0 || dot < path.lastIndexOf("/")) return false;
+  return IMAGE_EXTENSIONS.has(path.slice(dot + 1).toLowerCase());
+}
+
 /** True when the path ends in an image extension (case-insensitive); a query or fragment is ignored. */
 export function isImagePath(path: string): boolean {
-  const bare = path.replace(/[?#].*$/s, "");
-  const dot = bare.lastIndexOf(".");
-  if (dot < 0 || dot < bare.lastIndexOf("/")) return false;
-  return IMAGE_EXTENSIONS.has(bare.slice(dot + 1).toLowerCase());
+  return hasImageExtension(path.replace(/[?#].*$/s, ""));
 }
 
 /**
  * True for an embed of an image file in the vault: not remote, with an image extension.
- * Embedded notes (`![[Other note]]`), bases, canvases and PDFs are not images.
+ * Embedded notes (`![[Other note]]`), bases, canvases and PDFs are not images. The target of
+ * a local embed is a file path with its fragment already split off, so a `#` or `?` left in
+ * it (`![](shot%20%231.png)` is the file `shot #1.png`) belongs to the file name.
  */
 export function isLocalImageEmbed(e: Embed): boolean {
-  return !e.isRemote && isImagePath(e.target);
+  return !e.isRemote && hasImageExtension(e.target);
 }
 
 /** Reads a size hint: `300` or `300x200`. */

@@ -1,7 +1,7 @@
 import { Batcher, type SetTimer } from "./batcher";
 import { isLocalImageEmbed, scanEmbeds, type Embed } from "./embedScanner";
 import { isUploadError } from "./errors";
-import { NoteShifts, writeLinks } from "./migrateWrite";
+import { NoteShifts, writeLinks, type LinkOutcome } from "./migrateWrite";
 import type { ImageUploader } from "./ports";
 import { runPool } from "./pool";
 import type { TextChange } from "./textChange";
@@ -20,7 +20,8 @@ import type { TextChange } from "./textChange";
  * 3. Links are rewritten in batches as their uploads finish, so an interrupted run leaves
  *    every note consistent, with the finished links already rewritten. Each rewrite
  *    replaces a link only where its original text still stands; a link the user edited
- *    meanwhile is skipped and reported, never overwritten.
+ *    meanwhile is skipped and reported, never overwritten. A link that unfinished markdown
+ *    around it would take in once rewritten stays as it was and is a `MalformedLink` failure.
  */
 
 /** The outside world as the engine needs it. */
@@ -88,7 +89,10 @@ export interface MigrationReport {
    * before the link's file was uploaded.
    */
   skipped: number;
-  /** Failed links (missing file, upload refused, note not writable), all listed in `failures`. */
+  /**
+   * Failed links (missing file, upload refused, note not writable, unfinished markdown around
+   * the link that would take the new link in), all listed in `failures`.
+   */
   failed: number;
   /** Links replaced by their uploaded URL. */
   rewritten: number;
@@ -260,9 +264,9 @@ async function writeBack(batch: FileJob[], ports: MigrationPorts, report: Migrat
   // the same note at once.
   await Promise.all(
     [...byNote].map(async ([note, links]) => {
-      let done: boolean[];
+      let outcome: LinkOutcome[];
       try {
-        done = await writeLinks(
+        outcome = await writeLinks(
           links.map((l) => ({ embed: l.embed, url: report.files[l.file.entry].url as string })),
           note.shifts,
           (edit) => ports.rewriteNote(note.path, edit),
@@ -274,9 +278,16 @@ async function writeBack(batch: FileJob[], ports: MigrationPorts, report: Migrat
         return;
       }
       links.forEach((l, i) => {
-        if (done[i]) {
+        if (outcome[i] === "rewritten") {
           report.rewritten++;
           report.files[l.file.entry].rewritten++;
+        } else if (outcome[i] === "unreadable") {
+          fail(
+            note.path,
+            l.embed.raw,
+            "MalformedLink",
+            `The image "${l.file.path}" was uploaded, but its link in "${note.path}" was left as it was: unfinished markdown just before it (an unclosed "![](" or "<img src=", for instance) would take the new link in, and it would not show as an image. Finish or remove that text and run again.`,
+          );
         } else {
           report.skipped++;
           report.skippedEdits.push({ note: note.path, link: l.embed.raw });

@@ -1,5 +1,6 @@
 import { rewriteEmbed } from "./embedRewrite";
 import { scanEmbeds, type Embed } from "./embedScanner";
+import { readableRewrites } from "./readableRewrites";
 import { applyReplacements, type Replacement } from "./rewrite";
 import type { TextChange } from "./textChange";
 
@@ -35,26 +36,32 @@ export class NoteShifts {
 }
 
 /**
- * Rewrites `links` in one atomic rewrite of the note and says, link by link, whether it was
- * rewritten (false: the text there changed since the scan, so it was left alone).
+ * What became of one link: rewritten; left alone because the text there changed since the
+ * scan; or left alone because unfinished markdown around it would take the new link in.
+ */
+export type LinkOutcome = "rewritten" | "changed" | "unreadable";
+
+/**
+ * Rewrites `links` in one atomic rewrite of the note and says, link by link, what became of it.
  * Rejects when `rewriteNote` does.
  */
 export async function writeLinks(
   links: UploadedLink[],
   shifts: NoteShifts,
   rewriteNote: (edit: (text: string) => TextChange[]) => Promise<void>,
-): Promise<boolean[]> {
+): Promise<LinkOutcome[]> {
   const reps: Replacement[] = links.map(({ embed, url }) => {
     const start = shifts.map(embed.start);
     return { start, end: start + embed.raw.length, expected: embed.raw, replacement: rewriteEmbed(embed, url) };
   });
-  let done: boolean[] = links.map(() => false);
+  let outcome: LinkOutcome[] = links.map(() => "changed");
 
   await rewriteNote((text) => {
     const result = applyReplacements(text, reps);
     // A link that moved is found again by its text alone; make sure what was found is a link
     // there too, and not the same characters in a code block or a comment.
-    const embedsAt = new Map(scanEmbeds(text).map((e) => [e.start, e.raw]));
+    const embeds = scanEmbeds(text);
+    const embedsAt = new Map(embeds.map((e) => [e.start, e.raw]));
     // `applied` holds copies with new offsets; identical replacements (the same link to the
     // same file) are interchangeable, so each copy is matched to the first unmatched one.
     const unmatched = new Map<string, number[]>();
@@ -62,21 +69,30 @@ export async function writeLinks(
       const k = key(r);
       unmatched.set(k, [...(unmatched.get(k) ?? []), i]);
     });
-    done = links.map(() => false);
-    const changes: TextChange[] = [];
+    outcome = links.map(() => "changed");
+    const found: { rep: Replacement; link: number }[] = [];
     for (const a of result.applied) {
       const i = unmatched.get(key(a))?.shift();
       if (i === undefined || embedsAt.get(a.start) !== a.expected) continue;
-      done[i] = true;
-      changes.push({ from: a.start, to: a.end, insert: a.replacement });
+      found.push({ rep: a, link: i });
+    }
+    const { kept } = readableRewrites(text, embeds, found.map((f) => f.rep));
+    const changes: TextChange[] = [];
+    for (const f of found) {
+      if (!kept.includes(f.rep)) {
+        outcome[f.link] = "unreadable";
+        continue;
+      }
+      outcome[f.link] = "rewritten";
+      changes.push({ from: f.rep.start, to: f.rep.end, insert: f.rep.replacement });
     }
     return changes;
   });
 
-  done.forEach((ok, i) => {
-    if (ok) shifts.record(links[i].embed, reps[i].replacement);
+  outcome.forEach((o, i) => {
+    if (o === "rewritten") shifts.record(links[i].embed, reps[i].replacement);
   });
-  return done;
+  return outcome;
 }
 
 function key(r: Replacement): string {

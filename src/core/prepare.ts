@@ -53,7 +53,7 @@ export async function prepareAsset(asset: Asset, profile: Profile, opts: Prepare
     throw new UploadError(
       "TooLarge",
       `"${asset.name}" is ${formatMB(size, Math.ceil)}, larger than the ${formatMB(opts.maxBytes, Math.round)} limit.`,
-      'Raise "Maximum file size" in the settings, or make the image smaller.',
+      'Raise "Largest upload (MB)" in the settings, or make the image smaller.',
     );
   }
   const problems = templateProblems(profile.keyTemplate);

@@ -151,7 +151,10 @@ export class PasteDropHandler {
         return;
       }
       try {
-        await p.site.replace(link);
+        if ((await p.site.replace(link)) === "gone") {
+          // Removed by the user, by an undo or with its note; the upload itself is not lost.
+          this.notify(`${p.name} was uploaded to ${url}, but its placeholder is no longer in the note, so no link was inserted.`);
+        }
       } catch (e) {
         // The image is safe in the bucket; give the user its link rather than lose it.
         this.notify(`${p.name} was uploaded to ${url}, but the note could not be updated: ${describe(e, config.credentials)}`);

@@ -67,7 +67,7 @@ describe("prepareAsset", () => {
     expect(e.code).toBe("TooLarge");
     expect(e.message).toContain("3.1 MB");
     expect(e.message).toContain("3 MB limit");
-    expect(e.hint).toContain("Maximum file size");
+    expect(e.hint).toContain("Largest upload (MB)");
   });
 
   test("accepts a file exactly at the limit", async () => {
