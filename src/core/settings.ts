@@ -64,7 +64,12 @@ function defaultSettings(): PluginSettings {
     uploadOnDrop: true,
     maxFileSizeMB: 20,
     imagesOnly: true,
-    concurrency: 8,
+    // Measured with `npm run bench` (200 × 200 KB through the engine): 16 in flight moves
+    // 1.6× as many images per second as 8 with 80 ms per request and 1.8× with 200 ms, and is
+    // as fast as any setting on loopback; peak memory of the CLI migrating 4 MB images grows
+    // from ~145 to ~165 MB. Beyond 16 the gains shrink on a near server while memory, and the
+    // chance of a provider's SlowDown, keep growing.
+    concurrency: 16,
     trashAfterUpload: false,
     uploadIndex: {},
   };

@@ -40,7 +40,7 @@ describe("defaults", () => {
       uploadOnDrop: true,
       maxFileSizeMB: 20,
       imagesOnly: true,
-      concurrency: 8,
+      concurrency: 16,
       trashAfterUpload: false,
       uploadIndex: {},
     });
@@ -111,7 +111,7 @@ describe("migrateSettings", () => {
     expect(s.uploadOnPaste).toBe(true);
     expect(s.imagesOnly).toBe(true);
     expect(s.maxFileSizeMB).toBe(20);
-    expect(s.concurrency).toBe(8);
+    expect(s.concurrency).toBe(16);
     expect(s.profiles[0]).toEqual({ ...newProfile("generic", "p") });
   });
 

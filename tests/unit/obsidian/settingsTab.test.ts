@@ -136,7 +136,7 @@ test("general switches and limits are saved; a size that is not a positive numbe
   type("Parallel uploads", "100");
   expect(message("Parallel uploads")).toMatch(/^Enter a whole number from 1 to/);
   const saved = JSON.parse(await closeTab());
-  expect(saved).toMatchObject({ uploadOnPaste: false, uploadOnDrop: true, maxFileSizeMB: 50, concurrency: 8 });
+  expect(saved).toMatchObject({ uploadOnPaste: false, uploadOnDrop: true, maxFileSizeMB: 50, concurrency: 16 });
 });
 
 test("profiles can be added, duplicated, made active and deleted, and at least one always remains", async () => {
