@@ -1,0 +1,436 @@
+/**
+ * The benchmark's Node workloads, run by bench.mjs in child processes (bundled for Node):
+ * bulk migration through the command-line tool's own run function against the same PUTs
+ * made directly with the SDK, dedupe, the concurrency sweep, hashing and peak memory.
+ *
+ *   node workloads.cjs TASK JSON_ARGS     prints `RESULT {...}` as its last line
+ */
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { runCli, type CliIO } from "../../src/cli/run";
+import { collectNotes, createFsPorts, walkFiles } from "../../src/cli/fsPorts";
+import { md5Hex, sha256Hex } from "../../src/core/hash";
+import { migrateNotes } from "../../src/core/migrate";
+import { prepareAsset } from "../../src/core/prepare";
+import { DEFAULT_CACHE_CONTROL, migrateSettings, newProfile } from "../../src/core/settings";
+import type { Profile } from "../../src/core/types";
+import { freshCopy, imageVaultTemplate, log, median, now, pool, randomPng, round, runTask, type ServerInfo } from "./common";
+
+/** The engine's default number of uploads in flight, as the plugin and the CLI use it. */
+const DEFAULT_CONCURRENCY = migrateSettings(undefined).concurrency;
+
+interface Common {
+  server: ServerInfo;
+  /** Process ids of the S3 server, when the benchmark started it, for its CPU time. */
+  serverPids?: number[];
+  /** The S3 endpoint to talk to: the server itself, or a proxy in front of it. */
+  endpoint: string;
+  /** Scratch folder of this benchmark run. */
+  root: string;
+}
+
+/** CPU milliseconds the S3 server's processes have used so far (Linux /proc), or NaN when unknown. */
+function serverCpuMs(pids: number[]): number {
+  if (pids.length === 0) return NaN;
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return NaN;
+    }
+  }
+  return ticks * 10;
+}
+
+/** Wall time, this process's CPU time and the server's CPU time of one timed section. */
+interface Timed {
+  ms: number;
+  cpuMs: number;
+  serverCpuMs: number;
+}
+
+async function timed(pids: number[], fn: () => Promise<unknown>): Promise<Timed> {
+  const s0 = serverCpuMs(pids);
+  const c0 = process.cpuUsage();
+  const t0 = now();
+  await fn();
+  const ms = now() - t0;
+  const c = process.cpuUsage(c0);
+  return { ms, cpuMs: (c.user + c.system) / 1000, serverCpuMs: serverCpuMs(pids) - s0 };
+}
+
+function sdkClient(s: ServerInfo, endpoint: string): S3Client {
+  // The same client settings the plugin's createS3Client uses, with the SDK's Node transport.
+  return new S3Client({
+    endpoint,
+    region: s.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey },
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+    maxAttempts: 3,
+    followRegionRedirects: false,
+  });
+}
+
+function cliProfile(s: ServerInfo, endpoint: string): Profile {
+  return { ...newProfile("generic", "bench"), endpoint, region: s.region, bucket: s.bucket, forcePathStyle: true };
+}
+
+/** One image as the baselines put it: the bytes, and the key and type the engine gives it. */
+interface RawItem {
+  file: string;
+  bytes: Buffer;
+  key: string;
+  contentType: string;
+}
+
+async function rawItems(vault: string, files: string[], notePath: string, profile: Profile): Promise<RawItem[]> {
+  const items: RawItem[] = [];
+  for (const f of files) {
+    const file = path.join(vault, f);
+    const bytes = fs.readFileSync(file);
+    try {
+      const p = await prepareAsset({ bytes, name: path.basename(f), notePath }, profile, { now: new Date() });
+      items.push({ file, bytes, key: p.key, contentType: p.contentType });
+    } catch {
+      // The engine refuses it too (not an image): not part of either side's work.
+    }
+  }
+  return items;
+}
+
+interface EngineRun extends Timed {
+  code: number;
+  report: { uploaded: number; reused: number; skipped: number; failed: number; rewritten: number; failures: { code: string }[] };
+}
+
+/** One run of the command-line tool's `upload`, in this process, as `s3-image-hosting upload VAULT --json`. */
+async function engineRun(c: Common, vault: string, cache: string, concurrency?: number): Promise<EngineRun> {
+  const argv = ["upload", vault, "--endpoint", c.endpoint, "--region", c.server.region, "--bucket", c.server.bucket, "--path-style", "--cache", cache, "--json"];
+  if (concurrency !== undefined) argv.push("--concurrency", String(concurrency));
+  let out = "";
+  let err = "";
+  const io: CliIO = {
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s), isTTY: false },
+    env: { S3_ACCESS_KEY_ID: c.server.accessKeyId, S3_SECRET_ACCESS_KEY: c.server.secretAccessKey },
+  };
+  let code = -1;
+  const t = await timed(c.serverPids ?? [], async () => {
+    code = await runCli(argv, io);
+  });
+  if (!out.trim()) throw new Error(`the CLI printed no report (exit ${code}): ${err}`);
+  return { ...t, code, report: JSON.parse(out) as EngineRun["report"] };
+}
+
+function rawRun(c: Common, items: RawItem[], concurrency: number): Promise<Timed> {
+  return timed(c.serverPids ?? [], async () => {
+    const client = sdkClient(c.server, c.endpoint);
+    await pool(items, concurrency, async (it) => {
+      await client.send(
+        new PutObjectCommand({ Bucket: c.server.bucket, Key: it.key, Body: it.bytes, ContentType: it.contentType, CacheControl: DEFAULT_CACHE_CONTROL, ContentLength: it.bytes.byteLength }),
+      );
+    });
+    client.destroy();
+  });
+}
+
+/** The raw PUTs, each file read from disk first: the least any uploader of files must do. */
+function rawWithReadRun(c: Common, items: RawItem[], concurrency: number): Promise<Timed> {
+  return timed(c.serverPids ?? [], async () => {
+    const client = sdkClient(c.server, c.endpoint);
+    await pool(items, concurrency, async (it) => {
+      const bytes = await fs.promises.readFile(it.file);
+      await client.send(new PutObjectCommand({ Bucket: c.server.bucket, Key: it.key, Body: bytes, ContentType: it.contentType, CacheControl: DEFAULT_CACHE_CONTROL, ContentLength: bytes.byteLength }));
+    });
+    client.destroy();
+  });
+}
+
+/** What existing uploaders do: read a file, upload it, wait, take the next. */
+function sequentialRun(c: Common, items: RawItem[]): Promise<Timed> {
+  return timed(c.serverPids ?? [], async () => {
+    const client = sdkClient(c.server, c.endpoint);
+    for (const it of items) {
+      const bytes = await fs.promises.readFile(it.file);
+      await client.send(new PutObjectCommand({ Bucket: c.server.bucket, Key: it.key, Body: bytes, ContentType: it.contentType, CacheControl: DEFAULT_CACHE_CONTROL, ContentLength: bytes.byteLength }));
+    }
+    client.destroy();
+  });
+}
+
+function summary(runs: Timed[], files: number, bytes: number) {
+  const m = median(runs.map((r) => r.ms));
+  const perFile = (xs: number[]) => (xs.some((x) => Number.isNaN(x)) ? null : round(median(xs) / files, 3));
+  return {
+    runsMs: runs.map((r) => round(r.ms, 1)),
+    medianMs: round(m, 1),
+    filesPerS: round((files / m) * 1000, 1),
+    MBps: round(bytes / 1e6 / (m / 1000), 1),
+    // CPU per file of the client process (this one) and of the S3 server, medians of the runs.
+    clientCpuMsPerFile: perFile(runs.map((r) => r.cpuMs)),
+    serverCpuMsPerFile: perFile(runs.map((r) => r.serverCpuMs)),
+  };
+}
+
+interface CompareArgs extends Common {
+  label: string;
+  template: string;
+  notePath: string;
+  /** Vault paths of the images, for the baselines. */
+  files: string[];
+  reps: number;
+  /** Repetitions of the slow sequential baseline (default `reps`). */
+  seqReps?: number;
+  /** Exit code 1 is expected when the vault holds links to missing files. */
+  allowFailures?: boolean;
+}
+
+/** Engine vs the same PUTs at the same concurrency vs one at a time, interleaved round by round. */
+async function compare(a: CompareArgs) {
+  const profile = cliProfile(a.server, a.endpoint);
+  const items = await rawItems(a.template, a.files, a.notePath, profile);
+  const bytes = items.reduce((s, it) => s + it.bytes.byteLength, 0);
+  const runs = { engine: [] as Timed[], raw: [] as Timed[], rawRead: [] as Timed[], seq: [] as Timed[] };
+  let engineFailures: Record<string, number> = {};
+  const checkEngine = (r: EngineRun): void => {
+    if (r.report.uploaded !== items.length || (!a.allowFailures && (r.code !== 0 || r.report.failed !== 0))) {
+      throw new Error(`${a.label}: the engine uploaded ${r.report.uploaded} of ${items.length} (exit ${r.code}, ${r.report.failed} failed)`);
+    }
+    engineFailures = {};
+    for (const f of r.report.failures) engineFailures[f.code] = (engineFailures[f.code] ?? 0) + 1;
+  };
+  const engineOnce = async (): Promise<Timed> => {
+    const vault = freshCopy(a.template, a.root, "run");
+    const cache = path.join(vault, ".bench-cache.json");
+    try {
+      const r = await engineRun(a, vault, cache);
+      checkEngine(r);
+      return r;
+    } finally {
+      fs.rmSync(vault, { recursive: true, force: true });
+    }
+  };
+  // Warm-up (not counted): every key exists afterwards, so every measured PUT replaces an object.
+  await engineOnce();
+  await rawRun(a, items, DEFAULT_CONCURRENCY);
+  const seqReps = a.seqReps ?? a.reps;
+  for (let r = 0; r < a.reps; r++) {
+    const order = ["engine", "raw", "rawRead", "seq"] as const;
+    for (let i = 0; i < order.length; i++) {
+      const which = order[(i + r) % order.length];
+      if (which === "engine") runs.engine.push(await engineOnce());
+      else if (which === "raw") runs.raw.push(await rawRun(a, items, DEFAULT_CONCURRENCY));
+      else if (which === "rawRead") runs.rawRead.push(await rawWithReadRun(a, items, DEFAULT_CONCURRENCY));
+      else if (r < seqReps) runs.seq.push(await sequentialRun(a, items));
+    }
+    log(`${a.label} round ${r + 1}/${a.reps}: engine ${round(runs.engine.at(-1)?.ms ?? NaN, 0)} ms, raw ${round(runs.raw.at(-1)?.ms ?? NaN, 0)} ms${r < seqReps ? `, sequential ${round(runs.seq.at(-1)?.ms ?? NaN, 0)} ms` : ""}`);
+  }
+  const engine = summary(runs.engine, items.length, bytes);
+  const raw = summary(runs.raw, items.length, bytes);
+  const rawWithRead = summary(runs.rawRead, items.length, bytes);
+  const seq = summary(runs.seq, items.length, bytes);
+  // Per-round ratios too: both sides of a round ran back to back under the same load.
+  // The headline ratios are medians of per-round ratios: both sides of a round ran back to
+  // back under the same load, which a shared machine's drift between rounds does not spoil.
+  const ratios = (base: Timed[]) => runs.engine.slice(0, base.length).map((e, i) => base[i].ms / e.ms);
+  return {
+    files: items.length,
+    bytes,
+    concurrency: DEFAULT_CONCURRENCY,
+    engine,
+    raw,
+    rawWithRead,
+    sequential: seq,
+    ratioToRaw: round(median(ratios(runs.raw)), 3),
+    ratioToRawPerRound: ratios(runs.raw).map((x) => round(x, 3)),
+    ratioOfMedians: round(raw.medianMs / engine.medianMs, 3),
+    ratioToRawWithRead: round(median(ratios(runs.rawRead)), 3),
+    speedupVsSequential: round(median(ratios(runs.seq)), 2),
+    speedupPerRound: ratios(runs.seq).map((x) => round(x, 2)),
+    engineFailuresByCode: engineFailures,
+  };
+}
+
+interface BulkArgs extends Common {
+  label: string;
+  count: number;
+  size: number;
+  reps: number;
+  seqReps?: number;
+}
+
+async function bulk(a: BulkArgs) {
+  const t = imageVaultTemplate(a.root, a.count, a.size);
+  return compare({ ...a, template: t.dir, notePath: t.note, files: t.images });
+}
+
+/** The Obsidian Help vault: every image its notes embed, through the same three paths. */
+async function fixture(a: Common & { fixture: string; reps: number; seqReps?: number }) {
+  const template = path.join(a.root, "fixture-vault");
+  if (!fs.existsSync(template)) fs.cpSync(a.fixture, template, { recursive: true });
+  const notes = await collectNotes(template, [template]);
+  const dry = await migrateNotes(notes, createFsPorts(template, await walkFiles(template), { upload: () => Promise.reject(new Error("dry run")) }), {
+    concurrency: 1,
+    dryRun: true,
+  });
+  const files = dry.files.map((f) => f.path);
+  const result = await compare({ ...a, label: "fixture", template, notePath: notes[0], files, allowFailures: true });
+  return { notes: notes.length, ...result };
+}
+
+/** Engine only, at each concurrency, interleaved: which default serves near and far buckets. */
+async function sweep(a: Common & { label: string; count: number; size: number; levels: number[]; reps: number }) {
+  const t = imageVaultTemplate(a.root, a.count, a.size);
+  const runs = new Map<number, Timed[]>(a.levels.map((l) => [l, []]));
+  const once = async (level: number): Promise<Timed> => {
+    const vault = freshCopy(t.dir, a.root, "sweep");
+    try {
+      const r = await engineRun(a, vault, path.join(vault, ".bench-cache.json"), level);
+      if (r.code !== 0 || r.report.uploaded !== a.count) throw new Error(`sweep c=${level}: exit ${r.code}, uploaded ${r.report.uploaded}`);
+      return r;
+    } finally {
+      fs.rmSync(vault, { recursive: true, force: true });
+    }
+  };
+  await once(a.levels[a.levels.length - 1]);
+  for (let r = 0; r < a.reps; r++) {
+    const order = r % 2 === 0 ? a.levels : [...a.levels].reverse();
+    for (const level of order) runs.get(level)?.push(await once(level));
+    log(`sweep ${a.label} round ${r + 1}/${a.reps}: ${a.levels.map((l) => `c${l} ${round(runs.get(l)?.at(-1)?.ms ?? NaN, 0)}`).join(", ")} ms`);
+  }
+  return Object.fromEntries(a.levels.map((l) => [l, summary(runs.get(l) ?? [], a.count, a.count * a.size)]));
+}
+
+async function proxyStats(proxy: string, reset = false): Promise<Record<string, number>> {
+  const res = await fetch(`${proxy}/__proxy/${reset ? "reset" : "stats"}`);
+  return (await res.json()) as Record<string, number>;
+}
+
+/** A second run over the same images (fresh copies of the note) must link, not upload. */
+async function dedupe(a: Common & { count: number; size: number; reps: number }) {
+  const t = imageVaultTemplate(a.root, a.count, a.size);
+  const cache = path.join(a.root, `dedupe-cache-${Date.now()}.json`);
+  const run = async () => {
+    const vault = freshCopy(t.dir, a.root, "dedupe");
+    try {
+      await proxyStats(a.endpoint, true);
+      const r = await engineRun(a, vault, cache);
+      const requests = await proxyStats(a.endpoint);
+      const rewritten = (fs.readFileSync(path.join(vault, t.note), "utf8").match(/\]\(http/g) ?? []).length;
+      return { ms: r.ms, code: r.code, report: r.report, requests, rewritten };
+    } finally {
+      fs.rmSync(vault, { recursive: true, force: true });
+    }
+  };
+  const first = await run();
+  const second: Awaited<ReturnType<typeof run>>[] = [];
+  for (let r = 0; r < a.reps; r++) second.push(await run());
+  const last = second[second.length - 1];
+  return {
+    firstRun: { ms: round(first.ms, 1), puts: first.requests.PUT ?? 0, heads: first.requests.HEAD ?? 0, uploaded: first.report.uploaded },
+    secondRunPutCount: Math.max(...second.map((s) => s.requests.PUT ?? 0)),
+    secondRunHeadCount: last.requests.HEAD ?? 0,
+    secondRunReused: last.report.reused,
+    secondRunRewritten: last.rewritten,
+    secondRunMs: round(median(second.map((s) => s.ms)), 1),
+    secondRunRunsMs: second.map((s) => round(s.ms, 1)),
+  };
+}
+
+/** Longest stretch the event loop could not turn, measured by a chain of immediates. */
+function blockProbe(): () => number {
+  let last = now();
+  let max = 0;
+  let running = true;
+  const tick = (): void => {
+    const t = now();
+    max = Math.max(max, t - last);
+    last = t;
+    if (running) setImmediate(tick);
+  };
+  setImmediate(tick);
+  return () => {
+    running = false;
+    return max;
+  };
+}
+
+async function hash(a: { size: number; reps: number }) {
+  const data = new Uint8Array(randomPng(a.size));
+  const measure = async (fn: () => Promise<string>) => {
+    await fn();
+    const ms: number[] = [];
+    let maxBlock = 0;
+    for (let r = 0; r < a.reps; r++) {
+      const stop = blockProbe();
+      const t0 = now();
+      await fn();
+      ms.push(now() - t0);
+      maxBlock = Math.max(maxBlock, stop());
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return { medianMs: round(median(ms), 2), MBps: round(a.size / 1e6 / (median(ms) / 1000), 0), maxBlockMs: round(maxBlock, 2) };
+  };
+  const sha256 = await measure(() => sha256Hex(data));
+  const md5 = await measure(() => md5Hex(data));
+  return { bytes: a.size, sha256, md5, maxBlockMs: Math.max(sha256.maxBlockMs, md5.maxBlockMs) };
+}
+
+/** Peak RSS of the built command-line tool migrating a note of large images, in its own process. */
+async function memory(a: Common & { count: number; size: number; reps: number; cli: string; preload: string; concurrency?: number }) {
+  const t = imageVaultTemplate(a.root, a.count, a.size);
+  const runOnce = async (): Promise<{ peakMB: number; ms: number; code: number }> => {
+    const vault = freshCopy(t.dir, a.root, "memory");
+    const out = path.join(a.root, `rss-${process.pid}-${Date.now()}.txt`);
+    const args = ["--require", a.preload, a.cli, "upload", vault, "--endpoint", a.endpoint, "--region", a.server.region, "--bucket", a.server.bucket, "--path-style", "--cache", path.join(vault, ".cache.json"), "--json"];
+    if (a.concurrency !== undefined) args.push("--concurrency", String(a.concurrency));
+    const env = { ...process.env, S3_ACCESS_KEY_ID: a.server.accessKeyId, S3_SECRET_ACCESS_KEY: a.server.secretAccessKey, BENCH_PEAK_RSS_FILE: out };
+    const t0 = now();
+    const code = await new Promise<number>((resolve, reject) => {
+      const child = spawn(process.execPath, args, { env, stdio: ["ignore", "ignore", "inherit"] });
+      child.on("error", reject);
+      child.on("exit", (c) => resolve(c ?? -1));
+    });
+    const ms = now() - t0;
+    const peakKB = Number(fs.readFileSync(out, "utf8"));
+    fs.rmSync(vault, { recursive: true, force: true });
+    fs.rmSync(out, { force: true });
+    if (code !== 0) throw new Error(`memory run: the CLI exited with ${code}`);
+    return { peakMB: round(peakKB / 1024, 1), ms: round(ms, 0), code };
+  };
+  const runs = [];
+  for (let r = 0; r < a.reps; r++) runs.push(await runOnce());
+  return {
+    files: a.count,
+    fileMB: a.size / 1e6,
+    totalMB: (a.count * a.size) / 1e6,
+    concurrency: a.concurrency ?? DEFAULT_CONCURRENCY,
+    peakMB: round(median(runs.map((r) => r.peakMB)), 1),
+    maxPeakMB: Math.max(...runs.map((r) => r.peakMB)),
+    runs,
+  };
+}
+
+/** Creates the bucket and makes the server's first (slow) write before anything is timed. */
+async function setup(a: { server: ServerInfo }) {
+  const client = sdkClient(a.server, a.server.endpoint);
+  try {
+    await client.send(new CreateBucketCommand({ Bucket: a.server.bucket }));
+    const body = randomPng(1000);
+    await client.send(new PutObjectCommand({ Bucket: a.server.bucket, Key: "warm-up.png", Body: body, ContentType: "image/png" }));
+  } finally {
+    client.destroy();
+  }
+  return { bucket: a.server.bucket, defaultConcurrency: DEFAULT_CONCURRENCY };
+}
+
+void runTask({ setup, bulk, fixture, sweep, dedupe, hash, memory } as Record<string, (args: never) => Promise<unknown>>).catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exitCode = 1;
+});
