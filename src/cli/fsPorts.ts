@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { promises as fs } from "node:fs";
+import { promises as fs, readFile as readFileCallback } from "node:fs";
 import * as path from "node:path";
 import type { MigrationPorts } from "../core/migrate";
 import type { ImageUploader } from "../core/ports";
@@ -127,6 +127,17 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
   }
 }
 
+/**
+ * The whole of an image file. Node's callback `readFile` rather than `fs.promises.readFile`:
+ * it makes the same system calls with less work around each of them, which a migration of
+ * hundreds of images measurably spends (see `npm run bench`).
+ */
+function readImage(file: string): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    readFileCallback(file, (error, data) => (error ? reject(error) : resolve(data)));
+  });
+}
+
 /** The migration engine's ports over a folder of Markdown files on disk. */
 export function createFsPorts(vault: string, vaultFiles: string[], uploader: ImageUploader): MigrationPorts {
   const index = new VaultPathIndex(vaultFiles);
@@ -141,7 +152,7 @@ export function createFsPorts(vault: string, vaultFiles: string[], uploader: Ima
     },
     resolve: (linkpath, notePath) => index.resolve(linkpath, notePath),
     // A Buffer is a Uint8Array already; handing it on avoids a copy of every image.
-    readFile: (p) => fs.readFile(abs(p)),
+    readFile: (p) => readImage(abs(p)),
     uploader,
   };
 }
