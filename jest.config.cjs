@@ -4,6 +4,7 @@ const common = {
   transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }] },
   moduleNameMapper: { "^obsidian$": "<rootDir>/tests/fakes/obsidian.ts" },
   moduleFileExtensions: ["ts", "js", "cjs", "mjs", "json"],
+  setupFiles: ["<rootDir>/tests/setup/quietSdk.cjs"],
 };
 
 module.exports = {
