@@ -3,6 +3,7 @@
 // With it comes a second gateway to the same cluster whose clock runs 20 minutes ahead
 // (S3_TEST_SKEWED_ENDPOINT), for the clock-skew tests; a given S3_TEST_ENDPOINT may come with
 // its own S3_TEST_SKEWED_ENDPOINT, and without one those tests are skipped.
+require("./quietSdk.cjs");
 const { execFileSync } = require("node:child_process");
 const net = require("node:net");
 const path = require("node:path");
