@@ -62,15 +62,59 @@ export function imageVaultTemplate(root: string, count: number, size: number): {
       i % 2 === 0 ? `Shot ${i}: ![[${path.basename(img)}]]` : `Shot ${i}: ![photo ${i}](${encodeURI(img)})`,
     );
     fs.writeFileSync(path.join(tmp, note), `# Gallery\n\n${lines.join("\n\n")}\n`);
+    syncTree(tmp);
     fs.renameSync(tmp, dir);
   }
   return { dir, note, images };
 }
 
-/** A fresh copy of `template` in a new folder under `root`. */
+/**
+ * Writes a folder's files through to disk, so that the kernel does not write them back
+ * later, in the middle of a timed run.
+ */
+export function syncTree(dir: string): void {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) syncTree(p);
+    else if (e.isFile()) {
+      const fd = fs.openSync(p, "r");
+      try {
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+    }
+  }
+}
+
+/**
+ * A fresh copy of `template` in a new folder under `root`: notes are copied (the engine
+ * rewrites them, by replacing the file), every other file is hard-linked. The engine only
+ * reads those, and a link shares the template's cached pages, so every run reads images
+ * under the same conditions as the baselines do, without a copy being written back to disk
+ * while it is timed.
+ */
 export function freshCopy(template: string, root: string, label: string): string {
   const dir = fs.mkdtempSync(path.join(root, `${label}-`));
-  fs.cpSync(template, dir, { recursive: true });
+  const copy = (from: string, to: string): void => {
+    for (const e of fs.readdirSync(from, { withFileTypes: true })) {
+      const src = path.join(from, e.name);
+      const dst = path.join(to, e.name);
+      if (e.isDirectory()) {
+        fs.mkdirSync(dst);
+        copy(src, dst);
+      } else if (e.name.toLowerCase().endsWith(".md")) {
+        fs.copyFileSync(src, dst);
+      } else {
+        try {
+          fs.linkSync(src, dst);
+        } catch {
+          fs.copyFileSync(src, dst);
+        }
+      }
+    }
+  };
+  copy(template, dir);
   return dir;
 }
 

@@ -16,7 +16,7 @@ import { migrateNotes } from "../../src/core/migrate";
 import { prepareAsset } from "../../src/core/prepare";
 import { DEFAULT_CACHE_CONTROL, migrateSettings, newProfile } from "../../src/core/settings";
 import type { Profile } from "../../src/core/types";
-import { freshCopy, imageVaultTemplate, log, median, now, pool, randomPng, round, runTask, type ServerInfo } from "./common";
+import { freshCopy, imageVaultTemplate, log, median, now, pool, randomPng, round, runTask, syncTree, type ServerInfo } from "./common";
 
 /** The engine's default number of uploads in flight, as the plugin and the CLI use it. */
 const DEFAULT_CONCURRENCY = migrateSettings(undefined).concurrency;
@@ -273,7 +273,10 @@ async function bulk(a: BulkArgs) {
 /** The Obsidian Help vault: every image its notes embed, through the same three paths. */
 async function fixture(a: Common & { fixture: string; reps: number; seqReps?: number }) {
   const template = path.join(a.root, "fixture-vault");
-  if (!fs.existsSync(template)) fs.cpSync(a.fixture, template, { recursive: true });
+  if (!fs.existsSync(template)) {
+    fs.cpSync(a.fixture, template, { recursive: true });
+    syncTree(template);
+  }
   const notes = await collectNotes(template, [template]);
   const dry = await migrateNotes(notes, createFsPorts(template, await walkFiles(template), { upload: () => Promise.reject(new Error("dry run")) }), {
     concurrency: 1,
