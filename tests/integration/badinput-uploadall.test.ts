@@ -4,7 +4,7 @@
  * and notes full of unfinished markdown. Only real image links change; everything else in the
  * note keeps every byte, and the summary names each problem in plain words.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { Plugin as ObsidianPlugin } from "obsidian";
@@ -13,11 +13,12 @@ import type { PluginSettings } from "../../src/core/settings";
 import { MemoryUploadIndex } from "../../src/core/uploadIndex";
 import { registerUploadAll, type UploadAllDeps } from "../../src/obsidian/uploadAll";
 import { createUploader } from "../../src/storage/uploader";
-import { createFakeApp, Menu, Notice, Plugin, type App, type TFile } from "../fakes/obsidian";
+import { Menu, Notice, Plugin, type App, type TFile } from "../fakes/obsidian";
 import { readySettings, SECRET_NAMES } from "../fakes/pasteHarness";
 import "../fakes/uploadAllFakes";
 import { AWKWARD_NAMES, expectPlainWords, expectServes, oneImageIn, paddedPng } from "./badinput-support";
 import { createTestBucket, obsidianTransport, removeTestBucket, testCredentials, testProfile, uniquePng } from "./helpers";
+import { vaultIn } from "./uploadall-support";
 
 jest.setTimeout(30_000);
 
@@ -36,14 +37,7 @@ afterAll(async () => {
 
 beforeEach(() => Notice.reset());
 
-function vaultWith(files: Record<string, string | Uint8Array>): App {
-  const dir = mkdtempSync(path.join(work, "vault-"));
-  for (const [p, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
-    writeFileSync(path.join(dir, p), content);
-  }
-  return createFakeApp(dir);
-}
+const vaultWith = (files: Record<string, string | Uint8Array>): App => vaultIn(work, files);
 
 class TestPlugin extends Plugin {}
 

@@ -4,7 +4,7 @@
  * back, an edit to a link that is undone (the fake editor has no undo history: an undo puts the
  * editor's previous text back with `setValue`), a deleted link, and the command started twice.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { App as ObsidianApp, Plugin as ObsidianPlugin, TFile as ObsidianTFile } from "obsidian";
@@ -13,16 +13,15 @@ import type { ImageUploader } from "../../src/core/ports";
 import { MemoryUploadIndex } from "../../src/core/uploadIndex";
 import { PasteDropHandler } from "../../src/obsidian/pasteDrop";
 import { registerUploadAll, uploadAllLocalImages, type UploadAllDeps } from "../../src/obsidian/uploadAll";
-import type { RequestUrlFn, RequestUrlParamLike } from "../../src/storage/requestUrlHandler";
 import { RequestUrlHttpHandler } from "../../src/storage/requestUrlHandler";
 import { createUploader } from "../../src/storage/uploader";
 import { fileOf, pasteEvent } from "../fakes/dataTransfer";
-import { createFakeApp, dispatchEditorInput, Notice, Plugin, type App, type TFile } from "../fakes/obsidian";
+import { dispatchEditorInput, Notice, Plugin, type App, type TFile } from "../fakes/obsidian";
 import { readySettings, SECRET_NAMES } from "../fakes/pasteHarness";
-import { requestUrl } from "../fakes/requestUrl";
 import "../fakes/uploadAllFakes";
 import { expectPlainWords, expectServes, oneImageIn } from "./badinput-support";
 import { createTestBucket, removeTestBucket, testCredentials, testProfile, uniquePng } from "./helpers";
+import { HeldTransport, vaultIn } from "./uploadall-support";
 
 jest.setTimeout(30_000);
 
@@ -41,40 +40,8 @@ afterAll(async () => {
 
 beforeEach(() => Notice.reset());
 
-function vaultWith(files: Record<string, string | Uint8Array>): App {
-  const dir = mkdtempSync(path.join(work, "vault-"));
-  for (const [p, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
-    writeFileSync(path.join(dir, p), content);
-  }
-  return createFakeApp(dir);
-}
+const vaultWith = (files: Record<string, string | Uint8Array>): App => vaultIn(work, files);
 
-/** Obsidian's transport over the requestUrl double, where the PUT of chosen bytes waits until released. */
-class HeldTransport {
-  private readonly holds: { bytes: Buffer; gate: Promise<void>; reached: () => void }[] = [];
-
-  hold(bytes: Uint8Array): { reached: Promise<void>; release: () => void } {
-    let release!: () => void;
-    let reached!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const reachedP = new Promise<void>((r) => (reached = r));
-    this.holds.push({ bytes: Buffer.from(bytes), gate, reached });
-    return { reached: reachedP, release };
-  }
-
-  readonly requestUrl: RequestUrlFn = async (p: RequestUrlParamLike) => {
-    if ((p.method ?? "GET").toUpperCase() === "PUT" && p.body instanceof ArrayBuffer) {
-      const body = Buffer.from(p.body);
-      const held = this.holds.find((h) => h.bytes.equals(body));
-      if (held) {
-        held.reached();
-        await held.gate;
-      }
-    }
-    return (requestUrl as unknown as RequestUrlFn)(p);
-  };
-}
 
 /** The settings, uploader and transport a run and a paste share, with the test bucket's keys stored. */
 function deps(app: App, transport: HeldTransport): UploadAllDeps & { uploader: () => ImageUploader } {

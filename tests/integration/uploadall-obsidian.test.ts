@@ -4,21 +4,20 @@
  * place while the person types, an edit at a link's place is never overwritten, the notices
  * count and explain, and the optional trash step keeps every file something still links to.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { App as ObsidianApp, Plugin as ObsidianPlugin, TFile as ObsidianTFile } from "obsidian";
 import type { PluginSettings } from "../../src/core/settings";
 import { MemoryUploadIndex } from "../../src/core/uploadIndex";
 import { registerUploadAll, uploadAllLocalImages, type UploadAllDeps } from "../../src/obsidian/uploadAll";
-import type { RequestUrlFn, RequestUrlParamLike } from "../../src/storage/requestUrlHandler";
 import { RequestUrlHttpHandler } from "../../src/storage/requestUrlHandler";
 import { createUploader } from "../../src/storage/uploader";
-import { createFakeApp, Menu, Notice, Plugin, type App, type MarkdownView, type TFile } from "../fakes/obsidian";
+import { Menu, Notice, Plugin, type App, type MarkdownView, type TFile } from "../fakes/obsidian";
 import { readySettings, SECRET_NAMES } from "../fakes/pasteHarness";
-import { requestUrl } from "../fakes/requestUrl";
 import { refreshResolvedLinks } from "../fakes/uploadAllFakes";
 import { anonymousGet, createTestBucket, removeTestBucket, testCredentials, testProfile, uniquePng } from "./helpers";
+import { HeldTransport, vaultIn } from "./uploadall-support";
 
 let work: string;
 let bucket: string;
@@ -35,44 +34,8 @@ afterAll(async () => {
 
 beforeEach(() => Notice.reset());
 
-/** A vault directory with these files, and a fake app over it. */
-function vaultWith(files: Record<string, string | Uint8Array>): App {
-  const dir = mkdtempSync(path.join(work, "vault-"));
-  for (const [p, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
-    writeFileSync(path.join(dir, p), content);
-  }
-  return createFakeApp(dir);
-}
+const vaultWith = (files: Record<string, string | Uint8Array>): App => vaultIn(work, files);
 
-/**
- * Obsidian's transport over the requestUrl double, where the PUT of given bytes waits until
- * the test lets it go.
- */
-class HeldTransport {
-  private readonly holds: { bytes: Buffer; gate: Promise<void>; reached: () => void }[] = [];
-
-  hold(bytes: Uint8Array): { reached: Promise<void>; release: () => void } {
-    let release!: () => void;
-    let reached!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const reachedP = new Promise<void>((r) => (reached = r));
-    this.holds.push({ bytes: Buffer.from(bytes), gate, reached });
-    return { reached: reachedP, release };
-  }
-
-  readonly requestUrl: RequestUrlFn = async (p: RequestUrlParamLike) => {
-    if ((p.method ?? "GET").toUpperCase() === "PUT" && p.body instanceof ArrayBuffer) {
-      const body = Buffer.from(p.body);
-      const held = this.holds.find((h) => h.bytes.equals(body));
-      if (held) {
-        held.reached();
-        await held.gate;
-      }
-    }
-    return (requestUrl as unknown as RequestUrlFn)(p);
-  };
-}
 
 /** Settings whose active profile is the test bucket, with its keys in the vault's secret storage. */
 function deps(app: App, transport: HeldTransport, settings: Partial<PluginSettings> = {}): UploadAllDeps {
