@@ -3,6 +3,7 @@
  * must not be able to close the link early, smuggle in HTML or change the URL.
  */
 import { UploadError } from "./errors";
+import { parseHttpUrl } from "./httpUrl";
 
 /** Alt text used when a file name has nothing readable left. */
 export const FALLBACK_ALT_TEXT = "image";
@@ -48,13 +49,7 @@ export function markdownImage(alt: string, url: string, title?: string): string 
 
 function safeDestination(url: string): string {
   const trimmed = url.trim();
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(trimmed);
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed || (parsed.protocol !== "https:" && parsed.protocol !== "http:") || /^\s*$/.test(parsed.host)) {
+  if (!parseHttpUrl(trimmed)) {
     throw new UploadError(
       "MalformedLink",
       `Refusing to link to "${trimmed.slice(0, 80)}": only http and https links are inserted.`,

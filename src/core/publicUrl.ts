@@ -1,6 +1,7 @@
 /** The link a note gets for an object key, and the name of the bucket it lives in. */
 import { UploadError } from "./errors";
 import type { Profile } from "./types";
+import { parseHttpUrl } from "./httpUrl";
 
 /**
  * Percent-encodes each `/`-separated segment of a key and keeps the slashes. Encodes
@@ -61,13 +62,8 @@ export function bucketScope(profile: Pick<Profile, "endpoint" | "bucket">): stri
 
 function parseEndpoint(raw: string): URL {
   const text = raw.trim();
-  let url: URL | undefined;
-  try {
-    url = new URL(text);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
+  const url = parseHttpUrl(text);
+  if (!url) {
     throw new UploadError(
       "InvalidSettings",
       text === ""

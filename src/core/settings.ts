@@ -7,6 +7,7 @@ import { DEFAULT_KEY_TEMPLATE, validateKeyTemplate } from "./keyTemplate";
 import type { UploadRecord } from "./ports";
 import type { AclSetting, Credentials, Profile, ProviderId } from "./types";
 import { cleanUploadIndexData } from "./uploadIndex";
+import { parseHttpUrl } from "./httpUrl";
 
 export const SETTINGS_VERSION = 1;
 
@@ -225,7 +226,7 @@ export function validateProfile(p: Profile): FieldMessage[] {
 function endpointMessages(p: Profile): string[] {
   const text = p.endpoint.trim();
   if (!text) return ["Endpoint is required: the S3 API address of your provider, e.g. https://s3.us-west-004.backblazeb2.com."];
-  const url = httpUrl(text);
+  const url = parseHttpUrl(text);
   if (!url) {
     return ["Endpoint must be a full URL starting with https:// (or http:// for a server on your own network)."];
   }
@@ -253,7 +254,7 @@ function regionMessages(p: Profile): string[] {
     return [`"${region}" is not a region name; they look like us-east-1 (or auto for R2).`];
   }
   if (p.provider === "r2" && region !== "auto" && region !== "us-east-1") return ["Cloudflare R2 uses the region auto."];
-  const b2 = /^s3\.([a-z0-9-]+)\.backblazeb2\.com$/.exec(httpUrl(p.endpoint.trim())?.hostname.toLowerCase() ?? "");
+  const b2 = /^s3\.([a-z0-9-]+)\.backblazeb2\.com$/.exec(parseHttpUrl(p.endpoint.trim())?.hostname.toLowerCase() ?? "");
   if (p.provider === "b2" && b2 && b2[1] !== region) return [`The region must match the endpoint: ${b2[1]}.`];
   return [];
 }
@@ -279,7 +280,7 @@ function publicBaseUrlMessages(p: Profile): string[] {
       ? ["R2 serves files publicly only from the bucket's r2.dev address or a custom domain; enter that URL here."]
       : [];
   }
-  const url = httpUrl(text);
+  const url = parseHttpUrl(text);
   if (!url) return ["Public base URL must be a full URL starting with https://, e.g. https://img.example.com."];
   const out: string[] = [];
   if (url.username || url.password) out.push("Public base URL must not contain a user name or password.");
@@ -301,15 +302,6 @@ function cacheControlMessages(value: string): string[] {
     }
   }
   return [];
-}
-
-function httpUrl(text: string): URL | undefined {
-  try {
-    const url = new URL(text);
-    return (url.protocol === "https:" || url.protocol === "http:") && url.hostname ? url : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function randomId(): string {

@@ -9,6 +9,7 @@ import type { HttpHandler } from "@smithy/core/protocols";
 import { UploadError } from "../core/errors";
 import type { Credentials, Profile } from "../core/types";
 import { DEFAULT_REQUEST_TIMEOUT_MS } from "./requestUrlHandler";
+import { parseHttpUrl } from "../core/httpUrl";
 
 /**
  * Any Smithy HTTP handler, whatever its own settings: `RequestUrlHttpHandler`, Node's
@@ -48,13 +49,7 @@ export function normalizeEndpoint(profile: Profile): string | undefined {
     if (profile.provider === "aws") return undefined;
     throw new UploadError("InvalidSettings", "The profile has no endpoint.", "Enter the S3 API address of your provider, e.g. https://<account-id>.r2.cloudflarestorage.com.");
   }
-  let url: URL | undefined;
-  try {
-    url = new URL(raw);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
+  if (!parseHttpUrl(raw)) {
     throw new UploadError(
       "InvalidSettings",
       `The endpoint "${raw}" is not a full URL.`,
