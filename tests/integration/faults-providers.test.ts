@@ -4,14 +4,13 @@
  * answers 400 to x-amz-checksum-* headers. With the provider's preset the upload works; with
  * an ACL the provider refuses, the person is told to set ACL to none.
  */
-import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { UploadError } from "../../src/core/errors";
 import type { Profile } from "../../src/core/types";
 import { MemoryUploadIndex } from "../../src/core/uploadIndex";
 import { applyPreset } from "../../src/storage/presets";
 import { createUploader } from "../../src/storage/uploader";
 import { rules, startFaultProxy, type FaultProxy } from "../support/faultProxy";
-import { adminClient, createTestBucket, obsidianTransport, removeTestBucket, s3TestEnv, testCredentials, testProfile, uniquePng } from "./helpers";
+import { createTestBucket, obsidianTransport, removeTestBucket, s3TestEnv, testCredentials, testProfile, uniquePng, storedObject } from "./helpers";
 
 jest.setTimeout(30_000);
 
@@ -41,14 +40,9 @@ async function upload(profile: Profile): Promise<{ key?: string; error?: UploadE
 }
 
 async function expectStored(key: string, bytes: Uint8Array): Promise<void> {
-  const admin = adminClient();
-  try {
-    const got = await admin.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    expect(got.ContentType).toBe("image/png");
-    expect(Buffer.compare(Buffer.from(await got.Body!.transformToByteArray()), Buffer.from(bytes))).toBe(0);
-  } finally {
-    admin.destroy();
-  }
+  const got = await storedObject(bucket, key);
+  expect(got.contentType).toBe("image/png");
+  expect(Buffer.compare(got.bytes, Buffer.from(bytes))).toBe(0);
 }
 
 describe("an R2-like server that answers 501 to any x-amz-acl header", () => {

@@ -5,7 +5,7 @@
  * Obsidian's (RequestUrlHttpHandler over the requestUrl double) and the SDK's own Node
  * transport that the command-line tool uses.
  */
-import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { UploadError } from "../../src/core/errors";
 import { MemoryUploadIndex } from "../../src/core/uploadIndex";
 import type { StoredAsset } from "../../src/core/types";
@@ -14,7 +14,7 @@ import { createS3Client } from "../../src/storage/s3Client";
 import { createUploader } from "../../src/storage/uploader";
 import { requestUrl } from "../fakes/requestUrl";
 import { rules, startFaultProxy, type FaultProxy, type FaultPlan } from "../support/faultProxy";
-import { adminClient, createTestBucket, removeTestBucket, s3TestEnv, testCredentials, testProfile, uniquePng } from "./helpers";
+import { createTestBucket, removeTestBucket, s3TestEnv, testCredentials, testProfile, uniquePng, storedObject } from "./helpers";
 
 jest.setTimeout(30_000);
 
@@ -65,14 +65,9 @@ async function uploadThrough(transport: TransportName, plan: FaultPlan): Promise
 }
 
 async function expectInBucket(key: string, bytes: Uint8Array): Promise<void> {
-  const admin = adminClient();
-  try {
-    const got = await admin.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    expect(got.ContentType).toBe("image/png");
-    expect(Buffer.compare(Buffer.from(await got.Body!.transformToByteArray()), Buffer.from(bytes))).toBe(0);
-  } finally {
-    admin.destroy();
-  }
+  const got = await storedObject(bucket, key);
+  expect(got.contentType).toBe("image/png");
+  expect(Buffer.compare(got.bytes, Buffer.from(bytes))).toBe(0);
 }
 
 describe.each(TRANSPORTS)("over the %s transport", (transport) => {

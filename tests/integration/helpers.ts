@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import * as http from "node:http";
 import * as https from "node:https";
 import * as zlib from "node:zlib";
-import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { newProfile } from "../../src/core/settings";
 import type { Credentials, Profile } from "../../src/core/types";
 import { RequestUrlHttpHandler } from "../../src/storage/requestUrlHandler";
@@ -161,4 +161,15 @@ export function uniquePng(): Uint8Array {
     chunk("IEND", Buffer.alloc(0)),
   ]);
   return new Uint8Array(png);
+}
+
+/** An object as the bucket holds it, read with the test user's keys. */
+export async function storedObject(bucket: string, key: string): Promise<{ contentType?: string; bytes: Buffer }> {
+  const admin = adminClient();
+  try {
+    const got = await admin.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return { contentType: got.ContentType, bytes: Buffer.from(await got.Body!.transformToByteArray()) };
+  } finally {
+    admin.destroy();
+  }
 }

@@ -5,7 +5,7 @@
  * a freshly created client: the SDK reads the server's time from the error's Date header and
  * signs the retry with it.
  */
-import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { App as ObsidianApp } from "obsidian";
 import { MemoryUploadIndex } from "../../src/core/uploadIndex";
 import { PasteDropHandler } from "../../src/obsidian/pasteDrop";
@@ -20,7 +20,7 @@ import { dispatchEditorInput, Notice } from "../fakes/obsidian";
 import { pasteVault, placeholdersIn } from "../fakes/pasteHarness";
 import { requestUrl } from "../fakes/requestUrl";
 import { startFaultProxy, type FaultProxy } from "../support/faultProxy";
-import { adminClient, anonymousGet, createTestBucket, removeTestBucket, testCredentials, testProfile, uniquePng } from "./helpers";
+import { anonymousGet, createTestBucket, removeTestBucket, testCredentials, testProfile, uniquePng, storedObject } from "./helpers";
 
 const skewedEndpoint = process.env.S3_TEST_SKEWED_ENDPOINT;
 if (!skewedEndpoint) {
@@ -48,13 +48,8 @@ describeWithSkewedServer("uploads to a server whose clock is 20 minutes ahead", 
 
   async function expectStored(key: string, bytes: Uint8Array): Promise<void> {
     // Read back through the gateway with the right clock: both serve the same cluster.
-    const admin = adminClient();
-    try {
-      const got = await admin.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      expect(Buffer.compare(Buffer.from(await got.Body!.transformToByteArray()), Buffer.from(bytes))).toBe(0);
-    } finally {
-      admin.destroy();
-    }
+    const got = await storedObject(bucket, key);
+    expect(Buffer.compare(got.bytes, Buffer.from(bytes))).toBe(0);
   }
 
   test("the server really is 20 minutes ahead of this machine", async () => {
