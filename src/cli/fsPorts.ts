@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { promises as fs, readFile as readFileCallback } from "node:fs";
+import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import type { MigrationPorts } from "../core/migrate";
 import type { ImageUploader } from "../core/ports";
 import { applyTextChanges } from "../core/textChange";
 import { VaultPathIndex } from "../core/linkResolver";
 import { UsageError } from "./args";
+import { FileBuffers } from "./fileBuffers";
 
 /** Folders a vault walk never enters: Obsidian's own config, VCS data, dependencies. */
 function skipDir(name: string): boolean {
@@ -59,9 +60,10 @@ export async function commonParent(inputs: string[]): Promise<string> {
 
 /**
  * The notes to migrate, as vault paths: each file given (which must be a `.md` note inside
- * the vault) and every `.md` note under each folder given.
+ * the vault) and every `.md` note under each folder given. `vaultFiles`, the vault's walk
+ * when the caller has it, is used for folders it covers instead of walking them again.
  */
-export async function collectNotes(vault: string, inputs: string[]): Promise<string[]> {
+export async function collectNotes(vault: string, inputs: string[], vaultFiles?: readonly string[]): Promise<string[]> {
   const notes = new Set<string>();
   for (const input of inputs) {
     const abs = path.resolve(input);
@@ -69,7 +71,11 @@ export async function collectNotes(vault: string, inputs: string[]): Promise<str
     if (rel.startsWith("..") || path.isAbsolute(rel)) throw new UsageError(`${input} is not inside the vault ${vault}.`);
     const stat = await statOrThrow(input);
     if (stat.isDirectory()) {
-      for (const f of await walkFiles(vault, abs)) if (f.toLowerCase().endsWith(".md")) notes.add(f);
+      const folder = rel === "" ? "" : `${toVaultPath(vault, abs)}/`;
+      // A folder the vault walk skips (a dot-folder named on purpose) is walked on its own.
+      const walked = vaultFiles !== undefined && !folder.split("/").some((name) => name !== "" && skipDir(name));
+      const files = walked ? vaultFiles.filter((f) => f.startsWith(folder)) : await walkFiles(vault, abs);
+      for (const f of files) if (f.toLowerCase().endsWith(".md")) notes.add(f);
     } else if (abs.toLowerCase().endsWith(".md")) {
       notes.add(toVaultPath(vault, abs));
     } else {
@@ -127,20 +133,10 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
   }
 }
 
-/**
- * The whole of an image file. Node's callback `readFile` rather than `fs.promises.readFile`:
- * it makes the same system calls with less work around each of them, which a migration of
- * hundreds of images measurably spends (see `npm run bench`).
- */
-function readImage(file: string): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    readFileCallback(file, (error, data) => (error ? reject(error) : resolve(data)));
-  });
-}
-
 /** The migration engine's ports over a folder of Markdown files on disk. */
 export function createFsPorts(vault: string, vaultFiles: string[], uploader: ImageUploader): MigrationPorts {
   const index = new VaultPathIndex(vaultFiles);
+  const buffers = new FileBuffers();
   const abs = (p: string): string => path.join(vault, ...p.split("/"));
   return {
     readNote: (notePath) => readText(abs(notePath)),
@@ -151,8 +147,8 @@ export function createFsPorts(vault: string, vaultFiles: string[], uploader: Ima
       if (changes.length > 0) await writeFileAtomic(file, applyTextChanges(before, changes));
     },
     resolve: (linkpath, notePath) => index.resolve(linkpath, notePath),
-    // A Buffer is a Uint8Array already; handing it on avoids a copy of every image.
-    readFile: (p) => readImage(abs(p)),
+    readFile: async (p) => buffers.read(abs(p)),
+    releaseFile: (bytes) => buffers.release(bytes),
     uploader,
   };
 }

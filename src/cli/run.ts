@@ -78,8 +78,8 @@ async function upload(args: CliArgs, io: CliIO): Promise<number> {
   const defaults = migrateSettings(undefined);
 
   const vault = path.resolve(args.vault ?? (await commonParent(args.paths)));
-  const notes = await collectNotes(vault, args.paths);
   const vaultFiles = await walkFiles(vault);
+  const notes = await collectNotes(vault, args.paths, vaultFiles);
 
   // A dry run reads no image and talks to no server, so it works before credentials are set up.
   if (args.dryRun) {

@@ -147,8 +147,35 @@ function parseToken(raw: string, errors: string[]): Part | null {
  * @returns messages a person can act on; an empty array means the template is valid.
  */
 export function validateKeyTemplate(template: string): string[] {
+  return [...compile(template).problems];
+}
+
+/** A template parsed and checked once: the parts to render, and what is wrong with it. */
+interface Compiled {
+  parts: Part[];
+  problems: string[];
+  needsMd5: boolean;
+}
+
+// Every image of a bulk upload is named by the same template, and the settings tab checks
+// it on each keystroke: parsing and checking are kept for the few templates last seen.
+const compiledTemplates = new Map<string, Compiled>();
+const COMPILED_KEPT = 16;
+
+function compile(template: string): Compiled {
+  let c = compiledTemplates.get(template);
+  if (c === undefined) {
+    const { parts, problems } = check(template);
+    c = { parts, problems, needsMd5: parts.some((p) => p.kind === "token" && p.name === "md5") };
+    if (compiledTemplates.size >= COMPILED_KEPT) compiledTemplates.delete(compiledTemplates.keys().next().value as string);
+    compiledTemplates.set(template, c);
+  }
+  return c;
+}
+
+function check(template: string): { parts: Part[]; problems: string[] } {
   if (template.trim() === "") {
-    return [`The key template is empty. The default is ${DEFAULT_KEY_TEMPLATE}.`];
+    return { parts: [], problems: [`The key template is empty. The default is ${DEFAULT_KEY_TEMPLATE}.`] };
   }
   const { parts, errors } = parse(template);
   const literal = parts.map((p) => (p.kind === "text" ? p.text : "")).join("");
@@ -177,12 +204,12 @@ export function validateKeyTemplate(template: string): string[] {
   if (errors.length === 0 && longestRendering(parts) > MAX_KEY_BYTES) {
     errors.push(`The key template is too long: keys are limited to ${MAX_KEY_BYTES} bytes.`);
   }
-  return errors;
+  return { parts, problems: errors };
 }
 
 /** True when rendering `template` needs the MD5 of the bytes, which costs a JavaScript hash pass. */
 export function templateNeedsMd5(template: string): boolean {
-  return parse(template).parts.some((p) => p.kind === "token" && p.name === "md5");
+  return compile(template).needsMd5;
 }
 
 /**
@@ -195,9 +222,8 @@ export function templateNeedsMd5(template: string): boolean {
  *   used without `vars.md5`.
  */
 export function renderKey(template: string, vars: KeyVars): string {
-  const problems = validateKeyTemplate(template);
+  const { parts, problems } = compile(template);
   if (problems.length > 0) throw new Error(problems.join(" "));
-  const { parts } = parse(template);
   for (let cap = FREE_TEXT_MAX_BYTES; ; cap = Math.floor(cap / 2)) {
     const key = normalizeKey(parts.map((p) => (p.kind === "text" ? p.text : tokenValue(p, vars, cap))).join(""));
     if (utf8Length(key) <= MAX_KEY_BYTES) return key;
@@ -237,7 +263,7 @@ function tokenValue(part: { name: string; length?: number }, vars: KeyVars, cap:
 
 function hexPrefix(value: string | undefined, full: number, length: number | undefined, label: string): string {
   const hex = (value ?? "").toLowerCase();
-  if (!new RegExp(`^[0-9a-f]{${full}}$`).test(hex)) {
+  if (hex.length !== full || !/^[0-9a-f]*$/.test(hex)) {
     throw new Error(`The key template needs the ${label} of the image as ${full} hex digits.`);
   }
   return hex.slice(0, length ?? full);
@@ -305,8 +331,10 @@ function isLoneSurrogate(ch: string): boolean {
   return ch.length === 1 && code >= 0xd800 && code <= 0xdfff;
 }
 
+const utf8 = new TextEncoder();
+
 function utf8Length(value: string): number {
-  return new TextEncoder().encode(value).length;
+  return utf8.encode(value).length;
 }
 
 /** Cuts at a code point boundary so no character is split. */

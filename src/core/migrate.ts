@@ -41,6 +41,11 @@ export interface MigrationPorts {
   resolve(linkpath: string, notePath: string): string | null;
   /** Bytes of a vault file; a rejection is reported as `MissingFile`. */
   readFile(path: string): Promise<Uint8Array>;
+  /**
+   * Called with bytes from `readFile` once their upload has settled and nothing holds them
+   * any more, so that a port may read a later file into the same memory.
+   */
+  releaseFile?(bytes: Uint8Array): void;
   uploader: ImageUploader;
 }
 
@@ -62,9 +67,9 @@ export interface MigrationOptions {
   concurrency: number;
   /** Scan and resolve only: no file is read or uploaded and no note is written. */
   dryRun?: boolean;
-  /** Rewrite the notes after this many finished files (default 16). */
+  /** Rewrite the notes after this many finished files (default 128). */
   flushEvery?: number;
-  /** …or this long after the first unwritten file finished, whichever comes first (default 2000). */
+  /** …or this long after the first unwritten file finished, whichever comes first (default 1000). */
   flushIntervalMs?: number;
   /** The timer behind `flushIntervalMs` (`window.setTimeout` in Obsidian, Node's in the CLI); without one, batches are written by count and at the end. */
   setTimer?: SetTimer;
@@ -136,8 +141,11 @@ interface FileJob {
   entry: number;
 }
 
-const DEFAULT_FLUSH_EVERY = 16;
-const DEFAULT_FLUSH_INTERVAL_MS = 2000;
+// Each write of a note rescans it (twice: before, and as it would read after), and in
+// Obsidian re-renders it and may start a sync: a note is written about once a second while
+// uploads finish, not once per handful of images. The count only bounds one write's size.
+const DEFAULT_FLUSH_EVERY = 128;
+const DEFAULT_FLUSH_INTERVAL_MS = 1000;
 
 /** Uploads every local image linked from `notePaths` and rewrites the links; see the module comment. */
 export async function migrateNotes(
@@ -251,6 +259,8 @@ async function uploadOne(file: FileJob, ports: MigrationPorts, report: Migration
     const code = isUploadError(e) ? e.code : "Unknown";
     const message = isUploadError(e) ? e.toUserText() : `Upload failed: ${reason(e)}`;
     for (const l of file.links) fail(l.note.path, l.embed.raw, code, `${file.path}: ${message}`);
+  } finally {
+    ports.releaseFile?.(bytes);
   }
 }
 
@@ -258,7 +268,11 @@ async function uploadOne(file: FileJob, ports: MigrationPorts, report: Migration
 async function writeBack(batch: FileJob[], ports: MigrationPorts, report: MigrationReport, fail: Fail): Promise<void> {
   const byNote = new Map<NoteJob, LinkJob[]>();
   for (const file of batch) {
-    for (const link of file.links) byNote.set(link.note, [...(byNote.get(link.note) ?? []), link]);
+    for (const link of file.links) {
+      const links = byNote.get(link.note);
+      if (links) links.push(link);
+      else byNote.set(link.note, [link]);
+    }
   }
   // Different notes are independent; the batcher already keeps two batches from touching
   // the same note at once.

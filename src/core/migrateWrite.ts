@@ -67,7 +67,9 @@ export async function writeLinks(
     const unmatched = new Map<string, number[]>();
     reps.forEach((r, i) => {
       const k = key(r);
-      unmatched.set(k, [...(unmatched.get(k) ?? []), i]);
+      const same = unmatched.get(k);
+      if (same) same.push(i);
+      else unmatched.set(k, [i]);
     });
     outcome = links.map(() => "changed");
     const found: { rep: Replacement; link: number }[] = [];
@@ -76,10 +78,10 @@ export async function writeLinks(
       if (i === undefined || embedsAt.get(a.start) !== a.expected) continue;
       found.push({ rep: a, link: i });
     }
-    const { kept } = readableRewrites(text, embeds, found.map((f) => f.rep));
+    const kept = new Set(readableRewrites(text, embeds, found.map((f) => f.rep)).kept);
     const changes: TextChange[] = [];
     for (const f of found) {
-      if (!kept.includes(f.rep)) {
+      if (!kept.has(f.rep)) {
         outcome[f.link] = "unreadable";
         continue;
       }

@@ -56,7 +56,7 @@ export async function prepareAsset(asset: Asset, profile: Profile, opts: Prepare
       'Raise "Largest upload (MB)" in the settings, or make the image smaller.',
     );
   }
-  const { problems } = checkedTemplate(profile.keyTemplate);
+  const problems = validateKeyTemplate(profile.keyTemplate);
   if (problems.length > 0) {
     throw new UploadError("InvalidSettings", problems[0], `Fix the key template of the profile "${profile.name}".`);
   }
@@ -78,7 +78,7 @@ export async function prepareAsset(asset: Asset, profile: Profile, opts: Prepare
   }
 
   const sha256 = await (opts.sha256 ?? sha256Hex)(asset.bytes);
-  const md5 = checkedTemplate(profile.keyTemplate).needsMd5 ? await md5Hex(asset.bytes) : undefined;
+  const md5 = templateNeedsMd5(profile.keyTemplate) ? await md5Hex(asset.bytes) : undefined;
   const key = renderKey(profile.keyTemplate, {
     date: opts.now,
     sha256,
@@ -88,18 +88,6 @@ export async function prepareAsset(asset: Asset, profile: Profile, opts: Prepare
     notePath: asset.notePath,
   });
   return { asset, contentType, ext, sha256, md5, key };
-}
-
-// A profile's template is checked before every image; it rarely changes, so the last answer
-// is kept (a bulk upload checks the same template hundreds of times).
-let lastTemplate: { template: string; problems: string[]; needsMd5: boolean } | undefined;
-
-function checkedTemplate(template: string): { problems: string[]; needsMd5: boolean } {
-  if (lastTemplate?.template !== template) {
-    const problems = validateKeyTemplate(template);
-    lastTemplate = { template, problems, needsMd5: problems.length === 0 && templateNeedsMd5(template) };
-  }
-  return lastTemplate;
 }
 
 /** The reported type when it is well formed and cannot run as a page; otherwise a plain download. */

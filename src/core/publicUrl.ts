@@ -60,8 +60,12 @@ export function bucketScope(profile: Pick<Profile, "endpoint" | "bucket">): stri
   return `${endpoint}|${bucket}`;
 }
 
+// Links of a bulk upload are all built from the same endpoint: the last one parsed is kept.
+let lastEndpoint: { text: string; url: URL } | undefined;
+
 function parseEndpoint(raw: string): URL {
   const text = raw.trim();
+  if (lastEndpoint?.text === text) return lastEndpoint.url;
   const url = parseHttpUrl(text);
   if (!url) {
     throw new UploadError(
@@ -72,5 +76,6 @@ function parseEndpoint(raw: string): URL {
       "Set the public base URL (your CDN or custom domain) in the profile settings.",
     );
   }
+  lastEndpoint = { text, url };
   return url;
 }

@@ -127,6 +127,21 @@ describe("migrateNotes", () => {
     expect(v.notes.get("N.md")).toBe(expectedRewrite(note, { "fine.png": "fine.png" }));
   });
 
+  it("hands each file's bytes back once their upload has settled, uploaded or refused, and never bytes it could not read", async () => {
+    const v = new MemoryVault(
+      { "N.md": "![[a.png]] ![[a.png|9]] ![[b.png]] ![[refused.png]] ![[unreadable.png]]" },
+      { "a.png": "A", "b.png": "B", "refused.png": "R", "unreadable.png": "U" },
+    );
+    v.refuse.set("refused.png", new UploadError("NotAnImage", "Not an image."));
+    const ports = v.ports();
+    const readFile = ports.readFile;
+    ports.readFile = (p) => (p === "unreadable.png" ? Promise.reject(new Error("EACCES")) : readFile(p));
+    const report = await migrateNotes(["N.md"], ports, { concurrency: 2 });
+    expect(report).toMatchObject({ uploaded: 2, failed: 2, rewritten: 3 });
+    expect(v.releases.map((r) => r.path).sort()).toEqual(["a.png", "b.png", "refused.png"]);
+    expect(v.releases.every((r) => r.afterUpload)).toBe(true);
+  });
+
   it("counts files already in the bucket as reused, not uploaded", async () => {
     const v = new MemoryVault({ "N.md": "![[a.png]] ![[b.png]]" }, { "a.png": "A", "b.png": "B" });
     v.inBucket.add("a.png");

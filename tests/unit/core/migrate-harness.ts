@@ -46,6 +46,10 @@ export class MemoryVault {
   readonly inBucket = new Set<string>();
   inFlight = 0;
   maxInFlight = 0;
+  /** Files whose upload has settled (resolved or rejected). */
+  readonly settled = new Set<string>();
+  /** Each `releaseFile`: the file, and whether its upload had settled by then. */
+  readonly releases: { path: string; afterUpload: boolean }[] = [];
   /** Called inside `rewriteNote` before the atomic callback, to let a test act in between. */
   beforeRewrite?: (notePath: string) => Promise<void> | void;
 
@@ -75,6 +79,7 @@ export class MemoryVault {
           return { key: path, url: urlFor(path), reused: this.inBucket.has(path), sha256: "0".repeat(64) };
         } finally {
           this.inFlight--;
+          this.settled.add(this.pathOf(asset));
         }
       },
     };
@@ -107,6 +112,10 @@ export class MemoryVault {
         const b = this.files.get(p);
         if (b === undefined) throw new Error(`ENOENT ${p}`);
         return b;
+      },
+      releaseFile: (b) => {
+        const path = [...this.files].find(([, bytes]) => bytes === b)?.[0] ?? "(bytes never read)";
+        this.releases.push({ path, afterUpload: this.settled.has(path) });
       },
       uploader: this.uploader(),
     };
