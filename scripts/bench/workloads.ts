@@ -189,6 +189,12 @@ interface CompareArgs extends Common {
   seqReps?: number;
   /** Exit code 1 is expected when the vault holds links to missing files. */
   allowFailures?: boolean;
+  /**
+   * Rounds of engine, raw and raw-with-read run before any is counted (default 1). The
+   * first is each side's cold start in this process, reported on its own; on a shared
+   * machine the next few rounds are still slower than the rest.
+   */
+  warmupRounds?: number;
 }
 
 /** Engine vs the same PUTs at the same concurrency vs one at a time, interleaved round by round. */
@@ -217,8 +223,12 @@ async function compare(a: CompareArgs) {
     }
   };
   // Warm-up (not counted): every key exists afterwards, so every measured PUT replaces an object.
-  await engineOnce();
-  await rawRun(a, items, DEFAULT_CONCURRENCY);
+  const cold = { engine: await engineOnce(), raw: await rawRun(a, items, DEFAULT_CONCURRENCY) };
+  for (let w = 1; w < (a.warmupRounds ?? 1); w++) {
+    await engineOnce();
+    await rawRun(a, items, DEFAULT_CONCURRENCY);
+    await rawWithReadRun(a, items, DEFAULT_CONCURRENCY);
+  }
   const seqReps = a.seqReps ?? a.reps;
   for (let r = 0; r < a.reps; r++) {
     const order = ["engine", "raw", "rawRead", "seq"] as const;
@@ -243,6 +253,9 @@ async function compare(a: CompareArgs) {
     files: items.length,
     bytes,
     concurrency: DEFAULT_CONCURRENCY,
+    warmupRounds: a.warmupRounds ?? 1,
+    // The first run of each side in a fresh process: code not yet optimized, connections not yet open.
+    coldMs: { engine: round(cold.engine.ms, 1), raw: round(cold.raw.ms, 1) },
     engine,
     raw,
     rawWithRead,
@@ -263,6 +276,7 @@ interface BulkArgs extends Common {
   size: number;
   reps: number;
   seqReps?: number;
+  warmupRounds?: number;
 }
 
 async function bulk(a: BulkArgs) {
@@ -271,7 +285,7 @@ async function bulk(a: BulkArgs) {
 }
 
 /** The Obsidian Help vault: every image its notes embed, through the same three paths. */
-async function fixture(a: Common & { fixture: string; reps: number; seqReps?: number }) {
+async function fixture(a: Common & { fixture: string; reps: number; seqReps?: number; warmupRounds?: number }) {
   const template = path.join(a.root, "fixture-vault");
   if (!fs.existsSync(template)) {
     fs.cpSync(a.fixture, template, { recursive: true });

@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
-import fs = require("node:fs");
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync, type Stats } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { FileBuffers, sizeClass } from "../../../src/cli/fileBuffers";
@@ -71,7 +70,9 @@ describe("FileBuffers", () => {
 
   it("reads a file to its current end when it grew after its size was taken", () => {
     const buffers = new FileBuffers();
-    const stat = jest.spyOn(fs, "fstatSync").mockReturnValueOnce({ size: 100 } as fs.Stats);
+    // The module object the code under test calls into, not a copy of its bindings.
+    const fs = jest.requireActual<typeof import("node:fs")>("node:fs");
+    const stat = jest.spyOn(fs, "fstatSync").mockReturnValueOnce({ size: 100 } as Stats);
     try {
       const got = buffers.read(at(200_000));
       expect(stat).toHaveBeenCalledTimes(1);
