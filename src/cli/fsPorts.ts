@@ -137,7 +137,8 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
 export function createFsPorts(vault: string, vaultFiles: string[], uploader: ImageUploader): MigrationPorts {
   const index = new VaultPathIndex(vaultFiles);
   const buffers = new FileBuffers();
-  const abs = (p: string): string => path.join(vault, ...p.split("/"));
+  // Vault paths use `/`, which path.join turns into the platform's separator.
+  const abs = (p: string): string => path.join(vault, p);
   return {
     readNote: (notePath) => readText(abs(notePath)),
     async rewriteNote(notePath, edit) {

@@ -35,9 +35,9 @@ export class Batcher<T> {
   add(item: T): void {
     this.pending.push(item);
     if (this.pending.length >= Math.max(1, this.maxItems)) {
-      this.flushNow();
+      this.flush();
     } else if (this.cancelTimer === undefined && this.setTimer && this.maxDelayMs > 0 && Number.isFinite(this.maxDelayMs)) {
-      this.cancelTimer = this.setTimer(() => this.flushNow(), this.maxDelayMs);
+      this.cancelTimer = this.setTimer(() => this.flush(), this.maxDelayMs);
     }
   }
 
@@ -46,12 +46,13 @@ export class Batcher<T> {
    * first error a flush threw (flushes after it still ran).
    */
   async drain(): Promise<void> {
-    this.flushNow();
+    this.flush();
     await this.chain;
     if (this.error) throw this.error.error;
   }
 
-  private flushNow(): void {
+  /** Starts a flush of whatever is pending now, after the flushes before it; does not wait for it. */
+  flush(): void {
     this.cancelTimer?.();
     this.cancelTimer = undefined;
     if (this.pending.length === 0) return;

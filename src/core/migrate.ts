@@ -192,6 +192,9 @@ export async function migrateNotes(
     opts.concurrency,
     async (file) => {
       started.add(file);
+      // Nothing is left to start: the links of the files done so far are written while the
+      // last uploads run, rather than after them.
+      if (started.size === files.length) batcher.flush();
       await uploadOne(file, ports, report, fail);
       if (report.files[file.entry].url !== undefined) batcher.add(file);
       progress(++done, file.path);

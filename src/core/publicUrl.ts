@@ -3,12 +3,16 @@ import { UploadError } from "./errors";
 import type { Profile } from "./types";
 import { parseHttpUrl } from "./httpUrl";
 
+/** A key made only of characters that stand for themselves in a URL path (as default keys are). */
+const URL_SAFE_KEY = /^[A-Za-z0-9\-._~/]*$/;
+
 /**
  * Percent-encodes each `/`-separated segment of a key and keeps the slashes. Encodes
  * everything but `A–Z a–z 0–9 - . _ ~` (the set SigV4 leaves alone too), so spaces, `#`,
  * `?`, `%`, parentheses and non-ASCII names cannot break a URL or a markdown link.
  */
 export function encodeKeyForUrl(key: string): string {
+  if (URL_SAFE_KEY.test(key)) return key;
   return key
     .split("/")
     .map((segment) =>
@@ -24,13 +28,36 @@ export function encodeKeyForUrl(key: string): string {
  * which only works where the bucket allows anonymous reads at its S3 endpoint.
  * @throws UploadError `InvalidSettings` when neither URL is usable.
  */
-export function buildPublicUrl(
-  profile: Pick<Profile, "publicBaseUrl" | "endpoint" | "bucket" | "forcePathStyle">,
-  key: string,
-): string {
-  const encodedKey = encodeKeyForUrl(key);
+export function buildPublicUrl(profile: PublicUrlFields, key: string): string {
+  return publicUrlPrefix(profile) + encodeKeyForUrl(key);
+}
+
+type PublicUrlFields = Pick<Profile, "publicBaseUrl" | "endpoint" | "bucket" | "forcePathStyle">;
+
+// Every link of a bulk upload starts the same way: the last prefix built is kept.
+let lastPrefix: { fields: PublicUrlFields; prefix: string } | undefined;
+
+/** Everything of a link before the key, ending in `/`. */
+function publicUrlPrefix(profile: PublicUrlFields): string {
+  const last = lastPrefix;
+  if (
+    last !== undefined &&
+    last.fields.publicBaseUrl === profile.publicBaseUrl &&
+    last.fields.endpoint === profile.endpoint &&
+    last.fields.bucket === profile.bucket &&
+    last.fields.forcePathStyle === profile.forcePathStyle
+  ) {
+    return last.prefix;
+  }
+  const { publicBaseUrl, endpoint, bucket, forcePathStyle } = profile;
+  const prefix = buildPrefix(profile);
+  lastPrefix = { fields: { publicBaseUrl, endpoint, bucket, forcePathStyle }, prefix };
+  return prefix;
+}
+
+function buildPrefix(profile: PublicUrlFields): string {
   const base = profile.publicBaseUrl.trim();
-  if (base !== "") return `${base.replace(/\/+$/, "")}/${encodedKey}`;
+  if (base !== "") return `${base.replace(/\/+$/, "")}/`;
 
   const endpoint = parseEndpoint(profile.endpoint);
   const bucket = profile.bucket.trim();
@@ -39,9 +66,9 @@ export function buildPublicUrl(
   // back to path style for them over HTTPS, and so does the link.
   const dottedOverTls = bucket.includes(".") && endpoint.protocol === "https:";
   if (profile.forcePathStyle || dottedOverTls) {
-    return `${endpoint.origin}${path}/${encodeURIComponent(bucket)}/${encodedKey}`;
+    return `${endpoint.origin}${path}/${encodeURIComponent(bucket)}/`;
   }
-  return `${endpoint.protocol}//${bucket}.${endpoint.host}${path}/${encodedKey}`;
+  return `${endpoint.protocol}//${bucket}.${endpoint.host}${path}/`;
 }
 
 /**
@@ -60,12 +87,8 @@ export function bucketScope(profile: Pick<Profile, "endpoint" | "bucket">): stri
   return `${endpoint}|${bucket}`;
 }
 
-// Links of a bulk upload are all built from the same endpoint: the last one parsed is kept.
-let lastEndpoint: { text: string; url: URL } | undefined;
-
 function parseEndpoint(raw: string): URL {
   const text = raw.trim();
-  if (lastEndpoint?.text === text) return lastEndpoint.url;
   const url = parseHttpUrl(text);
   if (!url) {
     throw new UploadError(
@@ -76,6 +99,5 @@ function parseEndpoint(raw: string): URL {
       "Set the public base URL (your CDN or custom domain) in the profile settings.",
     );
   }
-  lastEndpoint = { text, url };
   return url;
 }

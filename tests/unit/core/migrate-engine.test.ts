@@ -173,6 +173,23 @@ describe("migrateNotes", () => {
     expect(v.notes.get("N.md")).toBe(expectedRewrite(note, Object.fromEntries(Object.keys(files).map((f) => [f, f]))));
   });
 
+  it("writes the links of the finished files as soon as the last file has started, without waiting for it", async () => {
+    const files = { "0.png": "b0", "1.png": "b1", "2.png": "b2", "3.png": "b3" };
+    const note = Object.keys(files).map((f) => `![[${f}]]`).join("\n");
+    const v = new MemoryVault({ "N.md": note }, files);
+    const held = [v.hold("2.png"), v.hold("3.png")];
+    const run = migrateNotes(["N.md"], v.ports(), { concurrency: 2, flushEvery: 100, flushIntervalMs: 60_000 });
+    await tick(30);
+    expect(v.reads).toEqual(["0.png", "1.png", "2.png", "3.png"]);
+    expect(v.rewrites).toEqual(["N.md"]);
+    expect(v.notes.get("N.md")).toBe(expectedRewrite(note, { "0.png": "0.png", "1.png": "1.png" }));
+    for (const h of held) h.resolve();
+    const report = await run;
+    expect(v.rewrites).toHaveLength(2);
+    expect(report.rewritten).toBe(4);
+    expect(v.notes.get("N.md")).toBe(expectedRewrite(note, Object.fromEntries(Object.keys(files).map((f) => [f, f]))));
+  });
+
   it("writes a partial batch after flushIntervalMs even when no more uploads finish", async () => {
     const v = new MemoryVault({ "N.md": "![[fast.png]] ![[slow.png]]" }, { "fast.png": "F", "slow.png": "S" });
     const slow = v.hold("slow.png");

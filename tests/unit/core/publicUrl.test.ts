@@ -29,6 +29,19 @@ describe("encodeKeyForUrl", () => {
 });
 
 describe("buildPublicUrl", () => {
+  test("follows every change of the profile from one link to the next", () => {
+    const key = "img/a.png";
+    const variants = [
+      [profile(), "https://photos.s3.us-west-004.backblazeb2.com/img/a.png"],
+      [profile({ forcePathStyle: true }), "https://s3.us-west-004.backblazeb2.com/photos/img/a.png"],
+      [profile({ forcePathStyle: true, bucket: "other" }), "https://s3.us-west-004.backblazeb2.com/other/img/a.png"],
+      [profile({ forcePathStyle: true, bucket: "other", endpoint: "http://127.0.0.1:9000/s3" }), "http://127.0.0.1:9000/s3/other/img/a.png"],
+      [profile({ publicBaseUrl: "https://cdn.example.com/blog/" }), "https://cdn.example.com/blog/img/a.png"],
+      [profile(), "https://photos.s3.us-west-004.backblazeb2.com/img/a.png"],
+    ] as const;
+    for (const [p, url] of [...variants, ...variants]) expect(buildPublicUrl(p, key)).toBe(url);
+  });
+
   test("joins a public base URL and the key, trimming trailing slashes", () => {
     expect(buildPublicUrl(profile({ publicBaseUrl: "https://img.example.com//" }), "img/a.png")).toBe(
       "https://img.example.com/img/a.png",
