@@ -69,13 +69,15 @@ function run(cmd, args, opts = {}) {
     let out = "";
     child.stdout?.on("data", (d) => (out += d));
     child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`${path.basename(args[0] ?? cmd)} ${args[1] ?? ""} exited with ${code}`))));
+    const what = args.filter((a) => !a.startsWith("-")).slice(0, 2).map((a, i) => (i === 0 ? path.basename(a) : a));
+    child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`${what.join(" ") || cmd} exited with ${code}`))));
   });
 }
 
 /** Runs one task of a bundled workload in its own process and returns its result. */
 async function task(bin, name, args) {
-  const out = await run(process.execPath, [bin, name, JSON.stringify(args)]);
+  // --expose-gc: a workload collects garbage before each timed section (see workloads.ts).
+  const out = await run(process.execPath, ["--expose-gc", bin, name, JSON.stringify(args)]);
   const line = out.split("\n").reverse().find((l) => l.startsWith("RESULT "));
   if (!line) throw new Error(`${name} printed no result`);
   return JSON.parse(line.slice(7));

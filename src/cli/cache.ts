@@ -34,7 +34,8 @@ export async function openUploadCache(file: string): Promise<UploadCache> {
     async save() {
       if (!dirty) return;
       await fs.mkdir(path.dirname(file), { recursive: true });
-      await writeFileAtomic(file, `${JSON.stringify(index.toJSON())}\n`);
+      // Not flushed to disk first: a cache lost to a power cut only costs the next run some checks.
+      await writeFileAtomic(file, `${JSON.stringify(index.toJSON())}\n`, { durable: false });
       dirty = false;
     },
   };

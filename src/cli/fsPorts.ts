@@ -110,8 +110,11 @@ async function readText(file: string): Promise<string> {
  * Replaces a file's content atomically: writes a temporary file next to it (same folder,
  * so the same file system) and renames it over the original. A reader sees the old or the
  * new note, never half of one, even if the process dies mid-write. Keeps the file's mode.
+ * With `durable` (the default) the new content is on disk before the rename, so that not
+ * even a power cut can leave an empty file in place of the old one; a file that can be
+ * rebuilt, like the upload cache, may skip that wait.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Uint8Array, { durable = true } = {}): Promise<void> {
   // Write through a symlink to its target rather than replacing the link with a file.
   const target = await fs.realpath(file).catch(() => file);
   const dir = path.dirname(target);
@@ -121,7 +124,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
     const handle = await fs.open(tmp, "wx", mode ?? 0o666);
     try {
       await handle.writeFile(data);
-      await handle.sync();
+      if (durable) await handle.sync();
     } finally {
       await handle.close();
     }
