@@ -54,6 +54,11 @@ export class FileBuffers {
   /**
    * Says that `bytes`, as returned by `read`, are no longer used by anyone, so their memory
    * may hold another file. Bytes not from `read`, or released already, are ignored.
+   *
+   * The migration releases a file's bytes once its upload has settled. Should a transport
+   * still be sending from them then (a request given up on after a timeout), the server
+   * cannot store what it gets: every PUT is signed with the SHA-256 of its body, and a body
+   * that does not match is refused.
    */
   release(bytes: Uint8Array): void {
     const buf = this.lent.get(bytes);
