@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { promises as fs } from "node:fs";
+import { promises as fs, readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { MigrationPorts } from "../core/migrate";
 import type { ImageUploader } from "../core/ports";
@@ -97,8 +97,10 @@ async function statOrThrow(input: string): Promise<import("node:fs").Stats> {
 // that is not valid UTF-8 is refused instead of having its odd bytes replaced on write.
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
-async function readText(file: string): Promise<string> {
-  const bytes = await fs.readFile(file);
+// Synchronous, as images are read: a vault's notes are read one after the other before any
+// upload starts, and each asynchronous read would wait on libuv's thread pool four times.
+function readText(file: string): string {
+  const bytes = readFileSync(file);
   try {
     return utf8.decode(bytes);
   } catch {
@@ -143,10 +145,10 @@ export function createFsPorts(vault: string, vaultFiles: string[], uploader: Ima
   // Vault paths use `/`, which path.join turns into the platform's separator.
   const abs = (p: string): string => path.join(vault, p);
   return {
-    readNote: (notePath) => readText(abs(notePath)),
+    readNote: async (notePath) => readText(abs(notePath)),
     async rewriteNote(notePath, edit) {
       const file = abs(notePath);
-      const before = await readText(file);
+      const before = readText(file);
       const changes = edit(before);
       if (changes.length > 0) await writeFileAtomic(file, applyTextChanges(before, changes));
     },
