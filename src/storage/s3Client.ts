@@ -90,6 +90,10 @@ export function createS3Client(
     // A wrong region must surface as an error the user can fix in the profile, not be
     // papered over by an extra redirected request on every upload.
     followRegionRedirects: false,
+    // The middleware stack is put together once per kind of request, not for every request
+    // (a quarter of the SDK's own CPU per upload). Its one condition, no middleware added
+    // after the first request, holds: the uploader adds its own right after creating the client.
+    cacheMiddleware: true,
   };
   // Options rather than a handler: the SDK builds its platform's default handler from them,
   // so this module needs neither Node's nor the browser's transport code.
