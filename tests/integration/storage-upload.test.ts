@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from "node:crypto";
 import { GetObjectCommand, HeadObjectCommand, DeleteObjectCommand } from "@aws-sdk/client-s3";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { DEFAULT_CACHE_CONTROL } from "../../src/core/settings";
@@ -207,4 +208,33 @@ describe("the same image is uploaded once", () => {
       second.uploader.destroy();
     }
   });
+});
+
+test("each image is hashed once: the signer is handed the SHA-256 that named the image", async () => {
+  // Every Node hash object shares this prototype, however the SDK got hold of createHash.
+  const hashPrototype = Object.getPrototypeOf(createHash("sha256")) as { update: (...args: unknown[]) => unknown };
+  const realUpdate = hashPrototype.update;
+  let bodyHashes = 0;
+  hashPrototype.update = function (this: unknown, ...args: unknown[]) {
+    // Signing also hashes the canonical request, a short string; image bodies are bytes.
+    if (args[0] instanceof Uint8Array && args[0].byteLength >= 1000) bodyHashes++;
+    return realUpdate.apply(this, args);
+  };
+  const uploader = createUploader({ profile: testProfile({ bucket }), credentials: testCredentials(), index: new MemoryUploadIndex() });
+  // A PNG followed by bytes no decoder reads, to stand apart from the short strings signing hashes.
+  const image = (): Uint8Array => new Uint8Array(Buffer.concat([uniquePng(), randomBytes(5000)]));
+  try {
+    const first = await uploader.upload(asset(image()));
+    expect(first.reused).toBe(false);
+    expect(bodyHashes).toBe(1);
+    // The second request runs through the middleware stack the first one put together.
+    const second = await uploader.upload(asset(image()));
+    expect(second.reused).toBe(false);
+    expect(bodyHashes).toBe(2);
+    const stored = await admin.send(new HeadObjectCommand({ Bucket: bucket, Key: second.key }));
+    expect(stored.ContentLength).toBe(5000 + uniquePng().byteLength);
+  } finally {
+    hashPrototype.update = realUpdate;
+    uploader.destroy();
+  }
 });
