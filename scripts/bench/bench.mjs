@@ -203,11 +203,11 @@ try {
     });
   await loadGroup(5);
   await step("bulk", "bulk: 200 × 200 KB on loopback", async () => {
-    results.bulk = await task(bins.workloads, "bulk", { ...base, label: "bulk", count: 200, size: 200_000, reps: 7, warmupRounds: 3 });
+    results.bulk = await task(bins.workloads, "bulk", { ...base, label: "bulk", count: 200, size: 200_000, reps: 11, seqReps: 3, warmupRounds: 3 });
   });
   await step("fixture", "bulk: the Obsidian Help vault on loopback", async () => {
     results.bulk ??= {};
-    results.bulk.fixture = await task(bins.workloads, "fixture", { ...base, fixture: path.resolve(repo, "../shared/fixtures/obsidian-help-en"), reps: 5, warmupRounds: 3 });
+    results.bulk.fixture = await task(bins.workloads, "fixture", { ...base, fixture: path.resolve(repo, "../shared/fixtures/obsidian-help-en"), reps: 7, seqReps: 3, warmupRounds: 3 });
   });
   await loadGroup(5);
   await step("latency", `bulk: 200 × 200 KB with ${LATENCY_MS} ms per request`, async () => {
