@@ -72,9 +72,11 @@ export async function collectNotes(vault: string, inputs: string[], vaultFiles?:
     const stat = await statOrThrow(input);
     if (stat.isDirectory()) {
       const folder = rel === "" ? "" : `${toVaultPath(vault, abs)}/`;
-      // A folder the vault walk skips (a dot-folder named on purpose) is walked on its own.
-      const walked = vaultFiles !== undefined && !folder.split("/").some((name) => name !== "" && skipDir(name));
-      const files = walked ? vaultFiles.filter((f) => f.startsWith(folder)) : await walkFiles(vault, abs);
+      const covered = vaultFiles !== undefined && !folder.split("/").some((name) => name !== "" && skipDir(name));
+      const found = covered ? vaultFiles.filter((f) => f.startsWith(folder)) : [];
+      // Walked on its own when the vault walk has nothing under that name: a dot-folder named
+      // on purpose, or a folder typed in another case on a file system that ignores case.
+      const files = found.length > 0 ? found : await walkFiles(vault, abs);
       for (const f of files) if (f.toLowerCase().endsWith(".md")) notes.add(f);
     } else if (abs.toLowerCase().endsWith(".md")) {
       notes.add(toVaultPath(vault, abs));
