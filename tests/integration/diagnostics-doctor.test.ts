@@ -4,25 +4,21 @@
  */
 import { runDoctor } from "../../src/cli/doctor";
 import type { Credentials, Profile } from "../../src/core/types";
-import { rules, startFaultProxy, type FaultProxy } from "../support/faultProxy";
-import { startSelfSignedServer, unusedPort, type SelfSignedServer } from "../support/selfSignedServer";
-import { createTestBucket, removeTestBucket, s3TestEnv, testCredentials, testProfile } from "./helpers";
+import { rules, type FaultProxy } from "../support/faultProxy";
+import { unusedPort, type SelfSignedServer } from "../support/selfSignedServer";
+import { s3TestEnv, startDiagnosticsRig, testCredentials, testProfile, type DiagnosticsRig } from "./helpers";
 
 jest.setTimeout(30_000);
 
+let rig: DiagnosticsRig;
 let bucket: string;
 let proxy: FaultProxy;
 let tls: SelfSignedServer;
 beforeAll(async () => {
-  bucket = await createTestBucket("t-doctor");
-  proxy = await startFaultProxy({ upstream: s3TestEnv().endpoint });
-  tls = await startSelfSignedServer();
+  rig = await startDiagnosticsRig("t-doctor");
+  ({ bucket, proxy, tls } = rig);
 });
-afterAll(async () => {
-  await tls.close();
-  await proxy.close();
-  await removeTestBucket(bucket);
-});
+afterAll(() => rig.close());
 beforeEach(() => proxy.setPlan(() => undefined));
 
 async function doctor(profile: Profile, opts: { credentials?: Credentials | null; timeoutMs?: number } = {}): Promise<{ code: number; text: string }> {

@@ -5,25 +5,21 @@
  * names never resolve). One test per explanation.
  */
 import { diagnose, outline, step } from "../support/diagnose";
-import { rules, startFaultProxy, type FaultProxy } from "../support/faultProxy";
-import { startSelfSignedServer, unusedPort, type SelfSignedServer } from "../support/selfSignedServer";
-import { createTestBucket, removeTestBucket, s3TestEnv, testCredentials, testProfile } from "./helpers";
+import { rules, type FaultProxy } from "../support/faultProxy";
+import { unusedPort, type SelfSignedServer } from "../support/selfSignedServer";
+import { s3TestEnv, startDiagnosticsRig, testCredentials, testProfile, type DiagnosticsRig } from "./helpers";
 
 jest.setTimeout(30_000);
 
+let rig: DiagnosticsRig;
 let bucket: string;
 let proxy: FaultProxy;
 let tls: SelfSignedServer;
 beforeAll(async () => {
-  bucket = await createTestBucket("t-diag-net");
-  proxy = await startFaultProxy({ upstream: s3TestEnv().endpoint });
-  tls = await startSelfSignedServer();
+  rig = await startDiagnosticsRig("t-diag-net");
+  ({ bucket, proxy, tls } = rig);
 });
-afterAll(async () => {
-  await tls.close();
-  await proxy.close();
-  await removeTestBucket(bucket);
-});
+afterAll(() => rig.close());
 
 test("an endpoint whose host name resolves nowhere: DnsFailure", async () => {
   const steps = await diagnose(testProfile({ bucket, endpoint: "http://s3.no-such-provider.invalid" }), testCredentials());

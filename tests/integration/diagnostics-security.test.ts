@@ -16,28 +16,24 @@ import { RequestUrlHttpHandler, type RequestUrlFn, type RequestUrlParamLike } fr
 import { createUploader } from "../../src/storage/uploader";
 import { requestUrl } from "../fakes/requestUrl";
 import { diagnose } from "../support/diagnose";
-import { startFaultProxy, type Answer, type FaultProxy, type ProxyRequest } from "../support/faultProxy";
-import { startSelfSignedServer, unusedPort, type SelfSignedServer } from "../support/selfSignedServer";
-import { adminClient, anonymousGet, createTestBucket, removeTestBucket, s3TestEnv, testCredentials, testProfile, uniquePng } from "./helpers";
+import { type Answer, type FaultProxy, type ProxyRequest } from "../support/faultProxy";
+import { unusedPort, type SelfSignedServer } from "../support/selfSignedServer";
+import { adminClient, anonymousGet, startDiagnosticsRig, testCredentials, testProfile, uniquePng, type DiagnosticsRig } from "./helpers";
 
 jest.setTimeout(30_000);
 
 /** Credentials nobody else uses, shaped like real ones (the secret has / + =). */
 const CANARY: Credentials = { accessKeyId: "AKIAS3IHCANARY7Q2XZW", secretAccessKey: "s3ih/Canary+Secret=DoNotPrint/9f8e7d6c5b4a" };
 
+let rig: DiagnosticsRig;
 let bucket: string;
 let proxy: FaultProxy;
 let tls: SelfSignedServer;
 beforeAll(async () => {
-  bucket = await createTestBucket("t-secrets");
-  proxy = await startFaultProxy({ upstream: s3TestEnv().endpoint });
-  tls = await startSelfSignedServer();
+  rig = await startDiagnosticsRig("t-secrets");
+  ({ bucket, proxy, tls } = rig);
 });
-afterAll(async () => {
-  await tls.close();
-  await proxy.close();
-  await removeTestBucket(bucket);
-});
+afterAll(() => rig.close());
 
 /** Signatures (and the rest of the Authorization header) of every request a transport sent. */
 class SentRequests {

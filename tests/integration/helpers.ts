@@ -13,6 +13,8 @@ import type { Credentials, Profile } from "../../src/core/types";
 import { RequestUrlHttpHandler } from "../../src/storage/requestUrlHandler";
 import type { RequestUrlFn, RequestUrlParamLike } from "../../src/storage/requestUrlHandler";
 import { requestUrl } from "../fakes/requestUrl";
+import { startFaultProxy, type FaultProxy } from "../support/faultProxy";
+import { startSelfSignedServer, type SelfSignedServer } from "../support/selfSignedServer";
 
 /** Where the test server is and the keys of its one user (set by tests/setup/s3GlobalSetup.cjs). */
 export function s3TestEnv(): { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string } {
@@ -87,6 +89,30 @@ export async function removeTestBucket(bucket: string): Promise<void> {
   } finally {
     client.destroy();
   }
+}
+
+/** What the diagnostics tests stand on: their own bucket, a fault proxy in front of the server, and a TLS server no device trusts. */
+export interface DiagnosticsRig {
+  bucket: string;
+  proxy: FaultProxy;
+  tls: SelfSignedServer;
+  close(): Promise<void>;
+}
+
+export async function startDiagnosticsRig(bucketPrefix: string): Promise<DiagnosticsRig> {
+  const bucket = await createTestBucket(bucketPrefix);
+  const proxy = await startFaultProxy({ upstream: s3TestEnv().endpoint });
+  const tls = await startSelfSignedServer();
+  return {
+    bucket,
+    proxy,
+    tls,
+    async close() {
+      await tls.close();
+      await proxy.close();
+      await removeTestBucket(bucket);
+    },
+  };
 }
 
 /** A plain HTTP GET with no credentials, as a browser showing the note's image would make it. */
