@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { scanEmbeds } from "../../src/core/embedScanner";
-import { AWKWARD_NAMES, expectPlainWords, expectServes, oneImageIn, paddedPng } from "./badinput-support";
+import { AWKWARD_NAMES, UNFINISHED_MARKDOWN_NOTE, expectPlainWords, expectServes, oneImageIn, paddedPng } from "./badinput-support";
 import { cliEnv, runCli, serverFlags } from "./cli-harness";
 import { createTestBucket, removeTestBucket, uniquePng } from "./helpers";
 
@@ -211,16 +211,7 @@ describe("awkward file names", () => {
 });
 
 describe("unfinished markdown", () => {
-  const broken = [
-    "Unclosed [bracket and ![alt without end and a lone ]] and )",
-    "An empty start ![]( and a wiki start ![[ and a stray <img src=",
-    "A link that broken markdown around it would swallow: ![](![[my shot.png|shot]])",
-    "![[good.png]]",
-    "",
-    "```",
-    "a fence that never closes ![[good.png]]",
-    "",
-  ].join("\n");
+  const broken = UNFINISHED_MARKDOWN_NOTE;
 
   it("rewrites only the real embed, reports the link unfinished markdown would take in, and keeps every other byte", async () => {
     const good = uniquePng();

@@ -22,6 +22,22 @@ export const AWKWARD_NAMES = [
   "🎉 party 🎈.png",
 ];
 
+/**
+ * A note of unfinished markdown around one real embed (`good.png`): unclosed brackets, empty
+ * starts, an embed that the broken text around it would take in once rewritten (`my shot.png`),
+ * and a fence that never closes over a second `good.png`.
+ */
+export const UNFINISHED_MARKDOWN_NOTE = [
+  "Unclosed [bracket and ![alt without end and a lone ]] and )",
+  "An empty start ![]( and a wiki start ![[ and a stray <img src=",
+  "A link that broken markdown around it would swallow: ![](![[my shot.png|shot]])",
+  "![[good.png]]",
+  "",
+  "```",
+  "a fence that never closes ![[good.png]]",
+  "",
+].join("\n");
+
 /** Asserts each message reads as plain words: no stack trace, no error class prefix, no unfilled value. */
 export function expectPlainWords(messages: readonly string[]): void {
   for (const message of messages) {

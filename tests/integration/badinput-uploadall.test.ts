@@ -16,7 +16,7 @@ import { createUploader } from "../../src/storage/uploader";
 import { Menu, Notice, Plugin, type App, type TFile } from "../fakes/obsidian";
 import { readySettings, SECRET_NAMES } from "../fakes/pasteHarness";
 import "../fakes/uploadAllFakes";
-import { AWKWARD_NAMES, expectPlainWords, expectServes, oneImageIn, paddedPng } from "./badinput-support";
+import { AWKWARD_NAMES, UNFINISHED_MARKDOWN_NOTE, expectPlainWords, expectServes, oneImageIn, paddedPng } from "./badinput-support";
 import { createTestBucket, obsidianTransport, removeTestBucket, testCredentials, testProfile, uniquePng } from "./helpers";
 import { vaultIn } from "./uploadall-support";
 
@@ -191,16 +191,7 @@ describe("awkward file names", () => {
 });
 
 describe("unfinished markdown", () => {
-  const broken = [
-    "Unclosed [bracket and ![alt without end and a lone ]] and )",
-    "An empty start ![]( and a wiki start ![[ and a stray <img src=",
-    "A link that broken markdown around it would swallow: ![](![[my shot.png|shot]])",
-    "![[good.png]]",
-    "",
-    "```",
-    "a fence that never closes ![[good.png]]",
-    "",
-  ].join("\n");
+  const broken = UNFINISHED_MARKDOWN_NOTE;
 
   it("rewrites only the real embed, reports the link unfinished markdown would take in, and keeps every other byte", async () => {
     const good = uniquePng();
