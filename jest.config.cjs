@@ -4,7 +4,7 @@ const common = {
   transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }] },
   moduleNameMapper: { "^obsidian$": "<rootDir>/tests/fakes/obsidian.ts" },
   moduleFileExtensions: ["ts", "js", "cjs", "mjs", "json"],
-  setupFiles: ["<rootDir>/tests/setup/quietSdk.cjs"],
+  setupFiles: ["<rootDir>/tests/setup/quietSdk.cjs", "<rootDir>/tests/setup/properties.cjs"],
 };
 
 module.exports = {

@@ -57,11 +57,11 @@ export async function writeLinks(
   let outcome: LinkOutcome[] = links.map(() => "changed");
 
   await rewriteNote((text) => {
-    const result = applyReplacements(text, reps);
-    // A link that moved is found again by its text alone; make sure what was found is a link
-    // there too, and not the same characters in a code block or a comment.
+    // A link that moved is found again by its text, but only where that text is a link now:
+    // the same characters in a code block or a comment are not it, even when nearer.
     const embeds = scanEmbeds(text);
     const embedsAt = new Map(embeds.map((e) => [e.start, e.raw]));
+    const result = applyReplacements(text, reps, (start, r) => embedsAt.get(start) === r.expected);
     // `applied` holds copies with new offsets; identical replacements (the same link to the
     // same file) are interchangeable, so each copy is matched to the first unmatched one.
     const unmatched = new Map<string, number[]>();
@@ -75,7 +75,7 @@ export async function writeLinks(
     const found: { rep: Replacement; link: number }[] = [];
     for (const a of result.applied) {
       const i = unmatched.get(key(a))?.shift();
-      if (i === undefined || embedsAt.get(a.start) !== a.expected) continue;
+      if (i === undefined) continue;
       found.push({ rep: a, link: i });
     }
     const kept = new Set(readableRewrites(text, embeds, found.map((f) => f.rep)).kept);

@@ -37,13 +37,17 @@ function isExactAt(text: string, r: Replacement): boolean {
   );
 }
 
+/** Whether an occurrence of an edit's expected text at `start` is one the edit may apply to. */
+export type AcceptOccurrence = (start: number, r: Replacement) => boolean;
+
 /**
  * Where `r.expected` now is: its original offset if it still reads the same, otherwise the
  * free occurrence closest to where it would be if the text moved by `shift` like the
- * previous edit did. Equally close occurrences are ambiguous: null.
+ * previous edit did. Only occurrences `accept` agrees to count. Equally close occurrences
+ * are ambiguous: null.
  */
-function locate(text: string, r: Replacement, shift: number, taken: Replacement[]): number | null {
-  if (isExactAt(text, r)) return r.start;
+function locate(text: string, r: Replacement, shift: number, taken: Replacement[], accept: AcceptOccurrence): number | null {
+  if (isExactAt(text, r) && accept(r.start, r)) return r.start;
   if (r.expected === "") return null;
   const anchor = (Number.isFinite(r.start) ? r.start : 0) + shift;
   let best: number | null = null;
@@ -51,7 +55,7 @@ function locate(text: string, r: Replacement, shift: number, taken: Replacement[
   let tie = false;
   for (let at = text.indexOf(r.expected); at >= 0; at = text.indexOf(r.expected, at + 1)) {
     const span = { start: at, end: at + r.expected.length };
-    if (taken.some((t) => overlaps(t, span))) continue;
+    if (taken.some((t) => overlaps(t, span)) || !accept(at, r)) continue;
     const distance = Math.abs(at - anchor);
     if (distance < bestDistance) {
       best = at;
@@ -72,14 +76,15 @@ function locate(text: string, r: Replacement, shift: number, taken: Replacement[
  * moves to the nearest occurrence of `expected` that no earlier edit claimed, measured
  * from its original offset shifted by how far the previous edit moved. An edit is skipped
  * when `expected` cannot be found, when two occurrences are equally near, or when it
- * overlaps an edit accepted before it.
+ * overlaps an edit accepted before it. `accept`, when given, limits the occurrences an edit
+ * may apply to (the same characters inside a code block are not the link they spell).
  */
-export function applyReplacements(text: string, reps: Replacement[]): RewriteResult {
+export function applyReplacements(text: string, reps: Replacement[], accept: AcceptOccurrence = () => true): RewriteResult {
   const applied: Replacement[] = [];
   const skipped: Replacement[] = [];
   let shift = 0;
   for (const r of reps) {
-    const at = locate(text, r, shift, applied);
+    const at = locate(text, r, shift, applied, accept);
     const span = at === null ? null : { start: at, end: at + r.expected.length };
     if (span === null || applied.some((a) => overlaps(a, span))) {
       skipped.push(r);

@@ -2,7 +2,7 @@ import { rewriteEmbed } from "../../../src/core/embedRewrite";
 import { isLocalImageEmbed, scanEmbeds } from "../../../src/core/embedScanner";
 import { UploadError } from "../../../src/core/errors";
 import { migrateNotes, type MigrationProgress } from "../../../src/core/migrate";
-import { MemoryVault, setTimer, tick, urlFor } from "./migrate-harness";
+import { manualTimer, MemoryVault, settle, urlFor } from "./migrate-harness";
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -84,13 +84,13 @@ describe("migrateNotes", () => {
     const v = new MemoryVault({ "N.md": Object.keys(files).map((f) => `![[${f}]]`).join(" ") }, files);
     const gates = Object.keys(files).map((f) => v.hold(f));
     const run = migrateNotes(["N.md"], v.ports(), { concurrency: 2 });
-    await tick(20);
+    await settle();
     expect(v.reads).toEqual(["0.png", "1.png"]);
     gates[0].resolve();
-    await tick(20);
+    await settle();
     expect(v.reads).toEqual(["0.png", "1.png", "2.png"]);
     gates[2].resolve();
-    await tick(20);
+    await settle();
     expect(v.reads).toEqual(["0.png", "1.png", "2.png", "3.png"]);
     for (const g of gates) g.resolve();
     await run;
@@ -160,7 +160,7 @@ describe("migrateNotes", () => {
     const v = new MemoryVault({ "N.md": note }, files);
     const slow = v.hold("5.png");
     const run = migrateNotes(["N.md"], v.ports(), { concurrency: 6, flushEvery: 2, flushIntervalMs: 60_000 });
-    await tick(30);
+    await settle();
     // Five of six finished: two full batches of two were written; the fifth waits for its batch.
     expect(v.rewrites).toEqual(["N.md", "N.md"]);
     const mid = v.notes.get("N.md") as string;
@@ -179,7 +179,7 @@ describe("migrateNotes", () => {
     const v = new MemoryVault({ "N.md": note }, files);
     const held = [v.hold("2.png"), v.hold("3.png")];
     const run = migrateNotes(["N.md"], v.ports(), { concurrency: 2, flushEvery: 100, flushIntervalMs: 60_000 });
-    await tick(30);
+    await settle();
     expect(v.reads).toEqual(["0.png", "1.png", "2.png", "3.png"]);
     expect(v.rewrites).toEqual(["N.md"]);
     expect(v.notes.get("N.md")).toBe(expectedRewrite(note, { "0.png": "0.png", "1.png": "1.png" }));
@@ -193,10 +193,13 @@ describe("migrateNotes", () => {
   it("writes a partial batch after flushIntervalMs even when no more uploads finish", async () => {
     const v = new MemoryVault({ "N.md": "![[fast.png]] ![[slow.png]]" }, { "fast.png": "F", "slow.png": "S" });
     const slow = v.hold("slow.png");
-    const run = migrateNotes(["N.md"], v.ports(), { concurrency: 2, flushEvery: 100, flushIntervalMs: 25, setTimer });
-    await tick(10);
+    const timer = manualTimer();
+    const run = migrateNotes(["N.md"], v.ports(), { concurrency: 2, flushEvery: 100, flushIntervalMs: 25, setTimer: timer.setTimer });
+    await settle();
     expect(v.rewrites).toHaveLength(0);
-    await tick(60);
+    expect(timer.pending()).toBe(1);
+    timer.fire();
+    await settle();
     expect(v.rewrites).toHaveLength(1);
     expect(v.notes.get("N.md")).toMatch(/^!\[[^\]]*\]\(https:\/\/cdn\.test\/fast\.png\) !\[\[slow\.png\]\]$/);
     slow.resolve();
@@ -209,7 +212,7 @@ describe("migrateNotes", () => {
     const v = new MemoryVault({ "N.md": note }, { "a.png": "A", "b.png": "B" });
     const held = v.hold("b.png");
     const run = migrateNotes(["N.md"], v.ports(), { concurrency: 2, flushEvery: 1 });
-    await tick(20);
+    await settle();
     // a.png is rewritten; now the user types at the top and changes the b.png link.
     const current = v.notes.get("N.md") as string;
     expect(current).not.toContain("![[a.png]]");
@@ -229,7 +232,7 @@ describe("migrateNotes", () => {
     const v = new MemoryVault({ "N.md": note }, { "a.png": "A", "b.png": "B" });
     const held = v.hold("b.png");
     const run = migrateNotes(["N.md"], v.ports(), { concurrency: 2, flushEvery: 1 });
-    await tick(20);
+    await settle();
     const current = v.notes.get("N.md") as string;
     v.notes.set("N.md", current.replace("\n\n", "\n\nA whole new paragraph written meanwhile.\n\n"));
     held.resolve();
@@ -248,7 +251,7 @@ describe("migrateNotes", () => {
     v.beforeRewrite = async () => {
       active++;
       maxActive = Math.max(maxActive, active);
-      await tick(5);
+      await settle();
       active--;
     };
     const report = await migrateNotes(["N.md"], v.ports(), { concurrency: 12, flushEvery: 1 });
@@ -289,7 +292,7 @@ describe("migrateNotes", () => {
     const controller = new AbortController();
     const first = v.hold("0.png");
     const run = migrateNotes(["N.md"], v.ports(), { concurrency: 1, signal: controller.signal, flushIntervalMs: 60_000 });
-    await tick(10);
+    await settle();
     controller.abort();
     first.resolve();
     const report = await run;
@@ -320,7 +323,7 @@ describe("migrateNotes", () => {
     v.refuse.set("refused.png", new UploadError("NotAnImage", "Not an image."));
     const held = v.hold("b.png");
     const run = migrateNotes(["N.md"], v.ports(), { concurrency: 4, flushEvery: 1 });
-    await tick(20);
+    await settle();
     v.notes.set("N.md", (v.notes.get("N.md") as string).replace("![[b.png]] ![[b.png]]", "![[b.png]] ![[b.png|9]]"));
     held.resolve();
     const r = await run;

@@ -4,7 +4,7 @@ import { isLocalImageEmbed, scanEmbeds, type Embed } from "../../../src/core/emb
 import { VaultPathIndex } from "../../../src/core/linkResolver";
 import { migrateNotes } from "../../../src/core/migrate";
 import { applyTextChanges } from "../../../src/core/textChange";
-import { MemoryVault, tick, urlFor } from "./migrate-harness";
+import { MemoryVault, settle, urlFor } from "./migrate-harness";
 
 const FILES = { "a.png": "A", "img/b c.jpg": "B", "d.gif": "D" };
 
@@ -82,12 +82,24 @@ describe("migration rewrite", () => {
   });
 
   it("keeps text typed above the links mid-run and still changes nothing but link spans (property)", async () => {
+    // The user types at a point the property picks: before any upload has finished, or once
+    // every upload but the held one has finished (their links possibly written by then).
+    const moments = fc.constantFrom("before the first upload finishes", "while the last upload runs");
     await fc.assert(
-      fc.asyncProperty(note, fc.stringMatching(/^[a-z ]{1,40}\n\n$/), async (text, typed) => {
+      fc.asyncProperty(note, fc.stringMatching(/^[a-z ]{1,40}\n\n$/), moments, async (text, typed, moment) => {
         const v = new MemoryVault({ "N.md": text }, FILES);
         const held = v.hold("d.gif");
-        const run = migrateNotes(["N.md"], v.ports(), { concurrency: 3, flushEvery: 1 });
-        await tick(5);
+        let reached!: () => void;
+        const typingPoint = new Promise<void>((r) => (reached = r));
+        const run = migrateNotes(["N.md"], v.ports(), {
+          concurrency: 3,
+          flushEvery: 1,
+          onProgress: (p) => {
+            if (moment === "before the first upload finishes" || p.done >= p.total - 1) reached();
+          },
+        });
+        await Promise.race([typingPoint, run]);
+        if (moment === "while the last upload runs") await settle();
         v.notes.set("N.md", typed + (v.notes.get("N.md") as string));
         held.resolve();
         const report = await run;
@@ -103,12 +115,25 @@ describe("migration rewrite", () => {
     );
   });
 
+  it("finds a link pushed down by typing even when the same text in a code block above is nearer", async () => {
+    const text = "```\n![[a.png]]\n```\n![[a.png]]";
+    const v = new MemoryVault({ "N.md": text }, FILES);
+    const held = v.hold("a.png");
+    const run = migrateNotes(["N.md"], v.ports(), { concurrency: 1 });
+    await settle();
+    v.notes.set("N.md", ` aa a \n\n${text}`);
+    held.resolve();
+    const report = await run;
+    expect(report).toMatchObject({ rewritten: 1, skipped: 0 });
+    expect(v.notes.get("N.md")).toBe(` aa a \n\n\`\`\`\n![[a.png]]\n\`\`\`\n${rewriteEmbed(scanEmbeds(text)[0], urlFor("a.png"))}`);
+  });
+
   it("does not rewrite a link's text that reappears in a code block after the user removed the link", async () => {
     const text = "![[a.png]]\n\n![[d.gif]]\n";
     const v = new MemoryVault({ "N.md": text }, FILES);
     const held = v.hold("a.png");
     const run = migrateNotes(["N.md"], v.ports(), { concurrency: 2, flushEvery: 1 });
-    await tick(10);
+    await settle();
     const current = v.notes.get("N.md") as string;
     const edited = current.replace("![[a.png]]\n", "Removed the image; as an example:\n\n```\n![[a.png]]\n```\n");
     v.notes.set("N.md", edited);
