@@ -10,7 +10,8 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { rewriteEmbed } from "../../src/core/embedRewrite";
 import { adminClient, anonymousGet, createTestBucket, removeTestBucket, s3TestEnv } from "./helpers";
-import { cliEnv, fixtureVault, mimeOf, plannedLinks, runCli, serverFlags, sha256, snapshot, type PlannedLink } from "./cli-harness";
+import { describeWithHelpVault, helpVault } from "../support/fixtures";
+import { cliEnv, mimeOf, plannedLinks, runCli, serverFlags, sha256, snapshot, type PlannedLink } from "./cli-harness";
 
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -18,7 +19,7 @@ const REMOVED = ["Attachments/Engelbart.jpg", "Attachments/icons/lucide-cog.svg"
 
 const JSON_KEYS = ["failed", "failures", "reused", "rewritten", "skipped", "uploaded"];
 
-describe("s3-image-hosting upload on the Obsidian help vault", () => {
+describeWithHelpVault("s3-image-hosting upload on the Obsidian help vault", () => {
   let work: string;
   let vault: string;
   let bucket: string;
@@ -28,7 +29,7 @@ describe("s3-image-hosting upload on the Obsidian help vault", () => {
   beforeAll(async () => {
     work = mkdtempSync(path.join(tmpdir(), "s3ih-cli-fixture-"));
     vault = path.join(work, "vault");
-    cpSync(fixtureVault, vault, { recursive: true });
+    cpSync(helpVault, vault, { recursive: true });
     // Every link in the help vault resolves; take two images away so that some do not.
     for (const gone of REMOVED) rmSync(path.join(vault, gone));
     before = await snapshot(vault);
@@ -125,7 +126,7 @@ describe("s3-image-hosting upload on the Obsidian help vault", () => {
 
   it("reuses the earlier uploads for a fresh copy of the vault, through the upload cache", async () => {
     const copy = path.join(work, "copy");
-    cpSync(fixtureVault, copy, { recursive: true });
+    cpSync(helpVault, copy, { recursive: true });
     for (const gone of REMOVED) rmSync(path.join(copy, gone));
     const run = await runCli(["upload", copy, ...serverFlags(bucket), "--json"], cliEnv(work));
     const out = JSON.parse(run.stdout);

@@ -13,7 +13,6 @@ import { s3TestEnv } from "./helpers";
 
 export const repoRoot = path.resolve(__dirname, "../..");
 export const cliPath = path.join(repoRoot, "dist", "cli.cjs");
-export const fixtureVault = path.resolve(repoRoot, "../shared/fixtures/obsidian-help-en");
 
 export interface CliRun {
   code: number;

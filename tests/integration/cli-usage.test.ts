@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { adminClient, anonymousGet, createTestBucket, removeTestBucket, uniquePng } from "./helpers";
 import { runCli as runCliInProcess } from "../../src/cli/run";
-import { cliEnv, fixtureVault, runCli, serverFlags, snapshot } from "./cli-harness";
+import { helpVault, itWithHelpVault } from "../support/fixtures";
+import { cliEnv, runCli, serverFlags, snapshot } from "./cli-harness";
 
 let work: string;
 let bucket: string;
@@ -43,9 +44,9 @@ function makeVault(name: string, files: Record<string, string | Uint8Array>): st
 }
 
 describe("--dry-run", () => {
-  it("changes no file, uploads nothing, and prints the plan", async () => {
+  itWithHelpVault("changes no file, uploads nothing, and prints the plan", async () => {
     const vault = path.join(work, "dry");
-    cpSync(fixtureVault, vault, { recursive: true });
+    cpSync(helpVault, vault, { recursive: true });
     const before = await snapshot(vault);
     const run = await runCli(["upload", vault, ...serverFlags(bucket), "--dry-run"], cliEnv(work));
     expect(run.stdout).toContain("Dry run: nothing was uploaded and no note was changed.");

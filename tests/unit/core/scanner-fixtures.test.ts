@@ -5,20 +5,7 @@ import { planEmbedRewrites } from "../../../src/core/embedRewrite";
 import { isLocalImageEmbed, scanEmbeds, type Embed } from "../../../src/core/embedScanner";
 import { VaultPathIndex } from "../../../src/core/linkResolver";
 import { applyReplacements } from "../../../src/core/rewrite";
-
-/** The repository root: the nearest folder above this test holding package.json. */
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, "package.json"))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`No package.json above ${__dirname}`);
-    dir = parent;
-  }
-  return dir;
-}
-
-const fixtures = process.env.S3IH_FIXTURES ?? path.resolve(repoRoot(), "../shared/fixtures");
-const sourceVault = path.join(fixtures, "obsidian-help-en");
+import { describeWithHelpVault, helpVault } from "../../support/fixtures";
 
 /**
  * Local image embeds of the Obsidian Help vault whose file is not in the vault, as
@@ -39,18 +26,15 @@ function listFiles(root: string): string[] {
   return out.sort();
 }
 
-describe("scanning the Obsidian Help vault", () => {
+describeWithHelpVault("scanning the Obsidian Help vault", () => {
   let vault: string;
   let files: string[];
   let notes: Map<string, string>;
   let index: VaultPathIndex;
 
   beforeAll(() => {
-    if (!fs.existsSync(sourceVault)) {
-      throw new Error(`Fixture vault not found at ${sourceVault}; set S3IH_FIXTURES to the folder holding obsidian-help-en`);
-    }
     vault = fs.mkdtempSync(path.join(os.tmpdir(), "s3ih-help-vault-"));
-    fs.cpSync(sourceVault, vault, { recursive: true });
+    fs.cpSync(helpVault, vault, { recursive: true });
     files = listFiles(vault);
     notes = new Map(files.filter((f) => f.endsWith(".md")).map((f) => [f, fs.readFileSync(path.join(vault, f), "utf8")]));
     index = new VaultPathIndex(files);
