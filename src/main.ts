@@ -15,17 +15,34 @@ const SAVE_DELAY_MS = 1000;
 /**
  * Lifecycle and registration only: settings in, handlers and the settings tab registered,
  * pending saves written on unload. The S3 SDK is not loaded here; the first upload loads it.
+ *
+ * Obsidian keeps this object alive after `onunload`: uploads in flight still finish and timers
+ * still fire, while a NEW instance (enabling the plugin again) owns data.json. So once unloaded,
+ * this instance never writes data.json again: its last changes are written during `onunload`,
+ * and anything that would save later (a finished upload's index record, a late debounced save,
+ * the settings tab) is dropped.
  */
 export default class S3ImageHostingPlugin extends Plugin implements SettingsHost {
   settings!: PluginSettings;
   private index!: MemoryUploadIndex;
   private readonly saveSoon = debounce(() => this.saveSettings(), SAVE_DELAY_MS, true);
   private saving: Promise<void> = Promise.resolve();
+  /** Settings changed since the last `saveData` call. */
+  private dirty = false;
+  /** False once unloaded: from then on this instance leaves data.json to its successor. */
+  private live = true;
   private readonly uploaders = new UploaderCache(
     sdkUploaderFactory({
       requestUrl,
-      // Through a getter: settings reloaded from disk replace the index object.
-      index: { get: (scope, sha) => this.index.get(scope, sha), set: (scope, sha, r) => this.index.set(scope, sha, r) } satisfies UploadIndex,
+      // Through a getter: settings reloaded from disk replace the index object. An upload that
+      // finishes after unload keeps its link, but its record is dropped: data.json is no longer
+      // this instance's to write.
+      index: {
+        get: (scope, sha) => this.index.get(scope, sha),
+        set: (scope, sha, r) => {
+          if (this.live) this.index.set(scope, sha, r);
+        },
+      } satisfies UploadIndex,
     }),
   );
 
@@ -42,34 +59,59 @@ export default class S3ImageHostingPlugin extends Plugin implements SettingsHost
     this.registerEvent(this.app.workspace.on("editor-drop", pasteDrop.onDrop));
     registerUploadAll(this, faces);
     this.addSettingTab(new S3ImageHostingSettingTab(this.app, this, this));
-
-    this.register(() => {
-      void this.flushSave();
-      this.uploaders.clear();
-    });
   }
 
-  /** Reads data.json through the settings migration; plain-text keys move to secret storage. */
+  /**
+   * Writes pending changes now — `saveData` is called before this returns — and then stops
+   * this instance from ever writing data.json again.
+   */
+  onunload(): void {
+    this.saveSoon.cancel();
+    if (this.live && this.dirty) {
+      const write = this.writeNow();
+      this.saving = this.saving.then(() => write).catch((e: unknown) => console.error(`${PLUGIN_NAME}: could not save settings`, e));
+    }
+    this.live = false;
+    this.uploaders.close();
+  }
+
+  /**
+   * Reads data.json through the settings migration. Plain-text keys found in it are moved to
+   * secret storage (or dropped when the profile's named secrets already hold them), and
+   * data.json is rewritten at once so that no key stays in it.
+   */
   async loadSettings(): Promise<void> {
-    const { settings, movedCredentials } = loadPluginSettings(await this.loadData(), this.app.secretStorage);
+    const { settings, movedCredentials, plaintextFound } = loadPluginSettings(await this.loadData(), this.app.secretStorage);
     this.settings = settings;
     this.index = new MemoryUploadIndex(settings.uploadIndex, { onChange: () => this.requestSave() });
     // The index's live data is what gets saved, so the two never drift apart.
     this.settings.uploadIndex = this.index.toJSON();
+    if (plaintextFound) await this.saveSettings();
     if (movedCredentials > 0) {
-      await this.saveSettings();
       new Notice(`${PLUGIN_NAME}: moved the access keys of ${movedCredentials} profile(s) from data.json into Obsidian's secret storage.`);
     }
   }
 
-  /** Writes data.json. Writes are queued so an older snapshot never lands after a newer one. */
+  /**
+   * Writes data.json. Writes are queued so an older snapshot never lands after a newer one.
+   * After unload it writes nothing.
+   */
   saveSettings(): Promise<void> {
-    const write = this.saving.then(() => this.saveData(this.settings));
+    if (!this.live) return this.saving;
+    this.dirty = true;
+    const write = this.saving.then(() => (this.live && this.dirty ? this.writeNow() : undefined));
     this.saving = write.catch((e: unknown) => console.error(`${PLUGIN_NAME}: could not save settings`, e));
     return write;
   }
 
+  private writeNow(): Promise<void> {
+    this.dirty = false;
+    return this.saveData(this.settings);
+  }
+
   requestSave(): void {
+    if (!this.live) return;
+    this.dirty = true;
     this.saveSoon();
   }
 
@@ -81,7 +123,9 @@ export default class S3ImageHostingPlugin extends Plugin implements SettingsHost
 
   /** data.json changed on disk (e.g. synced from another device). */
   async onExternalSettingsChange(): Promise<void> {
+    if (!this.live) return;
     this.saveSoon.cancel();
+    this.dirty = false;
     await this.loadSettings();
   }
 }

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_KEY_TEMPLATE, validateKeyTemplate } from "./keyTemplate";
 import type { UploadRecord } from "./ports";
-import type { AclSetting, Credentials, Profile, ProviderId } from "./types";
+import type { AclSetting, Profile, ProviderId } from "./types";
 import { cleanUploadIndexData } from "./uploadIndex";
 import { parseHttpUrl } from "./httpUrl";
 
@@ -119,19 +119,46 @@ export function migrateSettings(raw: unknown): PluginSettings {
 const ACCESS_KEY_FIELDS = ["accessKeyId", "accessKeyID", "accessKey", "secretId", "AccessKeyId"];
 const SECRET_KEY_FIELDS = ["secretAccessKey", "secretKey", "accessKeySecret", "SecretAccessKey"];
 
+/** Plain-text keys of one profile; either may be missing (half a pair is still a key). */
+export interface PlaintextCredentials {
+  accessKeyId?: string;
+  secretAccessKey?: string;
+}
+
 /**
- * Key pairs stored in plain text in old settings, by the id of the profile
- * `migrateSettings` makes from them, so the plugin can move them into secret storage
- * before the migrated settings (which drop them) are saved.
+ * Keys stored in plain text in old settings, by the id of the profile `migrateSettings` makes
+ * from them, so the plugin can move them into secret storage before the migrated settings
+ * (which drop them) are saved.
  */
-export function findPlaintextCredentials(raw: unknown): Array<{ profileId: string; credentials: Credentials }> {
+export function findPlaintextCredentials(raw: unknown): Array<{ profileId: string; credentials: PlaintextCredentials }> {
   const source = unwrapPicGo(raw);
   if (!source) return [];
   return rawProfiles(source).flatMap(({ id, data }) => {
     const accessKeyId = firstString(data, ACCESS_KEY_FIELDS);
     const secretAccessKey = firstString(data, SECRET_KEY_FIELDS);
-    return accessKeyId && secretAccessKey ? [{ profileId: id, credentials: { accessKeyId, secretAccessKey } }] : [];
+    if (!accessKeyId && !secretAccessKey) return [];
+    const credentials: PlaintextCredentials = {};
+    if (accessKeyId) credentials.accessKeyId = accessKeyId;
+    if (secretAccessKey) credentials.secretAccessKey = secretAccessKey;
+    return [{ profileId: id, credentials }];
   });
+}
+
+/**
+ * Whether `raw` holds a key in plain text anywhere — in a profile, at the top level, under
+ * another PicGo uploader — so that data.json must be rewritten (by the migrated settings,
+ * which carry none of these fields) even when there is nothing to move.
+ */
+export function hasPlaintextCredentials(raw: unknown): boolean {
+  const fields = new Set([...ACCESS_KEY_FIELDS, ...SECRET_KEY_FIELDS]);
+  const seen = new Set<unknown>();
+  const visit = (value: unknown): boolean => {
+    if (typeof value !== "object" || value === null || seen.has(value)) return false;
+    seen.add(value);
+    if (Array.isArray(value)) return value.some(visit);
+    return Object.entries(value).some(([k, v]) => (fields.has(k) && typeof v === "string" && v.trim() !== "") || visit(v));
+  };
+  return visit(raw);
 }
 
 /** PicGo keeps the S3 uploader's settings under `picBed["aws-s3"]`. */

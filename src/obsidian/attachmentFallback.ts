@@ -19,6 +19,16 @@ function exactBuffer(bytes: Uint8Array): ArrayBuffer {
 }
 
 /**
+ * The embed for an attachment, from `generateMarkdownLink`'s result. For a file that is not a
+ * note Obsidian already returns an embed, `!` included (`![[a.png]]`, `![](a.png)`; its own
+ * code calls `.slice(1)` on it for a plain link, obsidianmd/obsidian-api#154), so the `!` is
+ * added only if a link ever comes back without one, never a second time.
+ */
+export function asEmbed(link: string): string {
+  return link.startsWith("!") ? link : `!${link}`;
+}
+
+/**
  * Saves `bytes` as an attachment of the note at `notePath`, under a free name derived from
  * `name` (Obsidian adds " 1", " 2", … when it is taken), and returns the embed for it.
  */
@@ -30,5 +40,5 @@ export async function saveAsAttachment(
 ): Promise<SavedAttachment> {
   const path = await deps.fileManager.getAvailablePathForAttachment(name, notePath);
   const file = await deps.vault.createBinary(path, exactBuffer(bytes));
-  return { file, embed: `!${deps.fileManager.generateMarkdownLink(file, notePath)}` };
+  return { file, embed: asEmbed(deps.fileManager.generateMarkdownLink(file, notePath)) };
 }

@@ -49,6 +49,7 @@ export function sameUploaderConfig(a: UploaderConfig, b: UploaderConfig): boolea
 /** Builds uploaders on demand and keeps the one for the current configuration. */
 export class UploaderCache {
   private current: Entry | null = null;
+  private closed = false;
 
   constructor(private readonly factory: UploaderFactory) {}
 
@@ -76,6 +77,16 @@ export class UploaderCache {
     this.current = null;
   }
 
+  /**
+   * Destroys the cached uploader once its uploads end, and caches none from now on: an upload
+   * still asked for (the rest of a paste that was under way) gets an uploader of its own,
+   * destroyed when it finishes. For the plugin's unload.
+   */
+  close(): void {
+    this.closed = true;
+    this.clear();
+  }
+
   private entryFor(config: UploaderConfig): Entry {
     if (this.current && sameUploaderConfig(this.current.config, config)) return this.current;
     this.clear();
@@ -86,7 +97,8 @@ export class UploaderCache {
     entry.uploader.catch(() => {
       if (this.current === entry) this.current = null;
     });
-    this.current = entry;
+    if (this.closed) entry.retired = true;
+    else this.current = entry;
     return entry;
   }
 

@@ -1,7 +1,9 @@
 /**
  * A small, faithful fake of the Obsidian API for tests: `jest.config.cjs` maps `obsidian` here.
  * Files and folders are real (a temp directory), the editor has CodeMirror's offset semantics,
- * `vault.process` is atomic, and link and attachment rules follow Obsidian's defaults.
+ * `vault.process` is atomic, renames keep the TFile, links and attachments follow the vault's
+ * "Files and links" options as Obsidian does (an attachment's link is an embed, `!` included),
+ * and a plugin outlives its `onload`/`onunload` the way it does in Obsidian (`PluginSwitch`).
  * Names that Obsidian does not have are test helpers and say so in their docs.
  */
 import { installDomHelpers } from "./obsidian-api/dom";
@@ -15,8 +17,8 @@ export { Component, Events } from "./obsidian-api/events";
 export type { EventRef } from "./obsidian-api/events";
 export { FileManager, MetadataCache } from "./obsidian-api/links";
 export type { FileManagerOptions } from "./obsidian-api/links";
-export { Plugin } from "./obsidian-api/plugin";
-export type { Command, PluginManifest } from "./obsidian-api/plugin";
+export { Plugin, PluginSwitch } from "./obsidian-api/plugin";
+export type { Command, PluginClass, PluginManifest } from "./obsidian-api/plugin";
 export { SecretStorage } from "./obsidian-api/secrets";
 export {
   BaseComponent,
@@ -39,7 +41,8 @@ export {
   ValueComponent,
 } from "./obsidian-api/ui";
 export type { Debouncer } from "./obsidian-api/ui";
-export { FakeAdapter, normalizePath, TAbstractFile, TFile, TFolder, Vault } from "./obsidian-api/vault";
+export { DEFAULT_VAULT_CONFIG, FakeAdapter, normalizePath, TAbstractFile, TFile, TFolder, Vault } from "./obsidian-api/vault";
+export type { VaultConfig } from "./obsidian-api/vault";
 export { dispatchEditorInput, MarkdownView, pastedImageName, Workspace, WorkspaceLeaf } from "./obsidian-api/workspace";
 export type { MarkdownFileInfo } from "./obsidian-api/workspace";
-export { requestUrl } from "./requestUrl";
+export { obsidianRequestUrl as requestUrl, routeRequestUrl } from "./requestUrl";

@@ -69,6 +69,32 @@ export function requestUrl(param: RequestUrlParam | string): RequestUrlResponseP
   return promise as RequestUrlResponsePromise;
 }
 
+/** A stand-in for the transport behind the `requestUrl` that "obsidian" exports. */
+export type RequestUrlRoute = (param: RequestUrlParam) => Promise<RequestUrlResponse>;
+
+let route: RequestUrlRoute | null = null;
+
+/**
+ * Test helper, not in Obsidian's API: sends every call of the `requestUrl` that code importing
+ * "obsidian" gets through `fn` (e.g. `holdingRequestUrl(requestUrl).requestUrl`, to hold an
+ * upload of the plugin in flight), until called with null.
+ */
+export function routeRequestUrl(fn: RequestUrlRoute | null): void {
+  route = fn;
+}
+
+/** What "obsidian" exports as `requestUrl`: this module's `requestUrl`, or the route a test set. */
+export function obsidianRequestUrl(param: RequestUrlParam | string): RequestUrlResponsePromise {
+  if (!route) return requestUrl(param);
+  const promise = route(typeof param === "string" ? { url: param } : param);
+  Object.defineProperties(promise, {
+    arrayBuffer: { get: () => promise.then((r) => r.arrayBuffer) },
+    text: { get: () => promise.then((r) => r.text) },
+    json: { get: () => promise.then((r) => r.json as unknown) },
+  });
+  return promise as RequestUrlResponsePromise;
+}
+
 function toResponse(raw: RawResponse): RequestUrlResponse {
   const arrayBuffer = raw.body.buffer.slice(raw.body.byteOffset, raw.body.byteOffset + raw.body.byteLength) as ArrayBuffer;
   const text = new TextDecoder().decode(raw.body);

@@ -8,7 +8,10 @@ import * as path from "node:path";
 import type { App as ObsidianApp, PluginManifest } from "obsidian";
 import S3ImageHostingPlugin from "../../src/main";
 import { fileOf, pasteEvent } from "../fakes/dataTransfer";
-import { dispatchEditorInput, Notice, type Plugin as FakePlugin } from "../fakes/obsidian";
+import type { RequestUrlFn } from "../../src/storage/requestUrlHandler";
+import { holdingRequestUrl } from "../fakes/heldRequests";
+import { dispatchEditorInput, Notice, PluginSwitch, routeRequestUrl, type Plugin as FakePlugin, type PluginClass } from "../fakes/obsidian";
+import { requestUrl, type RequestUrlRoute } from "../fakes/requestUrl";
 import { pasteVault, placeholdersIn, SECRET_NAMES, type PasteVault } from "../fakes/pasteHarness";
 import { anonymousGet, createTestBucket, removeTestBucket, testCredentials, testProfile, uniquePng } from "./helpers";
 
@@ -90,4 +93,44 @@ test("the record of uploads is saved to data.json with no secret in it", async (
   ]);
   expect(saved).not.toContain(testCredentials().secretAccessKey);
   expect(saved).not.toContain(testCredentials().accessKeyId);
+});
+
+test("disabled during an upload, enabled again and changed: the old instance's upload lands, its data.json writes do not", async () => {
+  type P = S3ImageHostingPlugin & FakePlugin;
+  // The beforeEach instance is not this test's; this one is switched the way Obsidian does it.
+  plugin.unload();
+  await plugin.flushSave();
+  const sw = new PluginSwitch(v.app, S3ImageHostingPlugin as unknown as PluginClass<P>, manifest);
+  const net = holdingRequestUrl(requestUrl as unknown as RequestUrlFn);
+  routeRequestUrl(net.requestUrl as unknown as RequestUrlRoute);
+  try {
+    const old = await sw.enable();
+    net.hold();
+    await dispatchEditorInput(v.app, "paste", pasteEvent({ files: [fileOf(uniquePng(), "image.png", "image/png")] }), v.view);
+    await net.waitForHeld();
+
+    sw.disable();
+    const fresh = await sw.enable();
+    fresh.settings.uploadOnDrop = false;
+    fresh.requestSave();
+    net.releaseAll();
+
+    const start = Date.now();
+    while (placeholdersIn(v.view.editor.getValue()).length > 0) {
+      if (Date.now() - start > 20_000) throw new Error("the upload did not finish");
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(v.view.editor.getValue()).toMatch(/^!\[Pasted image \d{14}\]\(http[^)]+\)$/);
+    // Past the save delay of both instances, then every write either made has finished.
+    await new Promise((r) => setTimeout(r, 1500));
+    await fresh.flushSave();
+    await old.flushSave();
+
+    const saved = JSON.parse(fs.readFileSync(path.join(v.dir, ".obsidian/plugins/s3-image-hosting/data.json"), "utf8")) as Record<string, unknown>;
+    expect(saved.uploadOnDrop).toBe(false);
+    expect(old.saveDataCalls.filter((c) => c.afterUnload)).toEqual([]);
+  } finally {
+    sw.disable();
+    routeRequestUrl(null);
+  }
 });

@@ -11,11 +11,12 @@ export class App {
   readonly fileManager: FileManager;
   readonly secretStorage = new SecretStorage();
 
+  /** `options`: the vault's "Files and links" settings; Obsidian's defaults where not given. */
   constructor(vaultDir: string, options: FileManagerOptions = {}) {
-    this.vault = new Vault(vaultDir);
+    this.vault = new Vault(vaultDir, options);
     this.workspace = new Workspace(this.vault);
     this.metadataCache = new MetadataCache(this.vault);
-    this.fileManager = new FileManager(this.vault, this.metadataCache, options);
+    this.fileManager = new FileManager(this.vault, this.metadataCache, this.workspace);
   }
 }
 

@@ -1,10 +1,11 @@
 /**
- * Link resolution and attachment placement as Obsidian does them with its default settings
- * ("Shortest path when possible", attachments in the vault root), plus the two settings
- * tests need to vary: the attachment folder and "Use [[Wikilinks]]".
+ * Link resolution, link generation and attachment placement as Obsidian does them, following
+ * the vault's "Files and links" options (`vault.getConfig`): "Use [[Wikilinks]]", "New link
+ * format" and "Default location for new attachments".
  */
 import { Events } from "./events";
-import { normalizePath, parentOf, TAbstractFile, TFile, TFolder, Vault } from "./vault";
+import { normalizePath, parentOf, TAbstractFile, TFile, TFolder, Vault, type VaultConfig } from "./vault";
+import type { Workspace } from "./workspace";
 
 function resolveRelative(folder: string, rel: string): string {
   const parts = folder === "/" ? [] : folder.split("/");
@@ -46,20 +47,48 @@ export class MetadataCache extends Events {
     });
     return candidates[0];
   }
-}
 
-/** The settings of "Files and links" that the fake honours. */
-export interface FileManagerOptions {
   /**
-   * Obsidian's "Default location for new attachments", as stored in its config:
-   * `/` vault root (the default), `./` same folder as the note, `./<sub>` a subfolder of the
-   * note's folder, or any other path for that folder.
+   * Obsidian's `fileToLinktext`: the text that links to `file` from `sourcePath` under the
+   * vault's "New link format"; a note's `.md` is left out when `omitMdExtension` (wikilinks).
+   * "Shortest" gives the bare name only when no other file in the vault has that name.
    */
-  attachmentFolderPath?: string;
-  /** Obsidian's "Use [[Wikilinks]]" turned off: generate `[](path)` links. */
-  useMarkdownLinks?: boolean;
+  fileToLinktext(file: TFile, sourcePath: string, omitMdExtension = true): string {
+    const format = this.vault.getConfig("newLinkFormat");
+    const dropMd = file.extension === "md" && omitMdExtension;
+    const full = dropMd ? file.path.slice(0, -3) : file.path;
+    if (format === "absolute") return full;
+    if (format === "relative") {
+      let up = "";
+      let folder = folderOf(sourcePath);
+      while (folder !== "" && !full.startsWith(`${folder}/`)) {
+        up = `../${up}`;
+        folder = folderOf(folder);
+      }
+      return folder !== "" ? up + full.slice(folder.length + 1) : up + full;
+    }
+    const short = dropMd ? file.basename : file.name;
+    const sameName = this.vault.getFiles().filter((f) => f.name.toLowerCase() === file.name.toLowerCase());
+    return sameName.length === 1 && sameName[0] === file ? short : full;
+  }
 }
 
+/** The folder part of a vault path, "" for the root (Obsidian's internal dirname). */
+function folderOf(path: string): string {
+  const i = path.lastIndexOf("/");
+  return i < 0 ? "" : path.slice(0, i);
+}
+
+/**
+ * Options for `createFakeApp`: the vault's "Files and links" settings (see `VaultConfig`), which
+ * the app writes into the vault's config, where Obsidian keeps them.
+ */
+export type FileManagerOptions = Partial<VaultConfig>;
+
+/**
+ * Obsidian's encoding of a markdown link's destination: characters that would end or break
+ * the `(…)` part are percent-encoded, so `Pasted image 1.png` becomes `Pasted%20image%201.png`.
+ */
 function encodeLinkPath(path: string): string {
   return path.replace(/[%\s()<>#^[\]]/g, (c) => encodeURIComponent(c));
 }
@@ -68,25 +97,30 @@ export class FileManager {
   constructor(
     private readonly vault: Vault,
     private readonly metadataCache: MetadataCache,
-    readonly options: FileManagerOptions = {},
+    private readonly workspace?: Pick<Workspace, "getActiveFile">,
   ) {}
 
-  private attachmentFolder(sourcePath: string): string {
-    const setting = this.options.attachmentFolderPath ?? "/";
-    if (setting === "./" || setting === ".") return parentOf(sourcePath);
-    if (setting.startsWith("./")) return normalizePath(resolveRelative(parentOf(sourcePath), setting));
-    return normalizePath(setting);
-  }
-
   /**
-   * Where a new attachment goes: the configured folder (created if missing), the name made
-   * unique with " 1", " 2", … before the extension.
+   * Where a new attachment goes, as Obsidian's `getAvailablePathForAttachment` does it: the
+   * folder of "Default location for new attachments" (created if missing; `./` settings are
+   * relative to the folder of the note at `sourcePath` — the active note when no path is given,
+   * the vault root when there is no such note), the name made unique with " 1", " 2", …
+   * before the extension, compared case-insensitively with what is in the vault.
    */
-  async getAvailablePathForAttachment(filename: string, sourcePath = ""): Promise<string> {
-    const folder = this.attachmentFolder(sourcePath);
+  async getAvailablePathForAttachment(filename: string, sourcePath?: string): Promise<string> {
+    let note: TFile | null;
+    if (sourcePath) note = this.vault.getFileByPath(sourcePath);
+    else note = this.workspace?.getActiveFile() ?? null;
+    const noteFolder = note ? folderOf(note.path) : "";
+    const setting = this.vault.getConfig("attachmentFolderPath");
+    let folder: string;
+    if (setting === "." || setting === "./") folder = noteFolder;
+    else if (setting.startsWith("./")) folder = noteFolder ? `${noteFolder}/${setting.slice(2)}` : setting.slice(2);
+    else folder = setting;
+    folder = normalizePath(folder);
     if (folder !== "/" && !this.vault.getFolderByPath(folder)) await this.vault.createFolder(folder);
     const dot = filename.lastIndexOf(".");
-    const base = dot > 0 ? filename.slice(0, dot) : filename;
+    const base = (dot > 0 ? filename.slice(0, dot) : filename).slice(0, 250);
     const ext = dot > 0 ? filename.slice(dot + 1) : "";
     const prefix = folder === "/" ? "" : `${folder}/`;
     const make = (i: number) => `${prefix}${base}${i === 0 ? "" : ` ${i}`}${ext ? `.${ext}` : ""}`;
@@ -101,22 +135,39 @@ export class FileManager {
     return this.vault.adapter.exists(path);
   }
 
-  /** A link as Obsidian's "Shortest path when possible" writes it, wiki or markdown. */
+  /**
+   * A link to `file` as Obsidian writes it, following the vault's link settings. For any file
+   * that is not a note it is an EMBED, with its `!`: `![[Pasted image 1.png]]` or
+   * `![](Pasted%20image%201.png)` (Obsidian's own code takes `.slice(1)` of it when it wants a
+   * plain link to an attachment; obsidianmd/obsidian-api#154). A note gets `[[Note]]` or
+   * `[Note](Note.md)`. A non-empty `alias` becomes the display text (`[[target|alias]]`,
+   * `![alias](…)`); in a wikilink an alias equal to the link text replaces it instead.
+   */
   generateMarkdownLink(file: TFile, sourcePath: string, subpath = "", alias = ""): string {
     const isNote = file.extension === "md";
-    const sameName = this.vault.getFiles().filter((f) => f.name.toLowerCase() === file.name.toLowerCase());
-    const unique = sameName.length === 1 && this.metadataCache.getFirstLinkpathDest(file.name, sourcePath) === file;
-    const target = unique ? file.name : file.path;
-    if (this.options.useMarkdownLinks) {
-      const text = alias || (isNote ? file.basename : "");
-      return `[${text}](${encodeLinkPath(target)}${subpath})`;
+    const markdown = this.vault.getConfig("useMarkdownLinks");
+    let text = this.metadataCache.fileToLinktext(file, sourcePath, !markdown) + subpath;
+    if (file.path === sourcePath && subpath) text = subpath;
+    if (markdown) {
+      const dest = encodeLinkPath(text);
+      return isNote ? `[${alias || file.basename}](${dest})` : `![${alias || ""}](${dest})`;
     }
-    const wikiTarget = isNote ? target.slice(0, -3) : target;
-    return `[[${wikiTarget}${subpath}${alias ? `|${alias}` : ""}]]`;
+    let display: string | null = alias || null;
+    if (display && display.toLowerCase() === text.toLowerCase()) {
+      text = display;
+      display = null;
+    }
+    const link = display ? `[[${text}|${display}]]` : `[[${text}]]`;
+    return isNote ? link : `!${link}`;
   }
 
   async trashFile(file: TAbstractFile): Promise<void> {
     await this.vault.trash(file);
+  }
+
+  /** Moves a file, keeping its TFile (updated in place). Obsidian also updates links to it; the fake does not. */
+  async renameFile(file: TAbstractFile, newPath: string): Promise<void> {
+    await this.vault.rename(file, newPath);
   }
 
   /** Obsidian's folder for a new note; the fake puts notes in the root. */

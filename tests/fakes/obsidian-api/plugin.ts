@@ -1,4 +1,11 @@
-/** Obsidian's `Plugin`: lifecycle, registrations, and data.json in the plugin's folder. */
+/**
+ * Obsidian's `Plugin`: lifecycle, registrations, and data.json in the plugin's folder.
+ *
+ * As in Obsidian, unloading (disabling the plugin) does not end the object: promises it has in
+ * flight still resolve, timers it set outside `registerInterval` still fire, and nothing stops
+ * it from calling `saveData` — which still writes data.json. Enabling the plugin again makes a
+ * NEW instance of the class over the same data.json (`PluginSwitch` models that).
+ */
 import type { App } from "./app";
 import { Component } from "./events";
 import type { PluginSettingTab } from "./ui";
@@ -29,6 +36,12 @@ export abstract class Plugin extends Component {
   /** Test helper: the commands and settings tabs this plugin registered. */
   readonly commands: Command[] = [];
   readonly settingTabs: PluginSettingTab[] = [];
+  /**
+   * Test helper, not in Obsidian's API: every `saveData` call, with the JSON it wrote and
+   * whether `unload()` (and with it `onunload`) had already finished.
+   */
+  readonly saveDataCalls: { json: string; afterUnload: boolean }[] = [];
+  private unloadFinished = false;
 
   constructor(app: App, manifest: PluginManifest) {
     super();
@@ -46,9 +59,16 @@ export abstract class Plugin extends Component {
     return JSON.parse(await this.app.vault.adapter.read(this.dataPath));
   }
 
-  /** Writes data.json; like Obsidian, only what survives JSON is kept. */
+  /** Writes data.json; like Obsidian, only what survives JSON is kept, as it is at the call. */
   async saveData(data: unknown): Promise<void> {
-    await this.app.vault.adapter.write(this.dataPath, JSON.stringify(data, null, 2));
+    const json = JSON.stringify(data, null, 2);
+    this.saveDataCalls.push({ json, afterUnload: this.unloadFinished });
+    await this.app.vault.adapter.write(this.dataPath, json);
+  }
+
+  unload(): void {
+    super.unload();
+    this.unloadFinished = true;
   }
 
   addCommand(command: Command): Command {
@@ -83,4 +103,39 @@ export abstract class Plugin extends Component {
   }
 
   onExternalSettingsChange?(): unknown;
+}
+
+/** A plugin class as Obsidian instantiates it. */
+export type PluginClass<T extends Plugin> = new (app: App, manifest: PluginManifest) => T;
+
+/**
+ * Test helper, not in Obsidian's API: the plugin's switch under Settings → Community plugins.
+ * `enable()` does what Obsidian does: a NEW instance of the class, loaded (its `onload`
+ * awaited) over the data.json in the plugin's folder. `disable()` unloads the current instance,
+ * which lives on as an object. `instances` holds every instance made, oldest first.
+ */
+export class PluginSwitch<T extends Plugin> {
+  readonly instances: T[] = [];
+  current: T | null = null;
+
+  constructor(
+    private readonly app: App,
+    private readonly PluginClass: PluginClass<T>,
+    private readonly manifest: PluginManifest,
+  ) {}
+
+  async enable(): Promise<T> {
+    if (this.current) return this.current;
+    const plugin = new this.PluginClass(this.app, this.manifest);
+    this.instances.push(plugin);
+    await plugin.load();
+    this.current = plugin;
+    return plugin;
+  }
+
+  disable(): void {
+    const plugin = this.current;
+    this.current = null;
+    plugin?.unload();
+  }
 }

@@ -97,14 +97,37 @@ function toArrayBuffer(buf: Buffer): ArrayBuffer {
   return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
 }
 
+/**
+ * The vault options ("Files and links") the fake honours, under the names Obsidian stores them
+ * in `.obsidian/app.json`, with Obsidian's defaults.
+ */
+export interface VaultConfig {
+  /** "Use [[Wikilinks]]" turned off. Default false: wikilinks. */
+  useMarkdownLinks: boolean;
+  /** "New link format": `shortest` (default), `relative` to the note, or `absolute` in the vault. */
+  newLinkFormat: "shortest" | "relative" | "absolute";
+  /**
+   * "Default location for new attachments": `/` vault root (the default), `./` same folder as
+   * the note, `./<sub>` a subfolder of the note's folder, or any other path for that folder.
+   */
+  attachmentFolderPath: string;
+}
+
+export const DEFAULT_VAULT_CONFIG: VaultConfig = { useMarkdownLinks: false, newLinkFormat: "shortest", attachmentFolderPath: "/" };
+
 export class Vault extends Events {
   readonly adapter: FakeAdapter;
   readonly configDir = ".obsidian";
   private readonly root: TFolder;
   private readonly byPath = new Map<string, TAbstractFile>();
+  private readonly config: VaultConfig;
 
-  constructor(readonly baseDir: string) {
+  constructor(
+    readonly baseDir: string,
+    config: Partial<VaultConfig> = {},
+  ) {
     super();
+    this.config = { ...DEFAULT_VAULT_CONFIG, ...config };
     fs.mkdirSync(baseDir, { recursive: true });
     this.adapter = new FakeAdapter(baseDir);
     this.root = new TFolder(this, "/");
@@ -153,6 +176,20 @@ export class Vault extends Events {
     }
     if (fs.existsSync(this.abs(p))) throw new Error("File already exists.");
     return p;
+  }
+
+  /**
+   * Obsidian's (undocumented but long-standing) `vault.getConfig`: a "Files and links" option,
+   * or its default.
+   */
+  getConfig<K extends keyof VaultConfig>(key: K): VaultConfig[K] {
+    return this.config[key];
+  }
+
+  /** Obsidian's `vault.setConfig`: what changing the option in the settings does. */
+  setConfig<K extends keyof VaultConfig>(key: K, value: VaultConfig[K]): void {
+    this.config[key] = value;
+    this.trigger("config-changed");
   }
 
   getRoot(): TFolder {
@@ -278,14 +315,52 @@ export class Vault extends Events {
     this.trigger("delete", file);
   }
 
-  /** Moves a file to the vault's `.trash` folder, like "Move to Obsidian trash". */
+  /**
+   * Moves a file to the vault's `.trash` folder, like "Move to Obsidian trash". A name already
+   * in the trash gets " 2", " 3", … before its extension, as Obsidian does there.
+   */
   async trash(file: TAbstractFile): Promise<void> {
     this.assertLive(file);
     const trashDir = nodePath.join(this.baseDir, ".trash");
     fs.mkdirSync(trashDir, { recursive: true });
-    fs.renameSync(this.abs(file.path), nodePath.join(trashDir, file.name));
+    const ext = file instanceof TFile && file.extension ? `.${file.extension}` : "";
+    const base = ext ? file.name.slice(0, -ext.length) : file.name;
+    let target = nodePath.join(trashDir, file.name);
+    for (let n = 2; fs.existsSync(target); n++) target = nodePath.join(trashDir, `${base} ${n}${ext}`);
+    fs.renameSync(this.abs(file.path), target);
     this.detach(file);
     this.trigger("delete", file);
+  }
+
+  /**
+   * Moves a file or folder. As in Obsidian, the TFile/TFolder object is kept and updated in
+   * place (so anyone holding it sees the new path), folders move with their contents, the target
+   * must not exist and its folder must, and `rename` fires with the file and its old path.
+   */
+  async rename(file: TAbstractFile, newPath: string): Promise<void> {
+    this.assertLive(file);
+    const target = normalizePath(newPath);
+    if (target.toLowerCase() !== file.path.toLowerCase()) this.checkNew(target);
+    const folder = this.getFolderByPath(parentOf(target));
+    if (!folder) throw new Error(`Folder ${parentOf(target)} does not exist.`);
+    const oldPath = file.path;
+    fs.renameSync(this.abs(oldPath), this.abs(target));
+    const moved: TAbstractFile[] = [];
+    const collect = (f: TAbstractFile): void => {
+      moved.push(f);
+      if (f instanceof TFolder) for (const c of f.children) collect(c);
+    };
+    collect(file);
+    for (const f of moved) this.byPath.delete(f.path);
+    if (file.parent) file.parent.children = file.parent.children.filter((c) => c !== file);
+    for (const f of moved) {
+      f.path = f === file ? target : `${target}${f.path.slice(oldPath.length)}`;
+      f.name = f.path.slice(f.path.lastIndexOf("/") + 1);
+      this.byPath.set(f.path, f);
+    }
+    file.parent = folder;
+    folder.children.push(file);
+    this.trigger("rename", file, oldPath);
   }
 
   private detach(file: TAbstractFile): void {

@@ -182,7 +182,8 @@ export async function dispatchEditorInput(
     const name = kind === "paste" && f.name === `image.${ext}` ? pastedImageName(now, ext) : f.name;
     const path = await app.fileManager.getAvailablePathForAttachment(name, sourcePath);
     const file = await app.vault.createBinary(path, await f.arrayBuffer());
-    embeds.push(`!${app.fileManager.generateMarkdownLink(file, sourcePath)}`);
+    // generateMarkdownLink already gives an embed (with its `!`) for a file that is not a note.
+    embeds.push(app.fileManager.generateMarkdownLink(file, sourcePath));
   }
   view.editor.replaceSelection(embeds.join("\n"));
   return "default";

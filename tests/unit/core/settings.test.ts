@@ -4,6 +4,7 @@ import {
   MAX_CONCURRENCY,
   SETTINGS_VERSION,
   findPlaintextCredentials,
+  hasPlaintextCredentials,
   maxUploadBytes,
   migrateSettings,
   newProfile,
@@ -207,10 +208,27 @@ describe("findPlaintextCredentials", () => {
     ]);
   });
 
-  test("ignores half a pair and settings without credentials", () => {
-    expect(findPlaintextCredentials({ profiles: [{ id: "p", accessKeyId: "AK" }] })).toEqual([]);
+  test("reports half a pair too: it is still a key in plain text", () => {
+    expect(findPlaintextCredentials({ profiles: [{ id: "p", accessKeyId: "AK" }] })).toEqual([{ profileId: "p", credentials: { accessKeyId: "AK" } }]);
+  });
+
+  test("finds nothing in settings without credentials", () => {
     expect(findPlaintextCredentials(migrateSettings(undefined))).toEqual([]);
     expect(findPlaintextCredentials(null)).toEqual([]);
+  });
+});
+
+describe("hasPlaintextCredentials", () => {
+  test("finds a key anywhere: in a profile, beside the profiles, under another PicGo uploader", () => {
+    expect(hasPlaintextCredentials({ profiles: [{ id: "p", accessKeyIdSecret: "n", secretKey: "S" }] })).toBe(true);
+    expect(hasPlaintextCredentials({ profiles: [], accessKeyId: "AK" })).toBe(true);
+    expect(hasPlaintextCredentials({ picBed: { "aws-s3": { bucketName: "b" }, aliyun: { accessKeySecret: "S" } } })).toBe(true);
+  });
+
+  test("is false for migrated settings, secret names and empty fields", () => {
+    expect(hasPlaintextCredentials(migrateSettings({ bucket: "b", accessKeyId: "AK", secretAccessKey: "S" }))).toBe(false);
+    expect(hasPlaintextCredentials({ profiles: [{ accessKeyIdSecret: "a", secretAccessKeySecret: "b", secretKey: " " }] })).toBe(false);
+    expect(hasPlaintextCredentials(null)).toBe(false);
   });
 });
 

@@ -106,6 +106,33 @@ describe("the fake vault", () => {
     expect(fs.readFileSync(path.join(dir, "Note.md"), "utf8")).toBe("one two three");
   });
 
+  test("rename moves the file and keeps its TFile, updated in place, and fires 'rename' with the old path", async () => {
+    const { vault } = createFakeApp(dir);
+    await vault.createFolder("A");
+    await vault.createFolder("B");
+    const note = await vault.create("A/Note.md", "text");
+    const events: [string, string][] = [];
+    vault.on("rename", (f: TFile, old: string) => events.push([f.path, old]));
+    await vault.rename(note, "B/Renamed.md");
+    expect(vault.getFileByPath("B/Renamed.md")).toBe(note);
+    expect(vault.getFileByPath("A/Note.md")).toBeNull();
+    expect([note.path, note.name, note.basename, note.parent?.path]).toEqual(["B/Renamed.md", "Renamed.md", "Renamed", "B"]);
+    expect(await vault.read(note)).toBe("text");
+    expect(events).toEqual([["B/Renamed.md", "A/Note.md"]]);
+    await vault.rename(vault.getFolderByPath("B")!, "C");
+    expect(note.path).toBe("C/Renamed.md");
+    expect(vault.getFileByPath("C/Renamed.md")).toBe(note);
+    await vault.create("C/Other.md", "");
+    await expect(vault.rename(note, "C/other.md")).rejects.toThrow("already exists");
+  });
+
+  test("trash keeps both files when a name is already in the trash, as Obsidian does (' 2', ' 3')", async () => {
+    const { vault } = createFakeApp(dir);
+    await vault.trash(await vault.createBinary("a.png", new Uint8Array([1]).buffer));
+    await vault.trash(await vault.createBinary("a.png", new Uint8Array([2]).buffer));
+    expect(fs.readdirSync(path.join(dir, ".trash")).sort()).toEqual(["a 2.png", "a.png"]);
+  });
+
   test("normalizePath follows Obsidian's rules", () => {
     expect(normalizePath("//a\\b//c/")).toBe("a/b/c");
     expect(normalizePath("")).toBe("/");
@@ -128,24 +155,56 @@ describe("the fake file manager and metadata cache", () => {
   test("honours 'same folder as the note' and 'subfolder' attachment settings, creating the folder", async () => {
     const same = createFakeApp(path.join(dir, "v1"), { attachmentFolderPath: "./" });
     await same.vault.createFolder("Blog");
+    await same.vault.create("Blog/Post.md", "");
     expect(await same.fileManager.getAvailablePathForAttachment("a.png", "Blog/Post.md")).toBe("Blog/a.png");
     const sub = createFakeApp(path.join(dir, "v2"), { attachmentFolderPath: "./assets" });
     await sub.vault.createFolder("Blog");
+    await sub.vault.create("Blog/Post.md", "");
     expect(await sub.fileManager.getAvailablePathForAttachment("a.png", "Blog/Post.md")).toBe("Blog/assets/a.png");
     expect(sub.vault.getFolderByPath("Blog/assets")).not.toBeNull();
   });
 
-  test("generates wiki links with the shortest unique path, or markdown links when wikilinks are off", async () => {
+  test("like Obsidian, places a './' attachment by the note's file: with no such note, relative to the vault root", async () => {
+    const app = createFakeApp(dir, { attachmentFolderPath: "./assets" });
+    expect(await app.fileManager.getAvailablePathForAttachment("a.png", "Gone/Post.md")).toBe("assets/a.png");
+  });
+
+  test("generateMarkdownLink embeds every file that is not a note, '!' included, in both link styles", async () => {
     const app = createFakeApp(path.join(dir, "w"));
     await app.vault.createFolder("x");
     await app.vault.createFolder("y");
     const unique = await app.vault.createBinary("x/Pasted image 1.png", new ArrayBuffer(1));
     const twin = await app.vault.createBinary("x/dup.png", new ArrayBuffer(1));
     await app.vault.createBinary("y/dup.png", new ArrayBuffer(1));
-    expect(app.fileManager.generateMarkdownLink(unique, "Note.md")).toBe("[[Pasted image 1.png]]");
-    expect(app.fileManager.generateMarkdownLink(twin, "Note.md")).toBe("[[x/dup.png]]");
-    const md = createFakeApp(path.join(dir, "w"), { useMarkdownLinks: true });
-    expect(md.fileManager.generateMarkdownLink(md.vault.getFileByPath("x/Pasted image 1.png")!, "Note.md")).toBe("[](Pasted%20image%201.png)");
+    const note = await app.vault.create("x/My note.md", "");
+    expect(app.fileManager.generateMarkdownLink(unique, "Note.md")).toBe("![[Pasted image 1.png]]");
+    expect(app.fileManager.generateMarkdownLink(twin, "Note.md")).toBe("![[x/dup.png]]");
+    expect(app.fileManager.generateMarkdownLink(note, "Note.md")).toBe("[[My note]]");
+    expect(app.fileManager.generateMarkdownLink(note, "Note.md", "#Part", "see")).toBe("[[My note#Part|see]]");
+    expect(app.fileManager.generateMarkdownLink(unique, "Note.md", "", "shot")).toBe("![[Pasted image 1.png|shot]]");
+    // Obsidian's own way to get a plain link to an attachment.
+    expect(app.fileManager.generateMarkdownLink(unique, "Note.md").slice(1)).toBe("[[Pasted image 1.png]]");
+
+    app.vault.setConfig("useMarkdownLinks", true);
+    expect(app.fileManager.generateMarkdownLink(unique, "Note.md")).toBe("![](Pasted%20image%201.png)");
+    expect(app.fileManager.generateMarkdownLink(unique, "Note.md", "", "shot")).toBe("![shot](Pasted%20image%201.png)");
+    expect(app.fileManager.generateMarkdownLink(note, "Note.md")).toBe("[My note](My%20note.md)");
+  });
+
+  test("generateMarkdownLink follows 'New link format': shortest, relative to the note, absolute", async () => {
+    const app = createFakeApp(dir, { newLinkFormat: "relative" });
+    await app.vault.createFolder("Blog/2026");
+    await app.vault.createFolder("Files");
+    const pic = await app.vault.createBinary("Files/a.png", new ArrayBuffer(1));
+    const near = await app.vault.createBinary("Blog/2026/b.png", new ArrayBuffer(1));
+    expect(app.fileManager.generateMarkdownLink(pic, "Blog/2026/Post.md")).toBe("![[../../Files/a.png]]");
+    expect(app.fileManager.generateMarkdownLink(near, "Blog/2026/Post.md")).toBe("![[b.png]]");
+    expect(app.fileManager.generateMarkdownLink(near, "Blog/Post.md")).toBe("![[2026/b.png]]");
+    expect(app.fileManager.generateMarkdownLink(pic, "Top.md")).toBe("![[Files/a.png]]");
+    app.vault.setConfig("newLinkFormat", "absolute");
+    expect(app.fileManager.generateMarkdownLink(pic, "Blog/2026/Post.md")).toBe("![[Files/a.png]]");
+    app.vault.setConfig("newLinkFormat", "shortest");
+    expect(app.fileManager.generateMarkdownLink(pic, "Blog/2026/Post.md")).toBe("![[a.png]]");
   });
 
   test("getFirstLinkpathDest prefers an exact path, then the source note's folder, then the shortest path", async () => {

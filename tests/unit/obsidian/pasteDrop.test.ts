@@ -204,6 +204,43 @@ describe("taking over an image paste or drop", () => {
     ]);
   });
 
+  test.each([
+    ["wikilinks", {}, "![[Pasted image 20261122183000.png]]"],
+    ["markdown links", { useMarkdownLinks: true }, "![](Pasted%20image%2020261122183000.png)"],
+    ["markdown links, relative paths, attachments in a subfolder", { useMarkdownLinks: true, newLinkFormat: "relative" as const, attachmentFolderPath: "./assets" }, "![](assets/Pasted%20image%2020261122183000.png)"],
+    ["wikilinks, absolute paths", { newLinkFormat: "absolute" as const, attachmentFolderPath: "Files" }, "![[Files/Pasted image 20261122183000.png]]"],
+  ])("a failed upload leaves exactly one embed in the note with %s", async (_style, fileManager, embed) => {
+    v.cleanup();
+    v = await pasteVault({ text: "Intro\n", fileManager });
+    v.view.editor.setCursor({ line: 1, ch: 0 });
+    handler = makeHandler();
+    v.app.workspace.on("editor-paste", handler.onPaste);
+    await dispatchEditorInput(v.app, "paste", pasteEvent({ files: [fileOf(PNG, "image.png", "image/png")] }), v.view);
+    await up.started;
+    up.calls[0].reject(new UploadError("NoSuchBucket", 'The bucket "images" does not exist.'));
+    await handler.idle();
+    expect(v.view.editor.getValue()).toBe(`Intro\n${embed}`);
+    expect(v.view.editor.getValue()).not.toContain("!!");
+  });
+
+  test("a note renamed and closed during the upload gets the embed, and the attachment goes beside its new path", async () => {
+    v.cleanup();
+    v = await pasteVault({ text: "Intro\n", fileManager: { attachmentFolderPath: "./" } });
+    v.view.editor.setCursor({ line: 1, ch: 0 });
+    handler = makeHandler();
+    v.app.workspace.on("editor-paste", handler.onPaste);
+    await dispatchEditorInput(v.app, "paste", pasteEvent({ files: [fileOf(PNG, "image.png", "image/png")] }), v.view);
+    await up.started;
+    await v.app.vault.createFolder("Archive");
+    await v.app.fileManager.renameFile(v.note, "Archive/Old post.md");
+    v.view.leaf.detach();
+    await new Promise((r) => setImmediate(r));
+    up.calls[0].reject(new UploadError("NoSuchBucket", 'The bucket "images" does not exist.'));
+    await handler.idle();
+    expect(fs.readFileSync(path.join(v.dir, "Archive/Old post.md"), "utf8")).toBe("Intro\n![[Pasted image 20261122183000.png]]");
+    expect([...fs.readFileSync(path.join(v.dir, "Archive/Pasted image 20261122183000.png"))]).toEqual([...PNG]);
+  });
+
   test("a notice about an unexpected error never shows the credentials", async () => {
     await dispatchEditorInput(v.app, "paste", pasteEvent({ files: [fileOf(PNG, "a.png", "image/png")] }), v.view);
     await up.started;

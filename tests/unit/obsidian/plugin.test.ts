@@ -9,10 +9,17 @@ import type { App as ObsidianApp, PluginManifest } from "obsidian";
 import type { UploaderOptions } from "../../../src/storage/uploader";
 import S3ImageHostingPlugin from "../../../src/main";
 import { fileOf, pasteEvent } from "../../fakes/dataTransfer";
-import { dispatchEditorInput, Notice, type Plugin as FakePlugin } from "../../fakes/obsidian";
+import { dispatchEditorInput, Notice, PluginSwitch, type Plugin as FakePlugin, type PluginClass } from "../../fakes/obsidian";
 import { pasteVault, SECRET_NAMES, type PasteVault } from "../../fakes/pasteHarness";
 
-const mockStorage = { evaluated: false, built: [] as UploaderOptions[], destroyed: 0 };
+const mockStorage = {
+  evaluated: false,
+  built: [] as UploaderOptions[],
+  destroyed: 0,
+  /** When set, uploads wait for it before they finish. */
+  gate: null as Promise<void> | null,
+  waiting: 0,
+};
 
 jest.mock("../../../src/storage/uploader", () => {
   mockStorage.evaluated = true;
@@ -21,6 +28,10 @@ jest.mock("../../../src/storage/uploader", () => {
       mockStorage.built.push(opts);
       return {
         async upload(asset: { name: string }) {
+          if (mockStorage.gate) {
+            mockStorage.waiting++;
+            await mockStorage.gate;
+          }
           opts.index.set("scope", "f".repeat(64), { key: `img/${asset.name}`, at: 1 });
           return { key: `img/${asset.name}`, url: `https://cdn.example.com/img/${asset.name}`, reused: false, sha256: "f".repeat(64) };
         },
@@ -79,6 +90,8 @@ beforeEach(async () => {
   Notice.reset();
   mockStorage.built.length = 0;
   mockStorage.destroyed = 0;
+  mockStorage.gate = null;
+  mockStorage.waiting = 0;
 });
 afterEach(() => v.cleanup());
 
@@ -104,6 +117,68 @@ test("plain-text keys in data.json move into secret storage, and data.json is re
   expect(readData().profiles[0].accessKeyIdSecret).toBe(profile.accessKeyIdSecret);
   expect(Notice.messages).toEqual([expect.stringContaining("moved the access keys of 1 profile(s)")]);
   await unload(plugin);
+});
+
+describe("plain-text keys next to named secrets", () => {
+  const KEY_ID = "AKIAOLDPLAINTEXT";
+  const SECRET = "old/plain+secret+value";
+  /** What saveData received, as one string, and that it holds neither key. */
+  const expectNoKeyIn = (plugin: FakePlugin) => {
+    expect(plugin.saveDataCalls.length).toBeGreaterThan(0);
+    for (const { json } of plugin.saveDataCalls) {
+      expect(json).not.toContain(KEY_ID);
+      expect(json).not.toContain(SECRET);
+    }
+    const onDisk = fs.readFileSync(dataPath(), "utf8");
+    expect(onDisk).not.toContain(KEY_ID);
+    expect(onDisk).not.toContain(SECRET);
+  };
+
+  test("are dropped from data.json on load, and the named secrets keep their values", async () => {
+    const stored = { id: v.app.secretStorage.getSecret(SECRET_NAMES.accessKeyId), secret: v.app.secretStorage.getSecret(SECRET_NAMES.secretAccessKey) };
+    const data = readyData();
+    writeData({ ...data, profiles: [{ ...data.profiles[0], accessKeyId: KEY_ID, secretAccessKey: SECRET }] });
+    const plugin = await loadPlugin();
+    expectNoKeyIn(plugin);
+    expect(plugin.settings.profiles[0]).toMatchObject({ accessKeyIdSecret: SECRET_NAMES.accessKeyId, secretAccessKeySecret: SECRET_NAMES.secretAccessKey });
+    expect(v.app.secretStorage.getSecret(SECRET_NAMES.accessKeyId)).toBe(stored.id);
+    expect(v.app.secretStorage.getSecret(SECRET_NAMES.secretAccessKey)).toBe(stored.secret);
+    expect(Notice.messages).toEqual([]);
+    await unload(plugin);
+  });
+
+  test("fill a named secret that this device does not have, under its name", async () => {
+    const data = readyData();
+    writeData({
+      ...data,
+      profiles: [{ ...data.profiles[0], accessKeyIdSecret: "old-key-id", secretAccessKeySecret: "old-secret-key", accessKeyId: KEY_ID, secretAccessKey: SECRET }],
+    });
+    v.app.secretStorage.setSecret("old-secret-key", "");
+    const plugin = await loadPlugin();
+    expectNoKeyIn(plugin);
+    expect(plugin.settings.profiles[0]).toMatchObject({ accessKeyIdSecret: "old-key-id", secretAccessKeySecret: "old-secret-key" });
+    expect(v.app.secretStorage.getSecret("old-key-id")).toBe(KEY_ID);
+    expect(v.app.secretStorage.getSecret("old-secret-key")).toBe(SECRET);
+    expect(Notice.messages).toEqual([expect.stringContaining("moved the access keys of 1 profile(s)")]);
+    await unload(plugin);
+  });
+
+  test("half a pair, a key beside the profiles and another PicGo uploader's keys all leave data.json too", async () => {
+    const data = readyData();
+    writeData({
+      ...data,
+      secretAccessKey: SECRET,
+      profiles: [{ ...data.profiles[0], accessKeyIdSecret: "", accessKeyId: KEY_ID }],
+      picBed: { tcyun: { secretId: KEY_ID, secretKey: SECRET } },
+    });
+    const plugin = await loadPlugin();
+    expectNoKeyIn(plugin);
+    const profile = plugin.settings.profiles[0];
+    expect(profile.accessKeyIdSecret).toBe("s3-image-hosting-main-access-key-id");
+    expect(v.app.secretStorage.getSecret(profile.accessKeyIdSecret)).toBe(KEY_ID);
+    expect(profile.secretAccessKeySecret).toBe(SECRET_NAMES.secretAccessKey);
+    await unload(plugin);
+  });
 });
 
 test("paste and drop handlers, the upload-all command and the settings tab are registered on load; unload removes them", async () => {
@@ -175,6 +250,91 @@ test("the upload index is saved to data.json, and no secret value ever is", asyn
   const saved = fs.readFileSync(dataPath(), "utf8");
   expect(JSON.parse(saved).uploadIndex).toEqual({ scope: { ["f".repeat(64)]: { key: "img/a.png", at: 1 } } });
   for (const name of Object.values(SECRET_NAMES)) expect(saved).not.toContain(v.app.secretStorage.getSecret(name)!);
+});
+
+describe("disable and enable again, as Obsidian does it", () => {
+  type P = S3ImageHostingPlugin & FakePlugin;
+  const pluginSwitch = () => new PluginSwitch(v.app, S3ImageHostingPlugin as unknown as PluginClass<P>, manifest);
+  /** Lets pending promise chains run without moving the (fake) clock. */
+  const settle = async () => {
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+  };
+  /** Lets I/O and promise chains run until `cond` holds, without moving the (fake) clock. */
+  const until = async (cond: () => boolean) => {
+    for (let i = 0; i < 10_000 && !cond(); i++) await new Promise((r) => setImmediate(r));
+    if (!cond()) throw new Error("condition not met");
+  };
+
+  beforeEach(() => jest.useFakeTimers({ doNotFake: ["setImmediate", "nextTick", "queueMicrotask"] }));
+  afterEach(() => jest.useRealTimers());
+
+  test("an upload that finishes after disable places its link, but the old instance never writes data.json again", async () => {
+    writeData(readyData());
+    const sw = pluginSwitch();
+    const old = await sw.enable();
+    let release!: () => void;
+    mockStorage.gate = new Promise<void>((r) => (release = r));
+    await dispatchEditorInput(v.app, "paste", pasteEvent({ files: [fileOf(PNG, "a.png", "image/png")] }), v.view);
+    await until(() => mockStorage.waiting === 1);
+
+    sw.disable();
+    const fresh = await sw.enable();
+    expect(fresh).not.toBe(old);
+    fresh.settings.uploadOnDrop = false;
+    fresh.requestSave();
+
+    release();
+    // The old instance's upload still puts its link where its placeholder is.
+    await until(() => v.view.editor.getValue().includes("https://"));
+    expect(v.view.editor.getValue()).toBe("![a](https://cdn.example.com/img/a.png)");
+    await settle();
+    // Past every debounce: the new instance's save is made, and the old instance's would be.
+    await jest.advanceTimersByTimeAsync(5000);
+    // Both instances' writes (if any) have finished.
+    await fresh.flushSave();
+    await old.flushSave();
+
+    expect(readData().uploadOnDrop).toBe(false);
+    expect(old.saveDataCalls.filter((c) => c.afterUnload)).toEqual([]);
+    // The old instance's index record was dropped with it, not written over the new settings.
+    expect(readData().uploadIndex).toEqual({});
+    sw.disable();
+    await settle();
+  });
+
+  test("changes not yet saved when the plugin is disabled are written during unload, and the next instance reads them", async () => {
+    writeData(readyData());
+    const sw = pluginSwitch();
+    const old = await sw.enable();
+    old.settings.imagesOnly = false;
+    old.requestSave();
+    sw.disable();
+    expect(old.saveDataCalls.map((c) => c.afterUnload)).toEqual([false]);
+    await old.flushSave();
+    const fresh = await sw.enable();
+    expect(fresh.settings.imagesOnly).toBe(false);
+    // The old debounce never fires, and flushing the old instance (its settings tab closing) writes nothing.
+    await old.flushSave();
+    await jest.advanceTimersByTimeAsync(5000);
+    expect(old.saveDataCalls).toHaveLength(1);
+    sw.disable();
+    await settle();
+  });
+
+  test("a save queued behind a write in flight at unload is not made after unload; unload writes the latest settings itself", async () => {
+    writeData(readyData());
+    const sw = pluginSwitch();
+    const old = await sw.enable();
+    old.settings.imagesOnly = false;
+    const first = old.saveSettings();
+    old.settings.uploadOnPaste = false;
+    void old.saveSettings();
+    sw.disable();
+    await first;
+    await old.flushSave();
+    expect(old.saveDataCalls.filter((c) => c.afterUnload)).toEqual([]);
+    expect(readData()).toMatchObject({ imagesOnly: false, uploadOnPaste: false });
+  });
 });
 
 async function waitFor(cond: () => boolean, timeoutMs = 2000): Promise<void> {

@@ -111,6 +111,32 @@ describe("moving plain-text keys into secret storage", () => {
     expect(storage.getSecret(p.secretAccessKeySecret)).toBe("SECRET");
     expect(JSON.stringify(settings)).not.toMatch(/AKID|SECRET/);
   });
+
+  test("a profile that names its secrets keeps them; plain text only fills a named secret that is missing", () => {
+    const storage = new SecretStorage();
+    storage.setSecret("my-key-id", "STORED-ID");
+    const raw = { profiles: [{ id: "p", bucket: "b", accessKeyIdSecret: "my-key-id", secretAccessKeySecret: "my-secret", accessKeyId: "AKID", secretAccessKey: "SECRET" }] };
+    const { settings, movedCredentials, plaintextFound } = loadPluginSettings(raw, storage);
+    expect(plaintextFound).toBe(true);
+    expect(movedCredentials).toBe(1);
+    expect(settings.profiles[0]).toMatchObject({ accessKeyIdSecret: "my-key-id", secretAccessKeySecret: "my-secret" });
+    expect(storage.getSecret("my-key-id")).toBe("STORED-ID");
+    expect(storage.getSecret("my-secret")).toBe("SECRET");
+    expect(JSON.stringify(settings)).not.toMatch(/AKID|SECRET/);
+  });
+
+  test("a named secret that secret storage cannot hold under its name gets a new name", () => {
+    const storage = new SecretStorage();
+    const raw = { profiles: [{ id: "p", accessKeyIdSecret: "Old Name", accessKeyId: "AKID" }] };
+    const { settings } = loadPluginSettings(raw, storage);
+    expect(settings.profiles[0].accessKeyIdSecret).toBe("s3-image-hosting-p-access-key-id");
+    expect(storage.getSecret("s3-image-hosting-p-access-key-id")).toBe("AKID");
+  });
+
+  test("settings without plain-text keys need no rewrite", () => {
+    const { plaintextFound, movedCredentials } = loadPluginSettings({ profiles: [{ id: "p", accessKeyIdSecret: "a" }] }, new SecretStorage());
+    expect([plaintextFound, movedCredentials]).toEqual([false, 0]);
+  });
 });
 
 describe("the uploader cache", () => {
@@ -165,6 +191,21 @@ describe("the uploader cache", () => {
     expect(f.built[0].destroyed).toBe(true);
     f.built[1].release();
     await other;
+  });
+
+  test("once closed (the plugin unloaded), an upload still asked for gets an uploader that is destroyed when it ends", async () => {
+    const f = factory();
+    const cache = new UploaderCache(f.make);
+    const inFlight = cache.upload(config("one"), asset);
+    await tick();
+    cache.close();
+    const late = cache.upload(config("one"), asset);
+    await tick();
+    expect(f.built.map((b) => b.bucket)).toEqual(["one", "one"]);
+    f.built.forEach((b) => b.release());
+    await Promise.all([inFlight, late]);
+    await tick();
+    expect(f.built.map((b) => b.destroyed)).toEqual([true, true]);
   });
 
   test("a factory that failed is tried again on the next upload", async () => {
