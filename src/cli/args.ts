@@ -28,6 +28,8 @@ export interface CliArgs {
   concurrency?: number;
   /** Largest image to upload, in MB (MiB). */
   maxSizeMB?: number;
+  /** Replace a different file already at an image's key; undefined leaves it to the config file. */
+  overwrite?: boolean;
   dryRun: boolean;
   json: boolean;
 }
@@ -48,7 +50,8 @@ Options:
                         of the paths given)
   --config FILE         JSON file with the bucket settings (the fields of a settings
                         profile: endpoint, region, bucket, forcePathStyle, publicBaseUrl,
-                        keyTemplate, acl, cacheControl, provider); flags override it
+                        keyTemplate, acl, cacheControl, provider, overwrite); flags
+                        override it
   --provider P          preset: r2, b2, minio, aws, aliyun-oss, tencent-cos, generic
   --endpoint URL        S3 API endpoint
   --region R            region
@@ -56,7 +59,15 @@ Options:
   --path-style          address the bucket as https://host/bucket/key
   --no-path-style       address the bucket as https://bucket.host/key
   --public-url URL      public (CDN) base URL of the bucket
-  --key-template T      object key template, e.g. img/{year}/{month}/{hash:16}.{ext}
+  --key-template T      object key template (default img/{hash:32}.{ext}). With {hash}
+                        ({hash:16} or longer) or the whole {md5}, each image gets its own
+                        key; otherwise ({name}, {note}, dates, a shorter hash) two images
+                        can get the same key: the second is then not uploaded and is
+                        reported as KeyCollision
+  --overwrite           replace a different file already at an image's key in the bucket
+                        (without it such an image is not uploaded and is reported);
+                        browsers and CDNs may show the old file until their copy expires
+  --no-overwrite        never replace one, even if the config file says "overwrite": true
   --acl A               none, public-read or private
   --concurrency N       uploads at once
   --max-size MB         largest image to upload, in MB (default 20); larger ones are
@@ -153,6 +164,12 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         break;
       case "--dry-run":
         args.dryRun = true;
+        break;
+      case "--overwrite":
+        args.overwrite = true;
+        break;
+      case "--no-overwrite":
+        args.overwrite = false;
         break;
       case "--json":
         args.json = true;

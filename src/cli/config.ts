@@ -45,7 +45,7 @@ export function buildProfile(config: Record<string, unknown> | undefined, args: 
     if (/^(accessKeyId|secretAccessKey|sessionToken|credentials)$/i.test(key)) {
       throw new UsageError(`The config file holds "${key}". ${CREDENTIALS_FROM_ENV}`);
     }
-    if (![...STRING_FIELDS, "provider", "forcePathStyle", "acl", ...SECRET_NAME_FIELDS].includes(key)) {
+    if (![...STRING_FIELDS, "provider", "forcePathStyle", "acl", "overwrite", ...SECRET_NAME_FIELDS].includes(key)) {
       throw new UsageError(`The config file has an unknown setting "${key}".`);
     }
   }
@@ -62,6 +62,10 @@ export function buildProfile(config: Record<string, unknown> | undefined, args: 
     if (typeof c.forcePathStyle !== "boolean") throw new UsageError(`"forcePathStyle" in the config file must be true or false.`);
     given.forcePathStyle = c.forcePathStyle;
   }
+  if (c.overwrite !== undefined) {
+    if (typeof c.overwrite !== "boolean") throw new UsageError(`"overwrite" in the config file must be true or false.`);
+    given.overwrite = c.overwrite;
+  }
   if (c.acl !== undefined) given.acl = oneOf<AclSetting>(c.acl, "acl", ["none", "public-read", "private"]);
   const flags: Partial<Profile> = {
     endpoint: args.endpoint,
@@ -71,6 +75,7 @@ export function buildProfile(config: Record<string, unknown> | undefined, args: 
     publicBaseUrl: args.publicUrl,
     keyTemplate: args.keyTemplate,
     acl: args.acl,
+    overwrite: args.overwrite,
   };
   for (const [k, v] of Object.entries(flags)) if (v !== undefined) Object.assign(given, { [k]: v });
 

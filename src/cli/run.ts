@@ -97,6 +97,7 @@ async function upload(args: CliArgs, io: CliIO): Promise<number> {
     index: cache.index,
     maxBytes: maxUploadBytes({ maxFileSizeMB: maxSizeMB }),
     imagesOnly: defaults.imagesOnly,
+    overwriteAdvice: "run again with --overwrite",
   });
 
   const showProgress = !args.json && io.stderr.isTTY === true;

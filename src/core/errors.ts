@@ -11,6 +11,8 @@ export type UploadErrorCode =
   | "NotAnImage"
   | "MissingFile"
   | "MalformedLink"
+  // two different images, one object key
+  | "KeyCollision"
   // answers from the storage service
   | "InvalidAccessKeyId"
   | "SignatureDoesNotMatch"

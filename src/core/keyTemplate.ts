@@ -60,8 +60,22 @@ export const KEY_TEMPLATE_TOKENS: ReadonlyArray<{ token: string; description: st
   TOKENS,
 ).map(([name, spec]) => ({ token: `{${name}}`, description: spec.description }));
 
-/** Tokens that make keys differ between images. */
+/** Tokens that can make keys differ between images; only a long enough hash guarantees it. */
 const DISTINGUISHING = new Set(["hash", "md5", "name"]);
+
+/**
+ * Fewest hex digits of the SHA-256 that make a template content-addressed. 16 digits are 64
+ * bits: among a million images, the chance that any two share a prefix is about 3 in 100
+ * million. `{hash:8}` (32 bits) already gives a 1 % chance at ten thousand images, so shorter
+ * prefixes are treated like names: two images may meet at one key.
+ */
+export const CONTENT_ADDRESS_MIN_SHA256_DIGITS = 16;
+
+/**
+ * MD5 counts only whole (32 digits): it exists for templates carried over from PicGo, and two
+ * different files with one MD5 can be made on purpose, so a prefix of it is not trusted at all.
+ */
+export const CONTENT_ADDRESS_MIN_MD5_DIGITS = 32;
 
 /**
  * Characters replaced in names and rejected in template text: path separators, URL
@@ -155,6 +169,7 @@ interface Compiled {
   parts: Part[];
   problems: string[];
   needsMd5: boolean;
+  contentAddressed: boolean;
 }
 
 // Every image of a bulk upload is named by the same template, and the settings tab checks
@@ -166,7 +181,12 @@ function compile(template: string): Compiled {
   let c = compiledTemplates.get(template);
   if (c === undefined) {
     const { parts, problems } = check(template);
-    c = { parts, problems, needsMd5: parts.some((p) => p.kind === "token" && p.name === "md5") };
+    c = {
+      parts,
+      problems,
+      needsMd5: parts.some((p) => p.kind === "token" && p.name === "md5"),
+      contentAddressed: problems.length === 0 && parts.some(addressesContent),
+    };
     if (compiledTemplates.size >= COMPILED_KEPT) compiledTemplates.delete(compiledTemplates.keys().next().value as string);
     compiledTemplates.set(template, c);
   }
@@ -198,13 +218,48 @@ function check(template: string): { parts: Part[]; problems: string[] } {
   }
   if (errors.length === 0 && !parts.some((p) => p.kind === "token" && DISTINGUISHING.has(p.name))) {
     errors.push(
-      "The key template must contain {hash}, {hash:N}, {md5}, {md5:N} or {name}, so that each image gets its own key.",
+      `The key template must contain {hash}, {md5} or {name}: without one of them every image gets the same key. ${DEFAULT_KEY_TEMPLATE} gives each image its own.`,
     );
   }
   if (errors.length === 0 && longestRendering(parts) > MAX_KEY_BYTES) {
     errors.push(`The key template is too long: keys are limited to ${MAX_KEY_BYTES} bytes.`);
   }
   return { parts, problems: errors };
+}
+
+/**
+ * True when `template` gives different images different keys: it holds at least
+ * `CONTENT_ADDRESS_MIN_SHA256_DIGITS` digits of the SHA-256 (`{hash}`, `{hash:16}` and longer)
+ * or the whole MD5 (`{md5}`, `{md5:32}`). The digits go into the key as they are, so two
+ * images with the same names and date get keys that differ where their hashes do; with
+ * other names, two keys could only meet if a name spelled out the other image's hash. Such a
+ * key can be written without first asking the bucket what is there: whatever is there holds
+ * these very bytes. Every other valid template (`{name}`, `{note}`, `{hash:8}`, dates) can
+ * give two images one key. False for an invalid template.
+ */
+export function isContentAddressed(template: string): boolean {
+  return compile(template).contentAddressed;
+}
+
+function addressesContent(p: Part): boolean {
+  if (p.kind !== "token") return false;
+  if (p.name === "hash") return (p.length ?? 64) >= CONTENT_ADDRESS_MIN_SHA256_DIGITS;
+  if (p.name === "md5") return (p.length ?? 32) >= CONTENT_ADDRESS_MIN_MD5_DIGITS;
+  return false;
+}
+
+/**
+ * What a valid template means for keeping images apart, in words for the settings and the
+ * command line; empty for an invalid template (its problems say enough).
+ */
+export function keyTemplateUniqueness(template: string): string {
+  const c = compile(template);
+  if (c.problems.length > 0) return "";
+  if (c.contentAddressed) return "Each image gets its own key: the key holds the image's hash, so different images never share one.";
+  return (
+    "Two different images can get the same key with this template: two files named shot.png in different folders, say, or names that differ only in spaces or punctuation. " +
+    `The second one is then not uploaded, and a file already in the bucket is only replaced if you allow it. Add {hash} (at least {hash:${CONTENT_ADDRESS_MIN_SHA256_DIGITS}}) to give each image its own key.`
+  );
 }
 
 /** True when rendering `template` needs the MD5 of the bytes, which costs a JavaScript hash pass. */

@@ -254,7 +254,7 @@ async function uploadOne(file: FileJob, ports: MigrationPorts, report: Migration
     return;
   }
   try {
-    const stored = await ports.uploader.upload({ bytes, name: baseName(file.path), notePath: file.links[0].note.path });
+    const stored = await ports.uploader.upload({ bytes, name: baseName(file.path), notePath: file.links[0].note.path, sourcePath: file.path });
     Object.assign(report.files[file.entry], { url: stored.url, reused: stored.reused });
     if (stored.reused) report.reused++;
     else report.uploaded++;

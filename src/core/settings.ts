@@ -51,6 +51,7 @@ export function newProfile(provider: ProviderId = "generic", id: string = random
     keyTemplate: DEFAULT_KEY_TEMPLATE,
     acl: "none",
     cacheControl: DEFAULT_CACHE_CONTROL,
+    overwrite: false,
     accessKeyIdSecret: "",
     secretAccessKeySecret: "",
   };
@@ -201,6 +202,8 @@ function readProfile(raw: Record<string, unknown>, id: string): Profile {
   if (template !== undefined && template.trim() !== "") p.keyTemplate = template.trim();
   p.acl = ACLS.find((a) => a === raw.acl) ?? p.acl;
   p.cacheControl = str(raw.cacheControl) ?? p.cacheControl;
+  // Profiles saved before this setting existed never replaced a file knowingly: they keep it off.
+  p.overwrite = bool(raw.overwrite, p.overwrite);
   p.accessKeyIdSecret = str(raw.accessKeyIdSecret) ?? "";
   p.secretAccessKeySecret = str(raw.secretAccessKeySecret) ?? "";
   return p;

@@ -23,6 +23,11 @@ export interface Profile {
   keyTemplate: string;
   acl: AclSetting;
   cacheControl: string;
+  /**
+   * Replace a different file already at an image's key in the bucket. Off (the default), such
+   * an image is not uploaded, so nothing already published changes behind the person's back.
+   */
+  overwrite: boolean;
   /** Name (id) of the secret holding the access key id in Obsidian's secret storage. */
   accessKeyIdSecret: string;
   /** Name (id) of the secret holding the secret access key in Obsidian's secret storage. */
@@ -41,6 +46,11 @@ export interface Asset {
   name: string;
   /** Vault-relative path of the note the image belongs to (`Blog/Post.md`). */
   notePath: string;
+  /**
+   * Vault-relative path of the image file, when it is one (upload all, the command-line
+   * tool); absent for a pasted or dropped image. Messages name the image by it.
+   */
+  sourcePath?: string;
   /** MIME type the platform reported, if any; the sniffed type wins. */
   reportedType?: string;
 }

@@ -4,7 +4,7 @@
  */
 import { requestUrl, SecretComponent, Setting } from "obsidian";
 import type { App, SecretStorage } from "obsidian";
-import { KEY_TEMPLATE_TOKENS } from "../core/keyTemplate";
+import { KEY_TEMPLATE_TOKENS, keyTemplateUniqueness } from "../core/keyTemplate";
 import { validateProfile } from "../core/settings";
 import type { AclSetting, Profile, ProviderId } from "../core/types";
 import { applyPreset, PROVIDER_PRESETS } from "../storage/presets";
@@ -50,6 +50,8 @@ export function secretPresenceMessages(profile: Profile, storage: Pick<SecretSto
 /** Renders and validates the fields of the profile the host hands it. */
 export class ProfileForm {
   private rows: FieldRow[] = [];
+  /** Under the key template: whether it can give two images one key. */
+  private keyNoteEl: HTMLElement | null = null;
 
   constructor(private readonly host: ProfileFormHost) {}
 
@@ -105,6 +107,21 @@ export class ProfileForm {
     this.text(containerEl, "publicBaseUrl", "Public base URL", preset.publicUrlHelp, "https://img.example.com");
     const tokens = KEY_TEMPLATE_TOKENS.map((t) => t.token).join(" ");
     this.text(containerEl, "keyTemplate", "Key template", `Where images go in the bucket. Tokens: ${tokens}`, "img/{hash:32}.{ext}");
+    this.keyNoteEl = this.rows[this.rows.length - 1].setting.infoEl.createDiv({ cls: "s3ih-field-note" });
+
+    const overwrite = new Setting(containerEl)
+      .setName("Replace existing files")
+      .setDesc(
+        "When an image's key already holds a different file in the bucket, replace that file: every note linking to it then shows the new image, though browsers and caches may keep showing the old one for a while (up to a year with the default cache header). Off: such an image is not uploaded, and a pasted one is saved in the vault instead.",
+      )
+      .addToggle((t) =>
+        t.setValue(profile.overwrite).onChange((v) => {
+          this.profile.overwrite = v;
+          this.host.changed();
+          this.refresh();
+        }),
+      );
+    this.row("overwrite", overwrite);
 
     const acl = new Setting(containerEl)
       .setName("ACL")
@@ -210,6 +227,7 @@ export class ProfileForm {
   /** Shows the current validation messages under their fields. */
   refresh(): void {
     const profile = this.profile;
+    this.keyNoteEl?.setText(keyTemplateUniqueness(profile.keyTemplate));
     const messages = [...validateProfile(profile), ...secretPresenceMessages(profile, this.host.app.secretStorage)];
     for (const row of this.rows) {
       const mine = messages.filter((m) => m.field === row.field).map((m) => m.message);

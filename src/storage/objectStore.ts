@@ -1,12 +1,13 @@
 /**
- * The three bucket operations the pipeline needs, over the S3 SDK: put an object, ask whether
- * one exists, delete one. Every failure comes out as an `UploadError` in plain words.
+ * The bucket operations the pipeline needs, over the S3 SDK: put an object, look at one,
+ * delete one. Every failure comes out as an `UploadError` in plain words.
  */
 import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import type { PutObjectCommandInput, S3Client } from "@aws-sdk/client-s3";
+import type { HeadObjectCommandOutput, PutObjectCommandInput, S3Client } from "@aws-sdk/client-s3";
 import type { UploadError } from "../core/errors";
 import type { Profile } from "../core/types";
 import { toUploadError } from "./errorMapping";
+import { PROVIDER_PRESETS } from "./presets";
 
 /** What `put` stores: the exact bytes and the headers a CDN and a browser need. */
 export interface PutObjectParams {
@@ -14,21 +15,51 @@ export interface PutObjectParams {
   body: Uint8Array;
   contentType: string;
   cacheControl?: string;
+  /** Lower-case hex SHA-256 of `body`, kept with the object as `x-amz-meta-sha256`. */
+  sha256?: string;
+  /**
+   * Write only if nothing is at `key` yet, where the provider can make that check part of the
+   * write (`If-None-Match: *`). Elsewhere the object is written as usual: the caller must have
+   * looked at the key just before.
+   */
+  createOnly?: boolean;
 }
+
+/** What `put` did: stored the bytes, or found the key taken and wrote nothing (`createOnly`). */
+export type PutOutcome = "stored" | "taken";
+
+/** What a HEAD tells about an object. */
+export interface ObjectInfo {
+  /** Content-Length, when the service sent it. */
+  size?: number;
+  /** The ETag as sent, quotes included. */
+  etag?: string;
+  /** `x-amz-meta-sha256`: the SHA-256 this plugin stored with the object; absent for objects put there otherwise. */
+  sha256?: string;
+}
+
+/** The user metadata name under which an object's SHA-256 is kept (`x-amz-meta-sha256` on the wire). */
+export const SHA256_METADATA = "sha256";
 
 /** The bucket of one profile, through an S3 client made for that profile. */
 export class S3ObjectStore {
+  /** Whether to send `If-None-Match: *` for `createOnly` writes; off for good once the service refuses it. */
+  private conditionalWrites: boolean;
+
   constructor(
     private readonly client: S3Client,
     private readonly profile: Profile,
-  ) {}
+  ) {
+    this.conditionalWrites = PROVIDER_PRESETS[profile.provider].conditionalWrites;
+  }
 
   /**
-   * Stores the bytes at `key`, replacing any object there. The body is always a `Uint8Array`:
-   * a stream would be sent `aws-chunked`, which R2, Ceph RGW and Swift reject. An ACL header is
-   * sent only when the profile asks for one, because R2, B2 and new AWS buckets refuse any.
+   * Stores the bytes at `key`, replacing any object there unless `createOnly` says otherwise.
+   * The body is always a `Uint8Array`: a stream would be sent `aws-chunked`, which R2, Ceph RGW
+   * and Swift reject. An ACL header is sent only when the profile asks for one, because R2, B2
+   * and new AWS buckets refuse any.
    */
-  async put(p: PutObjectParams): Promise<void> {
+  async put(p: PutObjectParams): Promise<PutOutcome> {
     const input: PutObjectCommandInput = {
       Bucket: this.profile.bucket,
       Key: p.key,
@@ -38,8 +69,22 @@ export class S3ObjectStore {
     };
     if (p.cacheControl) input.CacheControl = p.cacheControl;
     if (this.profile.acl !== "none") input.ACL = this.profile.acl;
+    if (p.sha256) input.Metadata = { [SHA256_METADATA]: p.sha256 };
+    const conditional = p.createOnly === true && this.conditionalWrites;
+    try {
+      await this.send(() => this.client.send(new PutObjectCommand(conditional ? { ...input, IfNoneMatch: "*" } : input)));
+      return "stored";
+    } catch (e) {
+      // 412: something is at the key; 409: another conditional write to it is under way.
+      if (conditional && (statusOf(e) === 412 || statusOf(e) === 409)) return "taken";
+      if (!conditional || statusOf(e) !== 501) throw await this.fail(e, `upload ${p.key}`);
+    }
+    // A service that does not implement the condition says so with 501 before storing
+    // anything; the caller looked at the key just before, so the plain write goes ahead.
+    this.conditionalWrites = false;
     try {
       await this.send(() => this.client.send(new PutObjectCommand(input)));
+      return "stored";
     } catch (e) {
       throw await this.fail(e, `upload ${p.key}`);
     }
@@ -47,13 +92,19 @@ export class S3ObjectStore {
 
   /** True when an object exists at `key`; false when the service says it does not (404). */
   async exists(key: string): Promise<boolean> {
+    return (await this.head(key)) !== null;
+  }
+
+  /** Size, ETag and stored SHA-256 of the object at `key`; null when the service says there is none (404). */
+  async head(key: string): Promise<ObjectInfo | null> {
+    let out: HeadObjectCommandOutput;
     try {
-      await this.send(() => this.client.send(new HeadObjectCommand({ Bucket: this.profile.bucket, Key: key })));
-      return true;
+      out = await this.send(() => this.client.send(new HeadObjectCommand({ Bucket: this.profile.bucket, Key: key })));
     } catch (e) {
-      if (isNotFound(e)) return false;
+      if (isNotFound(e)) return null;
       throw await this.fail(e, `check ${key}`);
     }
+    return { size: out.ContentLength, etag: out.ETag, sha256: out.Metadata?.[SHA256_METADATA] };
   }
 
   /**
@@ -72,13 +123,13 @@ export class S3ObjectStore {
   // but only while it has attempts left (none with maxAttempts 1, none when earlier
   // attempts went to other failures); one more try here with the corrected clock makes a
   // device whose clock is off upload without the person doing anything in every case.
-  private async send(request: () => Promise<unknown>): Promise<void> {
+  private async send<T>(request: () => Promise<T>): Promise<T> {
     const offsetBefore = this.client.config.systemClockOffset;
     try {
-      await request();
+      return await request();
     } catch (e) {
       if (!isClockSkew(e) || this.client.config.systemClockOffset === offsetBefore) throw e;
-      await request();
+      return await request();
     }
   }
 
@@ -104,6 +155,12 @@ const CLOCK_SKEW_CODES = new Set(["RequestTimeTooSkewed", "RequestExpired", "Req
 
 function isClockSkew(e: unknown): boolean {
   return typeof e === "object" && e !== null && CLOCK_SKEW_CODES.has(String((e as { name?: unknown }).name));
+}
+
+function statusOf(e: unknown): number | undefined {
+  if (typeof e !== "object" || e === null) return undefined;
+  const status = (e as { $metadata?: { httpStatusCode?: unknown } }).$metadata?.httpStatusCode;
+  return typeof status === "number" ? status : undefined;
 }
 
 function isNotFound(e: unknown): boolean {

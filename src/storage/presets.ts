@@ -16,6 +16,12 @@ export interface ProviderPreset {
   /** False where the provider rejects or ignores per-object ACL headers, so the setting is hidden. */
   aclSupported: boolean;
   publicUrlHelp: string;
+  /**
+   * True where the provider documents `If-None-Match: *` on PutObject (write only if the key
+   * is free), so a check of the key and the write cannot be overtaken by another writer.
+   * False where it is missing (B2) or unverified; the key is still checked with a HEAD first.
+   */
+  conditionalWrites: boolean;
   /** The signing region the endpoint implies, when its host name spells it out. */
   regionFromEndpoint?: (endpoint: string) => string | undefined;
 }
@@ -55,6 +61,7 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     forcePathStyle: true,
     acl: "none",
     aclSupported: false,
+    conditionalWrites: true,
     publicUrlHelp:
       "The S3 endpoint always asks for a signature, so links need the bucket's public r2.dev address or a custom domain connected to the bucket.",
     regionFromEndpoint: () => "auto",
@@ -69,6 +76,7 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     forcePathStyle: false,
     acl: "none",
     aclSupported: false,
+    conditionalWrites: false,
     publicUrlHelp:
       "For a public bucket, https://f00X.backblazeb2.com/file/<bucket> (from a file's friendly URL), or a Cloudflare domain with a rewrite rule to /file/<bucket>. Empty: links use https://<bucket>.s3.<region>.backblazeb2.com.",
     regionFromEndpoint: fromHost(/^s3\.([a-z0-9-]+)\.backblazeb2\.com$/),
@@ -82,6 +90,7 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     forcePathStyle: true,
     acl: "none",
     aclSupported: true,
+    conditionalWrites: true,
     publicUrlHelp:
       "Empty: links use <endpoint>/<bucket>/<key>, which needs a bucket policy that allows anonymous reads. Set a reverse proxy or CDN address here otherwise.",
   },
@@ -94,6 +103,7 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     forcePathStyle: false,
     acl: "none",
     aclSupported: true,
+    conditionalWrites: true,
     publicUrlHelp:
       "Buckets created since 2023 block ACLs: make files public with a bucket policy or serve them through CloudFront, and enter that address here.",
     regionFromEndpoint: awsRegion,
@@ -107,6 +117,7 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     forcePathStyle: false,
     acl: "none",
     aclSupported: true,
+    conditionalWrites: false,
     publicUrlHelp: "A custom domain bound to the bucket, or empty for https://<bucket>.oss-<region>.aliyuncs.com.",
     regionFromEndpoint: fromHost(/^(?:s3\.)?oss-([a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com$/),
   },
@@ -119,6 +130,7 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     forcePathStyle: false,
     acl: "none",
     aclSupported: true,
+    conditionalWrites: false,
     publicUrlHelp: "A custom or CDN domain bound to the bucket, or empty for https://<bucket>.cos.<region>.myqcloud.com.",
     regionFromEndpoint: fromHost(/^cos\.([a-z0-9-]+)\.myqcloud\.com$/),
   },
@@ -131,6 +143,7 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     forcePathStyle: true,
     acl: "none",
     aclSupported: true,
+    conditionalWrites: false,
     publicUrlHelp: "The address files are publicly served from (CDN or custom domain); empty: links are built from the endpoint.",
     regionFromEndpoint: fromHost(/^s3\.([a-z0-9-]+)\.qiniucs\.com$/),
   },

@@ -2,20 +2,32 @@
  * The store step of the pipeline for one profile: prepare → store → link.
  *
  * The upload index remembers where each content hash went, so an image already in the bucket
- * is linked again instead of uploaded again, even after the key template changed. A first
- * upload goes straight to PUT: asking first would cost a request per file, and rewriting a
- * content-addressed key with the same bytes does no harm.
+ * is linked again instead of uploaded again, even after the key template changed. Before it
+ * is linked, the object there is checked to still hold those bytes (its stored SHA-256).
+ *
+ * Two different images never share a key unless the person allows it:
+ * - within one uploader's life (a run of the command-line tool, a session of the plugin), the
+ *   first image to get a key keeps it, and a different image with the same key is refused
+ *   (`KeyCollision`, naming both);
+ * - a different file already at the key in the bucket is not replaced unless the profile
+ *   allows it (`overwrite`). A content-addressed key (see `isContentAddressed`) can only hold
+ *   these bytes, so it goes straight to PUT, as it always did: asking first would cost a
+ *   request per file. Any other key is looked at first (one HEAD, comparing the SHA-256 kept
+ *   with every upload as `x-amz-meta-sha256`), and where the provider supports it the write
+ *   is made conditional too, so another writer cannot slip in between.
  */
 import type { S3Client, ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-s3";
 import type { BuildMiddleware } from "@smithy/types";
-import { isUploadError } from "../core/errors";
+import { isUploadError, UploadError } from "../core/errors";
 import type { ImageUploader, UploadIndex } from "../core/ports";
-import { bytesToHex } from "../core/hash";
+import { bytesToHex, md5Hex } from "../core/hash";
+import { bucketKeyCollision, KeyHolders } from "../core/keyCollision";
+import { isContentAddressed } from "../core/keyTemplate";
 import { prepareAsset } from "../core/prepare";
 import { bucketScope, buildPublicUrl } from "../core/publicUrl";
 import { DEFAULT_CACHE_CONTROL } from "../core/settings";
 import type { Asset, Credentials, PreparedAsset, Profile, StoredAsset } from "../core/types";
-import { S3ObjectStore } from "./objectStore";
+import { S3ObjectStore, type ObjectInfo, type PutOutcome } from "./objectStore";
 import { createS3Client } from "./s3Client";
 import type { SdkHttpHandler } from "./s3Client";
 
@@ -32,13 +44,21 @@ export interface UploaderOptions {
   imagesOnly?: boolean;
   /** A client to use instead of creating one; the caller then owns (and destroys) it. */
   client?: S3Client;
+  /**
+   * How the person allows replacing a file in the bucket, in the words of the face they use,
+   * ending a sentence: the plugin's setting by default; the command-line tool names its flag.
+   */
+  overwriteAdvice?: string;
 }
 
 /** An `ImageUploader` whose steps can also be called one by one. */
 export type Uploader = ImageUploader & {
   /** Sniffs, hashes and names the asset; rejects with EmptyFile/TooLarge/NotAnImage/InvalidSettings. */
   prepare(asset: Asset): Promise<PreparedAsset>;
-  /** Puts the prepared asset in the bucket unless the index shows it is already there. */
+  /**
+   * Puts the prepared asset in the bucket unless the index or the bucket shows it is already
+   * there; rejects with `KeyCollision` when its key belongs to a different image.
+   */
   store(p: PreparedAsset): Promise<StoredAsset>;
   /** Releases the client this uploader created. */
   destroy(): void;
@@ -62,35 +82,111 @@ export function createUploader(opts: UploaderOptions): Uploader {
   const scope = bucketScope(profile);
   const cacheControl = profile.cacheControl.trim() || DEFAULT_CACHE_CONTROL;
   const inFlight = new Map<string, Promise<StoredAsset>>();
+  const holders = new KeyHolders();
+  const contentAddressed = isContentAddressed(profile.keyTemplate);
+  const overwriteAdvice = opts.overwriteAdvice ?? `turn on "Replace existing files" in the settings of the profile "${profile.name}"`;
 
-  const sha256 = nativeSha256(client);
+  const native = nativeHashes(client);
+  const md5 = native.md5 ?? ((bytes: Uint8Array) => md5Hex(bytes));
   const prepare = (asset: Asset): Promise<PreparedAsset> =>
-    prepareAsset(asset, profile, { now: now(), maxBytes: opts.maxBytes, imagesOnly: opts.imagesOnly, sha256 });
+    prepareAsset(asset, profile, { now: now(), maxBytes: opts.maxBytes, imagesOnly: opts.imagesOnly, sha256: native.sha256 });
+
+  const stored = (p: PreparedAsset, key: string, reused: boolean): StoredAsset => ({ key, url: buildPublicUrl(profile, key), reused, sha256: p.sha256 });
 
   async function storeOnce(p: PreparedAsset): Promise<StoredAsset> {
     const record = index.get(scope, p.sha256);
-    if (record && (await stillThere(record.key))) {
-      return { key: record.key, url: buildPublicUrl(profile, record.key), reused: true, sha256: p.sha256 };
+    let atKey: ObjectInfo | null | undefined;
+    // A remembered key that a different image took in this uploader's life is not linked
+    // again: that image is being put there.
+    if (record && !holders.heldByOther(record.key, p.sha256)) {
+      const there = await objectAt(record.key);
+      if (there && (await holdsBytes(there, p))) {
+        holders.take(p, record.key);
+        return stored(p, record.key, true);
+      }
+      // What is at the remembered key is gone or was replaced since; no need to look twice.
+      if (record.key === p.key) atKey = there;
     }
+    holders.take(p);
+    try {
+      if (contentAddressed || profile.overwrite) {
+        await put(p, false);
+      } else {
+        const there = atKey !== undefined ? atKey : await checkKey(p);
+        if (there) return await reuseOrRefuse(there, p);
+        if ((await put(p, true)) === "taken") {
+          // Another writer got there between the check and the write.
+          const winner = await checkKey(p);
+          if (winner) return await reuseOrRefuse(winner, p);
+          throw bucketKeyCollision(p, false, overwriteAdvice);
+        }
+      }
+    } catch (e) {
+      holders.release(p);
+      throw e;
+    }
+    index.set(scope, p.sha256, { key: p.key, at: now().getTime() });
+    return stored(p, p.key, false);
+  }
+
+  async function put(p: PreparedAsset, createOnly: boolean): Promise<PutOutcome> {
     const body = p.asset.bytes;
     if (SHA256_HEX.test(p.sha256)) payloadHashes.set(body, p.sha256);
     try {
-      await bucket.put({ key: p.key, body, contentType: p.contentType, cacheControl });
+      return await bucket.put({ key: p.key, body, contentType: p.contentType, cacheControl, sha256: p.sha256, createOnly });
     } finally {
       payloadHashes.delete(body);
     }
-    index.set(scope, p.sha256, { key: p.key, at: now().getTime() });
-    return { key: p.key, url: buildPublicUrl(profile, p.key), reused: false, sha256: p.sha256 };
   }
 
-  // A key that cannot be checked (some write-only keys may not read) is treated as missing:
-  // uploading again is always correct, linking to an object that is gone is not.
-  async function stillThere(key: string): Promise<boolean> {
+  async function reuseOrRefuse(there: ObjectInfo, p: PreparedAsset): Promise<StoredAsset> {
+    if (!(await holdsBytes(there, p))) {
+      throw bucketKeyCollision(p, there.sha256 !== undefined || there.size !== p.asset.bytes.byteLength, overwriteAdvice);
+    }
+    index.set(scope, p.sha256, { key: p.key, at: now().getTime() });
+    return stored(p, p.key, true);
+  }
+
+  /**
+   * Whether the object holds exactly these bytes. The SHA-256 this plugin stores with every
+   * upload decides. An object put there otherwise carries none: it counts as the same only
+   * when its size matches and its ETag is the MD5 of these bytes, as S3 and most services make
+   * it for a single-part upload. Anything less certain (a multipart ETag, encryption that
+   * changes the ETag, no ETag) counts as a different file: wrongly refusing costs the person
+   * one explained failure, wrongly linking or replacing would change a published image.
+   */
+  async function holdsBytes(there: ObjectInfo, p: PreparedAsset): Promise<boolean> {
+    if (there.sha256 !== undefined) return there.sha256.trim().toLowerCase() === p.sha256;
+    if (there.size !== p.asset.bytes.byteLength) return false;
+    const etag = /^"?([0-9a-f]{32})"?$/i.exec(there.etag?.trim() ?? "")?.[1]?.toLowerCase();
+    return etag !== undefined && etag === (p.md5 ?? (await md5(p.asset.bytes)));
+  }
+
+  // A remembered key that cannot be checked (some write-only keys may not read) is not linked
+  // (undefined: unknown): uploading again is always correct, linking to an object that is gone
+  // or replaced is not.
+  async function objectAt(key: string): Promise<ObjectInfo | null | undefined> {
     try {
-      return await bucket.exists(key);
+      return await bucket.head(key);
     } catch (e) {
-      if (isUploadError(e) && e.code === "AccessDenied") return false;
+      if (isUploadError(e) && e.code === "AccessDenied") return undefined;
       throw e;
+    }
+  }
+
+  // The key of a template that is not content-addressed must be looked at before writing;
+  // keys that may not read the bucket cannot do that, and are told so.
+  async function checkKey(p: PreparedAsset): Promise<ObjectInfo | null> {
+    try {
+      return await bucket.head(p.key);
+    } catch (e) {
+      if (!isUploadError(e) || e.code !== "AccessDenied") throw e;
+      throw new UploadError(
+        "AccessDenied",
+        `Could not check whether the bucket already holds a file at ${p.key}: ${e.message}`,
+        `The key template can give a different image the same key, so each upload looks at its key first. Give the keys permission to read objects, add {hash} to the key template, or ${overwriteAdvice}.`,
+        { cause: e },
+      );
     }
   }
 
@@ -146,18 +242,26 @@ function usePreparedPayloadHashes(client: S3Client): void {
 }
 
 /**
- * The content hash where the SDK runs on Node (the command-line tool): the SDK's own SHA-256,
- * which there is Node's native hash, run in place. Web Crypto would copy every image and
- * queue it to Node's thread pool, which costs the CLI about twice the CPU per image. Elsewhere
- * (Obsidian) prepare's Web Crypto hash is used: it does not block the editor, whereas the
- * SDK's browser hasher copies the bytes and hashes large ones in plain JavaScript.
+ * The content hashes where the SDK runs on Node (the command-line tool): the SDK's own SHA-256
+ * and MD5, which there are Node's native hashes, run in place. Web Crypto would copy every
+ * image and queue it to Node's thread pool, which costs the CLI about twice the CPU per image.
+ * Elsewhere (Obsidian) none are returned and the core's hashes are used: Web Crypto's SHA-256
+ * does not block the editor, and the core's MD5 yields between chunks, whereas the SDK's
+ * browser hashers copy the bytes and hash them in one go in plain JavaScript.
  */
-function nativeSha256(client: S3Client): ((bytes: Uint8Array) => Promise<string>) | undefined {
-  const config = client.config as { runtime?: unknown; sha256?: unknown };
-  if (config.runtime !== "node" || typeof config.sha256 !== "function") return undefined;
-  const Hash = config.sha256 as new () => { update(data: Uint8Array): void; digest(): Promise<Uint8Array> };
+function nativeHashes(client: S3Client): { sha256?: (bytes: Uint8Array) => Promise<string>; md5?: (bytes: Uint8Array) => Promise<string> } {
+  const config = client.config as { runtime?: unknown; sha256?: unknown; md5?: unknown };
+  if (config.runtime !== "node") return {};
+  return { sha256: hexHash(config.sha256), md5: hexHash(config.md5) };
+}
+
+type HashConstructor = new () => { update(data: Uint8Array): void; digest(): Promise<Uint8Array> };
+
+function hexHash(Hash: unknown): ((bytes: Uint8Array) => Promise<string>) | undefined {
+  if (typeof Hash !== "function") return undefined;
+  const Ctor = Hash as HashConstructor;
   return async (bytes) => {
-    const hash = new Hash();
+    const hash = new Ctor();
     hash.update(bytes);
     return bytesToHex(await hash.digest());
   };

@@ -2,8 +2,9 @@
  * Paste and drop with awkward input, end to end against the real S3 server: empty files,
  * files over the size limit, files that only claim to be images, file names full of
  * characters that mean something to markdown, URLs or S3, and notes full of unfinished
- * markdown. Every outcome is either a link that serves the exact bytes or a notice in
- * plain words with the image kept in the vault.
+ * markdown, and images whose key (by a template of file names) a different image already
+ * has. Every outcome is either a link that serves the exact bytes or a notice in plain words
+ * with the image kept in the vault.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -20,7 +21,7 @@ import { dispatchEditorInput, Notice } from "../fakes/obsidian";
 import { pasteVault, placeholdersIn, type PasteVault } from "../fakes/pasteHarness";
 import { requestUrl } from "../fakes/requestUrl";
 import { AWKWARD_NAMES, expectPlainWords, expectServes, oneImageIn, paddedPng } from "./badinput-support";
-import { createTestBucket, removeTestBucket, testCredentials, testProfile, uniquePng } from "./helpers";
+import { createTestBucket, removeTestBucket, storedObject, testCredentials, testProfile, uniquePng } from "./helpers";
 
 jest.setTimeout(30_000);
 
@@ -121,6 +122,61 @@ describe("files that cannot be uploaded are kept in the vault, with a notice tha
     expect(v.view.editor.getValue()).toBe("Intro\n![[notes.txt]]");
     expect(net.calls).toHaveLength(0);
     expect(Notice.messages).toEqual([]);
+  });
+});
+
+describe("an image whose key a different image already has is kept in the vault, and the published image keeps its bytes", () => {
+  // Each test names images in a folder of its own, so none finds another's image at its key.
+  let folder = 0;
+  let template = "";
+  beforeEach(() => {
+    template = `named${++folder}/{name}.{ext}`;
+  });
+  const key = () => template.replace("{name}.{ext}", "diagram.png");
+  const bucketHolds = async (bytes: Uint8Array) => expect(Buffer.compare((await storedObject(bucket, key())).bytes, Buffer.from(bytes))).toBe(0);
+
+  test("a second, different image pasted under the same name in one session: the notice names the key and the fix", async () => {
+    await setUp("Intro\n", template);
+    const first = uniquePng();
+    const second = uniquePng();
+    await paste(first, "diagram.png");
+    v.view.editor.replaceSelection("\n");
+    await paste(second, "diagram.png");
+    expect(v.view.editor.getValue()).toMatch(new RegExp(`^Intro\\n!\\[diagram\\]\\(http://[^)]+/${key()}\\)\\n!\\[\\[diagram\\.png\\]\\]$`));
+    expect(Buffer.compare(onDisk("diagram.png"), Buffer.from(second))).toBe(0);
+    expect(Notice.messages).toEqual([
+      `"diagram.png" was not uploaded: the key template gives it the key ${key()}, which a different image, "diagram.png", already has. ` +
+        "Add {hash} to the key template so that each image gets its own key (the default img/{hash:32}.{ext} does), or rename one of the two files. " +
+        "The image was saved in your vault as diagram.png.",
+    ]);
+    expectPlainWords(Notice.messages);
+    expect(net.count("PUT")).toBe(1);
+    await bucketHolds(first);
+  });
+
+  test("in a later session the bucket's different file is not replaced, the notice names the setting that allows it, and with it on it is", async () => {
+    await setUp("Intro\n", template);
+    const published = uniquePng();
+    await paste(published, "diagram.png");
+    v.cleanup();
+
+    await setUp("Intro\n", template);
+    await paste(uniquePng(), "diagram.png");
+    expect(v.view.editor.getValue()).toBe("Intro\n![[diagram.png]]");
+    expect(Notice.messages).toHaveLength(1);
+    expect(Notice.messages[0]).toContain(`the bucket already holds a different file at ${key()}`);
+    expect(Notice.messages[0]).toContain('turn on "Replace existing files" in the settings of the profile "Test server"');
+    expect(Notice.messages[0]).toMatch(/The image was saved in your vault as diagram\.png\.$/);
+    expectPlainWords(Notice.messages);
+    expect(net.count("PUT")).toBe(0);
+    await bucketHolds(published);
+
+    v.settings.profiles[0].overwrite = true;
+    Notice.reset();
+    const replacement = uniquePng();
+    await paste(replacement, "diagram.png");
+    expect(Notice.messages).toEqual([]);
+    await bucketHolds(replacement);
   });
 });
 

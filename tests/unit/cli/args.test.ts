@@ -1,4 +1,4 @@
-import { parseArgs, UsageError } from "../../../src/cli/args";
+import { parseArgs, USAGE, UsageError } from "../../../src/cli/args";
 
 const usageError = (argv: string[]): UsageError => {
   try {
@@ -48,6 +48,21 @@ describe("parseArgs", () => {
   it("--no-path-style turns path-style addressing off", () => {
     expect(parseArgs(["upload", "x", "--no-path-style"]).pathStyle).toBe(false);
     expect(parseArgs(["upload", "x"]).pathStyle).toBeUndefined();
+  });
+
+  it("--overwrite allows replacing files in the bucket and --no-overwrite forbids it; neither leaves it to the config file", () => {
+    expect(parseArgs(["upload", "x", "--overwrite"]).overwrite).toBe(true);
+    expect(parseArgs(["upload", "x", "--no-overwrite"]).overwrite).toBe(false);
+    expect(parseArgs(["upload", "x"]).overwrite).toBeUndefined();
+    expect(usageError(["upload", "x", "--overwrite=yes"]).message).toContain("--overwrite takes no value");
+  });
+
+  it("the help says which key templates can give two images one key, and how --overwrite changes what happens then", () => {
+    expect(USAGE).toMatch(/--key-template T +object key template \(default img\/\{hash:32\}\.\{ext\}\)/);
+    expect(USAGE).toContain("({hash:16} or longer) or the whole {md5}, each image gets its own");
+    expect(USAGE).toContain("otherwise ({name}, {note}, dates, a shorter hash) two images");
+    expect(USAGE).toMatch(/--overwrite +replace a different file already at an image's key/);
+    expect(USAGE).toContain("keyTemplate, acl, cacheControl, provider, overwrite");
   });
 
   it("answers --help and help with the help command, whatever else is given", () => {

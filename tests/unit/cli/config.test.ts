@@ -81,6 +81,14 @@ describe("buildProfile", () => {
     expect(message).not.toContain("secret");
   });
 
+  it("replaces files in the bucket only when the config file or the flag says so, the flag winning", () => {
+    expect(buildProfile(config, args()).overwrite).toBe(false);
+    expect(buildProfile({ ...config, overwrite: true }, args()).overwrite).toBe(true);
+    expect(buildProfile(config, args("--overwrite")).overwrite).toBe(true);
+    expect(buildProfile({ ...config, overwrite: true }, args("--no-overwrite")).overwrite).toBe(false);
+    expect(usageMessage(() => buildProfile({ ...config, overwrite: "yes" }, args()))).toBe('"overwrite" in the config file must be true or false.');
+  });
+
   it("refuses credentials stored in the config file and says to use the environment", () => {
     expect(usageMessage(() => buildProfile({ ...config, secretAccessKey: "hunter2" }, args()))).toMatch(/secretAccessKey.*S3_SECRET_ACCESS_KEY/);
   });

@@ -1,7 +1,9 @@
 import fc from "fast-check";
 import {
   DEFAULT_KEY_TEMPLATE,
+  isContentAddressed,
   KEY_TEMPLATE_TOKENS,
+  keyTemplateUniqueness,
   MAX_KEY_BYTES,
   renderKey,
   templateNeedsMd5,
@@ -131,7 +133,7 @@ describe("validateKeyTemplate", () => {
     ["{year:2}/{hash}", "{year:2} takes no length"],
     ["", "The key template is empty"],
     ["   ", "The key template is empty"],
-    ["img/{year}/{month}.{ext}", "must contain {hash}, {hash:N}, {md5}, {md5:N} or {name}"],
+    ["img/{year}/{month}.{ext}", "must contain {hash}, {md5} or {name}: without one of them every image gets the same key"],
     ["/img/{hash}", "must not start with /"],
     ["img/../{hash}", "must not contain . or .."],
     ["./{hash}", "must not contain . or .."],
@@ -146,6 +148,70 @@ describe("validateKeyTemplate", () => {
     [`${"a".repeat(1000)}/{hash}.{ext}`, "too long"],
   ])("explains what is wrong with %j", (template, expected) => {
     expect(validateKeyTemplate(template).join(" ")).toContain(expected);
+  });
+});
+
+describe("which templates give each image its own key", () => {
+  test.each([
+    DEFAULT_KEY_TEMPLATE,
+    "{hash}",
+    "img/{hash:16}.{ext}",
+    "{year}/{month}/{name}-{hash:16}.{ext}",
+    "{md5}.{ext}",
+    "pics/{md5:32}-{name}.{ext}",
+    "{hash:4}/{hash:64}.{ext}",
+  ])("%j is content-addressed", (template) => {
+    expect(isContentAddressed(template)).toBe(true);
+    expect(keyTemplateUniqueness(template)).toMatch(/^Each image gets its own key/);
+  });
+
+  test.each([
+    "img/{name}.{ext}",
+    "{note}/{name}.{ext}",
+    "img/{hash:1}.{ext}",
+    "img/{hash:15}.{ext}",
+    "{name}-{hash:8}.{ext}",
+    "{md5:31}.{ext}",
+    "{year}/{month}/{day}/{name}.{ext}",
+  ])("%j can give two images one key, and says so", (template) => {
+    expect(isContentAddressed(template)).toBe(false);
+    expect(keyTemplateUniqueness(template)).toMatch(/^Two different images can get the same key with this template/);
+    expect(keyTemplateUniqueness(template)).toContain("Add {hash} (at least {hash:16})");
+  });
+
+  test("an invalid template is neither, and gets no note beside its problems", () => {
+    expect(isContentAddressed("img/{hash")).toBe(false);
+    expect(isContentAddressed("img/{year}.{ext}")).toBe(false);
+    expect(keyTemplateUniqueness("img/{hash")).toBe("");
+  });
+
+  test("with a content-addressed template, different bytes never share a key whatever the names", () => {
+    const hex = fc.stringMatching(/^[0-9a-f]{64}$/);
+    fc.assert(
+      fc.property(fc.constantFrom(DEFAULT_KEY_TEMPLATE, "{name}/{hash:16}.{ext}", "{note}-{hash}"), hex, hex, fc.string(), fc.string(), (template, a, b, name, note) => {
+        fc.pre(a.slice(0, 16) !== b.slice(0, 16));
+        const key = (sha256: string) => renderKey(template, vars({ sha256, name, notePath: note }));
+        expect(key(a)).not.toBe(key(b));
+      }),
+    );
+  });
+
+  test("with a name template, different files can share a key: same name in two folders, spaces against hyphens, a blank name", () => {
+    const key = (name: string) => renderKey("img/{name}.{ext}", vars({ name }));
+    expect(key("a/shot.png")).toBe(key("b/shot.png"));
+    expect(key("my shot.png")).toBe(key("my-shot.png"));
+    expect(key(" .png")).toBe(key("-.png"));
+    expect(renderKey("{hash:1}", vars({ sha256: `a${"0".repeat(63)}` }))).toBe(renderKey("{hash:1}", vars({ sha256: `a${"1".repeat(63)}` })));
+  });
+
+  test("no message of the validator claims that {name} gives each image its own key", () => {
+    for (const template of ["img/{year}.{ext}", "img/{name}.{ext}", "{note}/{name}.{ext}"]) {
+      const said = [...validateKeyTemplate(template), keyTemplateUniqueness(template)].join(" ");
+      expect(said).not.toMatch(/\{name\}[^.]*each image gets its own key/);
+    }
+    expect(validateKeyTemplate("img/{year}.{ext}")).toEqual([
+      "The key template must contain {hash}, {md5} or {name}: without one of them every image gets the same key. img/{hash:32}.{ext} gives each image its own.",
+    ]);
   });
 });
 

@@ -87,7 +87,7 @@ describe("migrateSettings", () => {
   test("keeps current settings unchanged through a save and load", () => {
     const saved: PluginSettings = {
       ...migrateSettings(undefined),
-      profiles: [r2Profile(), { ...newProfile("minio", "lan"), endpoint: "http://nas:9000", bucket: "notes" }],
+      profiles: [r2Profile(), { ...newProfile("minio", "lan"), endpoint: "http://nas:9000", bucket: "notes", overwrite: true }],
       activeProfileId: "lan",
       uploadOnPaste: false,
       maxFileSizeMB: 2.5,
@@ -114,6 +114,14 @@ describe("migrateSettings", () => {
     expect(s.maxFileSizeMB).toBe(20);
     expect(s.concurrency).toBe(16);
     expect(s.profiles[0]).toEqual({ ...newProfile("generic", "p") });
+  });
+
+  test("a profile saved before files in the bucket could be replaced keeps them safe; a saved choice is kept, a mistyped one is not", () => {
+    const older = { version: 1, profiles: [{ id: "old", bucket: "b", keyTemplate: "img/{name}.{ext}" }] };
+    expect(migrateSettings(older).profiles[0].overwrite).toBe(false);
+    expect(migrateSettings({ profiles: [{ id: "p", overwrite: true }] }).profiles[0].overwrite).toBe(true);
+    expect(migrateSettings({ profiles: [{ id: "p", overwrite: "yes" }] }).profiles[0].overwrite).toBe(false);
+    expect(newProfile().overwrite).toBe(false);
   });
 
   test("keeps the number of parallel uploads between 1 and 32", () => {

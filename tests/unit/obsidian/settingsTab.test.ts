@@ -139,6 +139,24 @@ test("general switches and limits are saved; a size that is not a positive numbe
   expect(saved).toMatchObject({ uploadOnPaste: false, uploadOnDrop: true, maxFileSizeMB: 50, concurrency: 16 });
 });
 
+test("the key template says whether two images can get one key, and replacing files in the bucket is off until switched on", async () => {
+  const note = () => row("Key template").querySelector(".s3ih-field-note")?.textContent ?? "";
+  expect(note()).toMatch(/^Each image gets its own key/);
+  type("Key template", "img/{name}.{ext}");
+  expect(note()).toMatch(/^Two different images can get the same key with this template/);
+  expect(message("Key template")).toBe("");
+  type("Key template", "img/{year}.{ext}");
+  expect(note()).toBe("");
+  expect(message("Key template")).toContain("without one of them every image gets the same key");
+
+  const toggle = row("Replace existing files").querySelector<HTMLElement>(".checkbox-container")!;
+  expect(toggle.classList.contains("is-enabled")).toBe(false);
+  expect(row("Replace existing files").querySelector(".setting-item-description")!.textContent).toContain("Off: such an image is not uploaded");
+  toggle.click();
+  expect(plugin.settings.profiles[0].overwrite).toBe(true);
+  expect(JSON.parse(await closeTab()).profiles[0].overwrite).toBe(true);
+});
+
 test("profiles can be added, duplicated, made active and deleted, and at least one always remains", async () => {
   const first = plugin.settings.profiles[0].id;
   type("Name", "Blog bucket");

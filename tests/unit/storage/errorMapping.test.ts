@@ -16,6 +16,7 @@ const profile: Profile = {
   keyTemplate: "img/{hash}.{ext}",
   acl: "none",
   cacheControl: "",
+  overwrite: false,
   accessKeyIdSecret: "blog-key-id",
   secretAccessKeySecret: "blog-secret",
 };
