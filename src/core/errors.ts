@@ -10,6 +10,9 @@ export type UploadErrorCode =
   | "TooLarge"
   | "NotAnImage"
   | "MissingFile"
+  | "UnreadableFile"
+  | "OutsideVault"
+  | "AmbiguousLink"
   | "MalformedLink"
   // answers from the storage service
   | "InvalidAccessKeyId"
