@@ -116,6 +116,9 @@ const SECRET_FLAG = /secret|access-?key|password|credential|token/i;
 export const CREDENTIALS_FROM_ENV =
   "Credentials are read from the environment, never from flags: set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).";
 
+/** What to do about an image over the size limit, in the tool's terms (the plugin names its setting). */
+export const MAX_SIZE_HINT = "Raise the limit with --max-size MB, or make the image smaller.";
+
 /** Parses the arguments after `node cli.cjs`; throws `UsageError` on anything it does not understand. */
 export function parseArgs(argv: readonly string[]): CliArgs {
   const args: CliArgs = { command: "upload", paths: [], dryRun: false, json: false };

@@ -1,12 +1,15 @@
 import { randomBytes } from "node:crypto";
-import { promises as fs, readFileSync } from "node:fs";
+import { promises as fs, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
+import { isUploadError } from "../core/errors";
 import type { MigrationPorts } from "../core/migrate";
 import type { ImageUploader } from "../core/ports";
+import { tooLargeError } from "../core/prepare";
 import { applyTextChanges } from "../core/textChange";
 import { VaultPathIndex } from "../core/linkResolver";
-import { UsageError } from "./args";
+import { MAX_SIZE_HINT, UsageError } from "./args";
 import { FileBuffers } from "./fileBuffers";
+import { isInside, outsideVaultError, readFailure, VaultBounds } from "./vaultBounds";
 
 /** Folders a vault walk never enters: Obsidian's own config, VCS data, dependencies. */
 function skipDir(name: string): boolean {
@@ -117,10 +120,15 @@ function readText(file: string): string {
  * With `durable` (the default) the new content is on disk before the rename, so that not
  * even a power cut can leave an empty file in place of the old one; a file that can be
  * rebuilt, like the upload cache, may skip that wait.
+ * With `inside` (a real path), a file whose target is not inside that folder is refused
+ * with `OutsideVault` and left unwritten.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array, { durable = true } = {}): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Uint8Array, { durable = true, inside }: { durable?: boolean; inside?: string } = {}): Promise<void> {
   // Write through a symlink to its target rather than replacing the link with a file.
   const target = await fs.realpath(file).catch(() => file);
+  if (inside !== undefined && !isInside(inside, target)) {
+    throw outsideVaultError(`"${file}"`, target, "it was not changed.");
+  }
   const dir = path.dirname(target);
   const tmp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
   const mode = await fs.stat(target).then((s) => s.mode & 0o7777, () => undefined);
@@ -140,22 +148,64 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, {
   }
 }
 
-/** The migration engine's ports over a folder of Markdown files on disk. */
-export function createFsPorts(vault: string, vaultFiles: string[], uploader: ImageUploader): MigrationPorts {
+/** Limits the ports apply before reading an image. */
+export interface FsPortsOptions {
+  /** Largest image in bytes: a larger one is refused by its size on disk, without reading it. */
+  maxBytes?: number;
+}
+
+/**
+ * The migration engine's ports over a folder of Markdown files on disk.
+ *
+ * Everything is read and written where it really is, and only inside the vault's real
+ * folder: a symbolic link in the vault that leads outside it (to a private photo, say) is
+ * never read, uploaded or written through. Links within the vault work, and so does a
+ * vault folder that is itself reached through a link.
+ */
+export function createFsPorts(vault: string, vaultFiles: string[], uploader: ImageUploader, opts: FsPortsOptions = {}): MigrationPorts {
   const index = new VaultPathIndex(vaultFiles);
   const buffers = new FileBuffers();
-  // Vault paths use `/`, which path.join turns into the platform's separator.
-  const abs = (p: string): string => path.join(vault, p);
+  const bounds = new VaultBounds(vault);
+  /** Vault path → where it really is, for the files links have been resolved to. */
+  const realPaths = new Map<string, string | null>();
+  const noteRefused = "it was not read, and nothing it links to was uploaded.";
+  const noteHint = "To migrate it, run the tool on the folder it really is in.";
+  const imageRefused = "nothing was uploaded and the link was left as it was.";
+  const imageHint = "Copy the image into the vault if it is meant to be published.";
   return {
-    readNote: async (notePath) => readText(abs(notePath)),
+    readNote: async (notePath) => readText(bounds.realInside(notePath, `The note "${notePath}"`, noteRefused, noteHint)),
     async rewriteNote(notePath, edit) {
-      const file = abs(notePath);
+      const file = bounds.realInside(notePath, `The note "${notePath}"`, "it was not changed.");
       const before = readText(file);
       const changes = edit(before);
-      if (changes.length > 0) await writeFileAtomic(file, applyTextChanges(before, changes));
+      if (changes.length > 0) await writeFileAtomic(file, applyTextChanges(before, changes), { inside: bounds.root });
     },
-    resolve: (linkpath, notePath) => index.resolve(linkpath, notePath),
-    readFile: async (p) => buffers.read(abs(p)),
+    resolve(linkpath, notePath) {
+      const found = index.resolve(linkpath, notePath);
+      if (found === null) return null;
+      // Checked when the link is found, so that a dry run reports it too, and again when read.
+      let real = realPaths.get(found);
+      if (real === undefined) {
+        real = bounds.realPathOrNull(found);
+        realPaths.set(found, real);
+      }
+      // A file that cannot be looked at now (real === null) is reported when it is read, with the reason.
+      if (real !== null && !isInside(bounds.root, real)) throw outsideVaultError(`The image "${found}" linked in "${notePath}"`, real, imageRefused, imageHint);
+      return found;
+    },
+    readFile: async (p) => {
+      try {
+        // Read where the link leads now, as checked, not through the link a second time.
+        const real = bounds.realInside(p, `"${p}"`, imageRefused, imageHint);
+        if (opts.maxBytes !== undefined) {
+          const size = statSync(real).size;
+          if (size > opts.maxBytes) throw tooLargeError(path.posix.basename(p), size, opts.maxBytes, MAX_SIZE_HINT);
+        }
+        return buffers.read(real);
+      } catch (e) {
+        throw isUploadError(e) ? e : readFailure(p, e);
+      }
+    },
     releaseFile: (bytes) => buffers.release(bytes),
     uploader,
   };

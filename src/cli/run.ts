@@ -7,7 +7,7 @@ import { migrateNotes, type MigrationProgress, type MigrationReport } from "../c
 import { migrationCounts, migrationDetails } from "../core/migrateSummary";
 import { maxUploadBytes, migrateSettings } from "../core/settings";
 import { createUploader } from "../storage/uploader";
-import { parseArgs, USAGE, UsageError, type CliArgs } from "./args";
+import { MAX_SIZE_HINT, parseArgs, USAGE, UsageError, type CliArgs } from "./args";
 import { openUploadCache } from "./cache";
 import { buildProfile, credentialsFromEnv, defaultCachePath, loadConfigFile, type Env } from "./config";
 import { runDoctor } from "./doctor";
@@ -91,11 +91,12 @@ async function upload(args: CliArgs, io: CliIO): Promise<number> {
   const credentials = credentialsFromEnv(io.env);
   const cache = await openUploadCache(args.cache ?? defaultCachePath(io.env, homedir()));
   const maxSizeMB = args.maxSizeMB ?? defaults.maxFileSizeMB;
+  const maxBytes = maxUploadBytes({ maxFileSizeMB: maxSizeMB });
   const uploader = createUploader({
     profile,
     credentials,
     index: cache.index,
-    maxBytes: maxUploadBytes({ maxFileSizeMB: maxSizeMB }),
+    maxBytes,
     imagesOnly: defaults.imagesOnly,
     overwriteAdvice: "run again with --overwrite",
   });
@@ -104,7 +105,7 @@ async function upload(args: CliArgs, io: CliIO): Promise<number> {
   const onProgress = showProgress ? (p: MigrationProgress) => io.stderr.write(`\r\x1b[K${progressLine(p)}`) : undefined;
   let report: MigrationReport;
   try {
-    report = await migrateNotes(notes, createFsPorts(vault, vaultFiles, withToolHints(uploader)), {
+    report = await migrateNotes(notes, createFsPorts(vault, vaultFiles, withToolHints(uploader), { maxBytes }), {
       concurrency: args.concurrency ?? defaults.concurrency,
       onProgress,
       setTimer: (fn, ms) => {
@@ -135,7 +136,7 @@ function withToolHints(uploader: ImageUploader): ImageUploader {
     upload: (asset) =>
       uploader.upload(asset).catch((e: unknown) => {
         if (isUploadError(e) && e.code === "TooLarge") {
-          throw new UploadError(e.code, e.message, "Raise the limit with --max-size MB, or make the image smaller.", { cause: e });
+          throw new UploadError(e.code, e.message, MAX_SIZE_HINT, { cause: e });
         }
         if (isUploadError(e) && e.code === "NotAnImage") {
           throw new UploadError(e.code, e.message, "The command-line tool uploads images only.", { cause: e });

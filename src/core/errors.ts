@@ -10,6 +10,9 @@ export type UploadErrorCode =
   | "TooLarge"
   | "NotAnImage"
   | "MissingFile"
+  | "UnreadableFile"
+  | "OutsideVault"
+  | "AmbiguousLink"
   | "MalformedLink"
   // two different images, one object key
   | "KeyCollision"

@@ -2,6 +2,7 @@
  * Link resolution over a plain list of vault paths, for the command-line tool, which has
  * no `metadataCache`. Mirrors `metadataCache.getFirstLinkpathDest`.
  */
+import { UploadError } from "./errors";
 import { percentDecode } from "./markdownSyntax";
 
 function folderOf(path: string): string {
@@ -34,6 +35,15 @@ function hasExtension(path: string): boolean {
   return name.lastIndexOf(".") > 0;
 }
 
+/** The vault with every path in NFC, for matching names whatever their Unicode form. */
+interface ComposedView {
+  index: VaultPathIndex;
+  /** NFC path → the vault paths spelled that way once composed (several only for look-alike names). */
+  paths: Map<string, string[]>;
+  /** Every vault path is in NFC already. */
+  allComposed: boolean;
+}
+
 /**
  * Resolves links the way Obsidian does, against a fixed list of vault-relative paths
  * (`Attachments/shot.png`, `/` separators, no leading slash).
@@ -54,11 +64,17 @@ function hasExtension(path: string): boolean {
  *    case-insensitively as Obsidian does. Among several: files matching in exact case,
  *    then the one in the source note's folder, then the shortest path, then the
  *    alphabetically first, so the answer never depends on listing order.
+ * 4. Only when nothing matches as written: the same steps with the link and every path in
+ *    Unicode NFC, since macOS writes accented letters in file names decomposed (NFD) while
+ *    notes typed elsewhere hold them composed, and the reverse. Should that match two files
+ *    whose names differ only in their Unicode form, the link is ambiguous (see
+ *    `ambiguousLinkError`): the index never picks one of them.
  */
 export class VaultPathIndex {
   private readonly exact = new Set<string>();
   private readonly byLowerPath = new Map<string, string[]>();
   private readonly byLowerName = new Map<string, string[]>();
+  private composed?: ComposedView;
 
   constructor(paths: string[]) {
     for (const raw of paths) {
@@ -72,18 +88,52 @@ export class VaultPathIndex {
     }
   }
 
-  /** The vault path `linkpath` points to from the note `sourcePath`, or null if none. */
+  /**
+   * The vault path `linkpath` points to from the note `sourcePath`, or null if none.
+   * @throws UploadError `AmbiguousLink` when only a match under Unicode normalization finds
+   *   the file, and it finds more than one.
+   */
   resolve(linkpath: string, sourcePath: string): string | null {
     const spellings = [linkpath];
     const decoded = percentDecode(linkpath);
     if (decoded !== linkpath) spellings.push(decoded);
     for (const spelling of spellings) {
-      const link = spelling.trim();
-      if (link === "") continue;
-      const found = this.resolveSpelling(link, sourcePath) ?? (hasExtension(link) ? null : this.resolveSpelling(`${link}.md`, sourcePath));
+      const found = this.resolveAsWritten(spelling, sourcePath);
       if (found !== null) return found;
     }
+    const composed = this.composedView();
+    for (const spelling of spellings) {
+      const nfc = spelling.normalize("NFC");
+      // Nothing to gain where the link and every path are composed already: the same lookup failed above.
+      if (composed.allComposed && nfc === spelling) continue;
+      const found = composed.index.resolveAsWritten(nfc, sourcePath.normalize("NFC"));
+      if (found === null) continue;
+      const paths = composed.paths.get(found) ?? [];
+      if (paths.length > 1) throw ambiguousLinkError(linkpath, sourcePath, paths);
+      return paths[0] ?? null;
+    }
     return null;
+  }
+
+  private resolveAsWritten(spelling: string, sourcePath: string): string | null {
+    const link = spelling.trim();
+    if (link === "") return null;
+    return this.resolveSpelling(link, sourcePath) ?? (hasExtension(link) ? null : this.resolveSpelling(`${link}.md`, sourcePath));
+  }
+
+  private composedView(): ComposedView {
+    if (this.composed === undefined) {
+      const paths = new Map<string, string[]>();
+      let allComposed = true;
+      for (const path of this.exact) {
+        const nfc = path.normalize("NFC");
+        if (nfc !== path) allComposed = false;
+        paths.set(nfc, [...(paths.get(nfc) ?? []), path]);
+      }
+      for (const same of paths.values()) same.sort();
+      this.composed = { index: new VaultPathIndex([...paths.keys()]), paths, allComposed };
+    }
+    return this.composed;
   }
 
   private resolveSpelling(link: string, sourcePath: string): string | null {
@@ -127,4 +177,29 @@ export class VaultPathIndex {
       return a < b ? -1 : a > b ? 1 : 0;
     })[0];
   }
+}
+
+/** How a name spells its accented letters, in words a person can tell two look-alike names apart by. */
+function unicodeForm(path: string): string {
+  if (path === path.normalize("NFC")) return "composed letters";
+  if (path === path.normalize("NFD")) return "decomposed letters, as macOS writes them";
+  return "a mix of composed and decomposed letters";
+}
+
+/**
+ * The refusal of a link that, once Unicode forms are set aside, names more than one file:
+ * files whose names look the same but spell their accented letters differently. The link
+ * is left for the person to settle, because either file may be the one they meant.
+ * @param linkpath the link as the note has it
+ * @param sourcePath the note's vault path
+ * @param paths the vault paths of the files the link could mean
+ */
+export function ambiguousLinkError(linkpath: string, sourcePath: string, paths: readonly string[]): UploadError {
+  const named = paths.map((p) => `"${p}" (${unicodeForm(p)})`);
+  const listed = `${named.slice(0, -1).join(", ")} and ${named[named.length - 1]}`;
+  return new UploadError(
+    "AmbiguousLink",
+    `The image "${linkpath}" linked in "${sourcePath}" matches ${paths.length} files whose names look the same but spell their accented letters differently: ${listed}; the link was left as it was.`,
+    "Rename or remove all but one of them, then run again.",
+  );
 }

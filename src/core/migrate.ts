@@ -14,9 +14,12 @@ import type { TextChange } from "./textChange";
  * How a run goes:
  * 1. Every note is read once and scanned for local image embeds (remote URLs, embedded
  *    notes, bases, canvases, PDFs are left alone). Each link is resolved to a vault path;
- *    a link that resolves to nothing is a `MissingFile` failure and stays as it was.
+ *    a link that resolves to nothing is a `MissingFile` failure and stays as it was, and so
+ *    does one the ports refuse to resolve (`AmbiguousLink`, `OutsideVault`).
  * 2. Each distinct file is read when its upload starts (never all up front) and uploaded
- *    once, `concurrency` at a time, however many links point at it.
+ *    once, `concurrency` at a time, however many links point at it. The ports may refuse
+ *    to read a file (too large, outside the vault, unreadable); its links then fail with
+ *    the ports' code and words.
  * 3. Links are rewritten in batches as their uploads finish, so an interrupted run leaves
  *    every note consistent, with the finished links already rewritten. Each rewrite
  *    replaces a link only where its original text still stands; a link the user edited
@@ -26,6 +29,7 @@ import type { TextChange } from "./textChange";
 
 /** The outside world as the engine needs it. */
 export interface MigrationPorts {
+  /** A note's text; a rejection with an `UploadError` is reported with its code and words. */
   readNote(notePath: string): Promise<string>;
   /**
    * Atomically rewrites a note: `edit` gets the note's CURRENT text and returns the changes
@@ -37,9 +41,17 @@ export interface MigrationPorts {
    * without moving the cursor or the selection of the person typing in it.
    */
   rewriteNote(notePath: string, edit: (text: string) => TextChange[]): Promise<void>;
-  /** Vault path of the file a link points to from `notePath`, or null. */
+  /**
+   * Vault path of the file a link points to from `notePath`, or null. Throws an
+   * `UploadError` for a link that must not be followed (`AmbiguousLink`, `OutsideVault`).
+   */
   resolve(linkpath: string, notePath: string): string | null;
-  /** Bytes of a vault file; a rejection is reported as `MissingFile`. */
+  /**
+   * Bytes of a vault file. A port that can tell why it will not or cannot read the file
+   * rejects with an `UploadError` (`MissingFile`, `TooLarge` checked before reading,
+   * `OutsideVault`, `UnreadableFile`), reported with its code; any other rejection is
+   * reported as `UnreadableFile`.
+   */
   readFile(path: string): Promise<Uint8Array>;
   /**
    * Called with bytes from `readFile` once their upload has settled and nothing holds them
@@ -217,13 +229,21 @@ async function planFiles(notePaths: string[], ports: MigrationPorts, report: Mig
     try {
       text = await ports.readNote(notePath);
     } catch (e) {
-      fail(notePath, "", "Unknown", `The note "${notePath}" could not be read (${reason(e)}).`);
+      if (isUploadError(e)) fail(notePath, "", e.code, e.toUserText());
+      else fail(notePath, "", "Unknown", `The note "${notePath}" could not be read (${reason(e)}).`);
       continue;
     }
     const note: NoteJob = { path: notePath, shifts: new NoteShifts() };
     for (const embed of scanEmbeds(text)) {
       if (!isLocalImageEmbed(embed)) continue;
-      const path = ports.resolve(embed.target, notePath);
+      let path: string | null;
+      try {
+        path = ports.resolve(embed.target, notePath);
+      } catch (e) {
+        if (!isUploadError(e)) throw e;
+        fail(notePath, embed.raw, e.code, e.toUserText());
+        continue;
+      }
       if (path === null) {
         fail(notePath, embed.raw, "MissingFile", `The image "${embed.target}" linked in "${notePath}" is not in the vault; the link was left as it was.`);
         continue;
@@ -247,9 +267,10 @@ async function uploadOne(file: FileJob, ports: MigrationPorts, report: Migration
   let bytes: Uint8Array;
   try {
     bytes = await ports.readFile(file.path);
-  } catch {
+  } catch (e) {
     for (const l of file.links) {
-      fail(l.note.path, l.embed.raw, "MissingFile", `The image "${file.path}" linked in "${l.note.path}" could not be read; the link was left as it was.`);
+      if (isUploadError(e)) fail(l.note.path, l.embed.raw, e.code, `${file.path}: ${e.toUserText()}`);
+      else fail(l.note.path, l.embed.raw, "UnreadableFile", `The image "${file.path}" linked in "${l.note.path}" could not be read (${reason(e)}); the link was left as it was.`);
     }
     return;
   }

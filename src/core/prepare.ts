@@ -49,13 +49,7 @@ export async function prepareAsset(asset: Asset, profile: Profile, opts: Prepare
   if (size === 0) {
     throw new UploadError("EmptyFile", `"${asset.name}" is empty (0 bytes), so there is nothing to upload.`);
   }
-  if (opts.maxBytes !== undefined && size > opts.maxBytes) {
-    throw new UploadError(
-      "TooLarge",
-      `"${asset.name}" is ${formatMB(size, Math.ceil)}, larger than the ${formatMB(opts.maxBytes, Math.round)} limit.`,
-      'Raise "Largest upload (MB)" in the settings, or make the image smaller.',
-    );
-  }
+  if (opts.maxBytes !== undefined && size > opts.maxBytes) throw tooLargeError(asset.name, size, opts.maxBytes);
   const problems = validateKeyTemplate(profile.keyTemplate);
   if (problems.length > 0) {
     throw new UploadError("InvalidSettings", problems[0], `Fix the key template of the profile "${profile.name}".`);
@@ -88,6 +82,23 @@ export async function prepareAsset(asset: Asset, profile: Profile, opts: Prepare
     notePath: asset.notePath,
   });
   return { asset, contentType, ext, sha256, md5, key };
+}
+
+/**
+ * The refusal of a file over the size limit. Faces that learn a file's size before reading
+ * it refuse with this too, so the person reads the same words whichever check caught it.
+ * @param name the file name to show
+ * @param size the file's size in bytes
+ * @param maxBytes the limit in bytes
+ * @param hint what to do about it; by default, the plugin's setting to change
+ */
+export function tooLargeError(
+  name: string,
+  size: number,
+  maxBytes: number,
+  hint = 'Raise "Largest upload (MB)" in the settings, or make the image smaller.',
+): UploadError {
+  return new UploadError("TooLarge", `"${name}" is ${formatMB(size, Math.ceil)}, larger than the ${formatMB(maxBytes, Math.round)} limit.`, hint);
 }
 
 /** The reported type when it is well formed and cannot run as a page; otherwise a plain download. */

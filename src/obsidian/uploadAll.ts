@@ -4,10 +4,12 @@
  * a summary that names every failure.
  */
 import { MarkdownView, Notice, TFile, TFolder, type App, type Editor, type Menu, type Plugin, type TAbstractFile } from "obsidian";
-import { isUploadError } from "../core/errors";
+import { isUploadError, UploadError } from "../core/errors";
+import { ambiguousLinkError } from "../core/linkResolver";
 import { migrateNotes, type MigrationPorts, type MigrationReport } from "../core/migrate";
 import { migrationCounts, migrationDetails } from "../core/migrateSummary";
 import type { ImageUploader } from "../core/ports";
+import { tooLargeError } from "../core/prepare";
 import type { PluginSettings } from "../core/settings";
 import { applyTextChanges, type TextChange } from "../core/textChange";
 import { checkReadiness } from "./readiness";
@@ -124,7 +126,7 @@ export async function uploadAllLocalImages(
   const uploader = await deps.getUploader(ready.config);
   const report = await migrateNotes(
     notes.map((n) => n.path),
-    obsidianPorts(app, uploader),
+    obsidianPorts(app, uploader, { maxBytes: ready.config.maxBytes }),
     {
       concurrency: settings.concurrency,
       signal: opts.signal,
@@ -139,13 +141,19 @@ export async function uploadAllLocalImages(
   return { report, trashed };
 }
 
-/** The engine's ports over the Obsidian API. */
-export function obsidianPorts(app: App, uploader: ImageUploader): MigrationPorts {
+/**
+ * The engine's ports over the Obsidian API. With `maxBytes`, an image larger than that is
+ * refused by its size in the vault's records (`TFile.stat.size`) without reading it.
+ */
+export function obsidianPorts(app: App, uploader: ImageUploader, limits: { maxBytes?: number } = {}): MigrationPorts {
   const fileAt = (path: string): TFile => {
     const file = app.vault.getFileByPath(path);
     if (!file) throw new Error(`"${path}" is no longer in the vault`);
     return file;
   };
+  // The files links were resolved to, so that each image is read as the file found rather
+  // than looked up again by its path, which a lookup may bring to another Unicode form.
+  const resolved = new Map<string, TFile>();
   return {
     async readNote(path) {
       return openEditor(app, path)?.getValue() ?? app.vault.cachedRead(fileAt(path));
@@ -163,10 +171,42 @@ export function obsidianPorts(app: App, uploader: ImageUploader): MigrationPorts
       }
       await app.vault.process(fileAt(path), (text) => applyTextChanges(text, edit(text)));
     },
-    resolve: (linkpath, notePath) => app.metadataCache.getFirstLinkpathDest(linkpath, notePath)?.path ?? null,
-    readFile: async (path) => new Uint8Array(await app.vault.readBinary(fileAt(path))),
+    resolve(linkpath, notePath) {
+      const file = resolveLink(app, linkpath, notePath);
+      if (file) resolved.set(file.path, file);
+      return file?.path ?? null;
+    },
+    async readFile(path) {
+      const file = resolved.get(path) ?? app.vault.getFileByPath(path);
+      if (!file) throw new UploadError("MissingFile", `"${path}" is no longer in the vault; the link was left as it was.`);
+      if (limits.maxBytes !== undefined && file.stat.size > limits.maxBytes) throw tooLargeError(file.name, file.stat.size, limits.maxBytes);
+      return new Uint8Array(await app.vault.readBinary(file));
+    },
     uploader,
   };
+}
+
+/**
+ * The file a link points to, as Obsidian resolves it; failing that, as it resolves the link
+ * with its accented letters composed (NFC) or decomposed (NFD). macOS writes file names
+ * decomposed while notes typed elsewhere hold them composed, and the API does not promise
+ * that link resolution sets that difference aside. Only public API is used: the lookup as
+ * written, then the same lookup with the link in each form. A match as written always wins;
+ * two different files matched only through the other forms are reported, never one picked.
+ * @throws UploadError `AmbiguousLink`
+ */
+function resolveLink(app: App, linkpath: string, notePath: string): TFile | null {
+  const asWritten = app.metadataCache.getFirstLinkpathDest(linkpath, notePath);
+  if (asWritten) return asWritten;
+  const found = new Map<string, TFile>();
+  for (const form of ["NFC", "NFD"] as const) {
+    const spelled = linkpath.normalize(form);
+    if (spelled === linkpath) continue;
+    const file = app.metadataCache.getFirstLinkpathDest(spelled, notePath);
+    if (file) found.set(file.path, file);
+  }
+  if (found.size > 1) throw ambiguousLinkError(linkpath, notePath, [...found.keys()].sort());
+  return found.values().next().value ?? null;
 }
 
 function openEditor(app: App, path: string): Editor | null {

@@ -4,12 +4,12 @@
  * unfinished markdown. Only real image links change; every failure is reported on stdout
  * (one JSON object, or one line each for a person) in plain words, and stderr stays empty.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { scanEmbeds } from "../../src/core/embedScanner";
 import { AWKWARD_NAMES, UNFINISHED_MARKDOWN_NOTE, expectPlainWords, expectServes, oneImageIn, paddedPng } from "./badinput-support";
-import { cliEnv, runCli, serverFlags } from "./cli-harness";
+import { cliEnv, makeVault as makeCliVault, runCli, serverFlags, type CliJson } from "./cli-harness";
 import { createTestBucket, removeTestBucket, uniquePng } from "./helpers";
 
 let work: string;
@@ -25,27 +25,11 @@ afterAll(async () => {
   await removeTestBucket(bucket);
 });
 
-function makeVault(files: Record<string, string | Uint8Array>): string {
-  const dir = mkdtempSync(path.join(work, "vault-"));
-  for (const [p, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
-    writeFileSync(path.join(dir, p), content);
-  }
-  return dir;
-}
+const makeVault = (files: Record<string, string | Uint8Array>): string => makeCliVault(work, files);
 
-interface JsonOut {
-  uploaded: number;
-  reused: number;
-  skipped: number;
-  failed: number;
-  rewritten: number;
-  failures: { note: string; link: string; code: string; message: string }[];
-}
-
-async function upload(vault: string, ...flags: string[]): Promise<{ code: number; out: JsonOut; stderr: string }> {
+async function upload(vault: string, ...flags: string[]): Promise<{ code: number; out: CliJson; stderr: string }> {
   const run = await runCli(["upload", vault, ...serverFlags(bucket), ...flags, "--json"], cliEnv(work));
-  return { code: run.code, out: JSON.parse(run.stdout) as JsonOut, stderr: run.stderr };
+  return { code: run.code, out: JSON.parse(run.stdout) as CliJson, stderr: run.stderr };
 }
 
 const readNote = (vault: string, note: string): string => readFileSync(path.join(vault, note), "utf8");

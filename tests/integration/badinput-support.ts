@@ -23,6 +23,25 @@ export const AWKWARD_NAMES = [
 ];
 
 /**
+ * A name whose Unicode forms differ, each way round: a file named decomposed (NFD, as macOS
+ * names files) linked composed (NFC, as most keyboards type it), and the reverse. Each case
+ * is [what, the form the files are named in, the form the note links them in].
+ */
+export const UNICODE_FORM_CASES: [string, string, string][] = [
+  ["a file named in NFD, linked in NFC", "Cafe\u0301", "Caf\u00e9"],
+  ["a file named in NFC, linked in NFD", "Caf\u00e9", "Cafe\u0301"],
+];
+
+/**
+ * A note linking two images by the name `linkForm` (a wiki embed with a size, and a markdown
+ * image in a folder of that name), and the files named `fileForm` it is meant to find.
+ */
+export function unicodeFormVault(fileForm: string, linkForm: string, photo: Uint8Array, menu: Uint8Array): { note: string; files: Record<string, string | Uint8Array> } {
+  const note = `# ${linkForm} au lait\n\n![[${linkForm}.png|300]]\n![${linkForm}](Menus/${linkForm}/carte.png)\n`;
+  return { note, files: { "N.md": note, [`${fileForm}.png`]: photo, [`Menus/${fileForm}/carte.png`]: menu } };
+}
+
+/**
  * A note of unfinished markdown around one real embed (`good.png`): unclosed brackets, empty
  * starts, an embed that the broken text around it would take in once rewritten (`my shot.png`),
  * and a fence that never closes over a second `good.png`.

@@ -5,10 +5,11 @@
  */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, promises as fs } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, promises as fs, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { isLocalImageEmbed, scanEmbeds, type Embed } from "../../src/core/embedScanner";
 import { VaultPathIndex } from "../../src/core/linkResolver";
+import type { MigrationReport } from "../../src/core/migrate";
 import { s3TestEnv } from "./helpers";
 
 export const repoRoot = path.resolve(__dirname, "../..");
@@ -48,6 +49,19 @@ export function cliEnv(cacheHome: string): NodeJS.ProcessEnv {
 export function serverFlags(bucket: string): string[] {
   const env = s3TestEnv();
   return ["--endpoint", env.endpoint, "--region", env.region, "--bucket", bucket, "--path-style", "--acl", "public-read", "--key-template", "t/{hash:64}.{ext}"];
+}
+
+/** The `--json` output of `upload`. */
+export type CliJson = Pick<MigrationReport, "uploaded" | "reused" | "skipped" | "failed" | "rewritten" | "failures">;
+
+/** A new folder under `parent` holding these files (relative path → content). */
+export function makeVault(parent: string, files: Record<string, string | Uint8Array>): string {
+  const dir = mkdtempSync(path.join(parent, "vault-"));
+  for (const [p, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
+    writeFileSync(path.join(dir, p), content);
+  }
+  return dir;
 }
 
 /** Every file under `dir` (dot-folders included), relative path → bytes. */

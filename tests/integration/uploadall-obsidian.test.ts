@@ -4,7 +4,7 @@
  * place while the person types, an edit at a link's place is never overwritten, the notices
  * count and explain, and the optional trash step keeps every file something still links to.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { App as ObsidianApp, Plugin as ObsidianPlugin, TFile as ObsidianTFile } from "obsidian";
@@ -13,10 +13,11 @@ import { MemoryUploadIndex } from "../../src/core/uploadIndex";
 import { registerUploadAll, uploadAllLocalImages, type UploadAllDeps } from "../../src/obsidian/uploadAll";
 import { RequestUrlHttpHandler } from "../../src/storage/requestUrlHandler";
 import { createUploader } from "../../src/storage/uploader";
-import { Menu, Notice, Plugin, type App, type MarkdownView, type TFile } from "../fakes/obsidian";
+import { createFakeApp, Menu, Notice, Plugin, type App, type MarkdownView, type TFile } from "../fakes/obsidian";
 import { readySettings, SECRET_NAMES } from "../fakes/pasteHarness";
 import { refreshResolvedLinks } from "../fakes/uploadAllFakes";
 import { anonymousGet, createTestBucket, removeTestBucket, testCredentials, testProfile, uniquePng } from "./helpers";
+import { UNICODE_FORM_CASES, unicodeFormVault } from "./badinput-support";
 import { HeldTransport, vaultIn } from "./uploadall-support";
 
 let work: string;
@@ -235,5 +236,74 @@ describe("upload all local images in Obsidian", () => {
     await until(() => Notice.messages.some((m) => m.includes("cannot upload yet")), "the error notice");
     expect(Notice.messages.find((m) => m.includes("cannot upload yet"))).toMatch(/^Upload all local images: cannot upload yet: .*access key/i);
     expect(view.editor.getValue()).toBe("![[a.png]]");
+  });
+});
+
+describe("what upload all reads in Obsidian", () => {
+  it("refuses an image over the size limit by the vault's recorded size, naming the setting, without reading it", async () => {
+    const dir = mkdtempSync(path.join(work, "vault-"));
+    writeFileSync(path.join(dir, "N.md"), "![[huge.png]] ![[ok.png]]\n");
+    writeFileSync(path.join(dir, "ok.png"), uniquePng());
+    // A PNG header stretched to 5 GiB by a sparse tail: the size is real, the disk holds nearly nothing.
+    writeFileSync(path.join(dir, "huge.png"), uniquePng());
+    truncateSync(path.join(dir, "huge.png"), 5 * 1024 ** 3);
+    const app = createFakeApp(dir);
+    const vault = app.vault;
+    expect(vault.getFileByPath("huge.png")?.stat.size).toBe(5 * 1024 ** 3);
+    const reads = jest.spyOn(vault, "readBinary");
+
+    const { report } = await uploadAllLocalImages(asApp(app), [asFile(vault.getFileByPath("N.md"))], deps(app, new HeldTransport(), { maxFileSizeMB: 20 }));
+
+    expect(report.failures).toEqual([
+      {
+        note: "N.md",
+        link: "![[huge.png]]",
+        code: "TooLarge",
+        message: 'huge.png: "huge.png" is 5120 MB, larger than the 20 MB limit. Raise "Largest upload (MB)" in the settings, or make the image smaller.',
+      },
+    ]);
+    expect(reads.mock.calls.map(([f]) => f.path)).toEqual(["ok.png"]);
+    expect(report).toMatchObject({ uploaded: 1, rewritten: 1, failed: 1 });
+    expect(await vault.read(vault.getFileByPath("N.md") as TFile)).toMatch(/^!\[\[huge\.png\]\] !\[ok\]\(http[^)]+\)\n$/);
+  });
+
+  it.each(UNICODE_FORM_CASES)("uploads %s and rewrites only the link, keeping every other byte of the note", async (_, fileForm, linkForm) => {
+    const [photo, menu] = [uniquePng(), uniquePng()];
+    const app = vaultWith(unicodeFormVault(fileForm, linkForm, photo, menu).files);
+
+    const { report } = await uploadAllLocalImages(asApp(app), [asFile(app.vault.getFileByPath("N.md"))], deps(app, new HeldTransport()));
+
+    expect(report).toMatchObject({ uploaded: 2, rewritten: 2, failed: 0, failures: [] });
+    const after = await app.vault.read(app.vault.getFileByPath("N.md") as TFile);
+    const urls = [...after.matchAll(URL_LINK)].map((m) => m[1]);
+    expect(after).toBe(`# ${linkForm} au lait\n\n![${linkForm}|300](${urls[0]})\n![${linkForm}](${urls[1]})\n`);
+    for (const [url, bytes] of [[urls[0], photo], [urls[1], menu]] as const) {
+      const res = await anonymousGet(url);
+      expect({ status: res.status, same: res.body.equals(Buffer.from(bytes)) }).toEqual({ status: 200, same: true });
+    }
+  });
+
+  it("reports a link that matches two look-alike names only once normalized, and uploads neither", async () => {
+    const composed = "R\u00e9sum\u00e9";
+    const decomposed = "Re\u0301sume\u0301";
+    const mixed = "R\u00e9sume\u0301";
+    const note = `![[${mixed}.png]]\n`;
+    const app = vaultWith({ "N.md": note, [`${composed}.png`]: uniquePng(), [`${decomposed}.png`]: uniquePng() });
+
+    const { report } = await uploadAllLocalImages(asApp(app), [asFile(app.vault.getFileByPath("N.md"))], deps(app, new HeldTransport()));
+
+    expect(report).toMatchObject({ uploaded: 0, rewritten: 0, failed: 1 });
+    expect(report.failures).toEqual([
+      {
+        note: "N.md",
+        link: `![[${mixed}.png]]`,
+        code: "AmbiguousLink",
+        message:
+          `The image "${mixed}.png" linked in "N.md" matches 2 files whose names look the same but spell their accented letters differently: ` +
+          `"${decomposed}.png" (decomposed letters, as macOS writes them) and "${composed}.png" (composed letters); the link was left as it was. ` +
+          "Rename or remove all but one of them, then run again.",
+      },
+    ]);
+    expect(await app.vault.read(app.vault.getFileByPath("N.md") as TFile)).toBe(note);
   });
 });

@@ -4,7 +4,7 @@
  * format" and "Default location for new attachments".
  */
 import { Events } from "./events";
-import { normalizePath, parentOf, TAbstractFile, TFile, TFolder, Vault, type VaultConfig } from "./vault";
+import { normalizePath, normalizeSeparators, parentOf, TAbstractFile, TFile, TFolder, Vault, type VaultConfig } from "./vault";
 import type { Workspace } from "./workspace";
 
 function resolveRelative(folder: string, rel: string): string {
@@ -26,12 +26,17 @@ export class MetadataCache extends Events {
    * Obsidian's rule: a relative (`./`, `../`) or exact vault path wins (with `.md` implied);
    * otherwise every file whose path ends with the link path is a candidate, one in the source
    * note's folder first, then the one with the shortest path. Case-insensitive.
+   *
+   * The link's Unicode form is compared as written, not brought to NFC: a link spelled
+   * decomposed (NFD, as macOS spells file names) does not find the composed name Obsidian
+   * indexes (obsidian-bridge.nvim#43: an NFD path given to `openLinkText` misses the note
+   * and a duplicate is created; obsidian.el#111 normalizes on its side for the same reason).
    */
   getFirstLinkpathDest(linkpath: string, sourcePath: string): TFile | null {
     let link = linkpath.split("#")[0];
     if (link === "") return this.vault.getFileByPath(sourcePath);
     if (link.startsWith("./") || link.startsWith("../")) link = resolveRelative(parentOf(sourcePath), link);
-    link = normalizePath(link);
+    link = normalizeSeparators(link);
     const lower = link.toLowerCase();
     const wanted = [lower, `${lower}.md`];
     const files = this.vault.getFiles();

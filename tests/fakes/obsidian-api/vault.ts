@@ -12,10 +12,14 @@ import { Events } from "./events";
  * non-breaking spaces made plain, Unicode NFC; the empty path is the root `/`.
  */
 export function normalizePath(path: string): string {
+  return normalizeSeparators(path).normalize("NFC");
+}
+
+/** `normalizePath` without the Unicode normalization: slashes and spaces only. */
+export function normalizeSeparators(path: string): string {
   let p = path.replace(/[\\/]+/g, "/").replace(/\u00A0|\u202F/g, " ");
   p = p.replace(/^\/+|\/+$/g, "");
-  if (p === "") return "/";
-  return p.normalize("NFC");
+  return p === "" ? "/" : p;
 }
 
 export abstract class TAbstractFile {
@@ -139,6 +143,9 @@ export class Vault extends Events {
     return nodePath.join(this.baseDir, path === "/" ? "" : path);
   }
 
+  // Names are kept in the Unicode form the file system lists them in. Obsidian is reported to
+  // index composed (NFC) names on macOS (obsidian-bridge.nvim#43); keeping the listed form
+  // lets a test hold a decomposed name, which the plugin has to cope with either way.
   private scan(folder: TFolder): void {
     for (const entry of fs.readdirSync(this.abs(folder.path), { withFileTypes: true })) {
       if (entry.name.startsWith(".")) continue;

@@ -97,20 +97,61 @@ describe("migrateNotes", () => {
     expect(v.reads).toHaveLength(6);
   });
 
-  it("reports a link to a file that is not in the vault, or cannot be read, as MissingFile and leaves it as it was", async () => {
+  it("reports a link to a file that is not in the vault as MissingFile, and one that cannot be read as UnreadableFile with the reason", async () => {
     const note = "A ![[gone.png]] B ![alt](unreadable.png) C ![[ok.png]]";
     const v = new MemoryVault({ "N.md": note }, { "ok.png": "K", "unreadable.png": "U" });
     const ports = v.ports();
     const readFile = ports.readFile;
-    ports.readFile = (p) => (p === "unreadable.png" ? Promise.reject(new Error("EACCES")) : readFile(p));
+    ports.readFile = (p) => (p === "unreadable.png" ? Promise.reject(new Error("permission denied")) : readFile(p));
     const report = await migrateNotes(["N.md"], ports, { concurrency: 2 });
 
     expect(report.failures).toEqual([
-      { note: "N.md", link: "![[gone.png]]", code: "MissingFile", message: expect.stringContaining("gone.png") },
-      { note: "N.md", link: "![alt](unreadable.png)", code: "MissingFile", message: expect.stringContaining("unreadable.png") },
+      { note: "N.md", link: "![[gone.png]]", code: "MissingFile", message: 'The image "gone.png" linked in "N.md" is not in the vault; the link was left as it was.' },
+      {
+        note: "N.md",
+        link: "![alt](unreadable.png)",
+        code: "UnreadableFile",
+        message: 'The image "unreadable.png" linked in "N.md" could not be read (permission denied); the link was left as it was.',
+      },
     ]);
-    for (const f of report.failures) expect(f.message).toContain("N.md");
     expect(report).toMatchObject({ failed: 2, rewritten: 1, uploaded: 1 });
+    expect(v.notes.get("N.md")).toBe(expectedRewrite(note, { "ok.png": "ok.png" }));
+  });
+
+  it("reports a file the ports refuse to read with the ports' own code and words, once per link, and uploads nothing of it", async () => {
+    const note = "![[big.png]] ![[big.png|20]] ![[away.png]] ![[ok.png]]";
+    const v = new MemoryVault({ "N.md": note }, { "big.png": "B", "away.png": "A", "ok.png": "K" });
+    const ports = v.ports();
+    const readFile = ports.readFile;
+    const refusals: Record<string, UploadError> = {
+      "big.png": new UploadError("TooLarge", '"big.png" is 5120 MB, larger than the 20 MB limit.', "Raise the limit."),
+      "away.png": new UploadError("OutsideVault", '"away.png" leads outside the vault.'),
+    };
+    ports.readFile = (p) => (refusals[p] ? Promise.reject(refusals[p]) : readFile(p));
+    const report = await migrateNotes(["N.md"], ports, { concurrency: 2 });
+
+    expect(report.failures).toEqual([
+      { note: "N.md", link: "![[big.png]]", code: "TooLarge", message: 'big.png: "big.png" is 5120 MB, larger than the 20 MB limit. Raise the limit.' },
+      { note: "N.md", link: "![[big.png|20]]", code: "TooLarge", message: 'big.png: "big.png" is 5120 MB, larger than the 20 MB limit. Raise the limit.' },
+      { note: "N.md", link: "![[away.png]]", code: "OutsideVault", message: 'away.png: "away.png" leads outside the vault.' },
+    ]);
+    expect(v.uploads.map((a) => a.name)).toEqual(["ok.png"]);
+    expect(report).toMatchObject({ failed: 3, rewritten: 1, uploaded: 1 });
+  });
+
+  it("reports a link the ports refuse to resolve with their code and words, and goes on with the note's other links", async () => {
+    const note = "![[twin.png]] ![[ok.png]]";
+    const v = new MemoryVault({ "N.md": note }, { "ok.png": "K" });
+    const ports = v.ports();
+    const resolve = ports.resolve;
+    ports.resolve = (link, from) => {
+      if (link === "twin.png") throw new UploadError("AmbiguousLink", `The image "twin.png" linked in "${from}" matches 2 files.`, "Rename one.");
+      return resolve(link, from);
+    };
+    const report = await migrateNotes(["N.md"], ports, { concurrency: 1 });
+
+    expect(report.failures).toEqual([{ note: "N.md", link: "![[twin.png]]", code: "AmbiguousLink", message: 'The image "twin.png" linked in "N.md" matches 2 files. Rename one.' }]);
+    expect(report).toMatchObject({ failed: 1, rewritten: 1, uploaded: 1 });
     expect(v.notes.get("N.md")).toBe(expectedRewrite(note, { "ok.png": "ok.png" }));
   });
 
@@ -306,6 +347,17 @@ describe("migrateNotes", () => {
     const report = await migrateNotes(["Missing.md", "Good.md"], v.ports(), { concurrency: 1 });
     expect(report.failures).toEqual([{ note: "Missing.md", link: "", code: "Unknown", message: expect.stringContaining("Missing.md") }]);
     expect(report).toMatchObject({ failed: 1, rewritten: 1 });
+  });
+
+  it("reports a note the ports refuse to read with their code and words, and uploads nothing it links to", async () => {
+    const v = new MemoryVault({ "Linked.md": "![[a.png]]", "Good.md": "![[b.png]]" }, { "a.png": "A", "b.png": "B" });
+    const ports = v.ports();
+    const readNote = ports.readNote;
+    ports.readNote = (p) => (p === "Linked.md" ? Promise.reject(new UploadError("OutsideVault", 'The note "Linked.md" leads outside the vault.')) : readNote(p));
+    const report = await migrateNotes(["Linked.md", "Good.md"], ports, { concurrency: 1 });
+    expect(report.failures).toEqual([{ note: "Linked.md", link: "", code: "OutsideVault", message: 'The note "Linked.md" leads outside the vault.' }]);
+    expect(v.uploads.map((a) => a.name)).toEqual(["b.png"]);
+    expect(v.notes.get("Linked.md")).toBe("![[a.png]]");
   });
 
   it("reports links as failed, not rewritten, when their note cannot be saved", async () => {

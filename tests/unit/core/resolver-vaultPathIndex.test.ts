@@ -1,3 +1,4 @@
+import { UploadError } from "../../../src/core/errors";
 import { VaultPathIndex } from "../../../src/core/linkResolver";
 
 describe("VaultPathIndex.resolve", () => {
@@ -96,5 +97,60 @@ describe("VaultPathIndex.resolve", () => {
     const backward = new VaultPathIndex([...paths].reverse());
     expect(forward.resolve("t.png", "Home.md")).toBe("a/t.png");
     expect(backward.resolve("t.png", "Home.md")).toBe("a/t.png");
+  });
+});
+
+describe("VaultPathIndex.resolve with names in different Unicode forms", () => {
+  // "Café" with é as one character (NFC, as most keyboards type it) and as e + U+0301 (NFD, as macOS names files).
+  const nfc = "Caf\u00e9";
+  const nfd = "Cafe\u0301";
+
+  it("finds a file named in NFD from a link typed in NFC, by name and by path", () => {
+    const vault = new VaultPathIndex([`Photos/${nfd}.png`, "N.md"]);
+    expect(vault.resolve(`${nfc}.png`, "N.md")).toBe(`Photos/${nfd}.png`);
+    expect(vault.resolve(`Photos/${nfc}.png`, "N.md")).toBe(`Photos/${nfd}.png`);
+  });
+
+  it("finds a file named in NFC from a link written in NFD", () => {
+    const vault = new VaultPathIndex([`Photos/${nfc}.png`, "N.md"]);
+    expect(vault.resolve(`${nfd}.png`, "N.md")).toBe(`Photos/${nfc}.png`);
+  });
+
+  it("matches folders and the source note under normalization too, and a percent-encoded link", () => {
+    const vault = new VaultPathIndex([`${nfd}/a.png`, `${nfd}/Note.md`]);
+    expect(vault.resolve("./a.png", `${nfc}/Note.md`)).toBe(`${nfd}/a.png`);
+    expect(vault.resolve(encodeURI(`${nfc}/a.png`), "Other.md")).toBe(`${nfd}/a.png`);
+  });
+
+  it("prefers a file whose name matches as written over one that matches only once normalized", () => {
+    const vault = new VaultPathIndex([`a/${nfd}.png`, `b/${nfc}.png`]);
+    expect(vault.resolve(`${nfc}.png`, "N.md")).toBe(`b/${nfc}.png`);
+    expect(vault.resolve(`${nfd}.png`, "N.md")).toBe(`a/${nfd}.png`);
+  });
+
+  it("refuses to pick between two files that only normalization makes the same name, and names both", () => {
+    // Both spellings side by side (possible on Linux); the link mixes the two forms, so neither matches as written.
+    const mixed = "R\u00e9sume\u0301";
+    const vault = new VaultPathIndex([`cv/${"R\u00e9sum\u00e9"}.png`, `cv/${"Re\u0301sume\u0301"}.png`]);
+    let thrown: unknown;
+    try {
+      vault.resolve(`${mixed}.png`, "N.md");
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(UploadError);
+    const error = thrown as UploadError;
+    expect(error.code).toBe("AmbiguousLink");
+    expect(error.message).toBe(
+      `The image "${mixed}.png" linked in "N.md" matches 2 files whose names look the same but spell their accented letters differently: ` +
+        `"cv/Re\u0301sume\u0301.png" (decomposed letters, as macOS writes them) and "cv/R\u00e9sum\u00e9.png" (composed letters); the link was left as it was.`,
+    );
+    expect(error.hint).toBe("Rename or remove all but one of them, then run again.");
+  });
+
+  it("still returns null when no form of the name is in the vault", () => {
+    const vault = new VaultPathIndex([`Photos/${nfd}.png`]);
+    expect(vault.resolve("Cafe.png", "N.md")).toBeNull();
+    expect(vault.resolve(`${nfc}.jpg`, "N.md")).toBeNull();
   });
 });
