@@ -88,8 +88,11 @@ describe("buildPublicUrl", () => {
   });
 
   test("the link decodes back to exactly the key, whatever it contains", () => {
+    // A URL cannot carry a `.` or `..` segment (browsers resolve them, encoded or not); keys
+    // never hold one, since the key renderer defuses them (see keyTemplate's normalizeKey).
+    const segment = fc.string({ unit: "grapheme", minLength: 1, maxLength: 12 }).filter((s) => s !== "." && s !== "..");
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: "grapheme", minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 4 }), (segments) => {
+      fc.property(fc.array(segment, { minLength: 1, maxLength: 4 }), (segments) => {
         const key = segments.join("/");
         const url = new URL(buildPublicUrl(profile({ publicBaseUrl: "https://cdn.example.com/base/" }), key));
         expect(url.search).toBe("");
