@@ -40,6 +40,9 @@ export default defineConfig([
   },
   {
     files: ["src/obsidian/**/*.ts", "src/main.ts"],
+    // Obsidian provides its CodeMirror 6 packages at run time (they are external in
+    // esbuild.config.mjs); npm installs them as the peer dependencies of `obsidian`.
+    settings: { "import/core-modules": ["@codemirror/state", "@codemirror/view"] },
     rules: {
       ...layer([
         { group: nodeModules, message: "The plugin runs on mobile: no Node modules." },

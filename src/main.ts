@@ -55,6 +55,7 @@ export default class S3ImageHostingPlugin extends Plugin implements SettingsHost
       getUploader: async (config: UploaderConfig) => this.uploaders.uploaderFor(config),
     };
     const pasteDrop = new PasteDropHandler({ app: this.app, ...faces });
+    this.registerEditorExtension(pasteDrop.editorExtension);
     this.registerEvent(this.app.workspace.on("editor-paste", pasteDrop.onPaste));
     this.registerEvent(this.app.workspace.on("editor-drop", pasteDrop.onDrop));
     registerUploadAll(this, faces);

@@ -12,6 +12,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vm from "node:vm";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import * as cmState from "@codemirror/state";
+import * as cmView from "@codemirror/view";
 import { DEFAULT_CACHE_CONTROL, newProfile } from "../../src/core/settings";
 import { RequestUrlHttpHandler, type RequestUrlFn } from "../../src/storage/requestUrlHandler";
 import { fileOf, pasteEvent } from "../../tests/fakes/dataTransfer";
@@ -26,8 +28,14 @@ interface LoadedPlugin {
 }
 
 /**
+ * The modules Obsidian hands to a plugin's `require`: its API, and the CodeMirror 6 packages
+ * its editor is built on (the same copies the test double's editor uses).
+ */
+const provided: Record<string, unknown> = { obsidian, "@codemirror/state": cmState, "@codemirror/view": cmView };
+
+/**
  * Evaluates main.js the way Obsidian does (a CommonJS function whose `require` serves the
- * `obsidian` module) and constructs the plugin. Returns the time each step took.
+ * modules Obsidian provides) and constructs the plugin. Returns the time each step took.
  */
 function evaluatePlugin(mainJs: string, code: string, app: obsidian.App, manifest: obsidian.PluginManifest) {
   const t0 = now();
@@ -39,7 +47,7 @@ function evaluatePlugin(mainJs: string, code: string, app: obsidian.App, manifes
   const module = { exports: {} as Record<string, unknown> };
   fn(
     (id) => {
-      if (id === "obsidian") return obsidian;
+      if (id in provided) return provided[id];
       throw new Error(`main.js required "${id}", which Obsidian does not provide`);
     },
     module,

@@ -4,11 +4,13 @@
  * An image pasted or dropped into a note is taken over from Obsidian only when it can be
  * uploaded; a placeholder marks its place at once, the upload runs in the background, and the
  * link replaces the placeholder wherever it is by then. If the upload fails, the image is
- * saved as a local attachment exactly as Obsidian would have saved it. Text, non-image files
- * and events another plugin already handled are left alone.
+ * saved as a local attachment exactly as Obsidian would have saved it. Images pasted or dropped
+ * together land together, in one edit, so that one undo takes the whole paste back. Text,
+ * non-image files and events another plugin already handled are left alone.
  */
 import { Notice } from "obsidian";
 import type { App, Editor, MarkdownFileInfo, MarkdownView, TFile } from "obsidian";
+import type { Extension } from "@codemirror/state";
 import { isUploadError } from "../core/errors";
 import { altTextFromName, markdownImage } from "../core/markdownLink";
 import { runPool } from "../core/pool";
@@ -18,6 +20,7 @@ import type { Credentials } from "../core/types";
 import { saveAsAttachment } from "./attachmentFallback";
 import { attachmentName, imagesToTake } from "./imageInput";
 import { randomPlaceholderId, uploadingPlaceholder } from "./placeholder";
+import { EndedUploads, placeholderHistory } from "./placeholderHistory";
 import { PlaceholderSite } from "./placeholderSite";
 import { checkReadiness, type Readiness } from "./readiness";
 import { redactCredentials } from "./secrets";
@@ -44,8 +47,14 @@ type Kind = "paste" | "drop";
 interface Pending {
   file: File;
   name: string;
-  site: PlaceholderSite;
+  placeholder: string;
 }
+
+/** How one image's upload went, before anything is written to the note. */
+type Upload =
+  | { kind: "uploaded"; link: string; url: string }
+  | { kind: "unreadable"; reason: string }
+  | { kind: "failed"; bytes: Uint8Array; reason: string };
 
 /**
  * Handles `editor-paste` and `editor-drop`: takes over image-only events when uploads are
@@ -54,6 +63,13 @@ interface Pending {
 export class PasteDropHandler {
   private readonly jobs = new Set<Promise<void>>();
   private toldUnconfigured = false;
+  private readonly ended = new EndedUploads();
+
+  /**
+   * The editor extension that keeps undo and redo from bringing back a placeholder whose
+   * upload has ended; register it with `Plugin.registerEditorExtension`.
+   */
+  readonly editorExtension: Extension = placeholderHistory(this.ended, (m) => this.notify(m));
 
   constructor(private readonly deps: PasteDropDeps) {}
 
@@ -99,13 +115,13 @@ export class PasteDropHandler {
     const note: TFile | null = info.file ?? null;
     const pending: Pending[] = files.map((file) => {
       const name = attachmentName(file, kind, now);
-      const placeholder = uploadingPlaceholder(name, (this.deps.newId ?? randomPlaceholderId)());
-      return { file, name, site: new PlaceholderSite(this.deps.app, { editor, info }, note, placeholder) };
+      return { file, name, placeholder: uploadingPlaceholder(name, (this.deps.newId ?? randomPlaceholderId)()) };
     });
     // Several images go on separate lines, as Obsidian embeds them.
-    editor.replaceSelection(pending.map((p) => p.site.placeholder).join("\n"));
+    editor.replaceSelection(pending.map((p) => p.placeholder).join("\n"));
+    const site = new PlaceholderSite(this.deps.app, { editor, info }, note);
 
-    const job = this.uploadAll(pending, ready.config, note, settings.concurrency).catch((e: unknown) => {
+    const job = this.uploadAll(pending, site, ready.config, note, settings.concurrency).catch((e: unknown) => {
       console.error(`${PLUGIN_NAME}: paste handling failed`, redactCredentials(String(e), ready.config.credentials));
     });
     this.jobs.add(job);
@@ -124,62 +140,100 @@ export class PasteDropHandler {
     this.notify(`${PLUGIN_NAME} cannot upload yet: ${ready.problems[0]}${more} This image was saved in your vault as usual.`);
   }
 
-  private async uploadAll(pending: Pending[], config: UploaderConfig, note: TFile | null, concurrency: number): Promise<void> {
+  private async uploadAll(pending: Pending[], site: PlaceholderSite, config: UploaderConfig, note: TFile | null, concurrency: number): Promise<void> {
     const uploader = this.deps.getUploader(config);
     // Failures are handled per image; keep an early rejection from being reported as unhandled.
     uploader.catch(() => undefined);
     // Read when needed: Obsidian updates a renamed note's TFile in place.
     const notePath = () => note?.path ?? "";
+    const uploads = new Map<Pending, Upload>();
     await runPool(pending, concurrency, async (p) => {
-      let bytes: Uint8Array;
-      try {
-        bytes = new Uint8Array(await p.file.arrayBuffer());
-      } catch (e) {
-        // Without its bytes the image cannot be kept anywhere; do not leave a placeholder behind.
-        await p.site.replace("");
-        this.notify(`Could not read the image ${p.name}: ${describe(e, config.credentials)}`);
-        return;
-      }
-      let link: string;
-      let url: string;
-      try {
-        const stored = await (await uploader).upload({ bytes, name: p.name, notePath: notePath(), reportedType: p.file.type || undefined });
-        url = stored.url;
-        link = markdownImage(altTextFromName(p.name), url);
-      } catch (e) {
-        await this.keepLocally(p, bytes, notePath(), uploadFailure(p.name, e, config.credentials));
-        return;
-      }
-      try {
-        if ((await p.site.replace(link)) === "gone") {
-          // Removed by the user, by an undo or with its note; the upload itself is not lost.
-          this.notify(`${p.name} was uploaded to ${url}, but its placeholder is no longer in the note, so no link was inserted.`);
-        }
-      } catch (e) {
-        // The image is safe in the bucket; give the user its link rather than lose it.
-        this.notify(`${p.name} was uploaded to ${url}, but the note could not be updated: ${describe(e, config.credentials)}`);
-      }
+      uploads.set(p, await this.uploadOne(p, uploader, config, notePath()));
     });
+    await this.land(pending, uploads, site, config, notePath());
   }
 
-  /** The upload failed: save the image as an attachment at the placeholder, and say why. */
-  private async keepLocally(p: Pending, bytes: Uint8Array, notePath: string, reason: string): Promise<void> {
-    if ((await p.site.locate()) === "gone") {
-      // The user removed the placeholder, and with it the image.
-      this.notify(`${reason} The image ${p.name} was not saved, because its placeholder was removed from the note.`);
-      return;
-    }
-    let saved;
+  private async uploadOne(p: Pending, uploader: Promise<ImageUploader>, config: UploaderConfig, notePath: string): Promise<Upload> {
+    let bytes: Uint8Array;
     try {
-      saved = await saveAsAttachment(this.deps.app, bytes, p.name, notePath);
+      bytes = new Uint8Array(await p.file.arrayBuffer());
     } catch (e) {
-      await p.site.replace("");
-      this.notify(`${reason} Saving the image in your vault failed too: ${describe(e)}`);
-      return;
+      return { kind: "unreadable", reason: describe(e, config.credentials) };
     }
-    const where = await p.site.replace(saved.embed);
-    const linked = where === "gone" ? " Its placeholder was removed meanwhile, so the note does not link to it." : "";
-    this.notify(`${reason} The image was saved in your vault as ${saved.file.path}.${linked}`);
+    try {
+      const stored = await (await uploader).upload({ bytes, name: p.name, notePath, reportedType: p.file.type || undefined });
+      return { kind: "uploaded", link: markdownImage(altTextFromName(p.name), stored.url), url: stored.url };
+    } catch (e) {
+      return { kind: "failed", bytes, reason: uploadFailure(p.name, e, config.credentials) };
+    }
+  }
+
+  /**
+   * Puts every image's outcome where its placeholder is, in one edit, and tells the user what
+   * needs telling. An image whose upload failed is saved as an attachment first, but only while
+   * its placeholder stands: a user who removed the placeholder removed the image with it.
+   */
+  private async land(pending: Pending[], uploads: Map<Pending, Upload>, site: PlaceholderSite, config: UploaderConfig, notePath: string): Promise<void> {
+    const standing = await site.standing(pending.filter((p) => uploads.get(p)?.kind === "failed").map((p) => p.placeholder));
+    const texts = new Map<string, string>();
+    const saved = new Map<Pending, string>();
+    const messages = new Map<Pending, string>();
+    for (const p of pending) {
+      const upload = uploads.get(p);
+      if (!upload) continue;
+      texts.set(p.placeholder, "");
+      if (upload.kind === "uploaded") {
+        texts.set(p.placeholder, upload.link);
+      } else if (upload.kind === "unreadable") {
+        // Without its bytes the image cannot be kept anywhere; do not leave a placeholder behind.
+        messages.set(p, `Could not read the image ${p.name}: ${upload.reason}`);
+      } else if (!standing.has(p.placeholder)) {
+        messages.set(p, `${upload.reason} The image ${p.name} was not saved, because its placeholder was removed from the note.`);
+      } else {
+        try {
+          const attachment = await saveAsAttachment(this.deps.app, upload.bytes, p.name, notePath);
+          texts.set(p.placeholder, attachment.embed);
+          saved.set(p, attachment.file.path);
+        } catch (e) {
+          messages.set(p, `${upload.reason} Saving the image in your vault failed too: ${describe(e)}`);
+        }
+      }
+    }
+
+    let replaced = new Set<string>();
+    let failure: string | null = null;
+    try {
+      ({ replaced } = await site.replace(texts));
+    } catch (e) {
+      failure = describe(e, config.credentials);
+    }
+    for (const p of pending) {
+      const text = texts.get(p.placeholder);
+      if (text !== undefined) this.ended.record(p.placeholder, { name: p.name, text, inNote: replaced.has(p.placeholder) });
+    }
+
+    for (const p of pending) {
+      const upload = uploads.get(p);
+      const inNote = replaced.has(p.placeholder);
+      if (upload?.kind === "uploaded") {
+        // The image is safe in the bucket; give the user its link rather than lose it.
+        if (failure !== null) messages.set(p, `${p.name} was uploaded to ${upload.url}, but the note could not be updated: ${failure}`);
+        // Removed by the user, by an undo or with its note; the upload itself is not lost.
+        else if (!inNote) messages.set(p, `${p.name} was uploaded to ${upload.url}, but its placeholder is no longer in the note, so no link was inserted.`);
+      } else if (upload?.kind === "failed" && saved.has(p)) {
+        const linked =
+          failure !== null
+            ? ` The note could not be updated to link to it: ${failure}`
+            : inNote
+              ? ""
+              : " Its placeholder was removed meanwhile, so the note does not link to it.";
+        messages.set(p, `${upload.reason} The image was saved in your vault as ${saved.get(p)}.${linked}`);
+      }
+    }
+    for (const p of pending) {
+      const message = messages.get(p);
+      if (message !== undefined) this.notify(message);
+    }
   }
 }
 

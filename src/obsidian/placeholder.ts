@@ -3,6 +3,7 @@
  * upload can find exactly its own placeholder wherever the user's edits have moved it.
  */
 import { altTextFromName } from "../core/markdownLink";
+import type { TextChange } from "../core/textChange";
 
 /**
  * The link target every placeholder uses. It is a relative path with no file behind it, so
@@ -23,4 +24,39 @@ export function randomPlaceholderId(): string {
  */
 export function uploadingPlaceholder(fileName: string, id: string = randomPlaceholderId()): string {
   return `![Uploading ${altTextFromName(fileName)}…](${PLACEHOLDER_TARGET_PREFIX}${id})`;
+}
+
+const PLACEHOLDER_PATTERN = new RegExp(`!\\[Uploading [^\\]\\n]*\\]\\(${PLACEHOLDER_TARGET_PREFIX}[^)\\s]+\\)`, "g");
+
+/** Every placeholder in `text` (one line or more), with its offsets. */
+export function findPlaceholders(text: string): { placeholder: string; from: number; to: number }[] {
+  return [...text.matchAll(PLACEHOLDER_PATTERN)].map((m) => ({ placeholder: m[0], from: m.index, to: m.index + m[0].length }));
+}
+
+/**
+ * The changes that put each placeholder's result (`""` removes it) where the placeholder stands
+ * in `text`; placeholders not in `text` are left out.
+ *
+ * Images pasted together get one placeholder per line. Placeholders that still stand on
+ * consecutive lines become one change over all of them, their results on consecutive lines
+ * (an empty result among them takes its line with it). The editor's history then holds the
+ * whole paste as one piece: undo takes every image of it back at once, and redo brings them
+ * all back, each on its own line.
+ */
+export function placeholderChanges(text: string, results: ReadonlyMap<string, string>): TextChange[] {
+  const found = [...results]
+    .map(([placeholder, insert]) => ({ from: text.indexOf(placeholder), length: placeholder.length, insert }))
+    .filter((f) => f.from >= 0)
+    .sort((a, b) => a.from - b.from);
+  const runs: { from: number; to: number; parts: string[] }[] = [];
+  for (const f of found) {
+    const last = runs[runs.length - 1];
+    if (last && f.from === last.to + 1 && text[last.to] === "\n") {
+      last.to = f.from + f.length;
+      last.parts.push(f.insert);
+    } else {
+      runs.push({ from: f.from, to: f.from + f.length, parts: [f.insert] });
+    }
+  }
+  return runs.map((r) => ({ from: r.from, to: r.to, insert: r.parts.filter((p) => p !== "").join("\n") }));
 }

@@ -1,37 +1,24 @@
 /**
- * Apply: puts the finished link where its placeholder is now. The user keeps typing while an
- * image uploads, may switch notes or close the pane, so the placeholder is looked up again
- * at the moment of writing, never remembered as a position.
+ * Apply: puts the finished links where their placeholders are now. The user keeps typing while
+ * images upload, may switch notes or close the pane, so the placeholders are looked up again at
+ * the moment of writing, never remembered as positions.
  */
 import { MarkdownView } from "obsidian";
 import type { Editor, MarkdownFileInfo, TFile, Vault, Workspace } from "obsidian";
+import { applyTextChanges } from "../core/textChange";
+import { placeholderChanges } from "./placeholder";
 
-/** Where a placeholder was found, or that it is gone. */
+/** Where the placeholders were found: in an open editor, in the note file, or nowhere. */
 export type SiteState = "editor" | "note" | "gone";
 
-/** Replaces the first `needle` in `text`; `$` in the replacement is taken literally. */
-export function replaceOnce(text: string, needle: string, replacement: string): string {
-  const i = text.indexOf(needle);
-  return i < 0 ? text : text.slice(0, i) + replacement + text.slice(i + needle.length);
-}
-
-/** Replaces `needle` in an editor at its current offsets; false when the editor lacks it. */
-export function replaceInEditor(editor: Editor, needle: string, replacement: string): boolean {
-  const i = editor.getValue().indexOf(needle);
-  if (i < 0) return false;
-  editor.replaceRange(replacement, editor.offsetToPos(i), editor.offsetToPos(i + needle.length));
-  return true;
-}
-
-/** The one placeholder an upload owns, in the note it was inserted into. */
+/** The placeholders one paste or drop put into a note. */
 export class PlaceholderSite {
   constructor(
     private readonly deps: { vault: Vault; workspace: Workspace },
     /** The editor and view (or embedded editor) that received the paste or drop. */
     private readonly origin: { editor: Editor; info: MarkdownView | MarkdownFileInfo },
-    /** The note the placeholder went into; null for an editor without a file. */
+    /** The note the placeholders went into; null for an editor without a file. */
     private readonly file: TFile | null,
-    readonly placeholder: string,
   ) {}
 
   /**
@@ -58,35 +45,46 @@ export class PlaceholderSite {
     return this.deps.vault.getFileByPath(this.file.path) === this.file ? this.file : null;
   }
 
-  /** Whether the placeholder still stands anywhere, i.e. the user has not removed it. */
-  async locate(): Promise<SiteState> {
+  /** Which of `placeholders` still stand, i.e. the user has not removed them. */
+  async standing(placeholders: readonly string[]): Promise<Set<string>> {
+    if (placeholders.length === 0) return new Set();
     const editors = this.editorsShowingNote();
+    let texts: string[];
     if (editors.length > 0) {
-      return editors.some((e) => e.getValue().includes(this.placeholder)) ? "editor" : "gone";
+      texts = editors.map((e) => e.getValue());
+    } else {
+      const note = this.noteOnDisk();
+      texts = note ? [await this.deps.vault.read(note)] : [];
     }
-    const note = this.noteOnDisk();
-    if (!note) return "gone";
-    return (await this.deps.vault.read(note)).includes(this.placeholder) ? "note" : "gone";
+    return new Set(placeholders.filter((p) => texts.some((t) => t.includes(p))));
   }
 
   /**
-   * Replaces the placeholder with `text`: in an open editor at its current offsets, or, when
-   * no editor shows the note any more, in the note file with one atomic `vault.process`.
-   * Inserts nothing when the placeholder is gone.
+   * Replaces each placeholder of `results` with its text, all in one edit: in an open editor at
+   * the placeholders' current offsets, or, when no editor shows the note any more, in the note
+   * file with one atomic `vault.process`. Placeholders that are gone get nothing inserted.
+   * Returns where the edit was made and the placeholders it replaced.
    */
-  async replace(text: string): Promise<SiteState> {
+  async replace(results: ReadonlyMap<string, string>): Promise<{ where: SiteState; replaced: Set<string> }> {
     const editors = this.editorsShowingNote();
     if (editors.length > 0) {
-      for (const editor of editors) if (replaceInEditor(editor, this.placeholder, text)) return "editor";
-      return "gone";
+      for (const editor of editors) {
+        const text = editor.getValue();
+        const replaced = new Set([...results.keys()].filter((p) => text.includes(p)));
+        if (replaced.size === 0) continue;
+        const changes = placeholderChanges(text, results);
+        editor.transaction({ changes: changes.map((c) => ({ from: editor.offsetToPos(c.from), to: editor.offsetToPos(c.to), text: c.insert })) });
+        return { where: "editor", replaced };
+      }
+      return { where: "gone", replaced: new Set() };
     }
     const note = this.noteOnDisk();
-    if (!note) return "gone";
-    let found = false;
+    if (!note) return { where: "gone", replaced: new Set() };
+    let replaced = new Set<string>();
     await this.deps.vault.process(note, (data) => {
-      found = data.includes(this.placeholder);
-      return found ? replaceOnce(data, this.placeholder, text) : data;
+      replaced = new Set([...results.keys()].filter((p) => data.includes(p)));
+      return applyTextChanges(data, placeholderChanges(data, results));
     });
-    return found ? "note" : "gone";
+    return { where: replaced.size > 0 ? "note" : "gone", replaced };
   }
 }

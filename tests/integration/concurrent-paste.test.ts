@@ -1,24 +1,19 @@
 /**
  * Paste while the person keeps working, end to end against the real S3 server: the upload is
  * held in flight while the test undoes, redoes, closes the note or switches notes back and
- * forth. The fake editor has no undo history, so an undo is what it does to the text: the
- * editor's content goes back to what it was before the change (`setValue`).
+ * forth. Undo and redo are CodeMirror's, as the Undo and Redo keys run them; what they do after
+ * the upload ended is in paste-undo.test.ts.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { App as ObsidianApp } from "obsidian";
-import { MemoryUploadIndex } from "../../src/core/uploadIndex";
-import { PasteDropHandler } from "../../src/obsidian/pasteDrop";
-import { sdkUploaderFactory } from "../../src/obsidian/sdkUploader";
-import { UploaderCache } from "../../src/obsidian/uploaderCache";
-import type { RequestUrlFn } from "../../src/storage/requestUrlHandler";
+import type { PasteDropHandler } from "../../src/obsidian/pasteDrop";
 import { fileOf, pasteEvent } from "../fakes/dataTransfer";
-import { holdingRequestUrl, type HeldRequests } from "../fakes/heldRequests";
+import type { HeldRequests } from "../fakes/heldRequests";
 import { dispatchEditorInput, Notice, type MarkdownView } from "../fakes/obsidian";
-import { pasteVault, placeholdersIn, type PasteVault } from "../fakes/pasteHarness";
-import { requestUrl } from "../fakes/requestUrl";
+import { placeholdersIn, type PasteVault } from "../fakes/pasteHarness";
 import { expectPlainWords, expectServes, oneImageIn } from "./badinput-support";
-import { createTestBucket, removeTestBucket, testCredentials, testProfile, uniquePng } from "./helpers";
+import { createTestBucket, removeTestBucket, uniquePng } from "./helpers";
+import { startPasteRig } from "./paste-support";
 
 jest.setTimeout(30_000);
 
@@ -35,19 +30,7 @@ let net: HeldRequests;
 let handler: PasteDropHandler;
 
 async function setUp(opts: { bucket?: string } = {}): Promise<void> {
-  v = await pasteVault({ text: "Intro\n", profile: testProfile({ bucket: opts.bucket ?? bucket, acl: "public-read" }), credentials: testCredentials() });
-  v.view.editor.setCursor({ line: 1, ch: 0 });
-  net = holdingRequestUrl(requestUrl as unknown as RequestUrlFn);
-  const uploaders = new UploaderCache(sdkUploaderFactory({ requestUrl: net.requestUrl, index: new MemoryUploadIndex() }));
-  handler = new PasteDropHandler({
-    app: v.app as unknown as ObsidianApp,
-    settings: () => v.settings,
-    getUploader: async (config) => uploaders.uploaderFor(config),
-    now: () => new Date(2026, 10, 22, 18, 30, 0),
-  });
-  v.app.workspace.on("editor-paste", handler.onPaste);
-  v.app.workspace.on("editor-drop", handler.onDrop);
-  Notice.reset();
+  ({ v, net, handler } = await startPasteRig(opts.bucket ?? bucket));
 }
 afterEach(() => v.cleanup());
 
@@ -65,11 +48,10 @@ const vaultImages = (): string[] => fs.readdirSync(v.dir, { recursive: true }).m
 describe("undo while an image uploads", () => {
   test("undoing the paste removes the placeholder; the finished upload puts nothing back and says where the image went", async () => {
     await setUp();
-    const before = v.view.editor.getValue();
     const png = uniquePng();
     await pasteHeld(png);
     expect(placeholdersIn(v.view.editor.getValue())).toHaveLength(1);
-    v.view.editor.setValue(before);
+    v.view.editor.undo();
     net.releaseAll();
     await handler.idle();
     expect(v.view.editor.getValue()).toBe("Intro\n");
@@ -84,12 +66,13 @@ describe("undo while an image uploads", () => {
 
   test("undo then redo of the paste: the link lands where the placeholder came back", async () => {
     await setUp();
-    const before = v.view.editor.getValue();
     const png = uniquePng();
     await pasteHeld(png);
     const pasted = v.view.editor.getValue();
-    v.view.editor.setValue(before);
-    v.view.editor.setValue(pasted);
+    v.view.editor.undo();
+    expect(v.view.editor.getValue()).toBe("Intro\n");
+    v.view.editor.redo();
+    expect(v.view.editor.getValue()).toBe(pasted);
     net.releaseAll();
     await handler.idle();
     const text = v.view.editor.getValue();
@@ -105,7 +88,9 @@ describe("undo while an image uploads", () => {
     const pasted = editor.getValue();
     editor.replaceRange("Typed, then undone\n", { line: 0, ch: 0 });
     editor.replaceSelection(" and more");
-    editor.setValue(pasted);
+    editor.undo();
+    editor.undo();
+    expect(editor.getValue()).toBe(pasted);
     net.releaseAll();
     await handler.idle();
     const text = editor.getValue();
@@ -116,9 +101,8 @@ describe("undo while an image uploads", () => {
 
   test("undoing the paste when the upload failed saves no attachment, and the notice says the image was not kept", async () => {
     await setUp({ bucket: `${bucket}-missing` });
-    const before = v.view.editor.getValue();
     await pasteHeld(uniquePng());
-    v.view.editor.setValue(before);
+    v.view.editor.undo();
     net.releaseAll();
     await handler.idle();
     expect(v.view.editor.getValue()).toBe("Intro\n");

@@ -134,3 +134,25 @@ test("disabled during an upload, enabled again and changed: the old instance's u
     routeRequestUrl(null);
   }
 });
+
+test("undo after the link landed takes the paste back entirely, and redo brings the link back", async () => {
+  const png = uniquePng();
+  v.view.editor.setValue("Intro\n");
+  v.view.editor.setCursor({ line: 1, ch: 0 });
+  await dispatchEditorInput(v.app, "paste", pasteEvent({ files: [fileOf(png, "image.png", "image/png")] }), v.view);
+  // The person clicks elsewhere while the image uploads, so the link arrives as an undo step of its own.
+  v.view.editor.setCursor({ line: 0, ch: 0 });
+  const start = Date.now();
+  while (placeholdersIn(v.view.editor.getValue()).length > 0) {
+    if (Date.now() - start > 20_000) throw new Error("the upload did not finish");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const linked = v.view.editor.getValue();
+  const url = /^Intro\n!\[Pasted image \d{14}\]\((http[^)]+)\)$/.exec(linked)?.[1];
+  expect(Buffer.compare((await anonymousGet(url ?? "")).body, Buffer.from(png))).toBe(0);
+
+  v.view.editor.undo();
+  expect(v.view.editor.getValue()).toBe("Intro\n");
+  v.view.editor.redo();
+  expect(v.view.editor.getValue()).toBe(linked);
+});

@@ -6,6 +6,7 @@
  * it from calling `saveData` — which still writes data.json. Enabling the plugin again makes a
  * NEW instance of the class over the same data.json (`PluginSwitch` models that).
  */
+import type { Extension } from "@codemirror/state";
 import type { App } from "./app";
 import { Component } from "./events";
 import type { PluginSettingTab } from "./ui";
@@ -81,6 +82,15 @@ export abstract class Plugin extends Component {
   removeCommand(commandId: string): void {
     const i = this.commands.findIndex((c) => c.id === `${this.manifest.id}:${commandId}`);
     if (i >= 0) this.commands.splice(i, 1);
+  }
+
+  /**
+   * Puts a CodeMirror 6 extension into every editor (obsidian.d.ts, since 0.12.8) until the
+   * plugin unloads: plugins leave their extensions registered in `onunload`, and Obsidian takes
+   * them out of the editors when it disables the plugin.
+   */
+  registerEditorExtension(extension: Extension): void {
+    this.register(this.app.workspace.installEditorExtension(extension));
   }
 
   addSettingTab(tab: PluginSettingTab): void {

@@ -4,13 +4,14 @@
  * and the file on disk in step the way Obsidian does: it saves when it leaves a file or is
  * closed (and on `save()`), and reloads when the file changes on disk.
  */
+import type { Extension } from "@codemirror/state";
 import { Editor } from "./editor";
 import { Events } from "./events";
 import type { FileManager } from "./links";
 import { TAbstractFile, TFile, Vault } from "./vault";
 
 export class MarkdownView {
-  readonly editor = new Editor();
+  readonly editor: Editor;
   file: TFile | null = null;
   /** What the editor held when it was last loaded from or saved to disk. */
   private synced = "";
@@ -18,7 +19,9 @@ export class MarkdownView {
   constructor(
     readonly leaf: WorkspaceLeaf,
     private readonly vault: Vault,
+    editorExtensions: Extension = [],
   ) {
+    this.editor = new Editor("", editorExtensions);
     vault.on("modify", (f: TAbstractFile, data?: string) => {
       if (f !== this.file || typeof data !== "string" || data === this.editor.getValue()) return;
       this.synced = data;
@@ -32,6 +35,16 @@ export class MarkdownView {
 
   getViewData(): string {
     return this.editor.getValue();
+  }
+
+  /**
+   * Shows `data`. With `clear` (a different file is being loaded) the editor starts over with
+   * an empty undo history, as `MarkdownView.clear()` says ("clear any editor states like
+   * undo-redo history", obsidian.d.ts); without it the text is replaced as one edit.
+   */
+  setViewData(data: string, clear: boolean): void {
+    if (clear) this.editor.load(data);
+    else this.editor.setValue(data);
   }
 
   /** Writes the editor's text to the file, as Obsidian's autosave does. */
@@ -49,8 +62,7 @@ export class MarkdownView {
     this.file = file;
     const data = file ? await this.vault.read(file) : "";
     this.synced = data;
-    this.editor.setValue(data);
-    this.editor.setCursor(0, 0);
+    this.setViewData(data, true);
   }
 }
 
@@ -62,7 +74,7 @@ export class WorkspaceLeaf {
     private readonly workspace: Workspace,
     vault: Vault,
   ) {
-    this.view = new MarkdownView(this, vault);
+    this.view = new MarkdownView(this, vault, workspace.editorExtensions());
   }
 
   async openFile(file: TFile): Promise<void> {
@@ -91,9 +103,40 @@ export interface MarkdownFileInfo {
 export class Workspace extends Events {
   private leaves: WorkspaceLeaf[] = [];
   activeLeaf: WorkspaceLeaf | null = null;
+  /** What plugins registered with `registerEditorExtension`, each as it was passed. */
+  private readonly registeredExtensions: Extension[] = [];
 
   constructor(private readonly vault: Vault) {
     super();
+  }
+
+  /**
+   * Test helper, not in Obsidian's API: what `Plugin.registerEditorExtension` does. The
+   * extension goes into every editor, open or opened later (plugins register theirs in
+   * `onload`, and they work in the notes Obsidian restored before loading plugins); the
+   * returned function takes it out again, as unloading the plugin does.
+   */
+  installEditorExtension(extension: Extension): () => void {
+    this.registeredExtensions.push(extension);
+    this.updateOptions();
+    return () => {
+      const i = this.registeredExtensions.indexOf(extension);
+      if (i >= 0) this.registeredExtensions.splice(i, 1);
+      this.updateOptions();
+    };
+  }
+
+  /** Test helper, not in Obsidian's API: the registered extensions, as editors get them. */
+  editorExtensions(): Extension {
+    // Each extension as the plugin passed it, not a copy: "an array should be passed in, and
+    // modified dynamically. Once this array is modified, calling updateOptions will apply the
+    // changes" (obsidian.d.ts on registerEditorExtension).
+    return [...this.registeredExtensions];
+  }
+
+  /** Applies the registered editor extensions, as they are now, to every open editor. */
+  updateOptions(): void {
+    for (const leaf of this.leaves) leaf.view.editor.reconfigure(this.editorExtensions());
   }
 
   /** The active leaf, or a new one when there is none or `newLeaf` is set. */

@@ -5,7 +5,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { createFakeApp, debounce, Editor, normalizePath, TFile } from "../../fakes/obsidian";
+import { Transaction, type Extension } from "@codemirror/state";
+import { EditorView, type ViewUpdate } from "@codemirror/view";
+import { createFakeApp, debounce, Editor, normalizePath, Plugin, TFile } from "../../fakes/obsidian";
 
 let dir: string;
 beforeEach(() => {
@@ -70,6 +72,94 @@ describe("the fake editor", () => {
     e.setCursor({ line: 0, ch: 5 });
     e.replaceRange("Y", { line: 0, ch: 2 }, { line: 0, ch: 17 });
     expect(e.getCursor()).toEqual({ line: 0, ch: 2 });
+  });
+});
+
+describe("the fake editor's undo history and editor extensions", () => {
+  /** Runs `edit` as if at `ms` on the clock CodeMirror stamps transactions with. */
+  function at(ms: number, edit: () => void): void {
+    const now = jest.spyOn(Date, "now").mockReturnValue(ms);
+    try {
+      edit();
+    } finally {
+      now.mockRestore();
+    }
+  }
+
+  test("undo and redo are CodeMirror's: adjacent edits within 500 ms are one step, a later edit another", () => {
+    const e = new Editor("");
+    at(1_000, () => e.replaceSelection("a"));
+    at(1_100, () => e.replaceSelection("b"));
+    at(2_000, () => e.replaceSelection("c"));
+    e.undo();
+    expect(e.getValue()).toBe("ab");
+    e.undo();
+    expect(e.getValue()).toBe("");
+    e.undo();
+    expect(e.getValue()).toBe("");
+    e.redo();
+    expect(e.getValue()).toBe("ab");
+    e.redo();
+    expect(e.getValue()).toBe("abc");
+  });
+
+  test("a transaction of several changes is one undo step", () => {
+    const e = new Editor("one two three");
+    e.transaction({
+      changes: [
+        { from: { line: 0, ch: 0 }, to: { line: 0, ch: 3 }, text: "1" },
+        { from: { line: 0, ch: 8 }, to: { line: 0, ch: 13 }, text: "3" },
+      ],
+    });
+    e.undo();
+    expect(e.getValue()).toBe("one two three");
+  });
+
+  test("an edit kept out of the history is mapped through it: the step whose text it replaced has nothing left to undo", () => {
+    const e = new Editor("Intro\n");
+    at(1_000, () => e.replaceRange("PLACEHOLDER", { line: 1, ch: 0 }));
+    at(2_000, () => e.view.dispatch({ changes: { from: 6, to: 17, insert: "LINK" }, annotations: Transaction.addToHistory.of(false) }));
+    e.undo();
+    expect(e.getValue()).toBe("Intro\nLINK");
+  });
+
+  test("a plugin's editor extension reaches open and later editors, and leaves them when the plugin unloads", async () => {
+    const app = createFakeApp(dir);
+    const seen: string[] = [];
+    const open = await app.workspace.openFile(await app.vault.create("A.md", "a"));
+    class TestPlugin extends Plugin {}
+    const plugin = new TestPlugin(app, { id: "test", name: "Test", version: "1", minAppVersion: "1", author: "", description: "" });
+    await plugin.load();
+    plugin.registerEditorExtension(EditorView.updateListener.of((u) => u.docChanged && seen.push(u.state.doc.toString())));
+    open.editor.replaceSelection("1");
+    const later = await app.workspace.openFile(await app.vault.create("B.md", "b"), true);
+    later.editor.replaceSelection("2");
+    plugin.unload();
+    open.editor.replaceSelection("3");
+    later.editor.replaceSelection("4");
+    expect(seen).toEqual(["1a", "2b"]);
+  });
+
+  test("an update listener runs once the editor holds the new state, and what it dispatches is in place when the edit returns", () => {
+    const states: string[] = [];
+    const stripX: Extension = EditorView.updateListener.of((u: ViewUpdate) => {
+      states.push(`${u.startState.doc.toString()} -> ${u.state.doc.toString()} (editor: ${u.view.state.doc.toString()})`);
+      const at = u.state.doc.toString().indexOf("x");
+      if (at >= 0) u.view.dispatch({ changes: { from: at, to: at + 1 } });
+    });
+    const e = new Editor("ab", stripX);
+    e.replaceRange("x", { line: 0, ch: 1 });
+    expect(e.getValue()).toBe("ab");
+    expect(states).toEqual(["ab -> axb (editor: axb)", "axb -> ab (editor: ab)"]);
+  });
+
+  test("a view that loads another file starts that file with an empty undo history", async () => {
+    const app = createFakeApp(dir);
+    const view = await app.workspace.openFile(await app.vault.create("A.md", "a"));
+    view.editor.replaceSelection("typed ");
+    await view.leaf.openFile(await app.vault.create("B.md", "b"));
+    view.editor.undo();
+    expect(view.editor.getValue()).toBe("b");
   });
 });
 

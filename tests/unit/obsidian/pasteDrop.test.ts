@@ -167,6 +167,20 @@ describe("taking over an image paste or drop", () => {
     expect(v.view.editor.getValue()).toBe("Typed meanwhile\nIntro\n![shot](https://cdn.example.com/img/abc.png)");
   });
 
+  test("images dropped together land together, in one edit, once the last of them has finished", async () => {
+    const evt = dropEvent({ files: [fileOf(PNG, "one.png", "image/png"), fileOf(PNG, "two.png", "image/png")] });
+    await dispatchEditorInput(v.app, "drop", evt, v.view);
+    const edits: string[] = [];
+    v.view.editor.onChange((e) => edits.push(e.getValue()));
+    while (up.calls.length < 2) await new Promise((r) => setTimeout(r, 0));
+    up.calls[0].resolve("https://cdn.example.com/one.png");
+    await new Promise((r) => setTimeout(r, 10));
+    expect(placeholdersIn(v.view.editor.getValue())).toHaveLength(2);
+    up.calls[1].resolve("https://cdn.example.com/two.png");
+    await handler.idle();
+    expect(edits).toEqual(["Intro\n![one](https://cdn.example.com/one.png)\n![two](https://cdn.example.com/two.png)"]);
+  });
+
   test("while an editor shows the note its text decides: a placeholder deleted there is gone, even if the file still has it", async () => {
     await dispatchEditorInput(v.app, "paste", pasteEvent({ files: [fileOf(PNG, "a.png", "image/png")] }), v.view);
     await v.view.save();

@@ -2,8 +2,7 @@
 import { migrateSettings } from "../../../src/core/settings";
 import type { Asset, StoredAsset } from "../../../src/core/types";
 import { attachmentName, filesOf, imagesToTake, isImageFile } from "../../../src/obsidian/imageInput";
-import { uploadingPlaceholder } from "../../../src/obsidian/placeholder";
-import { replaceOnce } from "../../../src/obsidian/placeholderSite";
+import { findPlaceholders, placeholderChanges, uploadingPlaceholder } from "../../../src/obsidian/placeholder";
 import { checkReadiness } from "../../../src/obsidian/readiness";
 import { readCredentials, redactCredentials } from "../../../src/obsidian/secrets";
 import { loadPluginSettings } from "../../../src/obsidian/settingsStore";
@@ -52,8 +51,35 @@ describe("placeholders", () => {
     expect(uploadingPlaceholder("two\nlines.png")).not.toContain("\n");
   });
 
-  test("replacing one inserts the replacement literally, even with $ patterns", () => {
-    expect(replaceOnce("a PH b PH", "PH", "$& $1")).toBe("a $& $1 b PH");
+  test("are found in text, each with its offsets", () => {
+    const a = uploadingPlaceholder("a.png");
+    const b = uploadingPlaceholder("b [1].png");
+    const text = `x ${a}\ny ${b} ![Uploading c](elsewhere.png)`;
+    expect(findPlaceholders(text)).toEqual([
+      { placeholder: a, from: 2, to: 2 + a.length },
+      { placeholder: b, from: text.indexOf(b), to: text.indexOf(b) + b.length },
+    ]);
+  });
+
+  test("a replacement goes in literally, even with $ patterns; a placeholder not in the text gets nothing", () => {
+    const a = uploadingPlaceholder("a.png");
+    const gone = uploadingPlaceholder("gone.png");
+    const text = `one ${a} two`;
+    expect(placeholderChanges(text, new Map([[a, "$& $1"], [gone, "x"]]))).toEqual([{ from: 4, to: 4 + a.length, insert: "$& $1" }]);
+  });
+
+  test("placeholders on consecutive lines become one change, and an empty result takes its line with it", () => {
+    const [a, b, c] = ["a.png", "b.png", "c.png"].map((n) => uploadingPlaceholder(n));
+    const text = `Intro\n${a}\n${b}\n${c} end`;
+    const from = "Intro\n".length;
+    expect(placeholderChanges(text, new Map([[a, "A"], [b, ""], [c, "C"]]))).toEqual([{ from, to: text.length - " end".length, insert: "A\nC" }]);
+    expect(placeholderChanges(text, new Map([[a, ""], [b, ""], [c, ""]]))).toEqual([{ from, to: text.length - " end".length, insert: "" }]);
+    // Text typed between them keeps them apart.
+    const apart = `${a}\ntyped\n${b}`;
+    expect(placeholderChanges(apart, new Map([[a, "A"], [b, "B"]]))).toEqual([
+      { from: 0, to: a.length, insert: "A" },
+      { from: apart.length - b.length, to: apart.length, insert: "B" },
+    ]);
   });
 });
 
