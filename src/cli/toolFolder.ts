@@ -46,8 +46,6 @@ export interface TempFiles {
 export interface ToolFolder {
   readonly dir: string;
   readonly temps: TempFiles;
-  /** Temporary files of earlier runs that were removed when the folder was opened. */
-  readonly removedLeftovers: number;
   /** Releases the lock, and removes the folder when nothing else is in it. */
   close(): void;
 }
@@ -85,8 +83,8 @@ export async function openToolFolder(vault: string): Promise<ToolFolder> {
     await fs.writeFile(path.join(dir, ".gitignore"), GITIGNORE, { flag: "wx" }).catch((e: unknown) => {
       if (errorCode(e) !== "EEXIST") throw e;
     });
-    const removed = await removeLeftovers(dir);
-    return { dir, temps: new VaultTemps(dir), removedLeftovers: removed, close: () => closeFolder(dir, held) };
+    await removeLeftovers(dir);
+    return { dir, temps: new VaultTemps(dir), close: () => closeFolder(dir, held) };
   } catch (e) {
     held.release();
     throw e;
@@ -120,31 +118,28 @@ function closeFolder(dir: string, lock: HeldLock): void {
 /**
  * Removes temporary files of runs that are gone. Called with the lock held, so no other run
  * is writing here; a file counts as a leftover only if its name is one this tool gives and
- * the pid in it is not running.
+ * the pid in it is not running. One that cannot be removed is left for a later run: it is
+ * no reason to stop this one.
  */
-async function removeLeftovers(dir: string): Promise<number> {
-  let removed = 0;
+async function removeLeftovers(dir: string): Promise<void> {
   const dead = (pid: string): boolean => Number(pid) !== process.pid && !isRunning(Number(pid));
+  const remove = (file: string): Promise<void> => fs.rm(file, { force: true }).catch(() => undefined);
   for (const name of await fs.readdir(dir)) {
     const file = path.join(dir, name);
     const temp = TEMP.exec(name) ?? STALE_LOCK.exec(name);
     if (temp && dead(temp[1])) {
-      await fs.rm(file, { force: true });
-      removed++;
+      await remove(file);
       continue;
     }
     const away = AWAY.exec(name);
     if (away && dead(away[1])) {
-      const copy = (await fs.readFile(file, "utf8")).trim();
+      const copy = (await fs.readFile(file, "utf8").catch(() => "")).trim();
       const match = BESIDE.exec(path.basename(copy));
       // Only the copy this record names, and only if its name is the one that run gave it.
-      if (path.isAbsolute(copy) && match && match[1] === away[1] && match[2] === away[2]) {
-        if (await fs.rm(copy).then(() => true, () => false)) removed++;
-      }
-      await fs.rm(file, { force: true });
+      if (path.isAbsolute(copy) && match && match[1] === away[1] && match[2] === away[2]) await remove(copy);
+      await remove(file);
     }
   }
-  return removed;
 }
 
 class VaultTemps implements TempFiles {
