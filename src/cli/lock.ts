@@ -64,7 +64,7 @@ export async function takeLock(file: string, describe: (owner: { pid: number; ho
     if (found.kind === "live") throw new LockHeldError(describe({ pid: found.owner.pid, host: found.owner.host, sameHost: found.owner.host === me.host }), found.owner.pid);
     await removeStale(file, found.ino);
   }
-  throw new Error(`the lock ${file} kept changing while it was being taken`);
+  throw new Error(`The lock ${file} kept changing while this run tried to take it. If no other run is going, delete it and run again.`);
 }
 
 async function create(file: string, me: Owner): Promise<boolean> {
