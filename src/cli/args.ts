@@ -39,7 +39,12 @@ export const USAGE = `Usage: s3-image-hosting upload <note-or-folder>... [option
 
 upload: uploads every local image the notes embed to your S3-compatible bucket and
 rewrites the links to the uploaded URLs. Folders are searched for .md notes
-(dot-folders and node_modules are skipped).
+(dot-folders and node_modules are skipped; a folder that cannot be read is skipped
+with a warning). One run at a time works on a vault: a run keeps a lock, and the
+copies of notes being saved, in the folder .s3-image-hosting at the vault root
+(git ignores it; it is removed when the run ends), and a second run is refused
+while the first goes on. The next run takes over the lock of a run that was
+killed and removes the copies it left.
 
 doctor: checks the bucket settings, then uploads a small probe image, fetches it
 anonymously through its public link and deletes it, explaining any failure. Exit
@@ -72,9 +77,12 @@ Options:
   --concurrency N       uploads at once
   --max-size MB         largest image to upload, in MB (default 20); larger ones are
                         reported and their links left as they were
-  --cache FILE          upload index, so re-runs reuse earlier uploads (default:
+  --cache FILE          upload index, so re-runs reuse earlier uploads; each upload
+                        is recorded as soon as it is made, so even a killed run
+                        loses none (default:
                         $XDG_CACHE_HOME/s3-image-hosting/uploads.json)
-  --dry-run             change nothing; print what would be uploaded
+  --dry-run             change nothing; print what would be uploaded (takes no
+                        lock, so it works while another run goes on)
   --json                print one JSON object with the results on stdout
   -h, --help            show this help
   --version             print the version
@@ -82,8 +90,9 @@ Options:
 Credentials come from the environment only: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY,
 or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
 
-Exit status: 0 nothing failed, 1 some image could not be uploaded or linked,
-2 bad usage or settings.`;
+Exit status: 0 nothing failed; 1 some image could not be uploaded or linked, or a
+folder to scan could not be read; 2 bad usage or settings, or another run is
+working on the vault; 130 stopped with Ctrl-C.`;
 
 const ACLS: readonly AclSetting[] = ["none", "public-read", "private"];
 

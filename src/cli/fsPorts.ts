@@ -10,20 +10,36 @@ import { VaultPathIndex } from "../core/linkResolver";
 import { MAX_SIZE_HINT, UsageError } from "./args";
 import { FileBuffers } from "./fileBuffers";
 import { isInside, outsideVaultError, readFailure, VaultBounds } from "./vaultBounds";
+import type { TempFiles } from "./toolFolder";
 
 /** Folders a vault walk never enters: Obsidian's own config, VCS data, dependencies. */
 function skipDir(name: string): boolean {
   return name.startsWith(".") || name === "node_modules";
 }
 
-/** Every file under `dir`, as vault paths (`/`-separated, relative to `root`), sorted. */
-export async function walkFiles(root: string, dir = root): Promise<string[]> {
+/** Told about a folder the walk could not list, with its vault path and the error. */
+export type OnUnreadableFolder = (folder: string, error: unknown) => void;
+
+/**
+ * Every file under `dir`, as vault paths (`/`-separated, relative to `root`), sorted.
+ * With `onUnreadable`, a folder below `root` that cannot be listed (no permission, removed
+ * meanwhile) is reported to it and left out instead of ending the walk; `root` itself
+ * failing always throws.
+ */
+export async function walkFiles(root: string, dir = root, onUnreadable?: OnUnreadableFolder): Promise<string[]> {
   const out: string[] = [];
-  const entries = await fs.readdir(dir, { withFileTypes: true });
+  let entries;
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    if (onUnreadable === undefined || dir === root) throw e;
+    onUnreadable(toVaultPath(root, dir), e);
+    return out;
+  }
   for (const e of entries) {
     const full = path.join(dir, e.name);
     if (e.isDirectory()) {
-      if (!skipDir(e.name)) out.push(...(await walkFiles(root, full)));
+      if (!skipDir(e.name)) out.push(...(await walkFiles(root, full, onUnreadable)));
       continue;
     }
     // Obsidian hides dot-files the same way it hides dot-folders. A linked file counts; a
@@ -65,8 +81,9 @@ export async function commonParent(inputs: string[]): Promise<string> {
  * The notes to migrate, as vault paths: each file given (which must be a `.md` note inside
  * the vault) and every `.md` note under each folder given. `vaultFiles`, the vault's walk
  * when the caller has it, is used for folders it covers instead of walking them again.
+ * `onUnreadable` is passed to the walks of folders, as in `walkFiles`.
  */
-export async function collectNotes(vault: string, inputs: string[], vaultFiles?: readonly string[]): Promise<string[]> {
+export async function collectNotes(vault: string, inputs: string[], vaultFiles?: readonly string[], onUnreadable?: OnUnreadableFolder): Promise<string[]> {
   const notes = new Set<string>();
   for (const input of inputs) {
     const abs = path.resolve(input);
@@ -79,7 +96,7 @@ export async function collectNotes(vault: string, inputs: string[], vaultFiles?:
       const found = covered ? vaultFiles.filter((f) => f.startsWith(folder)) : [];
       // Walked on its own when the vault walk has nothing under that name: a dot-folder named
       // on purpose, or a folder typed in another case on a file system that ignores case.
-      const files = found.length > 0 ? found : await walkFiles(vault, abs);
+      const files = found.length > 0 ? found : await walkFiles(vault, abs, onUnreadable);
       for (const f of files) if (f.toLowerCase().endsWith(".md")) notes.add(f);
     } else if (abs.toLowerCase().endsWith(".md")) {
       notes.add(toVaultPath(vault, abs));
@@ -114,24 +131,33 @@ function readText(file: string): string {
 }
 
 /**
- * Replaces a file's content atomically: writes a temporary file next to it (same folder,
- * so the same file system) and renames it over the original. A reader sees the old or the
- * new note, never half of one, even if the process dies mid-write. Keeps the file's mode.
+ * Replaces a file's content atomically: writes a temporary file on the same file system
+ * and renames it over the original. A reader sees the old or the new note, never half of
+ * one, even if the process dies mid-write. Keeps the file's mode. The temporary file goes
+ * where `temps` says (the tool folder of a vault), else next to the file.
  * With `durable` (the default) the new content is on disk before the rename, so that not
  * even a power cut can leave an empty file in place of the old one; a file that can be
  * rebuilt, like the upload cache, may skip that wait.
  * With `inside` (a real path), a file whose target is not inside that folder is refused
  * with `OutsideVault` and left unwritten.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array, { durable = true, inside }: { durable?: boolean; inside?: string } = {}): Promise<void> {
+export async function writeFileAtomic(
+  file: string,
+  data: string | Uint8Array,
+  { durable = true, inside, temps }: { durable?: boolean; inside?: string; temps?: TempFiles } = {},
+): Promise<void> {
   // Write through a symlink to its target rather than replacing the link with a file.
   const target = await fs.realpath(file).catch(() => file);
   if (inside !== undefined && !isInside(inside, target)) {
     throw outsideVaultError(`"${file}"`, target, "it was not changed.");
   }
-  const dir = path.dirname(target);
-  const tmp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
   const mode = await fs.stat(target).then((s) => s.mode & 0o7777, () => undefined);
+  const writeVia = (tmp: string): Promise<void> => replaceVia(tmp, target, data, mode, durable);
+  if (temps !== undefined) return temps.replace(target, writeVia);
+  return writeVia(path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString("hex")}.tmp`));
+}
+
+async function replaceVia(tmp: string, target: string, data: string | Uint8Array, mode: number | undefined, durable: boolean): Promise<void> {
   try {
     const handle = await fs.open(tmp, "wx", mode ?? 0o666);
     try {
@@ -148,10 +174,12 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, {
   }
 }
 
-/** Limits the ports apply before reading an image. */
+/** Limits the ports apply before reading an image, and where notes are saved through. */
 export interface FsPortsOptions {
   /** Largest image in bytes: a larger one is refused by its size on disk, without reading it. */
   maxBytes?: number;
+  /** The vault's tool folder, which notes are saved through (see `writeFileAtomic`). */
+  temps?: TempFiles;
 }
 
 /**
@@ -178,7 +206,7 @@ export function createFsPorts(vault: string, vaultFiles: string[], uploader: Ima
       const file = bounds.realInside(notePath, `The note "${notePath}"`, "it was not changed.");
       const before = readText(file);
       const changes = edit(before);
-      if (changes.length > 0) await writeFileAtomic(file, applyTextChanges(before, changes), { inside: bounds.root });
+      if (changes.length > 0) await writeFileAtomic(file, applyTextChanges(before, changes), { inside: bounds.root, temps: opts.temps });
     },
     resolve(linkpath, notePath) {
       const found = index.resolve(linkpath, notePath);

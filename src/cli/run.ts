@@ -11,7 +11,12 @@ import { MAX_SIZE_HINT, parseArgs, USAGE, UsageError, type CliArgs } from "./arg
 import { openUploadCache } from "./cache";
 import { buildProfile, credentialsFromEnv, defaultCachePath, loadConfigFile, type Env } from "./config";
 import { runDoctor } from "./doctor";
+import { fsReason } from "./fsErrors";
 import { collectNotes, commonParent, createFsPorts, walkFiles } from "./fsPorts";
+import { LockHeldError } from "./lock";
+import { escapeControls, TerminalText } from "./terminalText";
+import { openToolFolder } from "./toolFolder";
+import { checkVaultFolder, UnreadableFolders } from "./vaultFolders";
 
 /** What the tool may touch of its process: streams, environment, stop signal. */
 export interface CliIO {
@@ -23,43 +28,50 @@ export interface CliIO {
   version?: string;
 }
 
-/** Exit codes: nothing failed, something failed, bad usage or settings, stopped by the user. */
+/** Exit codes: nothing failed, something failed, bad usage or settings (or the vault busy with another run), stopped by the user. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+/** The process's streams as the tool writes to them: every character a person sees goes through `TerminalText`. */
+interface Terminal {
+  out: TerminalText;
+  err: TerminalText;
+}
 
 /**
  * Runs `s3-image-hosting` with `argv` (the arguments after the script name) and returns the
  * exit code. Never throws for a user's mistake and never prints a stack trace or a credential.
  */
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+  const term: Terminal = { out: new TerminalText(io.stdout), err: new TerminalText(io.stderr) };
   try {
     const args = parseArgs(argv);
     if (args.command === "help") {
-      io.stdout.write(`${USAGE}\n`);
+      term.out.write(`${USAGE}\n`);
       return EXIT.ok;
     }
     if (args.command === "version") {
-      io.stdout.write(`${io.version ?? "unknown"}\n`);
+      term.out.write(`${io.version ?? "unknown"}\n`);
       return EXIT.ok;
     }
-    if (args.command === "doctor") return await doctor(args, io);
-    return await upload(args, io);
+    if (args.command === "doctor") return await doctor(args, io, term);
+    return await upload(args, io, term);
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.stderr.write(`s3-image-hosting: ${e.message}\n`);
+    if (e instanceof UsageError || e instanceof LockHeldError) {
+      term.err.write(`s3-image-hosting: ${e.message}\n`);
       return EXIT.usage;
     }
     if (isUploadError(e)) {
       // Raised before any upload (settings the uploader cannot work with).
-      io.stderr.write(`s3-image-hosting: ${e.toUserText()}\n`);
+      term.err.write(`s3-image-hosting: ${e.toUserText()}\n`);
       return e.code === "InvalidSettings" || e.code === "MissingCredentials" ? EXIT.usage : EXIT.failed;
     }
-    io.stderr.write(`s3-image-hosting: ${messageOf(e)}\n`);
+    term.err.write(`s3-image-hosting: ${messageOf(e)}\n`);
     return EXIT.failed;
   }
 }
 
 /** `doctor`: checks the settings offline, then uploads, fetches and deletes a probe image. */
-async function doctor(args: CliArgs, io: CliIO): Promise<number> {
+async function doctor(args: CliArgs, io: CliIO, term: Terminal): Promise<number> {
   const config = args.config === undefined ? undefined : await loadConfigFile(args.config);
   const profile = buildProfile(config, args);
   // Missing credentials are one of the things the diagnostics explain, not a usage error.
@@ -69,63 +81,87 @@ async function doctor(args: CliArgs, io: CliIO): Promise<number> {
   } catch {
     credentials = undefined;
   }
-  return runDoctor(profile, credentials, io.stdout);
+  return runDoctor(profile, credentials, term.out);
 }
 
-async function upload(args: CliArgs, io: CliIO): Promise<number> {
+async function upload(args: CliArgs, io: CliIO, term: Terminal): Promise<number> {
   const config = args.config === undefined ? undefined : await loadConfigFile(args.config);
   const profile = buildProfile(config, args);
   const defaults = migrateSettings(undefined);
 
   const vault = path.resolve(args.vault ?? (await commonParent(args.paths)));
-  const vaultFiles = await walkFiles(vault);
-  const notes = await collectNotes(vault, args.paths, vaultFiles);
+  if (args.vault !== undefined) await checkVaultFolder(vault, args.vault);
+  const unreadable = new UnreadableFolders(vault, args.paths, (line) => term.err.write(`s3-image-hosting: ${line}\n`));
+  const vaultFiles = await walkFiles(vault, vault, unreadable.skip).catch((e: unknown) => {
+    throw new UsageError(`The vault folder ${vault} cannot be read (${fsReason(e)}).`);
+  });
+  const notes = await collectNotes(vault, args.paths, vaultFiles, unreadable.skip);
+  const withUnreadable = (report: MigrationReport): MigrationReport => {
+    const failures = unreadable.failures();
+    return { ...report, failed: report.failed + failures.length, failures: [...failures, ...report.failures] };
+  };
 
-  // A dry run reads no image and talks to no server, so it works before credentials are set up.
+  // A dry run reads no image, talks to no server and writes nothing, so it works before
+  // credentials are set up, and takes no lock: it can look at a vault while a run goes on.
   if (args.dryRun) {
-    const report = await migrateNotes(notes, createFsPorts(vault, vaultFiles, NO_UPLOADS), { concurrency: 1, dryRun: true });
-    io.stdout.write(args.json ? `${JSON.stringify(jsonReport(report))}\n` : humanReport(report, notes.length, true));
+    const report = withUnreadable(await migrateNotes(notes, createFsPorts(vault, vaultFiles, NO_UPLOADS), { concurrency: 1, dryRun: true }));
+    term.out.write(args.json ? `${JSON.stringify(jsonReport(report))}\n` : humanReport(report, notes.length, true));
     return report.failed > 0 ? EXIT.failed : EXIT.ok;
   }
 
   const credentials = credentialsFromEnv(io.env);
-  const cache = await openUploadCache(args.cache ?? defaultCachePath(io.env, homedir()));
-  const maxSizeMB = args.maxSizeMB ?? defaults.maxFileSizeMB;
-  const maxBytes = maxUploadBytes({ maxFileSizeMB: maxSizeMB });
-  const uploader = createUploader({
-    profile,
-    credentials,
-    index: cache.index,
-    maxBytes,
-    imagesOnly: defaults.imagesOnly,
-    overwriteAdvice: "run again with --overwrite",
-  });
-
-  const showProgress = !args.json && io.stderr.isTTY === true;
-  const onProgress = showProgress ? (p: MigrationProgress) => io.stderr.write(`\r\x1b[K${progressLine(p)}`) : undefined;
+  // Taken before any note is read, and released on every way out (process.exit included).
+  const toolFolder = await openToolFolder(vault);
   let report: MigrationReport;
   try {
-    report = await migrateNotes(notes, createFsPorts(vault, vaultFiles, withToolHints(uploader), { maxBytes }), {
-      concurrency: args.concurrency ?? defaults.concurrency,
-      onProgress,
-      setTimer: (fn, ms) => {
-        const t = setTimeout(fn, ms);
-        return () => clearTimeout(t);
-      },
-      signal: io.signal,
+    const cache = await openUploadCache(args.cache ?? defaultCachePath(io.env, homedir()));
+    const maxSizeMB = args.maxSizeMB ?? defaults.maxFileSizeMB;
+    const maxBytes = maxUploadBytes({ maxFileSizeMB: maxSizeMB });
+    const uploader = createUploader({
+      profile,
+      credentials,
+      index: cache.index,
+      maxBytes,
+      imagesOnly: defaults.imagesOnly,
+      overwriteAdvice: "run again with --overwrite",
     });
+
+    const showProgress = !args.json && term.err.isTTY;
+    const onProgress = showProgress
+      ? (p: MigrationProgress) => {
+          term.err.control(CLEAR_LINE);
+          term.err.write(escapeControls(progressLine(p)));
+        }
+      : undefined;
+    try {
+      report = await migrateNotes(notes, createFsPorts(vault, vaultFiles, withToolHints(uploader), { maxBytes, temps: toolFolder.temps }), {
+        concurrency: args.concurrency ?? defaults.concurrency,
+        onProgress,
+        setTimer: (fn, ms) => {
+          const t = setTimeout(fn, ms);
+          return () => clearTimeout(t);
+        },
+        signal: io.signal,
+      });
+    } finally {
+      if (showProgress) term.err.control(CLEAR_LINE);
+      uploader.destroy();
+      await cache.save().catch((e: unknown) => {
+        term.err.write(`s3-image-hosting: the upload cache could not be saved (${messageOf(e)}); the next run checks the bucket instead.\n`);
+      });
+    }
   } finally {
-    if (showProgress) io.stderr.write("\r\x1b[K");
-    uploader.destroy();
-    await cache.save().catch((e: unknown) => {
-      io.stderr.write(`s3-image-hosting: the upload cache could not be saved (${messageOf(e)}); the next run checks the bucket instead.\n`);
-    });
+    toolFolder.close();
   }
 
-  io.stdout.write(args.json ? `${JSON.stringify(jsonReport(report))}\n` : humanReport(report, notes.length, false));
+  report = withUnreadable(report);
+  term.out.write(args.json ? `${JSON.stringify(jsonReport(report))}\n` : humanReport(report, notes.length, false));
   if (io.signal?.aborted) return EXIT.interrupted;
   return report.failed > 0 ? EXIT.failed : EXIT.ok;
 }
+
+/** Back to the start of the line, and clear it: the progress line is redrawn in place. */
+const CLEAR_LINE = "\r\x1b[K";
 
 /**
  * The uploader's hints for files it refuses name the plugin's settings; here the person can
@@ -180,7 +216,8 @@ export function humanReport(r: MigrationReport, noteCount: number, dryRun: boole
     lines.push(`${notes}: ${migrationCounts(r)}`);
   }
   for (const { heading, items } of migrationDetails(r)) lines.push(heading, ...items.map((s) => `  ${s}`));
-  return `${lines.join("\n")}\n`;
+  // Each line is one line: a line break inside a name is shown, not followed.
+  return `${lines.map(escapeControls).join("\n")}\n`;
 }
 
 function messageOf(e: unknown): string {

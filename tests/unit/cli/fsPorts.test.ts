@@ -5,6 +5,7 @@ import { FileBuffers } from "../../../src/cli/fileBuffers";
 import { collectNotes, createFsPorts, walkFiles, writeFileAtomic } from "../../../src/cli/fsPorts";
 import { UploadError } from "../../../src/core/errors";
 import type { ImageUploader } from "../../../src/core/ports";
+import { denyListing } from "../../support/osFaults";
 
 describe("collectNotes", () => {
   let vault: string;
@@ -161,5 +162,39 @@ describe("writeFileAtomic", () => {
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
+  });
+});
+
+describe("walkFiles over folders that cannot be read", () => {
+  let vault: string;
+  beforeAll(() => {
+    vault = mkdtempSync(path.join(tmpdir(), "s3ih-walk-"));
+    for (const f of ["A.md", "private/Secret.md", "private/deep/More.md", "public/B.md"]) {
+      mkdirSync(path.dirname(path.join(vault, f)), { recursive: true });
+      writeFileSync(path.join(vault, f), "text");
+    }
+  });
+  afterAll(() => rmSync(vault, { recursive: true, force: true }));
+  afterEach(() => jest.restoreAllMocks());
+
+  it("skips a folder it may not list, tells the caller which and why, and walks the rest", async () => {
+    denyListing(path.join(vault, "private"));
+    const skipped: [string, string | undefined][] = [];
+    const files = await walkFiles(vault, vault, (folder, e) => skipped.push([folder, (e as { code?: string }).code]));
+    expect(files).toEqual(["A.md", "public/B.md"]);
+    expect(skipped).toEqual([["private", "EACCES"]]);
+  });
+
+  it("still fails when the root itself cannot be listed", async () => {
+    denyListing(vault);
+    await expect(walkFiles(vault, vault, () => undefined)).rejects.toMatchObject({ code: "EACCES" });
+  });
+
+  it("reports a folder given to collectNotes that cannot be listed, instead of failing", async () => {
+    denyListing(path.join(vault, "private"));
+    const skipped: string[] = [];
+    const notes = await collectNotes(vault, [path.join(vault, "private"), path.join(vault, "A.md")], await walkFiles(vault, vault, (f) => skipped.push(f)), (f) => skipped.push(f));
+    expect(notes).toEqual(["A.md"]);
+    expect(skipped).toEqual(["private", "private"]);
   });
 });

@@ -2,6 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { runCli, type CliIO } from "../../../src/cli/run";
+import { openToolFolder } from "../../../src/cli/toolFolder";
+import { denyListing } from "../../support/osFaults";
 
 /** Captured streams and an environment, for running the tool in-process without a server. */
 function io(env: Record<string, string> = {}): CliIO & { out: () => string; err: () => string } {
@@ -38,6 +40,16 @@ describe("runCli exit codes", () => {
     const b = io();
     expect(await runCli(["--version"], b)).toBe(0);
     expect(b.out()).toBe("9.9.9\n");
+  });
+
+  it("--help describes the lock on the vault and every exit status", async () => {
+    const a = io();
+    expect(await runCli(["--help"], a)).toBe(0);
+    expect(a.out()).toContain("in the folder .s3-image-hosting at the vault root");
+    expect(a.out()).toContain("a second run is refused");
+    expect(a.out().replace(/\s+/g, " ")).toContain(
+      "Exit status: 0 nothing failed; 1 some image could not be uploaded or linked, or a folder to scan could not be read; 2 bad usage or settings, or another run is working on the vault; 130 stopped with Ctrl-C.",
+    );
   });
 
   it("2 for an unknown option, with one line on stderr and nothing on stdout", async () => {
@@ -111,5 +123,108 @@ describe("runCli exit codes", () => {
     expect(await runCli(["upload", v, ...SETTINGS, "--json"], a)).toBe(130);
     expect(JSON.parse(a.out())).toMatchObject({ uploaded: 0, skipped: 1, failed: 0 });
     expect(readFileSync(path.join(v, "N.md"), "utf8")).toBe("![[a.png]]");
+  });
+});
+
+describe("--vault that is not a folder", () => {
+  it("2 with a sentence when --vault names a file or nothing, and nothing on stdout", async () => {
+    const v = vault({ "N.md": "![[a.png]]", "a.png": PNG });
+    for (const [given, message] of [
+      [path.join(v, "N.md"), `s3-image-hosting: ${path.join(v, "N.md")} is a file, not a folder. Give --vault the folder that holds the notes.\n`],
+      [path.join(v, "missing"), `s3-image-hosting: The vault folder ${path.join(v, "missing")} does not exist. Give --vault the folder that holds the notes.\n`],
+      [path.join(v, "N.md", "sub"), `s3-image-hosting: The vault folder ${path.join(v, "N.md", "sub")} is inside a file, not a folder. Give --vault the folder that holds the notes.\n`],
+    ]) {
+      const a = io({ S3_ACCESS_KEY_ID: "k", S3_SECRET_ACCESS_KEY: "s" });
+      expect(await runCli(["upload", path.join(v, "N.md"), "--vault", given, ...SETTINGS], a)).toBe(2);
+      expect(a.err()).toBe(message);
+      expect(a.out()).toBe("");
+    }
+  });
+});
+
+describe("folders that cannot be read", () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it("1 when a folder to scan was skipped: warned on stderr, a failure in the report, and the rest still done", async () => {
+    const v = vault({ "A.md": "![[a.png]]", "a.png": PNG, "private/P.md": "![[a.png]]" });
+    denyListing(path.join(v, "private"));
+    const a = io();
+    expect(await runCli(["upload", v, ...SETTINGS, "--dry-run"], a)).toBe(1);
+    expect(a.err()).toBe('s3-image-hosting: Skipping the folder "private": it cannot be read (permission denied), so the notes in it are not scanned.\n');
+    expect(a.out()).toBe(
+      [
+        "Dry run: nothing was uploaded and no note was changed.",
+        "1 note scanned; 1 image would be uploaded and 1 link rewritten:",
+        "  a.png",
+        "Failed:",
+        '  private/ — The folder "private" could not be read (permission denied), so the notes in it were not scanned for images. Make it readable and run again, or give only the folders to upload.',
+        "",
+      ].join("\n"),
+    );
+    const b = io();
+    expect(await runCli(["upload", v, ...SETTINGS, "--dry-run", "--json"], b)).toBe(1);
+    expect(JSON.parse(b.out())).toMatchObject({ failed: 1, failures: [{ note: "private/", link: "", code: "UnreadableFolder" }] });
+  });
+
+  it("0 when the skipped folder is only part of the vault, not of what was asked for, with a warning", async () => {
+    const v = vault({ "Blog/A.md": "![[a.png]]", "Blog/a.png": PNG, "private/P.md": "![[a.png]]" });
+    denyListing(path.join(v, "private"));
+    const a = io();
+    expect(await runCli(["upload", path.join(v, "Blog"), "--vault", v, ...SETTINGS, "--dry-run", "--json"], a)).toBe(0);
+    expect(a.err()).toBe('s3-image-hosting: Skipping the folder "private": it cannot be read (permission denied), so links to images in it cannot be followed.\n');
+    expect(JSON.parse(a.out())).toMatchObject({ failed: 0, skipped: 1 });
+  });
+
+  it("2 with a sentence when the vault folder itself cannot be read", async () => {
+    const v = vault({ "A.md": "" });
+    denyListing(v);
+    const a = io();
+    expect(await runCli(["upload", v, ...SETTINGS, "--dry-run"], a)).toBe(2);
+    expect(a.err()).toBe(`s3-image-hosting: The vault folder ${v} cannot be read (permission denied).\n`);
+  });
+});
+
+describe("names with control characters", () => {
+  const NOTE = "Evil \x1b]0;owned\x07\r\u202eton.md";
+  const IMAGE = "gone\x1b[2J\x07\u202egnp.png";
+
+  it("are shown escaped on the terminal, and exactly in --json", async () => {
+    const v = vault({ [NOTE]: `![[${IMAGE}]]\n` });
+    const human = io();
+    expect(await runCli(["upload", v, ...SETTINGS, "--dry-run"], human)).toBe(1);
+    const shownNote = "Evil \\x1b]0;owned\\x07\\r\\u202eton.md";
+    const shownImage = "gone\\x1b[2J\\x07\\u202egnp.png";
+    expect(human.out()).toContain(`  ${shownNote}: ![[${shownImage}]] — The image "${shownImage}" linked in "${shownNote}" is not in the vault; the link was left as it was.\n`);
+    expect(human.out()).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/);
+
+    const json = io();
+    expect(await runCli(["upload", v, ...SETTINGS, "--dry-run", "--json"], json)).toBe(1);
+    expect(json.out()).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/);
+    expect(JSON.parse(json.out()).failures[0]).toMatchObject({ note: NOTE, link: `![[${IMAGE}]]` });
+  });
+
+  it("are escaped in error messages on stderr", async () => {
+    const a = io();
+    expect(await runCli(["upload", "/nowhere/\x1b]0;owned\x07.md", ...SETTINGS], a)).toBe(2);
+    expect(a.err()).toBe("s3-image-hosting: /nowhere/\\x1b]0;owned\\x07.md does not exist.\n");
+  });
+});
+
+describe("one run per vault", () => {
+  it("2 naming the other run's pid while the vault is locked, having changed nothing; a dry run still goes", async () => {
+    const v = vault({ "N.md": "![[a.png]]", "a.png": PNG });
+    const held = await openToolFolder(v);
+    try {
+      const a = io({ S3_ACCESS_KEY_ID: "k", S3_SECRET_ACCESS_KEY: "s" });
+      expect(await runCli(["upload", v, ...SETTINGS], a)).toBe(2);
+      expect(a.err()).toMatch(new RegExp(`^s3-image-hosting: Another run \\(pid ${process.pid}\\) is uploading the images of this vault`));
+      expect(a.out()).toBe("");
+      expect(readFileSync(path.join(v, "N.md"), "utf8")).toBe("![[a.png]]");
+
+      const dry = io();
+      expect(await runCli(["upload", v, ...SETTINGS, "--dry-run", "--json"], dry)).toBe(0);
+    } finally {
+      held.close();
+    }
   });
 });
