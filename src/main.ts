@@ -1,7 +1,7 @@
 import { debounce, Notice, Plugin, requestUrl } from "obsidian";
 import type { UploadIndex } from "./core/ports";
-import type { PluginSettings } from "./core/settings";
-import { MemoryUploadIndex } from "./core/uploadIndex";
+import type { PluginSettings } from "./core/settings/settings";
+import { MemoryUploadIndex } from "./core/settings/uploadIndex";
 import { PasteDropHandler, PLUGIN_NAME } from "./obsidian/pasteDrop";
 import { sdkUploaderFactory } from "./obsidian/sdkUploader";
 import { registerUploadAll } from "./obsidian/uploadAll";

@@ -11,10 +11,10 @@ import * as path from "node:path";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { runCli, type CliIO } from "../../src/cli/run";
 import { collectNotes, createFsPorts, walkFiles } from "../../src/cli/fsPorts";
-import { md5Hex, sha256Hex } from "../../src/core/hash";
-import { migrateNotes } from "../../src/core/migrate";
-import { prepareAsset } from "../../src/core/prepare";
-import { DEFAULT_CACHE_CONTROL, migrateSettings, newProfile } from "../../src/core/settings";
+import { md5Hex, sha256Hex } from "../../src/core/prepare/hash";
+import { migrateNotes } from "../../src/core/migrate/engine";
+import { prepareAsset } from "../../src/core/prepare/prepareAsset";
+import { DEFAULT_CACHE_CONTROL, migrateSettings, newProfile } from "../../src/core/settings/settings";
 import type { Profile } from "../../src/core/types";
 import { freshCopy, imageVaultTemplate, log, median, now, pool, randomPng, round, runTask, syncTree, type ServerInfo } from "./common";
 

@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync, promises as fs } from "node:fs";
 import * as path from "node:path";
 import type { UploadIndex } from "../core/ports";
-import { MemoryUploadIndex, type UploadIndexData } from "../core/uploadIndex";
+import { MemoryUploadIndex, type UploadIndexData } from "../core/settings/uploadIndex";
 import { writeFileAtomic } from "./fsPorts";
 
 /** The upload index of the command-line tool, kept in a JSON file between runs. */

@@ -1,6 +1,6 @@
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
-import { newProfile, PROVIDER_IDS, validateProfile } from "../core/settings";
+import { newProfile, PROVIDER_IDS, validateProfile } from "../core/settings/settings";
 import { applyPreset } from "../storage/presets";
 import type { AclSetting, Credentials, Profile, ProviderId } from "../core/types";
 import { CREDENTIALS_FROM_ENV, UsageError, type CliArgs } from "./args";

@@ -6,7 +6,7 @@
  */
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
-import type { MigrationReport } from "../core/migrate";
+import type { MigrationReport } from "../core/migrate/engine";
 import { UsageError } from "./args";
 import { errorCode, fsReason } from "./fsErrors";
 

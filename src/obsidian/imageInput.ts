@@ -1,7 +1,7 @@
 /**
  * Capture: which files of a paste or drop are images, and the names Obsidian would give them.
  */
-import { extensionForMime } from "../core/sniff";
+import { extensionForMime } from "../core/prepare/sniff";
 
 /** Extensions Obsidian shows as images, for files whose platform type is empty. */
 const IMAGE_EXTENSIONS = new Set(["png", "jpg", "jpeg", "gif", "webp", "avif", "bmp", "svg", "tif", "tiff", "ico", "heic", "heif"]);

@@ -2,8 +2,8 @@
  * The text that stands in a note while an image uploads. Each one is unique, so the finished
  * upload can find exactly its own placeholder wherever the user's edits have moved it.
  */
-import { altTextFromName } from "../core/markdownLink";
-import type { TextChange } from "../core/textChange";
+import { altTextFromName } from "../core/link/markdownLink";
+import type { TextChange } from "../core/apply/textChanges";
 
 /**
  * The link target every placeholder uses. It is a relative path with no file behind it, so

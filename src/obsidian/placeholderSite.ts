@@ -5,7 +5,7 @@
  */
 import { MarkdownView } from "obsidian";
 import type { Editor, MarkdownFileInfo, TFile, Vault, Workspace } from "obsidian";
-import { applyTextChanges } from "../core/textChange";
+import { applyTextChanges } from "../core/apply/textChanges";
 import { placeholderChanges } from "./placeholder";
 
 /** Where the placeholders were found: in an open editor, in the note file, or nowhere. */

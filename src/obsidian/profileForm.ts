@@ -4,8 +4,8 @@
  */
 import { requestUrl, SecretComponent, Setting } from "obsidian";
 import type { App, SecretStorage } from "obsidian";
-import { KEY_TEMPLATE_TOKENS, keyTemplateUniqueness } from "../core/keyTemplate";
-import { validateProfile } from "../core/settings";
+import { KEY_TEMPLATE_TOKENS, keyTemplateUniqueness } from "../core/prepare/keyTemplate";
+import { validateProfile } from "../core/settings/settings";
 import type { AclSetting, Profile, ProviderId } from "../core/types";
 import { applyPreset, PROVIDER_PRESETS } from "../storage/presets";
 import { testConnection } from "./connectionTest";

@@ -3,7 +3,7 @@
  * keys an older version or a PicGo import left in plain text moved into secret storage.
  */
 import type { SecretStorage } from "obsidian";
-import { findPlaintextCredentials, hasPlaintextCredentials, migrateSettings, type PluginSettings } from "../core/settings";
+import { findPlaintextCredentials, hasPlaintextCredentials, migrateSettings, type PluginSettings } from "../core/settings/settings";
 import type { Profile } from "../core/types";
 
 /** The loaded settings and what was done about plain-text keys. */

@@ -4,8 +4,8 @@
  */
 import { PluginSettingTab, Setting } from "obsidian";
 import type { App, DropdownComponent, Plugin } from "obsidian";
-import { MAX_CONCURRENCY, newProfile, type PluginSettings } from "../core/settings";
-import { SUPPORTED_IMAGE_FORMATS } from "../core/sniff";
+import { MAX_CONCURRENCY, newProfile, type PluginSettings } from "../core/settings/settings";
+import { SUPPORTED_IMAGE_FORMATS } from "../core/prepare/sniff";
 import type { Profile } from "../core/types";
 import { ProfileForm } from "./profileForm";
 import { activeProfile } from "./readiness";

@@ -5,13 +5,13 @@
  */
 import { MarkdownView, Notice, TFile, TFolder, type App, type Editor, type Menu, type Plugin, type TAbstractFile } from "obsidian";
 import { isUploadError, UploadError } from "../core/errors";
-import { ambiguousLinkError } from "../core/linkResolver";
-import { migrateNotes, type MigrationPorts, type MigrationReport } from "../core/migrate";
-import { migrationCounts, migrationDetails } from "../core/migrateSummary";
+import { ambiguousLinkError } from "../core/migrate/vaultPathIndex";
+import { migrateNotes, type MigrationPorts, type MigrationReport } from "../core/migrate/engine";
+import { migrationCounts, migrationDetails } from "../core/migrate/summary";
 import type { ImageUploader } from "../core/ports";
-import { tooLargeError } from "../core/prepare";
-import type { PluginSettings } from "../core/settings";
-import { applyTextChanges, type TextChange } from "../core/textChange";
+import { tooLargeError } from "../core/prepare/prepareAsset";
+import type { PluginSettings } from "../core/settings/settings";
+import { applyTextChanges, type TextChange } from "../core/apply/textChanges";
 import { checkReadiness } from "./readiness";
 import type { UploaderConfig } from "./uploaderCache";
 

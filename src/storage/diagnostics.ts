@@ -7,10 +7,10 @@
  */
 import { UploadError, isUploadError } from "../core/errors";
 import type { UploadErrorCode } from "../core/errors";
-import { prepareAsset } from "../core/prepare";
-import { buildPublicUrl } from "../core/publicUrl";
-import { DEFAULT_CACHE_CONTROL, validateProfile } from "../core/settings";
-import type { FieldMessage } from "../core/settings";
+import { prepareAsset } from "../core/prepare/prepareAsset";
+import { buildPublicUrl } from "../core/link/publicUrl";
+import { DEFAULT_CACHE_CONTROL, validateProfile } from "../core/settings/settings";
+import type { FieldMessage } from "../core/settings/settings";
 import type { Credentials, Profile } from "../core/types";
 import { toUploadError } from "./errorMapping";
 import { S3ObjectStore } from "./objectStore";

@@ -9,7 +9,7 @@ import type { HttpHandler } from "@smithy/core/protocols";
 import { UploadError } from "../core/errors";
 import type { Credentials, Profile } from "../core/types";
 import { DEFAULT_REQUEST_TIMEOUT_MS } from "./requestUrlHandler";
-import { parseHttpUrl } from "../core/httpUrl";
+import { parseHttpUrl } from "../core/link/httpUrl";
 
 /**
  * Any Smithy HTTP handler, whatever its own settings: `RequestUrlHttpHandler`, Node's

@@ -20,12 +20,12 @@ import type { S3Client, ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/c
 import type { BuildMiddleware } from "@smithy/types";
 import { isUploadError, UploadError } from "../core/errors";
 import type { ImageUploader, UploadIndex } from "../core/ports";
-import { bytesToHex, md5Hex } from "../core/hash";
-import { bucketKeyCollision, KeyHolders } from "../core/keyCollision";
-import { isContentAddressed } from "../core/keyTemplate";
-import { prepareAsset } from "../core/prepare";
-import { bucketScope, buildPublicUrl } from "../core/publicUrl";
-import { DEFAULT_CACHE_CONTROL } from "../core/settings";
+import { bytesToHex, md5Hex } from "../core/prepare/hash";
+import { bucketKeyCollision, KeyHolders } from "../core/prepare/keyCollision";
+import { isContentAddressed } from "../core/prepare/keyTemplate";
+import { prepareAsset } from "../core/prepare/prepareAsset";
+import { bucketScope, buildPublicUrl } from "../core/link/publicUrl";
+import { DEFAULT_CACHE_CONTROL } from "../core/settings/settings";
 import type { Asset, Credentials, PreparedAsset, Profile, StoredAsset } from "../core/types";
 import { S3ObjectStore, type ObjectInfo, type PutOutcome } from "./objectStore";
 import { createS3Client } from "./s3Client";

@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { migrateSettings, type PluginSettings } from "../../src/core/settings";
+import { migrateSettings, type PluginSettings } from "../../src/core/settings/settings";
 import type { Profile } from "../../src/core/types";
 import { createFakeApp, type App, type FileManagerOptions, type MarkdownView, type TFile } from "./obsidian";
 

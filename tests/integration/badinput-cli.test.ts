@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { scanEmbeds } from "../../src/core/embedScanner";
+import { scanEmbeds } from "../../src/core/markdown";
 import { AWKWARD_NAMES, UNFINISHED_MARKDOWN_NOTE, expectPlainWords, expectServes, oneImageIn, paddedPng } from "./badinput-support";
 import { cliEnv, makeVault as makeCliVault, runCli, serverFlags, type CliJson } from "./cli-harness";
 import { createTestBucket, removeTestBucket, uniquePng } from "./helpers";

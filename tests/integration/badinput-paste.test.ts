@@ -9,8 +9,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { App as ObsidianApp } from "obsidian";
-import { scanEmbeds } from "../../src/core/embedScanner";
-import { MemoryUploadIndex } from "../../src/core/uploadIndex";
+import { scanEmbeds } from "../../src/core/markdown";
+import { MemoryUploadIndex } from "../../src/core/settings/uploadIndex";
 import { PasteDropHandler } from "../../src/obsidian/pasteDrop";
 import { sdkUploaderFactory } from "../../src/obsidian/sdkUploader";
 import { UploaderCache } from "../../src/obsidian/uploaderCache";

@@ -3,7 +3,7 @@
  * words, and that a link the plugin or the tool wrote is one image whose address serves
  * exactly the uploaded bytes.
  */
-import { scanEmbeds, type Embed } from "../../src/core/embedScanner";
+import { scanEmbeds, type Embed } from "../../src/core/markdown";
 import { anonymousGet } from "./helpers";
 
 /**

@@ -9,7 +9,7 @@ import { constants as bufferConstants } from "node:buffer";
 import { lstatSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { scanEmbeds } from "../../src/core/embedScanner";
+import { scanEmbeds } from "../../src/core/markdown";
 import { UNICODE_FORM_CASES, expectPlainWords, expectServes, oneImageIn, unicodeFormVault } from "./badinput-support";
 import { cliEnv, makeVault, runCli, serverFlags, sha256, type CliJson } from "./cli-harness";
 import { adminClient, createTestBucket, removeTestBucket, uniquePng } from "./helpers";

@@ -8,7 +8,7 @@ import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { rewriteEmbed } from "../../src/core/embedRewrite";
+import { rewriteEmbed } from "../../src/core/link/embedLink";
 import { adminClient, anonymousGet, createTestBucket, removeTestBucket, s3TestEnv } from "./helpers";
 import { describeWithHelpVault, helpVault } from "../support/fixtures";
 import { cliEnv, mimeOf, plannedLinks, runCli, serverFlags, sha256, snapshot, type PlannedLink } from "./cli-harness";

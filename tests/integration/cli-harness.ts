@@ -7,9 +7,9 @@ import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_proces
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, promises as fs, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { isLocalImageEmbed, scanEmbeds, type Embed } from "../../src/core/embedScanner";
-import { VaultPathIndex } from "../../src/core/linkResolver";
-import type { MigrationReport } from "../../src/core/migrate";
+import { isLocalImageEmbed, scanEmbeds, type Embed } from "../../src/core/markdown";
+import { VaultPathIndex } from "../../src/core/migrate/vaultPathIndex";
+import type { MigrationReport } from "../../src/core/migrate/engine";
 import { s3TestEnv } from "./helpers";
 
 export const repoRoot = path.resolve(__dirname, "../..");

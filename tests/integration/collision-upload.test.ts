@@ -10,7 +10,7 @@ import { HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { UploadError } from "../../src/core/errors";
 import type { Asset, Profile } from "../../src/core/types";
-import { MemoryUploadIndex } from "../../src/core/uploadIndex";
+import { MemoryUploadIndex } from "../../src/core/settings/uploadIndex";
 import { createUploader } from "../../src/storage/uploader";
 import { rules, startFaultProxy, type FaultProxy } from "../support/faultProxy";
 import { adminClient, createTestBucket, obsidianTransport, removeTestBucket, s3TestEnv, storedObject, testCredentials, testProfile, uniquePng } from "./helpers";

@@ -10,7 +10,7 @@
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { Credentials, Profile } from "../../src/core/types";
 import { UploadError } from "../../src/core/errors";
-import { MemoryUploadIndex } from "../../src/core/uploadIndex";
+import { MemoryUploadIndex } from "../../src/core/settings/uploadIndex";
 import { toUploadError } from "../../src/storage/errorMapping";
 import { RequestUrlHttpHandler, type RequestUrlFn, type RequestUrlParamLike } from "../../src/storage/requestUrlHandler";
 import { createUploader } from "../../src/storage/uploader";

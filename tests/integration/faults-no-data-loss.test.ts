@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { App as ObsidianApp, TFile as ObsidianTFile } from "obsidian";
 import { runCli } from "../../src/cli/run";
-import { MemoryUploadIndex } from "../../src/core/uploadIndex";
+import { MemoryUploadIndex } from "../../src/core/settings/uploadIndex";
 import { PasteDropHandler } from "../../src/obsidian/pasteDrop";
 import { sdkUploaderFactory } from "../../src/obsidian/sdkUploader";
 import { uploadAllLocalImages, type UploadAllDeps } from "../../src/obsidian/uploadAll";

@@ -6,7 +6,7 @@
  */
 import { UploadError } from "../../src/core/errors";
 import type { Profile } from "../../src/core/types";
-import { MemoryUploadIndex } from "../../src/core/uploadIndex";
+import { MemoryUploadIndex } from "../../src/core/settings/uploadIndex";
 import { applyPreset } from "../../src/storage/presets";
 import { createUploader } from "../../src/storage/uploader";
 import { rules, startFaultProxy, type FaultProxy } from "../support/faultProxy";

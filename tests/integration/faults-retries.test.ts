@@ -7,7 +7,7 @@
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import { UploadError } from "../../src/core/errors";
-import { MemoryUploadIndex } from "../../src/core/uploadIndex";
+import { MemoryUploadIndex } from "../../src/core/settings/uploadIndex";
 import type { StoredAsset } from "../../src/core/types";
 import { RequestUrlHttpHandler, type RequestUrlFn } from "../../src/storage/requestUrlHandler";
 import { createS3Client } from "../../src/storage/s3Client";

@@ -5,7 +5,7 @@
  * real SDK over the requestUrl double, with requests a test can hold in flight.
  */
 import type { App as ObsidianApp } from "obsidian";
-import { MemoryUploadIndex } from "../../src/core/uploadIndex";
+import { MemoryUploadIndex } from "../../src/core/settings/uploadIndex";
 import { PasteDropHandler } from "../../src/obsidian/pasteDrop";
 import { sdkUploaderFactory } from "../../src/obsidian/sdkUploader";
 import { UploaderCache } from "../../src/obsidian/uploaderCache";

@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { App as ObsidianApp } from "obsidian";
-import { MemoryUploadIndex } from "../../src/core/uploadIndex";
+import { MemoryUploadIndex } from "../../src/core/settings/uploadIndex";
 import { PasteDropHandler } from "../../src/obsidian/pasteDrop";
 import { sdkUploaderFactory } from "../../src/obsidian/sdkUploader";
 import { UploaderCache } from "../../src/obsidian/uploaderCache";

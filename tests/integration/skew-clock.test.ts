@@ -7,7 +7,7 @@
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { App as ObsidianApp } from "obsidian";
-import { MemoryUploadIndex } from "../../src/core/uploadIndex";
+import { MemoryUploadIndex } from "../../src/core/settings/uploadIndex";
 import { PasteDropHandler } from "../../src/obsidian/pasteDrop";
 import { sdkUploaderFactory } from "../../src/obsidian/sdkUploader";
 import { UploaderCache } from "../../src/obsidian/uploaderCache";

@@ -1,6 +1,6 @@
 import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { buildPublicUrl } from "../../src/core/publicUrl";
+import { buildPublicUrl } from "../../src/core/link/publicUrl";
 import { S3ObjectStore } from "../../src/storage/objectStore";
 import { createS3Client } from "../../src/storage/s3Client";
 import { adminClient, anonymousGet, createTestBucket, obsidianTransport, removeTestBucket, testCredentials, testProfile, uniquePng } from "./helpers";

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { GetObjectCommand, HeadObjectCommand, DeleteObjectCommand } from "@aws-sdk/client-s3";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { DEFAULT_CACHE_CONTROL } from "../../src/core/settings";
-import { MemoryUploadIndex } from "../../src/core/uploadIndex";
-import { bucketScope } from "../../src/core/publicUrl";
+import { DEFAULT_CACHE_CONTROL } from "../../src/core/settings/settings";
+import { MemoryUploadIndex } from "../../src/core/settings/uploadIndex";
+import { bucketScope } from "../../src/core/link/publicUrl";
 import type { Profile } from "../../src/core/types";
 import { createUploader } from "../../src/storage/uploader";
 import type { SdkHttpHandler } from "../../src/storage/s3Client";

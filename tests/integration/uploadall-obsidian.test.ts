@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { App as ObsidianApp, Plugin as ObsidianPlugin, TFile as ObsidianTFile } from "obsidian";
-import type { PluginSettings } from "../../src/core/settings";
-import { MemoryUploadIndex } from "../../src/core/uploadIndex";
+import type { PluginSettings } from "../../src/core/settings/settings";
+import { MemoryUploadIndex } from "../../src/core/settings/uploadIndex";
 import { registerUploadAll, uploadAllLocalImages, type UploadAllDeps } from "../../src/obsidian/uploadAll";
 import { RequestUrlHttpHandler } from "../../src/storage/requestUrlHandler";
 import { createUploader } from "../../src/storage/uploader";

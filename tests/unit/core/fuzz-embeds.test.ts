@@ -6,10 +6,10 @@
  * lists, tables, front matter, stray brackets and tags — and with random Unicode.
  */
 import fc from "fast-check";
-import { planEmbedRewrites, rewriteEmbed } from "../../../src/core/embedRewrite";
-import { isLocalImageEmbed, scanEmbeds, type Embed } from "../../../src/core/embedScanner";
-import { percentDecode } from "../../../src/core/markdownSyntax";
-import { applyReplacements, type Replacement } from "../../../src/core/rewrite";
+import { planEmbedRewrites, rewriteEmbed } from "../../../src/core/link/embedLink";
+import { isLocalImageEmbed, scanEmbeds, type Embed } from "../../../src/core/markdown";
+import { percentDecode } from "../../../src/core/markdown";
+import { applyReplacements, type Replacement } from "../../../src/core/apply/replacements";
 
 /** Any Unicode code point except lone surrogates: accents, CJK, emoji, controls, bidi marks. */
 const anyUnicode = fc.string({ unit: "binary", maxLength: 6 });

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { md5Hex, sha256Hex } from "../../../src/core/hash";
+import { md5Hex, sha256Hex } from "../../../src/core/prepare/hash";
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 const nodeHash = (algorithm: string, data: Uint8Array): string => createHash(algorithm).update(data).digest("hex");

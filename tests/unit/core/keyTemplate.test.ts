@@ -9,7 +9,7 @@ import {
   templateNeedsMd5,
   validateKeyTemplate,
   type KeyVars,
-} from "../../../src/core/keyTemplate";
+} from "../../../src/core/prepare/keyTemplate";
 
 const SHA = "0123456789abcdef".repeat(4);
 const MD5 = "fedcba9876543210".repeat(2);

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { isUploadError } from "../../../src/core/errors";
-import { altTextFromName, markdownImage } from "../../../src/core/markdownLink";
+import { altTextFromName, markdownImage } from "../../../src/core/link/markdownLink";
 
 const URL_OK = "https://img.example.com/img/abc.png";
 

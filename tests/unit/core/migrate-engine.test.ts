@@ -1,7 +1,7 @@
-import { rewriteEmbed } from "../../../src/core/embedRewrite";
-import { isLocalImageEmbed, scanEmbeds } from "../../../src/core/embedScanner";
+import { rewriteEmbed } from "../../../src/core/link/embedLink";
+import { isLocalImageEmbed, scanEmbeds } from "../../../src/core/markdown";
 import { UploadError } from "../../../src/core/errors";
-import { migrateNotes, type MigrationProgress } from "../../../src/core/migrate";
+import { migrateNotes, type MigrationProgress } from "../../../src/core/migrate/engine";
 import { manualTimer, MemoryVault, settle, urlFor } from "./migrate-harness";
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);

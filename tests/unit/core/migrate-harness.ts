@@ -5,10 +5,10 @@
  * Uploads themselves are tested against a real S3 server in tests/integration.
  */
 import { UploadError } from "../../../src/core/errors";
-import { VaultPathIndex } from "../../../src/core/linkResolver";
-import type { MigrationPorts } from "../../../src/core/migrate";
+import { VaultPathIndex } from "../../../src/core/migrate/vaultPathIndex";
+import type { MigrationPorts } from "../../../src/core/migrate/engine";
 import type { ImageUploader } from "../../../src/core/ports";
-import { applyTextChanges } from "../../../src/core/textChange";
+import { applyTextChanges } from "../../../src/core/apply/textChanges";
 import type { Asset, StoredAsset } from "../../../src/core/types";
 
 export interface Deferred {

@@ -1,9 +1,9 @@
 import fc from "fast-check";
-import { rewriteEmbed } from "../../../src/core/embedRewrite";
-import { isLocalImageEmbed, scanEmbeds, type Embed } from "../../../src/core/embedScanner";
-import { VaultPathIndex } from "../../../src/core/linkResolver";
-import { migrateNotes } from "../../../src/core/migrate";
-import { applyTextChanges } from "../../../src/core/textChange";
+import { rewriteEmbed } from "../../../src/core/link/embedLink";
+import { isLocalImageEmbed, scanEmbeds, type Embed } from "../../../src/core/markdown";
+import { VaultPathIndex } from "../../../src/core/migrate/vaultPathIndex";
+import { migrateNotes } from "../../../src/core/migrate/engine";
+import { applyTextChanges } from "../../../src/core/apply/textChanges";
 import { MemoryVault, settle, urlFor } from "./migrate-harness";
 
 const FILES = { "a.png": "A", "img/b c.jpg": "B", "d.gif": "D" };

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { isUploadError } from "../../../src/core/errors";
-import { bucketScope, buildPublicUrl, encodeKeyForUrl } from "../../../src/core/publicUrl";
+import { bucketScope, buildPublicUrl, encodeKeyForUrl } from "../../../src/core/link/publicUrl";
 
 const profile = (over: Partial<{ publicBaseUrl: string; endpoint: string; bucket: string; forcePathStyle: boolean }> = {}) => ({
   publicBaseUrl: "",

@@ -1,5 +1,5 @@
 import { UploadError } from "../../../src/core/errors";
-import { VaultPathIndex } from "../../../src/core/linkResolver";
+import { VaultPathIndex } from "../../../src/core/migrate/vaultPathIndex";
 
 describe("VaultPathIndex.resolve", () => {
   const vault = new VaultPathIndex([

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { applyReplacements, type Replacement } from "../../../src/core/rewrite";
+import { applyReplacements, type Replacement } from "../../../src/core/apply/replacements";
 
 /** Note-like text: markdown punctuation, line breaks, non-ASCII, and repeated chunks. */
 const noteText = fc.string({

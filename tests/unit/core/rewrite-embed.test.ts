@@ -1,7 +1,7 @@
 import fc from "fast-check";
-import { planEmbedRewrites, rewriteEmbed } from "../../../src/core/embedRewrite";
-import { isLocalImageEmbed, scanEmbeds, type Embed } from "../../../src/core/embedScanner";
-import { applyReplacements } from "../../../src/core/rewrite";
+import { planEmbedRewrites, rewriteEmbed } from "../../../src/core/link/embedLink";
+import { isLocalImageEmbed, scanEmbeds, type Embed } from "../../../src/core/markdown";
+import { applyReplacements } from "../../../src/core/apply/replacements";
 
 const URL = "https://cdn.example.com/img/2026/abc.png";
 

@@ -1,4 +1,4 @@
-import { scanEmbeds, type Embed } from "../../../src/core/embedScanner";
+import { scanEmbeds, type Embed } from "../../../src/core/markdown";
 
 interface SpecExample {
   markdown: string;

@@ -1,4 +1,4 @@
-import { isImagePath, isLocalImageEmbed, scanEmbeds, type Embed } from "../../../src/core/embedScanner";
+import { isImagePath, isLocalImageEmbed, scanEmbeds, type Embed } from "../../../src/core/markdown";
 
 function only(text: string): Embed {
   const embeds = scanEmbeds(text);

@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { planEmbedRewrites } from "../../../src/core/embedRewrite";
-import { isLocalImageEmbed, scanEmbeds, type Embed } from "../../../src/core/embedScanner";
-import { VaultPathIndex } from "../../../src/core/linkResolver";
-import { applyReplacements } from "../../../src/core/rewrite";
+import { planEmbedRewrites } from "../../../src/core/link/embedLink";
+import { isLocalImageEmbed, scanEmbeds, type Embed } from "../../../src/core/markdown";
+import { VaultPathIndex } from "../../../src/core/migrate/vaultPathIndex";
+import { applyReplacements } from "../../../src/core/apply/replacements";
 import { describeWithHelpVault, helpVault } from "../../support/fixtures";
 
 /**

@@ -11,8 +11,8 @@ import {
   validateProfile,
   type FieldMessage,
   type PluginSettings,
-} from "../../../src/core/settings";
-import { DEFAULT_KEY_TEMPLATE } from "../../../src/core/keyTemplate";
+} from "../../../src/core/settings/settings";
+import { DEFAULT_KEY_TEMPLATE } from "../../../src/core/prepare/keyTemplate";
 import type { Profile } from "../../../src/core/types";
 
 const SHA = "a".repeat(64);

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { extensionForMime, sniffImageType } from "../../../src/core/sniff";
+import { extensionForMime, sniffImageType } from "../../../src/core/prepare/sniff";
 
 const bytes = (...parts: Array<string | number[]>): Uint8Array =>
   new Uint8Array(

@@ -1,4 +1,4 @@
-import { MemoryUploadIndex, cleanUploadIndexData } from "../../../src/core/uploadIndex";
+import { MemoryUploadIndex, cleanUploadIndexData } from "../../../src/core/settings/uploadIndex";
 
 const SHA_A = "a".repeat(64);
 const SHA_B = "b".repeat(64);

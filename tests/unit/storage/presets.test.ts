@@ -1,4 +1,4 @@
-import { PROVIDER_IDS, newProfile, validateProfile } from "../../../src/core/settings";
+import { PROVIDER_IDS, newProfile, validateProfile } from "../../../src/core/settings/settings";
 import type { Profile, ProviderId } from "../../../src/core/types";
 import { PROVIDER_PRESETS, applyPreset } from "../../../src/storage/presets";
 

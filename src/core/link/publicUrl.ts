@@ -1,6 +1,6 @@
 /** The link a note gets for an object key, and the name of the bucket it lives in. */
-import { UploadError } from "./errors";
-import type { Profile } from "./types";
+import { UploadError } from "../errors";
+import type { Profile } from "../types";
 import { parseHttpUrl } from "./httpUrl";
 
 /** A key made only of characters that stand for themselves in a URL path (as default keys are). */

@@ -3,9 +3,9 @@
  * one uploader's life, and the `KeyCollision` errors that tell a person why an image was
  * refused and what to change.
  */
-import { UploadError } from "./errors";
+import { UploadError } from "../errors";
 import { DEFAULT_KEY_TEMPLATE } from "./keyTemplate";
-import type { Asset, PreparedAsset } from "./types";
+import type { Asset, PreparedAsset } from "../types";
 
 /** How messages name an image: its vault path, or its own name for a pasted or dropped one. */
 export function imageLabel(asset: Asset): string {

@@ -3,11 +3,11 @@
  * profile validation that speaks to a person. Secrets never live here: a profile only
  * names the secrets in Obsidian's secret storage.
  */
-import { DEFAULT_KEY_TEMPLATE, validateKeyTemplate } from "./keyTemplate";
-import type { UploadRecord } from "./ports";
-import type { AclSetting, Profile, ProviderId } from "./types";
+import { DEFAULT_KEY_TEMPLATE, validateKeyTemplate } from "../prepare/keyTemplate";
+import type { UploadRecord } from "../ports";
+import type { AclSetting, Profile, ProviderId } from "../types";
 import { cleanUploadIndexData } from "./uploadIndex";
-import { parseHttpUrl } from "./httpUrl";
+import { parseHttpUrl } from "../link/httpUrl";
 
 export const SETTINGS_VERSION = 1;
 

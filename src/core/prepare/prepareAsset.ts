@@ -1,10 +1,10 @@
 /** The prepare stage: checks an asset, names its type from the bytes, hashes it and renders its key. */
-import { UploadError } from "./errors";
+import { UploadError } from "../errors";
 import { md5Hex, sha256Hex } from "./hash";
 import { renderKey, templateNeedsMd5, validateKeyTemplate } from "./keyTemplate";
-import { BYTES_PER_MB } from "./settings";
+import { BYTES_PER_MB } from "../settings/settings";
 import { SUPPORTED_IMAGE_FORMATS, extensionForMime, sniffImageType } from "./sniff";
-import type { Asset, PreparedAsset, Profile } from "./types";
+import type { Asset, PreparedAsset, Profile } from "../types";
 
 export interface PrepareOptions {
   /** Time of the upload, for date tokens in the key. */

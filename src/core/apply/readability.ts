@@ -5,8 +5,8 @@
  * `![](![my shot](https://…))` the line is one image whose destination is the new link, and
  * the note no longer shows the picture. An unfinished `<img src=` does the same.
  */
-import { scanEmbeds, type Embed } from "./embedScanner";
-import type { Replacement } from "./rewrite";
+import { scanEmbeds, type Embed } from "../markdown";
+import type { Replacement } from "./replacements";
 
 /** The text with `reps` made, and the start and text every embed should have in it. */
 function expectedAfter(text: string, embeds: readonly Embed[], reps: readonly Replacement[]): { text: string; embeds: string[] } {

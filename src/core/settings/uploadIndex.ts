@@ -1,5 +1,5 @@
 /** The upload index as plain data, so it can live in data.json or in the tool's cache file. */
-import type { UploadIndex, UploadRecord } from "./ports";
+import type { UploadIndex, UploadRecord } from "../ports";
 
 /** scope → SHA-256 → record, exactly as stored in `PluginSettings.uploadIndex`. */
 export type UploadIndexData = Record<string, Record<string, UploadRecord>>;

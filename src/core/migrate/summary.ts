@@ -1,4 +1,4 @@
-import type { MigrationReport } from "./migrate";
+import type { MigrationReport } from "./engine";
 
 /**
  * The words every face (notice, terminal) uses to tell a person what a migration did, so

@@ -2,10 +2,10 @@
  * The link text that replaces an embed once its image is hosted: what the user wrote is
  * kept (alt text, title, `|300` size hint, `#fragment`), only the destination changes.
  */
-import { scanEmbeds, type Embed } from "./embedScanner";
-import { parseOpenTag } from "./markdownSyntax";
-import { readableRewrites } from "./readableRewrites";
-import type { Replacement } from "./rewrite";
+import { scanEmbeds, type Embed } from "../markdown";
+import { parseOpenTag } from "../markdown";
+import { readableRewrites } from "../apply/readability";
+import type { Replacement } from "../apply/replacements";
 
 /**
  * Backslash-escapes what could end or reshape the alt text: brackets and backslashes,

@@ -1,8 +1,8 @@
-import { rewriteEmbed } from "./embedRewrite";
-import { scanEmbeds, type Embed } from "./embedScanner";
-import { readableRewrites } from "./readableRewrites";
-import { applyReplacements, type Replacement } from "./rewrite";
-import type { TextChange } from "./textChange";
+import { rewriteEmbed } from "../link/embedLink";
+import { scanEmbeds, type Embed } from "../markdown";
+import { readableRewrites } from "./readability";
+import { applyReplacements, type Replacement } from "./replacements";
+import type { TextChange } from "./textChanges";
 
 /**
  * The "apply" step of a migration for one note: replace some of its links by their uploaded

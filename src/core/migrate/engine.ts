@@ -1,10 +1,10 @@
 import { Batcher, type SetTimer } from "./batcher";
-import { isLocalImageEmbed, scanEmbeds, type Embed } from "./embedScanner";
-import { isUploadError } from "./errors";
-import { NoteShifts, writeLinks, type LinkOutcome } from "./migrateWrite";
-import type { ImageUploader } from "./ports";
+import { isLocalImageEmbed, scanEmbeds, type Embed } from "../markdown";
+import { isUploadError } from "../errors";
+import { NoteShifts, writeLinks, type LinkOutcome } from "../apply/writeLinks";
+import type { ImageUploader } from "../ports";
 import { runPool } from "./pool";
-import type { TextChange } from "./textChange";
+import type { TextChange } from "../apply/textChanges";
 
 /**
  * "Upload all local images": the migration engine shared by the Obsidian command and the

@@ -2,8 +2,8 @@
  * Link resolution over a plain list of vault paths, for the command-line tool, which has
  * no `metadataCache`. Mirrors `metadataCache.getFirstLinkpathDest`.
  */
-import { UploadError } from "./errors";
-import { percentDecode } from "./markdownSyntax";
+import { UploadError } from "../errors";
+import { percentDecode } from "../markdown";
 
 function folderOf(path: string): string {
   const slash = path.lastIndexOf("/");

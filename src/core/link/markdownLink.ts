@@ -2,7 +2,7 @@
  * Markdown image links built from outside text. A file name ends up inside the note, so it
  * must not be able to close the link early, smuggle in HTML or change the URL.
  */
-import { UploadError } from "./errors";
+import { UploadError } from "../errors";
 import { parseHttpUrl } from "./httpUrl";
 
 /** Alt text used when a file name has nothing readable left. */
