@@ -62,7 +62,7 @@ export async function takeLock(file: string, describe: (owner: { pid: number; ho
       continue;
     }
     if (found.kind === "live") throw new LockHeldError(describe({ pid: found.owner.pid, host: found.owner.host, sameHost: found.owner.host === me.host }), found.owner.pid);
-    await removeStale(file, found.ino);
+    await removeStale(file);
   }
   throw new Error(`The lock ${file} kept changing while this run tried to take it. If no other run is going, delete it and run again.`);
 }
@@ -83,7 +83,7 @@ async function create(file: string, me: Owner): Promise<boolean> {
   return true;
 }
 
-type Found = { kind: "gone" } | { kind: "young" } | { kind: "live"; owner: Owner } | { kind: "stale"; ino: number };
+type Found = { kind: "gone" } | { kind: "young" } | { kind: "live"; owner: Owner } | { kind: "stale" };
 
 async function inspect(file: string): Promise<Found> {
   let text: string;
@@ -96,8 +96,8 @@ async function inspect(file: string): Promise<Found> {
     throw e;
   }
   const owner = parseOwner(text);
-  if (owner === undefined) return Date.now() - stat.mtimeMs < WRITE_GRACE_MS ? { kind: "young" } : { kind: "stale", ino: stat.ino };
-  return mayBeRunning(owner, file) ? { kind: "live", owner } : { kind: "stale", ino: stat.ino };
+  if (owner === undefined) return Date.now() - stat.mtimeMs < WRITE_GRACE_MS ? { kind: "young" } : { kind: "stale" };
+  return mayBeRunning(owner, file) ? { kind: "live", owner } : { kind: "stale" };
 }
 
 /**
@@ -122,21 +122,36 @@ export function isRunning(pid: number): boolean {
   }
 }
 
+/** A takeover guard older than this was left by a run that died while taking over. */
+const GUARD_STALE_MS = 10_000;
+
 /**
- * Moves the stale lock out of the way, checking that what was moved is the file judged
- * stale: another run may have replaced it meanwhile, and its lock is put back.
+ * Removes the lock if it is still stale when looked at again. Only one run at a time may do
+ * so: it holds `<lock>.takeover` (created with `wx`) meanwhile. Then nothing else can remove
+ * or replace a stale file between the second look and the removal (its owner is gone, and
+ * other takers wait for the guard), and a lock another run has just taken looks live, so it
+ * is never removed. Whoever creates the lock next, this run or another, holds it alone.
  */
-async function removeStale(file: string, ino: number): Promise<void> {
-  const aside = `${file}.stale-${process.pid}-${randomBytes(6).toString("hex")}`;
+async function removeStale(file: string): Promise<void> {
+  const guard = `${file}.takeover`;
+  let handle;
   try {
-    await fs.rename(file, aside);
+    handle = await fs.open(guard, "wx", 0o644);
   } catch (e) {
-    if (errorCode(e) === "ENOENT") return;
-    throw e;
+    if (errorCode(e) !== "EEXIST") throw e;
+    const age = await fs.stat(guard).then((st) => Date.now() - st.mtimeMs, () => 0);
+    if (age > GUARD_STALE_MS) await fs.rm(guard, { force: true });
+    else await sleep(20);
+    return;
   }
-  const moved = await fs.stat(aside);
-  if (moved.ino === ino) await fs.rm(aside, { force: true });
-  else await fs.rename(aside, file);
+  try {
+    await handle.close();
+    // Looked at again under the guard: the file may have been replaced since it was judged
+    // stale, possibly under the same inode number.
+    if ((await inspect(file)).kind === "stale") await fs.rm(file, { force: true });
+  } finally {
+    await fs.rm(guard, { force: true });
+  }
 }
 
 function hold(file: string, me: Owner): HeldLock {
