@@ -121,7 +121,7 @@ console.log(exitCode === 0 ? "Everything above went as expected." : "Something a
 console.log(`The demo's files are in ${work}:`);
 console.log("  vault/, vault-again/, vault-wrong-key/  the notes of steps 1 to 3 (each can be opened as an Obsidian vault)");
 console.log("  bucket/                                  what the S3 server stored (s3rver's layout)");
-console.log("  upload-index.json                        the tool's record of what it uploaded");
+console.log("  upload-index*.json                       the tool's records of what it uploaded (step 3 has its own)");
 if (serve && exitCode === 0) {
   console.log(`\nServing the links until Ctrl-C: open ${sampleLink} in a browser, or open ${join(work, "vault")} as a vault in Obsidian.`);
   await new Promise((resolve) => process.once("SIGINT", resolve));
