@@ -3,7 +3,7 @@
 // without an argument it watches the plugin.
 import esbuild from "esbuild";
 import process from "node:process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { builtinModules, createRequire } from "node:module";
 import path from "node:path";
 import vm from "node:vm";
@@ -241,6 +241,11 @@ if (prod) {
   await esbuild.build(pluginOptions);
   assertNoNodeModules("main.js");
   await esbuild.build(cliOptions);
+  // package.json's `bin` runs this file as a program (`npm link` puts it on the PATH). npm
+  // marks it executable only when it links it, and esbuild writes a new file with mode 644,
+  // so without this a build into an emptied dist/ would leave the linked command refusing
+  // to start ("Permission denied").
+  chmodSync(cliOptions.outfile, 0o755);
 } else {
   const context = await esbuild.context(pluginOptions);
   await context.watch();
