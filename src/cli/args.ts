@@ -1,4 +1,4 @@
-import { PROVIDER_IDS } from "../core/settings/settings";
+import { PROVIDER_IDS } from "../core/providers";
 import type { AclSetting, ProviderId } from "../core/types";
 
 /** Bad command-line usage or settings: the tool prints the message and exits with 2. */

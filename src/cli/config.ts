@@ -1,7 +1,9 @@
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
-import { newProfile, PROVIDER_IDS, validateProfile } from "../core/settings/settings";
-import { applyPreset } from "../storage/presets";
+import { newProfile } from "../core/settings/settingsModel";
+import { PROVIDER_IDS } from "../core/providers";
+import { validateProfile } from "../core/settings/profileValidation";
+import { applyPreset } from "../core/providers";
 import type { AclSetting, Credentials, Profile, ProviderId } from "../core/types";
 import { CREDENTIALS_FROM_ENV, UsageError, type CliArgs } from "./args";
 

@@ -5,9 +5,9 @@
 import { requestUrl, SecretComponent, Setting } from "obsidian";
 import type { App, SecretStorage } from "obsidian";
 import { KEY_TEMPLATE_TOKENS, keyTemplateUniqueness } from "../core/prepare/keyTemplate";
-import { validateProfile } from "../core/settings/settings";
+import { validateProfile } from "../core/settings/profileValidation";
 import type { AclSetting, Profile, ProviderId } from "../core/types";
-import { applyPreset, PROVIDER_PRESETS } from "../storage/presets";
+import { applyPreset, PROVIDERS } from "../core/providers";
 import { testConnection } from "./connectionTest";
 
 /** A field whose messages are shown, and where. */
@@ -63,13 +63,13 @@ export class ProfileForm {
   render(containerEl: HTMLElement): void {
     this.rows = [];
     const profile = this.profile;
-    const preset = PROVIDER_PRESETS[profile.provider];
+    const preset = PROVIDERS[profile.provider];
 
     new Setting(containerEl)
       .setName("Provider")
       .setDesc("Fills in the region, addressing style and access control your provider needs.")
       .addDropdown((d) => {
-        for (const p of Object.values(PROVIDER_PRESETS)) d.addOption(p.id, p.label);
+        for (const p of Object.values(PROVIDERS)) d.addOption(p.id, p.label);
         d.setValue(profile.provider).onChange((v) => {
           this.host.setProfile(applyPreset(this.profile, v as ProviderId));
           this.host.changed();
@@ -82,7 +82,7 @@ export class ProfileForm {
     const region = this.text(containerEl, "region", "Region", "The bucket's region, as your provider names it.", preset.defaultRegion || "us-east-1");
     // Where the endpoint's host name spells out the region (B2, AWS, OSS, COS), the region follows it.
     endpoint.addEventListener("input", () => {
-      const implied = PROVIDER_PRESETS[this.profile.provider].regionFromEndpoint?.(endpoint.value);
+      const implied = PROVIDERS[this.profile.provider].regionFromEndpoint?.(endpoint.value);
       if (implied && implied !== this.profile.region) {
         this.profile.region = implied;
         region.value = implied;
@@ -126,7 +126,7 @@ export class ProfileForm {
     const acl = new Setting(containerEl)
       .setName("ACL")
       .setDesc(
-        preset.aclSupported
+        !preset.aclRefusal
           ? "Sent with each upload. Most buckets are made public by a bucket policy instead: keep none unless yours needs it."
           : `${preset.label} rejects or ignores per-file ACLs; keep none and make the bucket public in its own settings.`,
       )

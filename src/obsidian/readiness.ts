@@ -3,7 +3,8 @@
  * unusable profile never swallows an image: Obsidian then saves it as it always does.
  */
 import type { SecretStorage } from "obsidian";
-import { maxUploadBytes, validateProfile, type PluginSettings } from "../core/settings/settings";
+import { maxUploadBytes, type PluginSettings } from "../core/settings/settingsModel";
+import { validateProfile } from "../core/settings/profileValidation";
 import type { Profile } from "../core/types";
 import { readCredentials } from "./secrets";
 import type { UploaderConfig } from "./uploaderCache";

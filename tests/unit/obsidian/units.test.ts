@@ -1,5 +1,5 @@
 /** The small units behind paste and drop, one behaviour each. */
-import { migrateSettings } from "../../../src/core/settings/settings";
+import { migrateSettings } from "../../../src/core/settings/storedSettings";
 import type { Asset, StoredAsset } from "../../../src/core/types";
 import { attachmentName, filesOf, imagesToTake, isImageFile } from "../../../src/obsidian/imageInput";
 import { findPlaceholders, placeholderChanges, uploadingPlaceholder } from "../../../src/obsidian/placeholder";
