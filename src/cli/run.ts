@@ -8,7 +8,8 @@ import { migrationCounts, migrationDetails } from "../core/migrate/summary";
 import { maxUploadBytes } from "../core/settings/settingsModel";
 import { migrateSettings } from "../core/settings/storedSettings";
 import { createUploader } from "../storage/uploader";
-import { MAX_SIZE_HINT, parseArgs, USAGE, UsageError, type CliArgs } from "./args";
+import { MAX_SIZE_HINT, parseArgs, UsageError, type CliArgs } from "./args";
+import { helpText } from "./help";
 import { openUploadCache } from "./cache";
 import { buildProfile, credentialsFromEnv, defaultCachePath, loadConfigFile, type Env } from "./config";
 import { runDoctor } from "./doctor";
@@ -47,7 +48,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   try {
     const args = parseArgs(argv);
     if (args.command === "help") {
-      term.out.write(`${USAGE}\n`);
+      term.out.write(`${helpText(args.topic)}\n`);
       return EXIT.ok;
     }
     if (args.command === "version") {

@@ -2,9 +2,11 @@
  * The settings model and its defaults. Secrets never live here: a profile only names the
  * secrets in Obsidian's secret storage.
  */
-import { DEFAULT_KEY_TEMPLATE } from "../prepare/keyTemplate";
 import type { UploadRecord } from "../ports";
-import type { AclSetting, Profile, ProviderId } from "../types";
+import type { Profile, ProviderId } from "../types";
+import { PROFILE_FIELDS } from "./profileFields";
+
+export { ACLS, DEFAULT_CACHE_CONTROL } from "./profileFields";
 
 export const SETTINGS_VERSION = 1;
 
@@ -23,8 +25,6 @@ export interface PluginSettings {
   uploadIndex: Record<string, Record<string, UploadRecord>>;
 }
 
-/** Keys are content-addressed, so the bytes behind a URL never change and CDNs may keep them forever. */
-export const DEFAULT_CACHE_CONTROL = "public, max-age=31536000, immutable";
 export const MAX_CONCURRENCY = 32;
 /** "MB" in the settings means MiB. */
 export const BYTES_PER_MB = 1024 * 1024;
@@ -32,27 +32,11 @@ export const BYTES_PER_MB = 1024 * 1024;
 export const MAX_FILE_SIZE_MB = 5 * 1024;
 /** The id of the profile fresh settings start with. */
 export const DEFAULT_PROFILE_ID = "default";
-/** The ACL settings a profile may hold. */
-export const ACLS: readonly AclSetting[] = ["none", "public-read", "private"];
 
 /** A profile with generic defaults; `applyPreset` (core/providers) adds a provider's specifics. */
 export function newProfile(provider: ProviderId = "generic", id: string = randomId()): Profile {
-  return {
-    id,
-    name: "My bucket",
-    provider,
-    endpoint: "",
-    region: "",
-    bucket: "",
-    forcePathStyle: true,
-    publicBaseUrl: "",
-    keyTemplate: DEFAULT_KEY_TEMPLATE,
-    acl: "none",
-    cacheControl: DEFAULT_CACHE_CONTROL,
-    overwrite: false,
-    accessKeyIdSecret: "",
-    secretAccessKeySecret: "",
-  };
+  const profile = Object.fromEntries(PROFILE_FIELDS.map((f) => [f.key, f.default])) as unknown as Profile;
+  return { ...profile, id, provider };
 }
 
 /** Fresh, mutable default settings with one generic profile. */

@@ -42,11 +42,19 @@ describe("runCli exit codes", () => {
     expect(b.out()).toBe("9.9.9\n");
   });
 
-  it("--help describes the lock on the vault and every exit status", async () => {
+  it("--help lists the commands and points to each command's own help", async () => {
     const a = io();
     expect(await runCli(["--help"], a)).toBe(0);
-    expect(a.out()).toContain("in the folder .s3-image-hosting at the vault root");
-    expect(a.out()).toContain("a second run is refused");
+    expect(a.out()).toMatch(/^ {2}upload +upload the images/m);
+    expect(a.out()).toMatch(/^ {2}doctor +check the bucket settings/m);
+    expect(a.out()).toContain('"s3-image-hosting upload --help"');
+  });
+
+  it("upload --help describes the lock on the vault and every exit status", async () => {
+    const a = io();
+    expect(await runCli(["upload", "--help"], a)).toBe(0);
+    expect(a.out().replace(/\s+/g, " ")).toContain("in the folder .s3-image-hosting at the vault root");
+    expect(a.out().replace(/\s+/g, " ")).toContain("a second run is refused");
     expect(a.out().replace(/\s+/g, " ")).toContain(
       "Exit status: 0 nothing failed; 1 some image could not be uploaded or linked, or a folder to scan could not be read; 2 bad usage or settings, or another run is working on the vault; 130 stopped with Ctrl-C.",
     );
