@@ -4,6 +4,7 @@ import { newProfile } from "../core/settings/settingsModel";
 import { validateProfile } from "../core/settings/profileValidation";
 import { applyPreset } from "../core/providers";
 import { PROFILE_FIELDS, profileField, type ProfileField } from "../core/settings/profileFields";
+import { unsendableKeyMessage } from "../core/credentialText";
 import type { Credentials, Profile } from "../core/types";
 import { CREDENTIALS_FROM_ENV, UsageError, type CliArgs } from "./args";
 
@@ -84,12 +85,26 @@ function configValue(field: ProfileField, value: unknown): unknown {
   return value;
 }
 
-/** Credentials from `S3_*`, else `AWS_*` environment variables; a pair is never mixed. */
+/** Keys in the environment that no request can carry: bad usage, even where missing keys are not. */
+export class UnsendableCredentials extends UsageError {}
+
+/**
+ * Credentials from `S3_*`, else `AWS_*` environment variables; a pair is never mixed.
+ * @throws UsageError when none or half a pair is set; `UnsendableCredentials` when a key holds
+ * characters no request can carry.
+ */
 export function credentialsFromEnv(env: Env): Credentials {
   for (const prefix of ["S3", "AWS"]) {
     const accessKeyId = env[`${prefix}_ACCESS_KEY_ID`];
     const secretAccessKey = env[`${prefix}_SECRET_ACCESS_KEY`];
-    if (accessKeyId && secretAccessKey) return { accessKeyId, secretAccessKey };
+    if (accessKeyId && secretAccessKey) {
+      const problems = [
+        unsendableKeyMessage(accessKeyId, `${prefix}_ACCESS_KEY_ID`, "Set it to the access key ID exactly as your provider shows it."),
+        unsendableKeyMessage(secretAccessKey, `${prefix}_SECRET_ACCESS_KEY`, "Set it to the secret access key exactly as your provider shows it."),
+      ].filter((m) => m !== undefined);
+      if (problems.length > 0) throw new UnsendableCredentials(problems.join("\n"));
+      return { accessKeyId, secretAccessKey };
+    }
     if (accessKeyId || secretAccessKey) {
       throw new UsageError(`Only one of ${prefix}_ACCESS_KEY_ID and ${prefix}_SECRET_ACCESS_KEY is set; set both.`);
     }

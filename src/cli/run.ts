@@ -11,7 +11,7 @@ import { createUploader } from "../storage/uploader";
 import { MAX_SIZE_HINT, parseArgs, UsageError, type CliArgs } from "./args";
 import { helpText } from "./help";
 import { openUploadCache } from "./cache";
-import { buildProfile, credentialsFromEnv, defaultCachePath, loadConfigFile, type Env } from "./config";
+import { buildProfile, credentialsFromEnv, defaultCachePath, loadConfigFile, UnsendableCredentials, type Env } from "./config";
 import { runDoctor } from "./doctor";
 import { fsReason } from "./fsErrors";
 import { collectNotes, commonParent, createFsPorts, walkFiles } from "./fsPorts";
@@ -80,7 +80,8 @@ async function doctor(args: CliArgs, io: CliIO, term: Terminal): Promise<number>
   let credentials;
   try {
     credentials = credentialsFromEnv(io.env);
-  } catch {
+  } catch (e) {
+    if (e instanceof UnsendableCredentials) throw e;
     credentials = undefined;
   }
   return runDoctor(profile, credentials, term.out);

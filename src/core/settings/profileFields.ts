@@ -18,6 +18,10 @@ export const ACLS: readonly AclSetting[] = ["none", "public-read", "private"];
 /** Which face a message is for: the plugin names its settings, the tool its flags. */
 export type Face = "plugin" | "cli";
 
+/** Where the command-line tool reads the keys, which never live in a profile. */
+export const CREDENTIALS_FROM_ENVIRONMENT =
+  "Set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) in the environment.";
+
 /** A text that may depend on the profile's provider (the form shows the chosen one's help). */
 type ProviderText = string | ((provider: Provider) => string);
 

@@ -74,6 +74,22 @@ describe("runCli exit codes", () => {
     expect(a.err()).toContain("bucket: Bucket is required.");
   });
 
+  it.each([["upload"], ["doctor"]])("%s: 2 when a key in the environment holds a placeholder's \"…\", saying so before any request", async (command) => {
+    const a = io({ S3_ACCESS_KEY_ID: "AKIA…", S3_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG" });
+    const paths = command === "upload" ? [vault({ "N.md": "![[a.png]]", "a.png": PNG })] : [];
+    expect(await runCli([command, ...paths, ...SETTINGS], a)).toBe(2);
+    expect(a.err()).toMatch(/^s3-image-hosting: S3_ACCESS_KEY_ID holds characters that cannot be sent in a request \(a "…", as in a placeholder left in\)\./);
+    expect(a.err()).not.toContain("AKIA");
+    expect(a.err()).not.toContain("Invalid character");
+  });
+
+  it("doctor without credentials speaks of the environment, not of the profile's secrets", async () => {
+    const a = io();
+    expect(await runCli(["doctor", ...SETTINGS], a)).toBe(1);
+    expect(a.out()).toContain("✗ Access key: No access key is set in the environment.\n    Set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY");
+    expect(a.out()).not.toMatch(/secret that holds|for this profile/);
+  });
+
   it("2 without credentials, saying where they come from", async () => {
     const a = io();
     expect(await runCli(["upload", vault({ "N.md": "![[a.png]]", "a.png": PNG }), ...SETTINGS], a)).toBe(2);

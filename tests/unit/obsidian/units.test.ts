@@ -124,6 +124,25 @@ describe("credentials and readiness", () => {
   });
 });
 
+describe("keys that no request can carry", () => {
+  test.each([
+    ["a placeholder's ellipsis", "AKIA…", 'a "…", as in a placeholder left in'],
+    ["a non-breaking space", "AKIA\u00a0KEY", "non-ASCII characters"],
+    ["a line break", "AKIA\nKEY", "control characters"],
+  ])("a secret holding %s makes paste and drop not ready, naming the secret and not the key", (_, value, kind) => {
+    const storage = new SecretStorage();
+    storage.setSecret(SECRET_NAMES.accessKeyId, value);
+    storage.setSecret(SECRET_NAMES.secretAccessKey, "SECRET");
+    const ready = checkReadiness(readySettings(), storage);
+    expect(ready.ok).toBe(false);
+    const problems = ready.ok ? [] : ready.problems;
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(`The secret "${SECRET_NAMES.accessKeyId}" (the access key ID) holds characters that cannot be sent in a request`);
+    expect(problems[0]).toContain(kind);
+    expect(problems[0]).not.toContain("AKIA");
+  });
+});
+
 describe("moving plain-text keys into secret storage", () => {
   test("keys land under new names that do not overwrite a different secret", () => {
     const storage = new SecretStorage();
