@@ -1,6 +1,6 @@
 import { debounce, Notice, Plugin, requestUrl } from "obsidian";
 import type { UploadIndex } from "./core/ports";
-import type { PluginSettings } from "./core/settings/settings";
+import type { PluginSettings } from "./core/settings/settingsModel";
 import { MemoryUploadIndex } from "./core/settings/uploadIndex";
 import { PasteDropHandler, PLUGIN_NAME } from "./obsidian/pasteDrop";
 import { sdkUploaderFactory } from "./obsidian/sdkUploader";

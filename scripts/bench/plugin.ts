@@ -14,7 +14,7 @@ import * as vm from "node:vm";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import * as cmState from "@codemirror/state";
 import * as cmView from "@codemirror/view";
-import { DEFAULT_CACHE_CONTROL, newProfile } from "../../src/core/settings/settings";
+import { DEFAULT_CACHE_CONTROL, newProfile } from "../../src/core/settings/settingsModel";
 import { RequestUrlHttpHandler, type RequestUrlFn } from "../../src/storage/requestUrlHandler";
 import { fileOf, pasteEvent } from "../../tests/fakes/dataTransfer";
 import * as obsidian from "../../tests/fakes/obsidian";

@@ -14,7 +14,8 @@ import { collectNotes, createFsPorts, walkFiles } from "../../src/cli/fsPorts";
 import { md5Hex, sha256Hex } from "../../src/core/prepare/hash";
 import { migrateNotes } from "../../src/core/migrate/engine";
 import { prepareAsset } from "../../src/core/prepare/prepareAsset";
-import { DEFAULT_CACHE_CONTROL, migrateSettings, newProfile } from "../../src/core/settings/settings";
+import { DEFAULT_CACHE_CONTROL, newProfile } from "../../src/core/settings/settingsModel";
+import { migrateSettings } from "../../src/core/settings/storedSettings";
 import type { Profile } from "../../src/core/types";
 import { freshCopy, imageVaultTemplate, log, median, now, pool, randomPng, round, runTask, syncTree, type ServerInfo } from "./common";
 

@@ -1,19 +1,15 @@
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
-import { newProfile, PROVIDER_IDS, validateProfile } from "../core/settings/settings";
-import { applyPreset } from "../storage/presets";
-import type { AclSetting, Credentials, Profile, ProviderId } from "../core/types";
+import { newProfile } from "../core/settings/settingsModel";
+import { validateProfile } from "../core/settings/profileValidation";
+import { applyPreset } from "../core/providers";
+import { PROFILE_FIELDS, profileField, type ProfileField } from "../core/settings/profileFields";
+import { unsendableKeyMessage } from "../core/credentialText";
+import type { Credentials, Profile } from "../core/types";
 import { CREDENTIALS_FROM_ENV, UsageError, type CliArgs } from "./args";
 
 /** Environment variables, as `process.env` holds them. */
 export type Env = Record<string, string | undefined>;
-
-type StringField = "id" | "name" | "endpoint" | "region" | "bucket" | "publicBaseUrl" | "keyTemplate" | "cacheControl";
-
-const STRING_FIELDS: readonly StringField[] = ["id", "name", "endpoint", "region", "bucket", "publicBaseUrl", "keyTemplate", "cacheControl"];
-
-/** Names of secrets in Obsidian's secret storage: meaningless outside Obsidian, so ignored. */
-const SECRET_NAME_FIELDS = ["accessKeyIdSecret", "secretAccessKeySecret"];
 
 /** Reads the `--config` file: a JSON object with the fields of a settings profile. */
 export async function loadConfigFile(file: string): Promise<Record<string, unknown>> {
@@ -37,51 +33,27 @@ export async function loadConfigFile(file: string): Promise<Record<string, unkno
 
 /**
  * The profile to upload with: the provider's preset, then the config file's fields, then
- * the flags. Throws `UsageError` listing every problem `validateProfile` finds.
+ * the flags. The config file takes the keys the profile field table marks for it, each of
+ * the field's kind. Throws `UsageError` listing every problem `validateProfile` finds.
  */
 export function buildProfile(config: Record<string, unknown> | undefined, args: CliArgs): Profile {
   const c = config ?? {};
-  for (const key of Object.keys(c)) {
+  // Explicit settings: the config file's, then the flags on top.
+  const given: Partial<Profile> = {};
+  for (const [key, value] of Object.entries(c)) {
     if (/^(accessKeyId|secretAccessKey|sessionToken|credentials)$/i.test(key)) {
       throw new UsageError(`The config file holds "${key}". ${CREDENTIALS_FROM_ENV}`);
     }
-    if (![...STRING_FIELDS, "provider", "forcePathStyle", "acl", "overwrite", ...SECRET_NAME_FIELDS].includes(key)) {
-      throw new UsageError(`The config file has an unknown setting "${key}".`);
-    }
+    const field = PROFILE_FIELDS.find((f) => f.key === key && f.config !== undefined);
+    if (!field) throw new UsageError(`The config file has an unknown setting "${key}".`);
+    if (value === undefined || field.config === "ignore") continue;
+    Object.assign(given, { [key]: configValue(field, value) });
   }
-
-  // Explicit settings: the config file's, then the flags on top.
-  const given: Partial<Profile> = {};
-  for (const field of STRING_FIELDS) {
-    const v = c[field];
-    if (v === undefined) continue;
-    if (typeof v !== "string") throw new UsageError(`"${field}" in the config file must be a string.`);
-    given[field] = v;
-  }
-  if (c.forcePathStyle !== undefined) {
-    if (typeof c.forcePathStyle !== "boolean") throw new UsageError(`"forcePathStyle" in the config file must be true or false.`);
-    given.forcePathStyle = c.forcePathStyle;
-  }
-  if (c.overwrite !== undefined) {
-    if (typeof c.overwrite !== "boolean") throw new UsageError(`"overwrite" in the config file must be true or false.`);
-    given.overwrite = c.overwrite;
-  }
-  if (c.acl !== undefined) given.acl = oneOf<AclSetting>(c.acl, "acl", ["none", "public-read", "private"]);
-  const flags: Partial<Profile> = {
-    endpoint: args.endpoint,
-    region: args.region,
-    bucket: args.bucket,
-    forcePathStyle: args.pathStyle,
-    publicBaseUrl: args.publicUrl,
-    keyTemplate: args.keyTemplate,
-    acl: args.acl,
-    overwrite: args.overwrite,
-  };
-  for (const [k, v] of Object.entries(flags)) if (v !== undefined) Object.assign(given, { [k]: v });
+  for (const [k, v] of Object.entries(args.profile)) if (v !== undefined) Object.assign(given, { [k]: v });
 
   // A provider preset fills what was not given (region from the endpoint's host where the
   // provider names it there, addressing style, ACL), as choosing a provider does in the settings.
-  const provider = args.provider ?? (c.provider === undefined ? undefined : oneOf<ProviderId>(c.provider, "provider", PROVIDER_IDS));
+  const provider = given.provider;
   const base = newProfile(provider);
   const profile: Profile = { ...(provider ? applyPreset({ ...base, endpoint: given.endpoint ?? "" }, provider) : base), ...given };
 
@@ -89,26 +61,50 @@ export function buildProfile(config: Record<string, unknown> | undefined, args: 
   profile.accessKeyIdSecret = "";
   profile.secretAccessKeySecret = "";
 
-  const problems = validateProfile(profile).filter((p) => !SECRET_NAME_FIELDS.includes(p.field));
+  const problems = validateProfile(profile).filter((p) => profileField(p.field).kind !== "secret");
   if (problems.length > 0) {
     throw new UsageError(["The bucket settings are not usable:", ...problems.map((p) => `  ${p.field}: ${p.message}`)].join("\n"));
   }
   return profile;
 }
 
-function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
-  if (typeof value !== "string" || !allowed.includes(value as T)) {
-    throw new UsageError(`"${field}" in the config file must be one of ${allowed.join(", ")}.`);
+/** A config file's value for `field`, checked against the field's kind. */
+function configValue(field: ProfileField, value: unknown): unknown {
+  if (field.kind === "toggle") {
+    if (typeof value !== "boolean") throw new UsageError(`"${field.key}" in the config file must be true or false.`);
+    return value;
   }
-  return value as T;
+  if (field.kind === "choice") {
+    const allowed = (field.choices ?? []).map((ch) => ch.value);
+    if (typeof value !== "string" || !allowed.includes(value)) {
+      throw new UsageError(`"${field.key}" in the config file must be one of ${allowed.join(", ")}.`);
+    }
+    return value;
+  }
+  if (typeof value !== "string") throw new UsageError(`"${field.key}" in the config file must be a string.`);
+  return value;
 }
 
-/** Credentials from `S3_*`, else `AWS_*` environment variables; a pair is never mixed. */
+/** Keys in the environment that no request can carry: bad usage, even where missing keys are not. */
+export class UnsendableCredentials extends UsageError {}
+
+/**
+ * Credentials from `S3_*`, else `AWS_*` environment variables; a pair is never mixed.
+ * @throws UsageError when none or half a pair is set; `UnsendableCredentials` when a key holds
+ * characters no request can carry.
+ */
 export function credentialsFromEnv(env: Env): Credentials {
   for (const prefix of ["S3", "AWS"]) {
     const accessKeyId = env[`${prefix}_ACCESS_KEY_ID`];
     const secretAccessKey = env[`${prefix}_SECRET_ACCESS_KEY`];
-    if (accessKeyId && secretAccessKey) return { accessKeyId, secretAccessKey };
+    if (accessKeyId && secretAccessKey) {
+      const problems = [
+        unsendableKeyMessage(accessKeyId, `${prefix}_ACCESS_KEY_ID`, "Set it to the access key ID exactly as your provider shows it."),
+        unsendableKeyMessage(secretAccessKey, `${prefix}_SECRET_ACCESS_KEY`, "Set it to the secret access key exactly as your provider shows it."),
+      ].filter((m) => m !== undefined);
+      if (problems.length > 0) throw new UnsendableCredentials(problems.join("\n"));
+      return { accessKeyId, secretAccessKey };
+    }
     if (accessKeyId || secretAccessKey) {
       throw new UsageError(`Only one of ${prefix}_ACCESS_KEY_ID and ${prefix}_SECRET_ACCESS_KEY is set; set both.`);
     }

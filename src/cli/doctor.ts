@@ -76,6 +76,7 @@ export async function runDoctor(
     credentials,
     fetchPublic: opts.fetchPublic ?? nodeFetchPublic(opts.timeoutMs),
     timeoutMs: opts.timeoutMs,
+    face: "cli",
     onStep: (step) => out.write(formatStep(step)),
   });
   const failed = steps.filter((s) => s.status === "fail").length;

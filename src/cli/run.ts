@@ -5,11 +5,13 @@ import { isUploadError, UploadError } from "../core/errors";
 import type { ImageUploader } from "../core/ports";
 import { migrateNotes, type MigrationProgress, type MigrationReport } from "../core/migrate/engine";
 import { migrationCounts, migrationDetails } from "../core/migrate/summary";
-import { maxUploadBytes, migrateSettings } from "../core/settings/settings";
+import { maxUploadBytes } from "../core/settings/settingsModel";
+import { migrateSettings } from "../core/settings/storedSettings";
 import { createUploader } from "../storage/uploader";
-import { MAX_SIZE_HINT, parseArgs, USAGE, UsageError, type CliArgs } from "./args";
+import { MAX_SIZE_HINT, parseArgs, UsageError, type CliArgs } from "./args";
+import { helpText } from "./help";
 import { openUploadCache } from "./cache";
-import { buildProfile, credentialsFromEnv, defaultCachePath, loadConfigFile, type Env } from "./config";
+import { buildProfile, credentialsFromEnv, defaultCachePath, loadConfigFile, UnsendableCredentials, type Env } from "./config";
 import { runDoctor } from "./doctor";
 import { fsReason } from "./fsErrors";
 import { collectNotes, commonParent, createFsPorts, walkFiles } from "./fsPorts";
@@ -46,7 +48,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   try {
     const args = parseArgs(argv);
     if (args.command === "help") {
-      term.out.write(`${USAGE}\n`);
+      term.out.write(`${helpText(args.topic)}\n`);
       return EXIT.ok;
     }
     if (args.command === "version") {
@@ -78,7 +80,8 @@ async function doctor(args: CliArgs, io: CliIO, term: Terminal): Promise<number>
   let credentials;
   try {
     credentials = credentialsFromEnv(io.env);
-  } catch {
+  } catch (e) {
+    if (e instanceof UnsendableCredentials) throw e;
     credentials = undefined;
   }
   return runDoctor(profile, credentials, term.out);

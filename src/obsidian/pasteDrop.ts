@@ -15,7 +15,7 @@ import { isUploadError } from "../core/errors";
 import { altTextFromName, markdownImage } from "../core/link/markdownLink";
 import { runPool } from "../core/migrate/pool";
 import type { ImageUploader } from "../core/ports";
-import type { PluginSettings } from "../core/settings/settings";
+import type { PluginSettings } from "../core/settings/settingsModel";
 import type { Credentials } from "../core/types";
 import { saveAsAttachment } from "./attachmentFallback";
 import { attachmentName, imagesToTake } from "./imageInput";

@@ -4,10 +4,11 @@
  */
 import { requestUrl, SecretComponent, Setting } from "obsidian";
 import type { App, SecretStorage } from "obsidian";
-import { KEY_TEMPLATE_TOKENS, keyTemplateUniqueness } from "../core/prepare/keyTemplate";
-import { validateProfile } from "../core/settings/settings";
+import { keyTemplateUniqueness } from "../core/prepare/keyTemplate";
+import { validateProfile } from "../core/settings/profileValidation";
 import type { AclSetting, Profile, ProviderId } from "../core/types";
-import { applyPreset, PROVIDER_PRESETS } from "../storage/presets";
+import { applyPreset, PROVIDERS } from "../core/providers";
+import { PROFILE_FIELDS, providerText, type ProfileField } from "../core/settings/profileFields";
 import { testConnection } from "./connectionTest";
 
 /** A field whose messages are shown, and where. */
@@ -29,13 +30,11 @@ export interface ProfileFormHost {
   redraw(): void;
 }
 
-const STATUS_MARKS: Record<string, string> = { pass: "✓", fail: "✗", warn: "!", skip: "–" };
+type TextKey = "id" | "name" | "endpoint" | "region" | "bucket" | "publicBaseUrl" | "keyTemplate" | "cacheControl";
+type ToggleKey = "forcePathStyle" | "overwrite";
+type SecretKey = "accessKeyIdSecret" | "secretAccessKeySecret";
 
-const ACL_LABELS: Record<AclSetting, string> = {
-  none: "None (send no ACL header)",
-  "public-read": "Public read",
-  private: "Private",
-};
+const STATUS_MARKS: Record<string, string> = { pass: "✓", fail: "✗", warn: "!", skip: "–" };
 
 /** Messages about a profile's secrets that only this device can know: a name set but missing. */
 export function secretPresenceMessages(profile: Profile, storage: Pick<SecretStorage, "getSecret">): { field: keyof Profile; message: string }[] {
@@ -59,95 +58,43 @@ export class ProfileForm {
     return this.host.getProfile();
   }
 
-  /** Renders the fields into `containerEl`. */
+  /** Renders the fields into `containerEl`, one row of the profile field table after another. */
   render(containerEl: HTMLElement): void {
     this.rows = [];
-    const profile = this.profile;
-    const preset = PROVIDER_PRESETS[profile.provider];
+    const preset = PROVIDERS[this.profile.provider];
+    const inputs: Partial<Record<keyof Profile, HTMLInputElement>> = {};
+    for (const field of PROFILE_FIELDS) {
+      if (field.description === undefined) continue;
+      const setting = new Setting(containerEl).setName(field.label).setDesc(providerText(field.description, preset));
+      if (field.kind === "text") inputs[field.key] = this.text(setting, field, providerText(field.placeholder, preset));
+      else if (field.kind === "toggle") this.toggle(setting, field);
+      else if (field.kind === "choice") this.choice(setting, field);
+      else this.secret(setting, field);
+      // The provider's row redraws the whole form, so it shows no messages of its own.
+      if (field.key !== "provider") this.row(field.key, setting);
+      if (field.key === "keyTemplate") this.keyNoteEl = setting.infoEl.createDiv({ cls: "s3ih-field-note" });
+    }
 
-    new Setting(containerEl)
-      .setName("Provider")
-      .setDesc("Fills in the region, addressing style and access control your provider needs.")
-      .addDropdown((d) => {
-        for (const p of Object.values(PROVIDER_PRESETS)) d.addOption(p.id, p.label);
-        d.setValue(profile.provider).onChange((v) => {
-          this.host.setProfile(applyPreset(this.profile, v as ProviderId));
-          this.host.changed();
-          this.host.redraw();
-        });
-      });
-
-    this.text(containerEl, "name", "Name", "Shown in the profile list.", "My bucket");
-    const endpoint = this.text(containerEl, "endpoint", "Endpoint", preset.endpointHelp, preset.endpointPlaceholder);
-    const region = this.text(containerEl, "region", "Region", "The bucket's region, as your provider names it.", preset.defaultRegion || "us-east-1");
     // Where the endpoint's host name spells out the region (B2, AWS, OSS, COS), the region follows it.
-    endpoint.addEventListener("input", () => {
-      const implied = PROVIDER_PRESETS[this.profile.provider].regionFromEndpoint?.(endpoint.value);
+    const { endpoint, region } = inputs;
+    endpoint?.addEventListener("input", () => {
+      const implied = PROVIDERS[this.profile.provider].regionFromEndpoint?.(endpoint.value);
       if (implied && implied !== this.profile.region) {
         this.profile.region = implied;
-        region.value = implied;
+        if (region) region.value = implied;
         this.host.changed();
         this.refresh();
       }
     });
-    this.text(containerEl, "bucket", "Bucket", "The bucket's name only; folders go in the key template.", "my-images");
-
-    const pathStyle = new Setting(containerEl)
-      .setName("Path-style addressing")
-      .setDesc("On: https://host/bucket/key (self-hosted servers). Off: https://bucket.host/key.")
-      .addToggle((t) =>
-        t.setValue(profile.forcePathStyle).onChange((v) => {
-          this.profile.forcePathStyle = v;
-          this.host.changed();
-          this.refresh();
-        }),
-      );
-    this.row("forcePathStyle", pathStyle);
-
-    this.text(containerEl, "publicBaseUrl", "Public base URL", preset.publicUrlHelp, "https://img.example.com");
-    const tokens = KEY_TEMPLATE_TOKENS.map((t) => t.token).join(" ");
-    this.text(containerEl, "keyTemplate", "Key template", `Where images go in the bucket. Tokens: ${tokens}`, "img/{hash:32}.{ext}");
-    this.keyNoteEl = this.rows[this.rows.length - 1].setting.infoEl.createDiv({ cls: "s3ih-field-note" });
-
-    const overwrite = new Setting(containerEl)
-      .setName("Replace existing files")
-      .setDesc(
-        "When an image's key already holds a different file in the bucket, replace that file: every note linking to it then shows the new image, though browsers and caches may keep showing the old one for a while (up to a year with the default cache header). Off: such an image is not uploaded, and a pasted one is saved in the vault instead.",
-      )
-      .addToggle((t) =>
-        t.setValue(profile.overwrite).onChange((v) => {
-          this.profile.overwrite = v;
-          this.host.changed();
-          this.refresh();
-        }),
-      );
-    this.row("overwrite", overwrite);
-
-    const acl = new Setting(containerEl)
-      .setName("ACL")
-      .setDesc(
-        preset.aclSupported
-          ? "Sent with each upload. Most buckets are made public by a bucket policy instead: keep none unless yours needs it."
-          : `${preset.label} rejects or ignores per-file ACLs; keep none and make the bucket public in its own settings.`,
-      )
-      .addDropdown((d) =>
-        d
-          .addOptions(ACL_LABELS)
-          .setValue(profile.acl)
-          .onChange((v) => {
-            this.profile.acl = v as AclSetting;
-            this.host.changed();
-            this.refresh();
-          }),
-      );
-    this.row("acl", acl);
-
-    this.text(containerEl, "cacheControl", "Cache-Control header", "Sent with each upload; the default lets CDNs keep images for a year.", "public, max-age=31536000, immutable");
-
-    this.secret(containerEl, "accessKeyIdSecret", "Access key ID", "The secret in Obsidian's secret storage that holds the access key ID.");
-    this.secret(containerEl, "secretAccessKeySecret", "Secret access key", "The secret in Obsidian's secret storage that holds the secret access key. Only its name is saved with the plugin's settings.");
 
     this.connectionTest(containerEl);
+    this.refresh();
+  }
+
+  /** Stores a new value of `key` and revalidates. */
+  private set<K extends keyof Profile>(key: K, value: Profile[K]): void {
+    this.profile[key] = value;
+    this.host.changed();
     this.refresh();
   }
 
@@ -185,43 +132,42 @@ export class ProfileForm {
     this.rows.push({ field, setting, messageEl });
   }
 
-  private text(
-    containerEl: HTMLElement,
-    field: "name" | "endpoint" | "region" | "bucket" | "publicBaseUrl" | "keyTemplate" | "cacheControl",
-    name: string,
-    desc: string,
-    placeholder: string,
-  ): HTMLInputElement {
+  private text(setting: Setting, field: ProfileField, placeholder: string): HTMLInputElement {
+    const key = field.key as TextKey;
     let input: HTMLInputElement | undefined;
-    const setting = new Setting(containerEl)
-      .setName(name)
-      .setDesc(desc)
-      .addText((t) => {
-        input = t.inputEl;
-        t.setPlaceholder(placeholder)
-          .setValue(this.profile[field])
-          .onChange((v) => {
-            this.profile[field] = v;
-            this.host.changed();
-            this.refresh();
-          });
-      });
-    this.row(field, setting);
+    setting.addText((t) => {
+      input = t.inputEl;
+      t.setPlaceholder(placeholder)
+        .setValue(this.profile[key])
+        .onChange((v) => this.set(key, v));
+    });
     return input as HTMLInputElement;
   }
 
-  private secret(containerEl: HTMLElement, field: "accessKeyIdSecret" | "secretAccessKeySecret", name: string, desc: string): void {
-    const setting = new Setting(containerEl)
-      .setName(name)
-      .setDesc(desc)
-      .addComponent((el) =>
-        new SecretComponent(this.host.app, el).setValue(this.profile[field]).onChange((v) => {
-          this.profile[field] = v;
+  private toggle(setting: Setting, field: ProfileField): void {
+    const key = field.key as ToggleKey;
+    setting.addToggle((t) => t.setValue(this.profile[key]).onChange((v) => this.set(key, v)));
+  }
+
+  private choice(setting: Setting, field: ProfileField): void {
+    setting.addDropdown((d) => {
+      for (const c of field.choices ?? []) d.addOption(c.value, c.label);
+      d.setValue(String(this.profile[field.key])).onChange((v) => {
+        if (field.key === "provider") {
+          // A provider brings its own region, addressing style and ACL, and its own help text.
+          this.host.setProfile(applyPreset(this.profile, v as ProviderId));
           this.host.changed();
-          this.refresh();
-        }),
-      );
-    this.row(field, setting);
+          this.host.redraw();
+        } else {
+          this.set(field.key as "acl", v as AclSetting);
+        }
+      });
+    });
+  }
+
+  private secret(setting: Setting, field: ProfileField): void {
+    const key = field.key as SecretKey;
+    setting.addComponent((el) => new SecretComponent(this.host.app, el).setValue(this.profile[key]).onChange((v) => this.set(key, v)));
   }
 
   /** Shows the current validation messages under their fields. */

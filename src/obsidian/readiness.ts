@@ -3,7 +3,9 @@
  * unusable profile never swallows an image: Obsidian then saves it as it always does.
  */
 import type { SecretStorage } from "obsidian";
-import { maxUploadBytes, validateProfile, type PluginSettings } from "../core/settings/settings";
+import { maxUploadBytes, type PluginSettings } from "../core/settings/settingsModel";
+import { validateProfile } from "../core/settings/profileValidation";
+import { unsendableKeyMessage } from "../core/credentialText";
 import type { Profile } from "../core/types";
 import { readCredentials } from "./secrets";
 import type { UploaderConfig } from "./uploaderCache";
@@ -38,6 +40,15 @@ export function checkReadiness(settings: PluginSettings, secrets: Pick<SecretSto
   const credentials = readCredentials(secrets, profile);
   if (!credentials.ok) {
     for (const p of credentials.problems) if (!problems.includes(p)) problems.push(p);
+  } else {
+    const keys = [
+      { value: credentials.credentials.accessKeyId, name: profile.accessKeyIdSecret.trim(), what: "access key ID" },
+      { value: credentials.credentials.secretAccessKey, name: profile.secretAccessKeySecret.trim(), what: "secret access key" },
+    ];
+    for (const k of keys) {
+      const message = unsendableKeyMessage(k.value, `The secret "${k.name}" (the ${k.what})`, `Store the ${k.what} in it again, exactly as your provider shows it.`);
+      if (message) problems.push(message);
+    }
   }
   if (problems.length > 0 || !credentials.ok) return { ok: false, unconfigured: false, problems };
   return {

@@ -3,7 +3,8 @@
  * keys an older version or a PicGo import left in plain text moved into secret storage.
  */
 import type { SecretStorage } from "obsidian";
-import { findPlaintextCredentials, hasPlaintextCredentials, migrateSettings, type PluginSettings } from "../core/settings/settings";
+import { findPlaintextCredentials, hasPlaintextCredentials, migrateSettings } from "../core/settings/storedSettings";
+import { type PluginSettings } from "../core/settings/settingsModel";
 import type { Profile } from "../core/types";
 
 /** The loaded settings and what was done about plain-text keys. */

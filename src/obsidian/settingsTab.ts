@@ -4,7 +4,7 @@
  */
 import { PluginSettingTab, Setting } from "obsidian";
 import type { App, DropdownComponent, Plugin } from "obsidian";
-import { MAX_CONCURRENCY, newProfile, type PluginSettings } from "../core/settings/settings";
+import { MAX_CONCURRENCY, newProfile, type PluginSettings } from "../core/settings/settingsModel";
 import { SUPPORTED_IMAGE_FORMATS } from "../core/prepare/sniff";
 import type { Profile } from "../core/types";
 import { ProfileForm } from "./profileForm";

@@ -10,7 +10,7 @@ import { migrateNotes, type MigrationPorts, type MigrationReport } from "../core
 import { migrationCounts, migrationDetails } from "../core/migrate/summary";
 import type { ImageUploader } from "../core/ports";
 import { tooLargeError } from "../core/prepare/prepareAsset";
-import type { PluginSettings } from "../core/settings/settings";
+import type { PluginSettings } from "../core/settings/settingsModel";
 import { applyTextChanges, type TextChange } from "../core/apply/textChanges";
 import { checkReadiness } from "./readiness";
 import type { UploaderConfig } from "./uploaderCache";

@@ -9,8 +9,10 @@ import { UploadError, isUploadError } from "../core/errors";
 import type { UploadErrorCode } from "../core/errors";
 import { prepareAsset } from "../core/prepare/prepareAsset";
 import { buildPublicUrl } from "../core/link/publicUrl";
-import { DEFAULT_CACHE_CONTROL, validateProfile } from "../core/settings/settings";
-import type { FieldMessage } from "../core/settings/settings";
+import { DEFAULT_CACHE_CONTROL } from "../core/settings/settingsModel";
+import { validateProfile } from "../core/settings/profileValidation";
+import type { FieldMessage } from "../core/settings/profileValidation";
+import { CREDENTIALS_FROM_ENVIRONMENT, fieldName, type Face } from "../core/settings/profileFields";
 import type { Credentials, Profile } from "../core/types";
 import { toUploadError } from "./errorMapping";
 import { S3ObjectStore } from "./objectStore";
@@ -45,6 +47,8 @@ export interface DiagnosticsOptions {
   maxAttempts?: number;
   /** Limit for the public fetch, and for S3 requests over the SDK's own transport. */
   timeoutMs?: number;
+  /** Whose words to use: the plugin names its settings and secrets, the tool its flags and environment. */
+  face?: Face;
 }
 
 /** The steps, in order, with the labels a person sees. */
@@ -89,6 +93,7 @@ const NOTABLE_CLOCK_OFFSET_MS = 60_000;
  */
 export async function runDiagnostics(opts: DiagnosticsOptions): Promise<DiagnosticStep[]> {
   const { profile } = opts;
+  const face = opts.face ?? "plugin";
   const steps: DiagnosticStep[] = [];
   const label = (id: StepId) => DIAGNOSTIC_STEPS.find((s) => s.id === id)?.label ?? id;
   const report = (id: StepId, status: DiagnosticStep["status"], message: string, extra: { hint?: string; code?: UploadErrorCode } = {}): void => {
@@ -111,7 +116,7 @@ export async function runDiagnostics(opts: DiagnosticsOptions): Promise<Diagnost
     report("settings", "pass", "The endpoint, bucket, region, public URL and key template are well formed.");
   } else {
     report("settings", "fail", settingsProblems.map((p) => p.message).join(" "), {
-      hint: `Fix ${fieldList(settingsProblems)} in the profile.`,
+      hint: face === "cli" ? `Fix ${fieldList(settingsProblems, face)}.` : `Fix ${fieldList(settingsProblems, face)} in the profile.`,
       code: "InvalidSettings",
     });
   }
@@ -123,10 +128,14 @@ export async function runDiagnostics(opts: DiagnosticsOptions): Promise<Diagnost
     report("credentials", "pass", "An access key id and a secret access key are set; the upload below checks them.");
   } else {
     const secretProblems = problems.filter((p) => SECRET_NAME_FIELDS.includes(p.field));
-    report("credentials", "fail", "No access key is set for this profile.", {
-      hint: secretProblems.length > 0 ? secretProblems.map((p) => p.message).join(" ") : "Enter the access key id and the secret access key for this profile.",
-      code: "MissingCredentials",
-    });
+    if (face === "cli") {
+      report("credentials", "fail", "No access key is set in the environment.", { hint: CREDENTIALS_FROM_ENVIRONMENT, code: "MissingCredentials" });
+    } else {
+      report("credentials", "fail", "No access key is set for this profile.", {
+        hint: secretProblems.length > 0 ? secretProblems.map((p) => p.message).join(" ") : "Enter the access key id and the secret access key for this profile.",
+        code: "MissingCredentials",
+      });
+    }
   }
 
   if (settingsProblems.some((p) => BLOCKING_FIELDS.includes(p.field)) || !hasCredentials || !credentials) {
@@ -200,18 +209,8 @@ export async function runDiagnostics(opts: DiagnosticsOptions): Promise<Diagnost
   }
 }
 
-function fieldList(problems: FieldMessage[]): string {
-  const names: Partial<Record<keyof Profile, string>> = {
-    endpoint: "the endpoint",
-    region: "the region",
-    bucket: "the bucket",
-    publicBaseUrl: "the public base URL",
-    keyTemplate: "the key template",
-    cacheControl: "Cache-Control",
-    acl: "the ACL",
-    forcePathStyle: "path-style addressing",
-  };
-  const list = [...new Set(problems.map((p) => names[p.field] ?? String(p.field)))];
+function fieldList(problems: FieldMessage[], face: Face): string {
+  const list = [...new Set(problems.map((p) => fieldName(p.field, face)))];
   return list.length === 1 ? list[0] : `${list.slice(0, -1).join(", ")} and ${list[list.length - 1]}`;
 }
 

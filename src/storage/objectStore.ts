@@ -5,9 +5,9 @@
 import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { HeadObjectCommandOutput, PutObjectCommandInput, S3Client } from "@aws-sdk/client-s3";
 import type { UploadError } from "../core/errors";
+import { PROVIDERS } from "../core/providers";
 import type { Profile } from "../core/types";
 import { toUploadError } from "./errorMapping";
-import { PROVIDER_PRESETS } from "./presets";
 
 /** What `put` stores: the exact bytes and the headers a CDN and a browser need. */
 export interface PutObjectParams {
@@ -50,7 +50,7 @@ export class S3ObjectStore {
     private readonly client: S3Client,
     private readonly profile: Profile,
   ) {
-    this.conditionalWrites = PROVIDER_PRESETS[profile.provider].conditionalWrites;
+    this.conditionalWrites = PROVIDERS[profile.provider].conditionalWrites;
   }
 
   /**

@@ -5,6 +5,7 @@
  * reach it at all go through `toUploadError`, which words them for the public link.
  */
 import { UploadError } from "../core/errors";
+import { PROVIDERS } from "../core/providers";
 import type { Profile } from "../core/types";
 import { toUploadError } from "./errorMapping";
 
@@ -49,23 +50,9 @@ function forbiddenHint(profile: Profile): string {
   if (profile.acl === "private") {
     return "This profile uploads with ACL private, which keeps every image unreadable without a key: set ACL to public-read (where the provider supports ACLs), or to none with a public bucket.";
   }
-  if (profile.provider === "r2" && !profile.publicBaseUrl.trim()) {
-    return "R2's S3 endpoint never serves files without a signature: set the public base URL to the bucket's r2.dev address or a custom domain connected to the bucket.";
-  }
-  switch (profile.provider) {
-    case "r2":
-      return "Allow public access for the bucket in the Cloudflare dashboard (R2 → the bucket → Settings: enable the r2.dev subdomain or connect a custom domain), and use that address as the public base URL.";
-    case "b2":
-      return "Make the bucket public in Backblaze (Buckets → Bucket Settings → Files in Bucket are: Public); a private B2 bucket serves files only with a token.";
-    case "aws":
-      return "S3 buckets block public access by default: turn off Block Public Access for this bucket and add a bucket policy that allows s3:GetObject to everyone, or serve the bucket through CloudFront and use that address as the public base URL.";
-    case "aliyun-oss":
-      return "Set the bucket's ACL to public read in the OSS console, or bind a CDN domain that may read it and use that domain as the public base URL.";
-    case "tencent-cos":
-      return "Set the bucket's access permission to public read / private write in the COS console, or bind a CDN domain that may read it and use that domain as the public base URL.";
-    default:
-      return "Allow anonymous downloads from the bucket (or its image folder) with a bucket policy (with MinIO: mc anonymous set download <alias>/<bucket>), or set ACL to public-read if the server supports ACLs.";
-  }
+  const provider = PROVIDERS[profile.provider];
+  if (!profile.publicBaseUrl.trim() && provider.publicForbiddenWithoutBaseUrlHint) return provider.publicForbiddenWithoutBaseUrlHint;
+  return provider.publicForbiddenHint;
 }
 
 function notFoundHint(profile: Profile, key: string): string {
@@ -73,16 +60,10 @@ function notFoundHint(profile: Profile, key: string): string {
   if (!base) {
     return "The link is built from the endpoint, which this bucket is not served from publicly: set the public base URL to the address the bucket's files are served from.";
   }
-  if (profile.provider === "b2") {
-    if (/\.backblazeb2\.com$/i.test(hostOf(base))) {
-      return `B2's public address for a file is https://f00X.backblazeb2.com/file/${profile.bucket || "<bucket>"}/<key>: the public base URL must end with /file/${profile.bucket || "<bucket>"}.`;
-    }
-    return `A custom domain in front of B2 needs a rewrite rule (with Cloudflare, a Transform Rule) that turns /<key> into /file/${profile.bucket || "<bucket>"}/<key>: check that the rule exists, is enabled and matches this domain.`;
-  }
-  if (profile.provider === "r2") {
-    return "The domain answers, but not with this bucket's files: check that the custom domain (or r2.dev address) is connected to this bucket, and that the public base URL has no extra path.";
-  }
-  return `The public base URL must be the bucket's root: a link is that address followed by the object key (${key}). Check it for a missing or extra path segment (such as the bucket name), and that it serves this bucket.`;
+  return (
+    PROVIDERS[profile.provider].publicNotFoundHint?.(base, profile.bucket) ??
+    `The public base URL must be the bucket's root: a link is that address followed by the object key (${key}). Check it for a missing or extra path segment (such as the bucket name), and that it serves this bucket.`
+  );
 }
 
 function notImageHint(type: string): string {

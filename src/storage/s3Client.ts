@@ -7,6 +7,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import type { S3ClientConfig } from "@aws-sdk/client-s3";
 import type { HttpHandler } from "@smithy/core/protocols";
 import { UploadError } from "../core/errors";
+import { PROVIDERS } from "../core/providers";
 import type { Credentials, Profile } from "../core/types";
 import { DEFAULT_REQUEST_TIMEOUT_MS } from "./requestUrlHandler";
 import { parseHttpUrl } from "../core/link/httpUrl";
@@ -31,22 +32,21 @@ export interface S3ClientOptions {
 }
 
 /**
- * The region to sign with. R2 signs with `auto` whatever the profile says; other providers
- * need the bucket's real region, and `us-east-1` is the conventional one for self-hosted servers.
+ * The region to sign with: the provider's fixed one (R2's `auto`) whatever the profile says,
+ * else the bucket's real region, and `us-east-1`, the conventional one for self-hosted servers.
  */
 export function signingRegion(profile: Profile): string {
-  if (profile.provider === "r2") return "auto";
-  return profile.region.trim() || "us-east-1";
+  return PROVIDERS[profile.provider].signingRegion ?? (profile.region.trim() || "us-east-1");
 }
 
 /**
- * The endpoint URL for the SDK (trailing slashes dropped), or undefined for an AWS profile
- * without one, to let the SDK derive AWS's own endpoint from the region.
+ * The endpoint URL for the SDK (trailing slashes dropped), or undefined when it is empty and
+ * the provider's SDK endpoint follows from the region (AWS).
  */
 export function normalizeEndpoint(profile: Profile): string | undefined {
   const raw = profile.endpoint.trim();
   if (!raw) {
-    if (profile.provider === "aws") return undefined;
+    if (PROVIDERS[profile.provider].endpointFromRegion) return undefined;
     throw new UploadError("InvalidSettings", "The profile has no endpoint.", "Enter the S3 API address of your provider, e.g. https://<account-id>.r2.cloudflarestorage.com.");
   }
   if (!parseHttpUrl(raw)) {

@@ -25,7 +25,7 @@ import { bucketKeyCollision, KeyHolders } from "../core/prepare/keyCollision";
 import { isContentAddressed } from "../core/prepare/keyTemplate";
 import { prepareAsset } from "../core/prepare/prepareAsset";
 import { bucketScope, buildPublicUrl } from "../core/link/publicUrl";
-import { DEFAULT_CACHE_CONTROL } from "../core/settings/settings";
+import { DEFAULT_CACHE_CONTROL } from "../core/settings/settingsModel";
 import type { Asset, Credentials, PreparedAsset, Profile, StoredAsset } from "../core/types";
 import { S3ObjectStore, type ObjectInfo, type PutOutcome } from "./objectStore";
 import { createS3Client } from "./s3Client";

@@ -4,7 +4,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { migrateSettings, type PluginSettings } from "../../src/core/settings/settings";
+import { migrateSettings } from "../../src/core/settings/storedSettings";
+import { type PluginSettings } from "../../src/core/settings/settingsModel";
 import type { Profile } from "../../src/core/types";
 import { createFakeApp, type App, type FileManagerOptions, type MarkdownView, type TFile } from "./obsidian";
 

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { Plugin as ObsidianPlugin } from "obsidian";
 import { scanEmbeds } from "../../src/core/markdown";
-import type { PluginSettings } from "../../src/core/settings/settings";
+import type { PluginSettings } from "../../src/core/settings/settingsModel";
 import { MemoryUploadIndex } from "../../src/core/settings/uploadIndex";
 import { registerUploadAll, type UploadAllDeps } from "../../src/obsidian/uploadAll";
 import { createUploader } from "../../src/storage/uploader";

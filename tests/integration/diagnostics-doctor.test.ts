@@ -46,11 +46,13 @@ test("a failure prints a cross, the explanation, the hint indented below it, ski
   expect(text).toContain("- Public link: Not checked: no test image was uploaded.\n- Remove the test image: Not checked: no test image was uploaded.\n1 check failed.\n");
 });
 
-test("settings that cannot work are reported without any request, with what to fix", async () => {
+test("settings that cannot work are reported without any request, with the flags and variables to fix", async () => {
   const { code, text } = await doctor(testProfile({ bucket: "My_Bucket", endpoint: "s3.example.com" }), { credentials: null });
   expect(code).toBe(1);
-  expect(text).toMatch(/^✗ Settings: Endpoint must be a full URL starting with https:\/\/ .*Bucket names use lowercase letters only\..*\n {4}Fix the endpoint and the bucket in the profile\.\n/);
-  expect(text).toContain("✗ Access key: No access key is set for this profile.\n    Enter the access key id and the secret access key for this profile.\n");
+  expect(text).toMatch(/^✗ Settings: Endpoint must be a full URL starting with https:\/\/ .*Bucket names use lowercase letters only\..*\n {4}Fix --endpoint and --bucket\.\n/);
+  expect(text).toContain(
+    "✗ Access key: No access key is set in the environment.\n    Set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) in the environment.\n",
+  );
   expect(text).toContain("- Upload a test image: Not checked: fix the problems above first.\n");
 });
 

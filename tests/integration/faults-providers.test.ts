@@ -7,7 +7,7 @@
 import { UploadError } from "../../src/core/errors";
 import type { Profile } from "../../src/core/types";
 import { MemoryUploadIndex } from "../../src/core/settings/uploadIndex";
-import { applyPreset } from "../../src/storage/presets";
+import { applyPreset } from "../../src/core/providers";
 import { createUploader } from "../../src/storage/uploader";
 import { rules, startFaultProxy, type FaultProxy } from "../support/faultProxy";
 import { createTestBucket, obsidianTransport, removeTestBucket, s3TestEnv, testCredentials, testProfile, uniquePng, storedObject } from "./helpers";

@@ -8,7 +8,7 @@ import * as http from "node:http";
 import * as https from "node:https";
 import * as zlib from "node:zlib";
 import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
-import { newProfile } from "../../src/core/settings/settings";
+import { newProfile } from "../../src/core/settings/settingsModel";
 import type { Credentials, Profile } from "../../src/core/types";
 import { RequestUrlHttpHandler } from "../../src/storage/requestUrlHandler";
 import type { RequestUrlFn, RequestUrlParamLike } from "../../src/storage/requestUrlHandler";

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { GetObjectCommand, HeadObjectCommand, DeleteObjectCommand } from "@aws-sdk/client-s3";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { DEFAULT_CACHE_CONTROL } from "../../src/core/settings/settings";
+import { DEFAULT_CACHE_CONTROL } from "../../src/core/settings/settingsModel";
 import { MemoryUploadIndex } from "../../src/core/settings/uploadIndex";
 import { bucketScope } from "../../src/core/link/publicUrl";
 import type { Profile } from "../../src/core/types";

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { App as ObsidianApp, Plugin as ObsidianPlugin, TFile as ObsidianTFile } from "obsidian";
-import type { PluginSettings } from "../../src/core/settings/settings";
+import type { PluginSettings } from "../../src/core/settings/settingsModel";
 import { MemoryUploadIndex } from "../../src/core/settings/uploadIndex";
 import { registerUploadAll, uploadAllLocalImages, type UploadAllDeps } from "../../src/obsidian/uploadAll";
 import { RequestUrlHttpHandler } from "../../src/storage/requestUrlHandler";

@@ -2,7 +2,7 @@
 import { UploadError } from "../errors";
 import { md5Hex, sha256Hex } from "./hash";
 import { renderKey, templateNeedsMd5, validateKeyTemplate } from "./keyTemplate";
-import { BYTES_PER_MB } from "../settings/settings";
+import { BYTES_PER_MB } from "../settings/settingsModel";
 import { SUPPORTED_IMAGE_FORMATS, extensionForMime, sniffImageType } from "./sniff";
 import type { Asset, PreparedAsset, Profile } from "../types";
 

@@ -1,4 +1,5 @@
-import { parseArgs, USAGE, UsageError } from "../../../src/cli/args";
+import { parseArgs, UsageError } from "../../../src/cli/args";
+import { helpText } from "../../../src/cli/help";
 
 const usageError = (argv: string[]): UsageError => {
   try {
@@ -23,18 +24,20 @@ describe("parseArgs", () => {
       paths: ["notes", "Blog/Post.md"],
       vault: "/v",
       config: "cfg.json",
-      endpoint: "http://127.0.0.1:7480",
-      region: "us-east-1",
-      bucket: "b",
-      pathStyle: true,
-      publicUrl: "https://cdn.example.com",
-      keyTemplate: "img/{hash:16}.{ext}",
-      acl: "public-read",
+      profile: {
+        endpoint: "http://127.0.0.1:7480",
+        region: "us-east-1",
+        bucket: "b",
+        forcePathStyle: true,
+        publicBaseUrl: "https://cdn.example.com",
+        keyTemplate: "img/{hash:16}.{ext}",
+        acl: "public-read",
+        provider: "minio",
+      },
       concurrency: 4,
       dryRun: true,
       json: true,
       cache: "c.json",
-      provider: "minio",
     });
   });
 
@@ -46,23 +49,23 @@ describe("parseArgs", () => {
   });
 
   it("--no-path-style turns path-style addressing off", () => {
-    expect(parseArgs(["upload", "x", "--no-path-style"]).pathStyle).toBe(false);
-    expect(parseArgs(["upload", "x"]).pathStyle).toBeUndefined();
+    expect(parseArgs(["upload", "x", "--no-path-style"]).profile.forcePathStyle).toBe(false);
+    expect(parseArgs(["upload", "x"]).profile.forcePathStyle).toBeUndefined();
   });
 
   it("--overwrite allows replacing files in the bucket and --no-overwrite forbids it; neither leaves it to the config file", () => {
-    expect(parseArgs(["upload", "x", "--overwrite"]).overwrite).toBe(true);
-    expect(parseArgs(["upload", "x", "--no-overwrite"]).overwrite).toBe(false);
-    expect(parseArgs(["upload", "x"]).overwrite).toBeUndefined();
+    expect(parseArgs(["upload", "x", "--overwrite"]).profile.overwrite).toBe(true);
+    expect(parseArgs(["upload", "x", "--no-overwrite"]).profile.overwrite).toBe(false);
+    expect(parseArgs(["upload", "x"]).profile.overwrite).toBeUndefined();
     expect(usageError(["upload", "x", "--overwrite=yes"]).message).toContain("--overwrite takes no value");
   });
 
-  it("the help says which key templates can give two images one key, and how --overwrite changes what happens then", () => {
-    expect(USAGE).toMatch(/--key-template T +object key template \(default img\/\{hash:32\}\.\{ext\}\)/);
-    expect(USAGE).toContain("({hash:16} or longer) or the whole {md5}, each image gets its own");
-    expect(USAGE).toContain("otherwise ({name}, {note}, dates, a shorter hash) two images");
-    expect(USAGE).toMatch(/--overwrite +replace a different file already at an image's key/);
-    expect(USAGE).toContain("keyTemplate, acl, cacheControl, provider, overwrite");
+  it("the upload help says which key templates can give two images one key, and how --overwrite changes what happens then", () => {
+    const help = helpText("upload").replace(/\s+/g, " ");
+    expect(help).toMatch(/--key-template T +object key template \(default img\/\{hash:32\}\.\{ext\}\)/);
+    expect(help).toContain("({hash:16} or longer) or the whole {md5}, each image gets its own");
+    expect(help).toContain("otherwise ({name}, {note}, dates, a shorter hash) two images");
+    expect(help).toMatch(/--overwrite +replace a different file already at an image's key/);
   });
 
   it("answers --help and help with the help command, whatever else is given", () => {
@@ -74,7 +77,7 @@ describe("parseArgs", () => {
 
   it("reads the doctor command with the bucket options and refuses paths after it", () => {
     const args = parseArgs(["doctor", "--endpoint", "https://s3.example.com", "--bucket", "b", "--path-style"]);
-    expect(args).toMatchObject({ command: "doctor", endpoint: "https://s3.example.com", bucket: "b", pathStyle: true, paths: [] });
+    expect(args).toMatchObject({ command: "doctor", profile: { endpoint: "https://s3.example.com", bucket: "b", forcePathStyle: true }, paths: [] });
     expect(usageError(["doctor", "notes/"]).message).toContain("doctor takes no paths");
   });
 

@@ -141,3 +141,19 @@ describe("loadConfigFile", () => {
     await expect(loadConfigFile(join(dir, name))).rejects.toThrow(message);
   });
 });
+
+describe("credentialsFromEnv and keys that cannot be sent", () => {
+  it("refuses a secret access key with a non-ASCII character, naming the variable and not the value", () => {
+    const message = usageMessage(() => credentialsFromEnv({ AWS_ACCESS_KEY_ID: "AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY: "wJalr\u2019XUtn" }));
+    expect(message).toBe(
+      "AWS_SECRET_ACCESS_KEY holds characters that cannot be sent in a request (non-ASCII characters, such as a typographic quote or a non-breaking space). Set it to the secret access key exactly as your provider shows it.",
+    );
+  });
+
+  it("takes keys of printable ASCII as they are", () => {
+    expect(credentialsFromEnv({ S3_ACCESS_KEY_ID: "AKIDEXAMPLE", S3_SECRET_ACCESS_KEY: "wJalr/XUtn+FEMI=" })).toEqual({
+      accessKeyId: "AKIDEXAMPLE",
+      secretAccessKey: "wJalr/XUtn+FEMI=",
+    });
+  });
+});

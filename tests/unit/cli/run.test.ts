@@ -42,11 +42,19 @@ describe("runCli exit codes", () => {
     expect(b.out()).toBe("9.9.9\n");
   });
 
-  it("--help describes the lock on the vault and every exit status", async () => {
+  it("--help lists the commands and points to each command's own help", async () => {
     const a = io();
     expect(await runCli(["--help"], a)).toBe(0);
-    expect(a.out()).toContain("in the folder .s3-image-hosting at the vault root");
-    expect(a.out()).toContain("a second run is refused");
+    expect(a.out()).toMatch(/^ {2}upload +upload the images/m);
+    expect(a.out()).toMatch(/^ {2}doctor +check the bucket settings/m);
+    expect(a.out()).toContain('"s3-image-hosting upload --help"');
+  });
+
+  it("upload --help describes the lock on the vault and every exit status", async () => {
+    const a = io();
+    expect(await runCli(["upload", "--help"], a)).toBe(0);
+    expect(a.out().replace(/\s+/g, " ")).toContain("in the folder .s3-image-hosting at the vault root");
+    expect(a.out().replace(/\s+/g, " ")).toContain("a second run is refused");
     expect(a.out().replace(/\s+/g, " ")).toContain(
       "Exit status: 0 nothing failed; 1 some image could not be uploaded or linked, or a folder to scan could not be read; 2 bad usage or settings, or another run is working on the vault; 130 stopped with Ctrl-C.",
     );
@@ -64,6 +72,22 @@ describe("runCli exit codes", () => {
     expect(await runCli(["upload", vault({ "N.md": "" }), "--region", "us-east-1"], a)).toBe(2);
     expect(a.err()).toContain("endpoint: Endpoint is required");
     expect(a.err()).toContain("bucket: Bucket is required.");
+  });
+
+  it.each([["upload"], ["doctor"]])("%s: 2 when a key in the environment holds a placeholder's \"…\", saying so before any request", async (command) => {
+    const a = io({ S3_ACCESS_KEY_ID: "AKIA…", S3_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG" });
+    const paths = command === "upload" ? [vault({ "N.md": "![[a.png]]", "a.png": PNG })] : [];
+    expect(await runCli([command, ...paths, ...SETTINGS], a)).toBe(2);
+    expect(a.err()).toMatch(/^s3-image-hosting: S3_ACCESS_KEY_ID holds characters that cannot be sent in a request \(a "…", as in a placeholder left in\)\./);
+    expect(a.err()).not.toContain("AKIA");
+    expect(a.err()).not.toContain("Invalid character");
+  });
+
+  it("doctor without credentials speaks of the environment, not of the profile's secrets", async () => {
+    const a = io();
+    expect(await runCli(["doctor", ...SETTINGS], a)).toBe(1);
+    expect(a.out()).toContain("✗ Access key: No access key is set in the environment.\n    Set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY");
+    expect(a.out()).not.toMatch(/secret that holds|for this profile/);
   });
 
   it("2 without credentials, saying where they come from", async () => {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { UploadError } from "../../../src/core/errors";
 import { prepareAsset, type PrepareOptions } from "../../../src/core/prepare/prepareAsset";
-import { newProfile } from "../../../src/core/settings/settings";
+import { newProfile } from "../../../src/core/settings/settingsModel";
 import type { Asset, Profile } from "../../../src/core/types";
 
 const PNG = new Uint8Array(

@@ -1,17 +1,6 @@
-import {
-  DEFAULT_CACHE_CONTROL,
-  DEFAULT_SETTINGS,
-  MAX_CONCURRENCY,
-  SETTINGS_VERSION,
-  findPlaintextCredentials,
-  hasPlaintextCredentials,
-  maxUploadBytes,
-  migrateSettings,
-  newProfile,
-  validateProfile,
-  type FieldMessage,
-  type PluginSettings,
-} from "../../../src/core/settings/settings";
+import { DEFAULT_CACHE_CONTROL, DEFAULT_SETTINGS, MAX_CONCURRENCY, SETTINGS_VERSION, maxUploadBytes, newProfile, type PluginSettings } from "../../../src/core/settings/settingsModel";
+import { findPlaintextCredentials, hasPlaintextCredentials, migrateSettings } from "../../../src/core/settings/storedSettings";
+import { validateProfile, type FieldMessage } from "../../../src/core/settings/profileValidation";
 import { DEFAULT_KEY_TEMPLATE } from "../../../src/core/prepare/keyTemplate";
 import type { Profile } from "../../../src/core/types";
 

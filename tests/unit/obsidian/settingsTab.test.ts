@@ -11,6 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { App as ObsidianApp, PluginManifest } from "obsidian";
 import S3ImageHostingPlugin from "../../../src/main";
+import { PROFILE_FIELDS } from "../../../src/core/settings/profileFields";
 import { createFakeApp, type App, type Plugin as FakePlugin, type PluginSettingTab } from "../../fakes/obsidian";
 
 const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, "../../../manifest.json"), "utf8")) as PluginManifest;
@@ -217,4 +218,23 @@ test("Test connection lists each step with its outcome in words, here a server t
   expect(results()).toContain("✓ Settings");
   expect(results()).toMatch(/✗ Upload a test image: Nothing accepted the connection at 127\.0\.0\.1/);
   expect(results()).not.toContain("secret-value-123");
+});
+
+describe("the profile field table drives the form", () => {
+  const formFields = PROFILE_FIELDS.filter((f) => f.description !== undefined);
+
+  test("every field the table gives a description is a row with its label, in the table's order", () => {
+    const names = Array.from(tab.containerEl.querySelectorAll(".setting-item-name")).map((e) => e.textContent);
+    const positions = formFields.map((f) => names.indexOf(f.label));
+    expect(positions.filter((p) => p < 0)).toEqual([]);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(formFields.length).toBeGreaterThan(10);
+  });
+
+  test("what is typed into each text field is saved as that field of the profile", async () => {
+    const textFields = formFields.filter((f) => f.kind === "text");
+    for (const f of textFields) type(f.label, `typed-${f.key}`);
+    const profile = JSON.parse(await closeTab()).profiles[0];
+    for (const f of textFields) expect(profile[f.key]).toBe(`typed-${f.key}`);
+  });
 });

@@ -1,5 +1,5 @@
 /** The small units behind paste and drop, one behaviour each. */
-import { migrateSettings } from "../../../src/core/settings/settings";
+import { migrateSettings } from "../../../src/core/settings/storedSettings";
 import type { Asset, StoredAsset } from "../../../src/core/types";
 import { attachmentName, filesOf, imagesToTake, isImageFile } from "../../../src/obsidian/imageInput";
 import { findPlaceholders, placeholderChanges, uploadingPlaceholder } from "../../../src/obsidian/placeholder";
@@ -121,6 +121,25 @@ describe("credentials and readiness", () => {
     expect(ready.ok && ready.config.maxBytes).toBe(2 * 1024 * 1024);
     expect(ready.ok && ready.config.credentials).toEqual({ accessKeyId: "AKID", secretAccessKey: "SECRET" });
     expect(checkReadiness(migrateSettings(undefined), storage)).toEqual({ ok: false, unconfigured: true, problems: ["No bucket is set up yet."] });
+  });
+});
+
+describe("keys that no request can carry", () => {
+  test.each([
+    ["a placeholder's ellipsis", "AKIA…", 'a "…", as in a placeholder left in'],
+    ["a non-breaking space", "AKIA\u00a0KEY", "non-ASCII characters"],
+    ["a line break", "AKIA\nKEY", "control characters"],
+  ])("a secret holding %s makes paste and drop not ready, naming the secret and not the key", (_, value, kind) => {
+    const storage = new SecretStorage();
+    storage.setSecret(SECRET_NAMES.accessKeyId, value);
+    storage.setSecret(SECRET_NAMES.secretAccessKey, "SECRET");
+    const ready = checkReadiness(readySettings(), storage);
+    expect(ready.ok).toBe(false);
+    const problems = ready.ok ? [] : ready.problems;
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(`The secret "${SECRET_NAMES.accessKeyId}" (the access key ID) holds characters that cannot be sent in a request`);
+    expect(problems[0]).toContain(kind);
+    expect(problems[0]).not.toContain("AKIA");
   });
 });
 

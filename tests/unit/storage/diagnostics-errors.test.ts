@@ -4,7 +4,7 @@
  * socket error in its cause, and failures at the public link rather than the endpoint.
  */
 import type { Profile } from "../../../src/core/types";
-import { newProfile } from "../../../src/core/settings/settings";
+import { newProfile } from "../../../src/core/settings/settingsModel";
 import { networkErrorCode, toUploadError } from "../../../src/storage/errorMapping";
 import { publicFetchError } from "../../../src/storage/publicCheck";
 

@@ -3,7 +3,7 @@
  * error catalog: which answer of the public link means what, with the hint for each provider.
  */
 import { formatStep } from "../../../src/cli/doctor";
-import { newProfile } from "../../../src/core/settings/settings";
+import { newProfile } from "../../../src/core/settings/settingsModel";
 import type { Profile } from "../../../src/core/types";
 import { runDiagnostics, type DiagnosticStep } from "../../../src/storage/diagnostics";
 import { publicUrlProblem } from "../../../src/storage/publicCheck";

@@ -1,36 +1,38 @@
-import { PROVIDER_IDS, newProfile, validateProfile } from "../../../src/core/settings/settings";
+import { PROVIDER_IDS } from "../../../src/core/providers";
+import { newProfile } from "../../../src/core/settings/settingsModel";
+import { validateProfile } from "../../../src/core/settings/profileValidation";
 import type { Profile, ProviderId } from "../../../src/core/types";
-import { PROVIDER_PRESETS, applyPreset } from "../../../src/storage/presets";
+import { PROVIDERS, applyPreset } from "../../../src/core/providers";
 
 const withEndpoint = (endpoint: string, over: Partial<Profile> = {}): Profile => ({ ...newProfile("generic", "p"), endpoint, ...over });
 const regionFor = (provider: ProviderId, endpoint: string): string | undefined =>
-  PROVIDER_PRESETS[provider].regionFromEndpoint?.(endpoint);
+  PROVIDERS[provider].regionFromEndpoint?.(endpoint);
 
 test("every provider has a preset filed under its own id, with help text", () => {
   for (const id of PROVIDER_IDS) {
-    const preset = PROVIDER_PRESETS[id];
+    const preset = PROVIDERS[id];
     expect(preset.id).toBe(id);
     expect(preset.label).not.toBe("");
     expect(preset.endpointPlaceholder).toMatch(/^https?:\/\//);
     expect(preset.endpointHelp).not.toBe("");
     expect(preset.publicUrlHelp).not.toBe("");
   }
-  expect(Object.keys(PROVIDER_PRESETS).sort()).toEqual([...PROVIDER_IDS].sort());
+  expect(Object.keys(PROVIDERS).sort()).toEqual([...PROVIDER_IDS].sort());
 });
 
 test("no preset sends an ACL header by default", () => {
-  for (const id of PROVIDER_IDS) expect(PROVIDER_PRESETS[id].acl).toBe("none");
+  for (const id of PROVIDER_IDS) expect(PROVIDERS[id].acl).toBe("none");
 });
 
 describe("Cloudflare R2", () => {
   test("uses region auto and hides the ACL setting", () => {
     const p = applyPreset(withEndpoint("https://abc.r2.cloudflarestorage.com", { acl: "public-read" }), "r2");
     expect(p).toMatchObject({ provider: "r2", region: "auto", acl: "none" });
-    expect(PROVIDER_PRESETS.r2.aclSupported).toBe(false);
+    expect(PROVIDERS.r2.aclRefusal).toMatch(/R2/);
   });
 
   test("explains that links need the r2.dev address or a custom domain", () => {
-    expect(PROVIDER_PRESETS.r2.publicUrlHelp).toMatch(/r2\.dev/);
+    expect(PROVIDERS.r2.publicUrlHelp).toMatch(/r2\.dev/);
   });
 });
 
@@ -44,7 +46,7 @@ describe("Backblaze B2", () => {
   test("fills the region from the endpoint, uses virtual-hosted links and no ACL", () => {
     const p = applyPreset(withEndpoint("https://s3.us-west-004.backblazeb2.com", { acl: "private" }), "b2");
     expect(p).toMatchObject({ region: "us-west-004", forcePathStyle: false, acl: "none" });
-    expect(PROVIDER_PRESETS.b2.aclSupported).toBe(false);
+    expect(PROVIDERS.b2.aclRefusal).toMatch(/B2/);
   });
 
   test("leaves the region empty rather than guessing when there is no endpoint yet", () => {

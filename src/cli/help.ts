@@ -1,0 +1,108 @@
+/**
+ * The `--help` texts: the tool's own lists the commands; each command's lists its flags with
+ * their defaults, and its exit statuses. Flags come from the same lists the parser reads.
+ */
+import { KEY_TEMPLATE_TOKENS } from "../core/prepare/keyTemplate";
+import { PROFILE_FIELDS } from "../core/settings/profileFields";
+import { RUN_OPTIONS, type Command } from "./options";
+
+const WIDTH = 80;
+/** Where the explanations start: two spaces, the flag, padding. */
+const HELP_COLUMN = 24;
+
+/** `text` broken into lines of at most `width` characters at spaces. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+function paragraph(text: string): string {
+  return wrap(text, WIDTH).join("\n");
+}
+
+/** One flag: its name and value left, the help wrapped in a column on the right. */
+function optionLines(name: string, help: string): string {
+  const head = `  ${name}`;
+  const body = wrap(help, WIDTH - HELP_COLUMN);
+  const pad = " ".repeat(HELP_COLUMN);
+  const first = head.length < HELP_COLUMN - 1 ? `${head.padEnd(HELP_COLUMN)}${body.shift() ?? ""}` : head;
+  return [first, ...body.map((l) => pad + l)].join("\n");
+}
+
+function profileOptions(): string[] {
+  const out: string[] = [];
+  for (const field of PROFILE_FIELDS) {
+    if (!field.cli) continue;
+    out.push(optionLines(field.cli.value ? `${field.cli.flag} ${field.cli.value}` : field.cli.flag, field.cli.help));
+    if (field.cli.off) out.push(optionLines(field.cli.off.flag, field.cli.off.help));
+  }
+  return out;
+}
+
+function runOptions(command: Command, bucket: boolean): string[] {
+  return RUN_OPTIONS.filter((o) => o.commands.includes(command) && !!o.bucket === bucket).map((o) => {
+    const name = `${o.short ? `${o.short}, ` : ""}${o.flag}${o.value ? ` ${o.value}` : ""}`;
+    return optionLines(name, o.help);
+  });
+}
+
+const CREDENTIALS =
+  "Credentials come from the environment only: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.";
+
+const UPLOAD_ABOUT =
+  "Uploads every local image the notes embed to your S3-compatible bucket and rewrites the links to the uploaded URLs. Folders are searched for .md notes (dot-folders and node_modules are skipped; a folder that cannot be read is skipped with a warning). One run at a time works on a vault: a run keeps a lock, and the copies of notes being saved, in the folder .s3-image-hosting at the vault root (git ignores it; it is removed when the run ends), and a second run is refused while the first goes on. The next run takes over the lock of a run that was killed and removes the copies it left.";
+
+const DOCTOR_ABOUT =
+  "Checks the bucket settings, then uploads a small probe image, fetches it anonymously through its public link and deletes it, explaining any failure.";
+
+const EXIT_STATUS: Record<Command, string> = {
+  upload:
+    "Exit status: 0 nothing failed; 1 some image could not be uploaded or linked, or a folder to scan could not be read; 2 bad usage or settings, or another run is working on the vault; 130 stopped with Ctrl-C.",
+  doctor:
+    "Exit status: 0 every check passed (a test image that could not be removed is a warning, not a failure); 1 some check failed; 2 bad usage or settings the checks cannot start from.",
+};
+
+function commandHelp(command: Command): string {
+  const usage = command === "upload" ? "s3-image-hosting upload <note-or-folder>... [options]" : "s3-image-hosting doctor [options]";
+  const sections = [
+    `Usage: ${usage}`,
+    paragraph(command === "upload" ? UPLOAD_ABOUT : DOCTOR_ABOUT),
+    ["Bucket settings (flags override the --config file):", ...runOptions(command, true), ...profileOptions()].join("\n"),
+    [command === "upload" ? "Run options:" : "Other options:", ...runOptions(command, false)].join("\n"),
+  ];
+  if (command === "upload") {
+    sections.push(["Key template tokens:", ...KEY_TEMPLATE_TOKENS.map((t) => optionLines(t.token, t.description))].join("\n"));
+  }
+  sections.push(paragraph(CREDENTIALS), paragraph(EXIT_STATUS[command]));
+  return sections.join("\n\n");
+}
+
+function toolHelp(): string {
+  return [
+    ["Usage: s3-image-hosting upload <note-or-folder>... [options]", "       s3-image-hosting doctor [options]", "       s3-image-hosting <command> --help"].join("\n"),
+    [
+      "Commands:",
+      optionLines("upload", "upload the images notes embed to your S3-compatible bucket and rewrite their links"),
+      optionLines("doctor", "check the bucket settings with a test image: upload it, open its public link, delete it"),
+      optionLines("help [command]", "show this help, or a command's options, defaults and exit statuses"),
+    ].join("\n"),
+    ["Options:", optionLines("-h, --help", "show this help"), optionLines("--version", "print the version")].join("\n"),
+    paragraph(CREDENTIALS),
+    paragraph('Run "s3-image-hosting upload --help" or "s3-image-hosting doctor --help" for a command\'s options.'),
+  ].join("\n\n");
+}
+
+/** The help for `command`, or the tool's own list of commands. */
+export function helpText(command?: Command): string {
+  return command ? commandHelp(command) : toolHelp();
+}

@@ -1,0 +1,91 @@
+/**
+ * The flags of `s3-image-hosting`: the bucket settings come from the profile field table,
+ * the rest (where the vault is, how a run goes) are listed here. Parsing and `--help` both
+ * read these lists, so a flag cannot be accepted without being explained, or the reverse.
+ */
+import { DEFAULT_SETTINGS, MAX_FILE_SIZE_MB } from "../core/settings/settingsModel";
+import { PROFILE_FIELDS } from "../core/settings/profileFields";
+import type { Profile } from "../core/types";
+
+export type Command = "upload" | "doctor";
+
+/** A flag that is not a profile field. */
+export interface RunOption {
+  flag: string;
+  /** What the value is called in the help; absent for an on/off flag. */
+  value?: string;
+  help: string;
+  /** The commands whose help lists it (every command accepts every flag). */
+  commands: readonly Command[];
+  /** Listed with the bucket settings rather than with the options of the run. */
+  bucket?: boolean;
+  /** `-h` for `--help`. */
+  short?: string;
+}
+
+export const RUN_OPTIONS: readonly RunOption[] = [
+  {
+    flag: "--config",
+    value: "FILE",
+    help: `JSON file with the bucket settings, the fields of a settings profile (${configKeys().join(", ")}); flags override it`,
+    commands: ["upload", "doctor"],
+    bucket: true,
+  },
+  {
+    flag: "--vault",
+    value: "DIR",
+    help: "vault root used to resolve links (default: the common parent of the paths given)",
+    commands: ["upload"],
+  },
+  { flag: "--concurrency", value: "N", help: `uploads at once, 1 to 64 (default ${DEFAULT_SETTINGS.concurrency})`, commands: ["upload"] },
+  {
+    flag: "--max-size",
+    value: "MB",
+    help: `largest image to upload, in MB, at most ${MAX_FILE_SIZE_MB} (default ${DEFAULT_SETTINGS.maxFileSizeMB}); larger ones are reported and their links left as they were`,
+    commands: ["upload"],
+  },
+  {
+    flag: "--cache",
+    value: "FILE",
+    help: "upload index, so re-runs reuse earlier uploads; each upload is recorded as soon as it is made, so even a killed run loses none (default: $XDG_CACHE_HOME/s3-image-hosting/uploads.json)",
+    commands: ["upload"],
+  },
+  {
+    flag: "--dry-run",
+    help: "change nothing; print what would be uploaded (takes no lock, so it works while another run goes on)",
+    commands: ["upload"],
+  },
+  { flag: "--json", help: "print one JSON object with the results on stdout", commands: ["upload"] },
+  { flag: "--help", short: "-h", help: "show this help", commands: ["upload", "doctor"] },
+  { flag: "--version", help: "print the version", commands: [] },
+];
+
+/** The keys the `--config` file reads. */
+export function configKeys(): string[] {
+  return PROFILE_FIELDS.filter((f) => f.config === "read").map((f) => f.key);
+}
+
+/** A flag that sets a profile field: the field, and the value an on/off flag gives it. */
+export interface FieldFlagUse {
+  key: keyof Profile;
+  /** For an on/off flag, the value it sets; absent for a flag that takes a value. */
+  sets?: boolean;
+  /** For a choice, the values it accepts. */
+  choices?: readonly string[];
+}
+
+/** The profile flags by name (`--endpoint`, `--no-path-style`). */
+export function fieldFlags(): Map<string, FieldFlagUse> {
+  const out = new Map<string, FieldFlagUse>();
+  for (const field of PROFILE_FIELDS) {
+    const cli = field.cli;
+    if (!cli) continue;
+    if (field.kind === "toggle") {
+      out.set(cli.flag, { key: field.key, sets: true });
+      if (cli.off) out.set(cli.off.flag, { key: field.key, sets: false });
+    } else {
+      out.set(cli.flag, { key: field.key, choices: field.choices?.map((c) => c.value) });
+    }
+  }
+  return out;
+}
