@@ -4,6 +4,7 @@
  */
 import { altTextFromName } from "../core/link/markdownLink";
 import type { TextChange } from "../core/apply/textChanges";
+import { randomHex } from "../core/randomHex";
 
 /**
  * The link target every placeholder uses. It is a relative path with no file behind it, so
@@ -13,9 +14,7 @@ export const PLACEHOLDER_TARGET_PREFIX = "s3ih-uploading-";
 
 /** A random id that makes a placeholder unique: 16 lower-case hex digits. */
 export function randomPlaceholderId(): string {
-  const bytes = new Uint8Array(8);
-  crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return randomHex(8);
 }
 
 /**

@@ -4,8 +4,9 @@
  * a summary that names every failure.
  */
 import { MarkdownView, Notice, TFile, TFolder, type App, type Editor, type Menu, type Plugin, type TAbstractFile } from "obsidian";
-import { isUploadError, UploadError } from "../core/errors";
+import { errorText, UploadError } from "../core/errors";
 import { ambiguousLinkError } from "../core/migrate/vaultPathIndex";
+import { baseName } from "../core/paths";
 import { migrateNotes, type MigrationPorts, type MigrationReport } from "../core/migrate/engine";
 import { migrationCounts, migrationDetails } from "../core/migrate/summary";
 import type { ImageUploader } from "../core/ports";
@@ -101,7 +102,7 @@ async function runWithNotices(app: App, notes: TFile[], deps: UploadAllDeps, sig
     new Notice(summaryText(result, notes), failed ? 0 : 8000);
   } catch (e) {
     progress.hide();
-    new Notice(`${TITLE}: ${isUploadError(e) ? e.toUserText() : e instanceof Error ? e.message : String(e)}`, 0);
+    new Notice(`${TITLE}: ${errorText(e)}`, 0);
   }
 }
 
@@ -250,7 +251,7 @@ async function trashUnlinked(app: App, report: MigrationReport): Promise<string[
       ([source, targets]) => !f.notes.includes(source) && (targets[f.path] ?? 0) > 0,
     );
     if (linkedElsewhere) continue;
-    const name = f.path.slice(f.path.lastIndexOf("/") + 1).toLowerCase();
+    const name = baseName(f.path).toLowerCase();
     const spellings = [name, encodeURI(name), encodeURIComponent(name)];
     let mentioned = false;
     for (const note of f.notes) {

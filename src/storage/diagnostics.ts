@@ -8,6 +8,7 @@
 import { UploadError, isUploadError } from "../core/errors";
 import type { UploadErrorCode } from "../core/errors";
 import { prepareAsset } from "../core/prepare/prepareAsset";
+import { randomHex } from "../core/randomHex";
 import { buildPublicUrl } from "../core/link/publicUrl";
 import { DEFAULT_CACHE_CONTROL, validateProfile } from "../core/settings/settings";
 import type { FieldMessage } from "../core/settings/settings";
@@ -67,11 +68,6 @@ function probePng(): Uint8Array {
   const out = new Uint8Array(PROBE_PNG_HEX.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(PROBE_PNG_HEX.slice(i * 2, i * 2 + 2), 16);
   return out;
-}
-
-function randomSuffix(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(6));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 // Settings fields without which no request can be addressed; problems with the others (region,
@@ -158,7 +154,7 @@ export async function runDiagnostics(opts: DiagnosticsOptions): Promise<Diagnost
       const prepared = await prepareAsset({ bytes, name: "s3ih-probe.png", notePath: "s3ih-probe.md" }, profile, { now: new Date() });
       // No leading dot: web servers and CDNs in front of buckets often refuse dot-files,
       // which would fail the public check for a reason real images never meet.
-      key = `${prepared.key.slice(0, prepared.key.lastIndexOf("/") + 1)}s3ih-probe-${randomSuffix()}.png`;
+      key = `${prepared.key.slice(0, prepared.key.lastIndexOf("/") + 1)}s3ih-probe-${randomHex(6)}.png`;
       store = new S3ObjectStore(client, profile);
       await store.put({ key, body: bytes, contentType: "image/png", cacheControl: profile.cacheControl.trim() || DEFAULT_CACHE_CONTROL });
       offsetMs = client.config.systemClockOffset ?? 0;

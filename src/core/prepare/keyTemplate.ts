@@ -6,6 +6,7 @@
  * break a link. Literal text in the template is checked by `validateKeyTemplate` instead
  * of being rewritten, so the person sees their own folder names in the bucket.
  */
+import { fileStem, lastSegment } from "../paths";
 
 /**
  * Content-addressed: the same bytes always get the same key, in any month and on any
@@ -306,11 +307,11 @@ function tokenValue(part: { name: string; length?: number }, vars: KeyVars, cap:
     case "md5":
       return hexPrefix(vars.md5, 32, part.length, "md5");
     case "name":
-      return cleanFreeText(stripExtension(baseName(vars.name)), cap) || "image";
+      return cleanFreeText(fileStem(lastSegment(vars.name)), cap) || "image";
     case "ext":
       return vars.ext.toLowerCase().replace(/[^a-z0-9]/g, "").slice(0, FIXED_TOKEN_BYTES.ext);
     case "note":
-      return cleanFreeText(baseName(vars.notePath).replace(/\.md$/i, ""), cap);
+      return cleanFreeText(lastSegment(vars.notePath).replace(/\.md$/i, ""), cap);
     default:
       throw new Error(`Unknown token {${part.name}}.`);
   }
@@ -364,16 +365,6 @@ function isInvisible(ch: string): boolean {
     (cp >= 0x2066 && cp <= 0x2069) ||
     cp === 0xfeff
   );
-}
-
-function baseName(path: string): string {
-  const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
-  return path.slice(slash + 1);
-}
-
-function stripExtension(name: string): string {
-  const dot = name.lastIndexOf(".");
-  return dot > 0 ? name.slice(0, dot) : name;
 }
 
 function pad2(n: number): string {

@@ -8,6 +8,7 @@ import type { UploadRecord } from "../ports";
 import type { AclSetting, Profile, ProviderId } from "../types";
 import { cleanUploadIndexData } from "./uploadIndex";
 import { parseHttpUrl } from "../link/httpUrl";
+import { randomHex } from "../randomHex";
 
 export const SETTINGS_VERSION = 1;
 
@@ -38,7 +39,7 @@ const DEFAULT_PROFILE_ID = "default";
 const ACLS: readonly AclSetting[] = ["none", "public-read", "private"];
 
 /** A profile with generic defaults; apply a provider preset (storage/presets) for provider specifics. */
-export function newProfile(provider: ProviderId = "generic", id: string = randomId()): Profile {
+export function newProfile(provider: ProviderId = "generic", id: string = randomHex(8)): Profile {
   return {
     id,
     name: "My bucket",
@@ -332,11 +333,6 @@ function cacheControlMessages(value: string): string[] {
     }
   }
   return [];
-}
-
-function randomId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(8));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
