@@ -9,6 +9,7 @@ import { UploadError, isUploadError } from "../core/errors";
 import type { UploadErrorCode } from "../core/errors";
 import { prepareAsset } from "../core/prepare/prepareAsset";
 import { randomHex } from "../core/randomHex";
+import { credentialValues } from "../core/redact";
 import { buildPublicUrl } from "../core/link/publicUrl";
 import { DEFAULT_CACHE_CONTROL, validateProfile } from "../core/settings/settings";
 import type { FieldMessage } from "../core/settings/settings";
@@ -129,7 +130,7 @@ export async function runDiagnostics(opts: DiagnosticsOptions): Promise<Diagnost
     skipRest("upload", "Not checked: fix the problems above first.");
     return steps;
   }
-  const secrets = [credentials.accessKeyId, credentials.secretAccessKey];
+  const secrets = credentialValues(credentials);
 
   // 3. Upload a probe image where the template puts images, so a policy limited to that
   // folder is what gets tested.
