@@ -3,7 +3,8 @@ import { HttpResponse } from "@smithy/core/protocols";
 import { UploadError } from "../../../src/core/errors";
 import type { Profile } from "../../../src/core/types";
 import { credentialValues, redactSecrets } from "../../../src/core/redact";
-import { networkErrorCode, toUploadError } from "../../../src/storage/errorMapping";
+import { toUploadError } from "../../../src/storage/errorMapping";
+import { networkErrorCode } from "../../../src/storage/networkErrors";
 
 const profile: Profile = {
   id: "p1",
