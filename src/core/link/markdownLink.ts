@@ -67,8 +67,9 @@ export interface ImageLinkExtras {
  *
  * The URL must be http(s): anything else (a `javascript:` URL above all) is refused. The
  * characters that would end or split the destination (spaces and other white space, control
- * characters, `( ) < > " \ |`) are percent-encoded, which every markdown renderer and blog
- * engine reads back as the same URL, unlike `<…>` destinations, which some do not know.
+ * characters, `( ) < > " \ |`) are percent-encoded: every markdown renderer and blog engine
+ * reads that back as the same URL, which is not true of `<…>` destinations, and a `|` left
+ * bare would split a table cell.
  * @throws UploadError `MalformedLink` when the URL is not an absolute http(s) URL.
  */
 export function markdownImage(alt: string, url: string, extras: ImageLinkExtras = {}): string {
