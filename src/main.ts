@@ -4,7 +4,7 @@ import type { PluginSettings } from "./core/settings/settingsModel";
 import { MemoryUploadIndex } from "./core/settings/uploadIndex";
 import { PasteDropHandler, PLUGIN_NAME } from "./obsidian/pasteDrop";
 import { sdkUploaderFactory } from "./obsidian/sdkUploader";
-import { registerUploadAll } from "./obsidian/uploadAll";
+import { registerUploadAll } from "./obsidian/uploadAllCommand";
 import { loadPluginSettings } from "./obsidian/settingsStore";
 import { S3ImageHostingSettingTab, type SettingsHost } from "./obsidian/settingsTab";
 import { UploaderCache, type UploaderConfig } from "./obsidian/uploaderCache";

@@ -1,4 +1,5 @@
 /** Node's file system errors, for code that decides on them and for messages to people. */
+import { errorText } from "../core/errors";
 
 /** The `code` of a Node system error (`ENOENT`, `EACCES`, …), or undefined. */
 export function errorCode(e: unknown): string | undefined {
@@ -31,6 +32,6 @@ export function fsReason(e: unknown): string {
     case "ENFILE":
       return "too many files are open";
     default:
-      return code ?? (e instanceof Error ? e.message : String(e));
+      return code ?? errorText(e);
   }
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { promises as fs, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { isUploadError } from "../core/errors";
@@ -7,6 +6,8 @@ import type { ImageUploader } from "../core/ports";
 import { tooLargeError } from "../core/prepare/prepareAsset";
 import { applyTextChanges } from "../core/apply/textChanges";
 import { VaultPathIndex } from "../core/migrate/vaultPathIndex";
+import { baseName } from "../core/paths";
+import { randomHex } from "../core/randomHex";
 import { MAX_SIZE_HINT, UsageError } from "./args";
 import { FileBuffers } from "./fileBuffers";
 import { isInside, outsideVaultError, readFailure, VaultBounds } from "./vaultBounds";
@@ -154,7 +155,7 @@ export async function writeFileAtomic(
   const mode = await fs.stat(target).then((s) => s.mode & 0o7777, () => undefined);
   const writeVia = (tmp: string): Promise<void> => replaceVia(tmp, target, data, mode, durable);
   if (temps !== undefined) return temps.replace(target, writeVia);
-  return writeVia(path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString("hex")}.tmp`));
+  return writeVia(path.join(path.dirname(target), `.${path.basename(target)}.${randomHex(6)}.tmp`));
 }
 
 async function replaceVia(tmp: string, target: string, data: string | Uint8Array, mode: number | undefined, durable: boolean): Promise<void> {
@@ -227,7 +228,7 @@ export function createFsPorts(vault: string, vaultFiles: string[], uploader: Ima
         const real = bounds.realInside(p, `"${p}"`, imageRefused, imageHint);
         if (opts.maxBytes !== undefined) {
           const size = statSync(real).size;
-          if (size > opts.maxBytes) throw tooLargeError(path.posix.basename(p), size, opts.maxBytes, MAX_SIZE_HINT);
+          if (size > opts.maxBytes) throw tooLargeError(baseName(p), size, opts.maxBytes, MAX_SIZE_HINT);
         }
         return buffers.read(real);
       } catch (e) {

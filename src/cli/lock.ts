@@ -7,12 +7,12 @@
  * crashed, the machine restarted) is stale and taken over; one whose owner may still run is
  * not, and the run is refused with the owner's pid.
  */
-import { randomBytes } from "node:crypto";
 import { promises as fs, readFileSync, unlinkSync } from "node:fs";
 import { hostname } from "node:os";
 import process from "node:process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { errorCode } from "./fsErrors";
+import { randomHex } from "../core/randomHex";
 
 /** The vault is being worked on by another run; `runCli` prints the message and exits with 2. */
 export class LockHeldError extends Error {
@@ -52,7 +52,7 @@ const WRITE_GRACE_MS = 2000;
  * @throws LockHeldError when another run that may still be going holds it.
  */
 export async function takeLock(file: string, describe: (owner: { pid: number; host: string; sameHost: boolean }) => string): Promise<HeldLock> {
-  const me: Owner = { pid: process.pid, host: hostname(), id: randomBytes(8).toString("hex") };
+  const me: Owner = { pid: process.pid, host: hostname(), id: randomHex(8) };
   for (let attempt = 0; attempt < 50; attempt++) {
     if (await create(file, me)) return hold(file, me);
     const found = await inspect(file);

@@ -6,6 +6,7 @@ import process from "node:process";
 import { version } from "../../package.json";
 import { runCli } from "./run";
 import { escapeControls } from "./terminalText";
+import { errorText } from "../core/errors";
 
 // The SDK warns once per process that its releases after January 2027 need Node 22. That is
 // a note for whoever upgrades this tool's dependencies, not for someone uploading images, and
@@ -25,7 +26,7 @@ runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, 
   },
   (e: unknown) => {
     // runCli turns every expected error into a message; this is the last guard against a stack trace.
-    process.stderr.write(`s3-image-hosting: ${escapeControls(e instanceof Error ? e.message : String(e))}\n`);
+    process.stderr.write(`s3-image-hosting: ${escapeControls(errorText(e))}\n`);
     process.exitCode = 1;
   },
 );

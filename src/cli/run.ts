@@ -1,7 +1,7 @@
 import { homedir } from "node:os";
 import { clearTimeout, setTimeout } from "node:timers";
 import * as path from "node:path";
-import { isUploadError, UploadError } from "../core/errors";
+import { errorText, isUploadError, UploadError } from "../core/errors";
 import type { ImageUploader } from "../core/ports";
 import { migrateNotes, type MigrationProgress, type MigrationReport } from "../core/migrate/engine";
 import { migrationCounts, migrationDetails } from "../core/migrate/summary";
@@ -67,7 +67,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       term.err.write(`s3-image-hosting: ${e.toUserText()}\n`);
       return e.code === "InvalidSettings" || e.code === "MissingCredentials" ? EXIT.usage : EXIT.failed;
     }
-    term.err.write(`s3-image-hosting: ${messageOf(e)}\n`);
+    term.err.write(`s3-image-hosting: ${errorText(e)}\n`);
     return EXIT.failed;
   }
 }
@@ -150,7 +150,7 @@ async function upload(args: CliArgs, io: CliIO, term: Terminal): Promise<number>
       if (showProgress) term.err.control(CLEAR_LINE);
       uploader.destroy();
       await cache.save().catch((e: unknown) => {
-        term.err.write(`s3-image-hosting: the upload cache could not be saved (${messageOf(e)}); the next run checks the bucket instead.\n`);
+        term.err.write(`s3-image-hosting: the upload cache could not be saved (${errorText(e)}); the next run checks the bucket instead.\n`);
       });
     }
   } finally {
@@ -221,8 +221,4 @@ export function humanReport(r: MigrationReport, noteCount: number, dryRun: boole
   for (const { heading, items } of migrationDetails(r)) lines.push(heading, ...items.map((s) => `  ${s}`));
   // Each line is one line: a line break inside a name is shown, not followed.
   return `${lines.map(escapeControls).join("\n")}\n`;
-}
-
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

@@ -11,13 +11,13 @@
  * another file system (a mount inside the vault, a link to a note elsewhere) gets its copy
  * beside it, under a name of the tool's, recorded here until it is gone.
  */
-import { randomBytes } from "node:crypto";
 import { promises as fs, readdirSync, rmdirSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import process from "node:process";
 import { UsageError } from "./args";
 import { errorCode, fsReason } from "./fsErrors";
 import { isRunning, takeLock, type HeldLock } from "./lock";
+import { randomHex } from "../core/randomHex";
 
 /** Name of the tool's folder at the vault root. */
 export const TOOL_FOLDER = ".s3-image-hosting";
@@ -152,14 +152,14 @@ class VaultTemps implements TempFiles {
     const folder = path.dirname(target);
     if (!this.elsewhere.has(folder)) {
       try {
-        return await writeVia(path.join(this.dir, `${process.pid}-${hex()}.tmp`));
+        return await writeVia(path.join(this.dir, `${process.pid}-${randomHex(6)}.tmp`));
       } catch (e) {
         if (errorCode(e) !== "EXDEV") throw e;
         this.elsewhere.add(folder);
       }
     }
     // The record is written first, so that whatever happens to this run, the next finds the copy.
-    const id = hex();
+    const id = randomHex(6);
     const copy = path.join(folder, besideName(path.basename(target), id));
     const record = path.join(this.dir, `${process.pid}-${id}.away`);
     await fs.writeFile(record, `${copy}\n`, { flag: "wx" });
@@ -173,8 +173,4 @@ class VaultTemps implements TempFiles {
 
 function besideName(base: string, id: string): string {
   return `.${base}.s3-image-hosting-${process.pid}-${id}.tmp`;
-}
-
-function hex(): string {
-  return randomBytes(6).toString("hex");
 }

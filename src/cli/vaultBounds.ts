@@ -9,7 +9,7 @@
  */
 import { realpathSync } from "node:fs";
 import * as path from "node:path";
-import { UploadError } from "../core/errors";
+import { errorText, UploadError } from "../core/errors";
 
 /** Whether the real path `file` lies inside the folder `root` (a real path too). */
 export function isInside(root: string, file: string): boolean {
@@ -39,9 +39,7 @@ export function readFailure(vaultPath: string, e: unknown): UploadError {
       ? "it is a folder, not a file"
       : code === "ELOOP"
         ? "its symbolic links lead round in a circle"
-        : e instanceof Error
-          ? e.message
-          : String(e);
+        : errorText(e);
   return new UploadError(
     "UnreadableFile",
     `"${vaultPath}" could not be read (${why}); the link was left as it was.`,

@@ -60,3 +60,12 @@ export class UploadError extends Error {
 export function isUploadError(e: unknown): e is UploadError {
   return e instanceof UploadError;
 }
+
+/**
+ * Any thrown value in words for a person: an `UploadError`'s message and hint, another
+ * error's message, or the value itself as text.
+ */
+export function errorText(e: unknown): string {
+  if (isUploadError(e)) return e.toUserText();
+  return e instanceof Error ? e.message : String(e);
+}

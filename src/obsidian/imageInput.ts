@@ -1,15 +1,9 @@
 /**
  * Capture: which files of a paste or drop are images, and the names Obsidian would give them.
  */
+import { hasImageExtension } from "../core/imageExtensions";
+import { extensionOf } from "../core/paths";
 import { extensionForMime } from "../core/prepare/sniff";
-
-/** Extensions Obsidian shows as images, for files whose platform type is empty. */
-const IMAGE_EXTENSIONS = new Set(["png", "jpg", "jpeg", "gif", "webp", "avif", "bmp", "svg", "tif", "tiff", "ico", "heic", "heif"]);
-
-function extensionOf(name: string): string {
-  const dot = name.lastIndexOf(".");
-  return dot > 0 ? name.slice(dot + 1).toLowerCase() : "";
-}
 
 /**
  * Whether a file is an image by what the platform says: its MIME type, or — when the type is
@@ -18,7 +12,7 @@ function extensionOf(name: string): string {
  */
 export function isImageFile(file: Pick<File, "name" | "type">): boolean {
   if (file.type) return file.type.toLowerCase().startsWith("image/");
-  return IMAGE_EXTENSIONS.has(extensionOf(file.name));
+  return hasImageExtension(file.name);
 }
 
 /**

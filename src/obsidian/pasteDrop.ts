@@ -11,11 +11,12 @@
 import { Notice } from "obsidian";
 import type { App, Editor, MarkdownFileInfo, MarkdownView, TFile } from "obsidian";
 import type { Extension } from "@codemirror/state";
-import { isUploadError } from "../core/errors";
+import { errorText, isUploadError } from "../core/errors";
 import { altTextFromName, markdownImage } from "../core/link/markdownLink";
 import { runPool } from "../core/migrate/pool";
 import type { ImageUploader } from "../core/ports";
 import type { PluginSettings } from "../core/settings/settingsModel";
+import { credentialValues, redactSecrets } from "../core/redact";
 import type { Credentials } from "../core/types";
 import { saveAsAttachment } from "./attachmentFallback";
 import { attachmentName, imagesToTake } from "./imageInput";
@@ -23,7 +24,6 @@ import { randomPlaceholderId, uploadingPlaceholder } from "./placeholder";
 import { EndedUploads, placeholderHistory } from "./placeholderHistory";
 import { PlaceholderSite } from "./placeholderSite";
 import { checkReadiness, type Readiness } from "./readiness";
-import { redactCredentials } from "./secrets";
 import type { UploaderConfig } from "./uploaderCache";
 
 /** The plugin's name as users see it in notices. */
@@ -122,7 +122,7 @@ export class PasteDropHandler {
     const site = new PlaceholderSite(this.deps.app, { editor, info }, note);
 
     const job = this.uploadAll(pending, site, ready.config, note, settings.concurrency).catch((e: unknown) => {
-      console.error(`${PLUGIN_NAME}: paste handling failed`, redactCredentials(String(e), ready.config.credentials));
+      console.error(`${PLUGIN_NAME}: paste handling failed`, describe(e, ready.config.credentials));
     });
     this.jobs.add(job);
     void job.finally(() => this.jobs.delete(job));
@@ -239,8 +239,7 @@ export class PasteDropHandler {
 
 /** An error in words; never contains the credentials. */
 function describe(e: unknown, credentials?: Credentials): string {
-  const text = isUploadError(e) ? e.toUserText() : e instanceof Error ? e.message : String(e);
-  return redactCredentials(text, credentials);
+  return redactSecrets(errorText(e), credentialValues(credentials));
 }
 
 /** Why an upload failed: the uploader's own explanation, or the error with what failed. */

@@ -2,8 +2,10 @@
  * The text that stands in a note while an image uploads. Each one is unique, so the finished
  * upload can find exactly its own placeholder wherever the user's edits have moved it.
  */
-import { altTextFromName } from "../core/link/markdownLink";
+import { FALLBACK_ALT_TEXT } from "../core/link/markdownLink";
+import { fileStem, lastSegment } from "../core/paths";
 import type { TextChange } from "../core/apply/textChanges";
+import { randomHex } from "../core/randomHex";
 
 /**
  * The link target every placeholder uses. It is a relative path with no file behind it, so
@@ -13,17 +15,32 @@ export const PLACEHOLDER_TARGET_PREFIX = "s3ih-uploading-";
 
 /** A random id that makes a placeholder unique: 16 lower-case hex digits. */
 export function randomPlaceholderId(): string {
-  const bytes = new Uint8Array(8);
-  crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return randomHex(8);
 }
 
 /**
  * `![Uploading Pasted image 20261122183000…](s3ih-uploading-3f2a…)`. The file name is reduced
- * to plain alt text first, so no name can break the placeholder's markdown.
+ * to plain words first, so no name can break the placeholder's markdown.
  */
 export function uploadingPlaceholder(fileName: string, id: string = randomPlaceholderId()): string {
-  return `![Uploading ${altTextFromName(fileName)}…](${PLACEHOLDER_TARGET_PREFIX}${id})`;
+  return `![Uploading ${placeholderLabel(fileName)}…](${PLACEHOLDER_TARGET_PREFIX}${id})`;
+}
+
+const MAX_LABEL_LENGTH = 120;
+
+/**
+ * The file name without folders and extension, with every character that means something to
+ * markdown, HTML or Obsidian turned into a space. Unlike a link's alt text, which escapes
+ * them, the label holds no backslash escapes at all: `findPlaceholders` finds a placeholder
+ * by a pattern that a `\]` inside it would cut short.
+ */
+function placeholderLabel(fileName: string): string {
+  const cleaned = [...fileStem(lastSegment(fileName))]
+    .map((ch) => (/[\p{Cc}\u2028\u2029[\]()<>\\!`*_|$%]/u.test(ch) ? " " : ch))
+    .join("")
+    .replace(/\s+/g, " ")
+    .trim();
+  return [...cleaned].slice(0, MAX_LABEL_LENGTH).join("").trim() || FALLBACK_ALT_TEXT;
 }
 
 const PLACEHOLDER_PATTERN = new RegExp(`!\\[Uploading [^\\]\\n]*\\]\\(${PLACEHOLDER_TARGET_PREFIX}[^)\\s]+\\)`, "g");

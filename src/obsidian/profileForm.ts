@@ -4,6 +4,7 @@
  */
 import { requestUrl, SecretComponent, Setting } from "obsidian";
 import type { App, SecretStorage } from "obsidian";
+import { errorText } from "../core/errors";
 import { keyTemplateUniqueness } from "../core/prepare/keyTemplate";
 import { validateProfile } from "../core/settings/profileValidation";
 import type { AclSetting, Profile, ProviderId } from "../core/types";
@@ -117,7 +118,7 @@ export class ProfileForm {
           try {
             await testConnection({ requestUrl, secretStorage: this.host.app.secretStorage }, this.profile, show);
           } catch (e) {
-            show({ status: "fail", label: "Test connection", message: e instanceof Error ? e.message : String(e) });
+            show({ status: "fail", label: "Test connection", message: errorText(e) });
           } finally {
             b.setDisabled(false);
           }

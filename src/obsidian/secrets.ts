@@ -39,16 +39,3 @@ export function readCredentials(
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, credentials: { accessKeyId: values[0], secretAccessKey: values[1] } };
 }
-
-/**
- * Replaces every occurrence of the credentials in `text` with `***`: error text from a
- * server or a library is shown to the user and must never carry a key.
- */
-export function redactCredentials(text: string, credentials: Credentials | undefined): string {
-  if (!credentials) return text;
-  let out = text;
-  for (const secret of [credentials.secretAccessKey, credentials.accessKeyId]) {
-    if (secret) out = out.split(secret).join("***");
-  }
-  return out;
-}

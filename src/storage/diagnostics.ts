@@ -5,9 +5,12 @@
  * where images go, fetch it back anonymously through the public link a note would get, and
  * delete it again. The Obsidian settings tab and `s3-image-hosting doctor` both run this.
  */
-import { UploadError, isUploadError } from "../core/errors";
-import type { UploadErrorCode } from "../core/errors";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { UploadError, UploadErrorCode } from "../core/errors";
 import { prepareAsset } from "../core/prepare/prepareAsset";
+import { folderOf } from "../core/paths";
+import { randomHex } from "../core/randomHex";
+import { credentialValues } from "../core/redact";
 import { buildPublicUrl } from "../core/link/publicUrl";
 import { DEFAULT_CACHE_CONTROL } from "../core/settings/settingsModel";
 import { validateProfile } from "../core/settings/profileValidation";
@@ -43,12 +46,12 @@ export interface DiagnosticsOptions {
   fetchPublic: FetchPublic;
   /** Called as each step finishes, so a UI can show progress. */
   onStep?: (s: DiagnosticStep) => void;
+  /** Whose words to use: the plugin names its settings and secrets, the tool its flags and environment. */
+  face?: Face;
   /** Attempts per S3 request; uploads' own default when left out. */
   maxAttempts?: number;
   /** Limit for the public fetch, and for S3 requests over the SDK's own transport. */
   timeoutMs?: number;
-  /** Whose words to use: the plugin names its settings and secrets, the tool its flags and environment. */
-  face?: Face;
 }
 
 /** The steps, in order, with the labels a person sees. */
@@ -73,11 +76,6 @@ function probePng(): Uint8Array {
   return out;
 }
 
-function randomSuffix(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(6));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 // Settings fields without which no request can be addressed; problems with the others (region,
 // public URL, ACL, …) are reported, but the round trip still runs to show their effect.
 const BLOCKING_FIELDS: ReadonlyArray<keyof Profile> = ["endpoint", "bucket", "keyTemplate"];
@@ -86,6 +84,31 @@ const SECRET_NAME_FIELDS: ReadonlyArray<keyof Profile> = ["accessKeyIdSecret", "
 /** The clock difference worth mentioning; the SDK itself corrects from 4 minutes on. */
 const NOTABLE_CLOCK_OFFSET_MS = 60_000;
 
+/** Collects the steps' outcomes in order and tells `onStep` about each as it comes. */
+class StepLog {
+  readonly steps: DiagnosticStep[] = [];
+
+  constructor(private readonly onStep: ((s: DiagnosticStep) => void) | undefined) {}
+
+  report(id: StepId, status: DiagnosticStep["status"], message: string, extra: { hint?: string; code?: UploadErrorCode } = {}): void {
+    const step: DiagnosticStep = { id, label: DIAGNOSTIC_STEPS.find((s) => s.id === id)?.label ?? id, status, message };
+    if (extra.hint) step.hint = extra.hint;
+    if (extra.code) step.code = extra.code;
+    this.steps.push(step);
+    this.onStep?.(step);
+  }
+
+  fail(id: StepId, e: UploadError): void {
+    this.report(id, "fail", e.message, { hint: e.hint, code: e.code });
+  }
+
+  /** Marks `from` and every step after it as not run, for the reason given. */
+  skipFrom(from: StepId, why: string): void {
+    const at = DIAGNOSTIC_STEPS.findIndex((s) => s.id === from);
+    for (const s of DIAGNOSTIC_STEPS.slice(at)) this.report(s.id, "skip", why);
+  }
+}
+
 /**
  * Runs the checks for one profile and returns every step's outcome (also reported one by one
  * through `onStep`). Failures are steps, not exceptions; messages never contain the
@@ -93,119 +116,128 @@ const NOTABLE_CLOCK_OFFSET_MS = 60_000;
  */
 export async function runDiagnostics(opts: DiagnosticsOptions): Promise<DiagnosticStep[]> {
   const { profile } = opts;
-  const face = opts.face ?? "plugin";
-  const steps: DiagnosticStep[] = [];
-  const label = (id: StepId) => DIAGNOSTIC_STEPS.find((s) => s.id === id)?.label ?? id;
-  const report = (id: StepId, status: DiagnosticStep["status"], message: string, extra: { hint?: string; code?: UploadErrorCode } = {}): void => {
-    const step: DiagnosticStep = { id, label: label(id), status, message };
-    if (extra.hint) step.hint = extra.hint;
-    if (extra.code) step.code = extra.code;
-    steps.push(step);
-    opts.onStep?.(step);
-  };
-  const reportError = (id: StepId, e: UploadError): void => report(id, "fail", e.message, { hint: e.hint, code: e.code });
-  const skipRest = (from: StepId, why: string): void => {
-    const at = DIAGNOSTIC_STEPS.findIndex((s) => s.id === from);
-    for (const s of DIAGNOSTIC_STEPS.slice(at)) report(s.id, "skip", why);
-  };
-
-  // 1. Settings, offline.
+  const log = new StepLog(opts.onStep);
   const problems = validateProfile(profile);
+  const face = opts.face ?? "plugin";
+  const blocked = checkSettings(problems, face, log);
+  const credentials = checkCredentials(opts.credentials, problems, face, log);
+  if (blocked || !credentials) {
+    log.skipFrom("upload", "Not checked: fix the problems above first.");
+    return log.steps;
+  }
+  const secrets = credentialValues(credentials);
+
+  let client: S3Client;
+  try {
+    client = createS3Client(profile, credentials, opts.requestHandler, { maxAttempts: opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, requestTimeoutMs: opts.timeoutMs });
+  } catch (e) {
+    log.fail("upload", toUploadError(e, { profile, secrets }));
+    log.skipFrom("public", "Not checked: no test image was uploaded.");
+    return log.steps;
+  }
+  try {
+    const store = new S3ObjectStore(client, profile);
+    const key = await uploadProbe(store, client, profile, secrets, log);
+    if (key === undefined) {
+      log.skipFrom("public", "Not checked: no test image was uploaded.");
+      return log.steps;
+    }
+    await checkPublicRead(opts, key, secrets, log);
+    // Removed whatever the public check found.
+    await removeProbe(store, key, profile, secrets, log);
+    return log.steps;
+  } finally {
+    if (!opts.requestHandler) client.destroy();
+  }
+}
+
+/**
+ * 1. The settings, offline. True when a field without which no request can be addressed is
+ * wrong, so the round trip cannot run.
+ */
+function checkSettings(problems: FieldMessage[], face: Face, log: StepLog): boolean {
   const settingsProblems = problems.filter((p) => !SECRET_NAME_FIELDS.includes(p.field));
   if (settingsProblems.length === 0) {
-    report("settings", "pass", "The endpoint, bucket, region, public URL and key template are well formed.");
+    log.report("settings", "pass", "The endpoint, bucket, region, public URL and key template are well formed.");
   } else {
-    report("settings", "fail", settingsProblems.map((p) => p.message).join(" "), {
+    log.report("settings", "fail", settingsProblems.map((p) => p.message).join(" "), {
       hint: face === "cli" ? `Fix ${fieldList(settingsProblems, face)}.` : `Fix ${fieldList(settingsProblems, face)} in the profile.`,
       code: "InvalidSettings",
     });
   }
+  return settingsProblems.some((p) => BLOCKING_FIELDS.includes(p.field));
+}
 
-  // 2. Credentials present (whether they are right is what the upload shows).
-  const credentials = opts.credentials;
-  const hasCredentials = !!credentials?.accessKeyId.trim() && !!credentials?.secretAccessKey.trim();
-  if (hasCredentials) {
-    report("credentials", "pass", "An access key id and a secret access key are set; the upload below checks them.");
-  } else {
-    const secretProblems = problems.filter((p) => SECRET_NAME_FIELDS.includes(p.field));
-    if (face === "cli") {
-      report("credentials", "fail", "No access key is set in the environment.", { hint: CREDENTIALS_FROM_ENVIRONMENT, code: "MissingCredentials" });
-    } else {
-      report("credentials", "fail", "No access key is set for this profile.", {
-        hint: secretProblems.length > 0 ? secretProblems.map((p) => p.message).join(" ") : "Enter the access key id and the secret access key for this profile.",
-        code: "MissingCredentials",
-      });
-    }
+/** 2. The keys are there (whether they are right is what the upload shows); undefined when not. */
+function checkCredentials(credentials: Credentials | undefined, problems: FieldMessage[], face: Face, log: StepLog): Credentials | undefined {
+  if (credentials?.accessKeyId.trim() && credentials.secretAccessKey.trim()) {
+    log.report("credentials", "pass", "An access key id and a secret access key are set; the upload below checks them.");
+    return credentials;
   }
-
-  if (settingsProblems.some((p) => BLOCKING_FIELDS.includes(p.field)) || !hasCredentials || !credentials) {
-    skipRest("upload", "Not checked: fix the problems above first.");
-    return steps;
+  if (face === "cli") {
+    log.report("credentials", "fail", "No access key is set in the environment.", { hint: CREDENTIALS_FROM_ENVIRONMENT, code: "MissingCredentials" });
+    return undefined;
   }
-  const secrets = [credentials.accessKeyId, credentials.secretAccessKey];
+  const secretProblems = problems.filter((p) => SECRET_NAME_FIELDS.includes(p.field));
+  log.report("credentials", "fail", "No access key is set for this profile.", {
+    hint: secretProblems.length > 0 ? secretProblems.map((p) => p.message).join(" ") : "Enter the access key id and the secret access key for this profile.",
+    code: "MissingCredentials",
+  });
+  return undefined;
+}
 
-  // 3. Upload a probe image where the template puts images, so a policy limited to that
-  // folder is what gets tested.
-  let store: S3ObjectStore;
+/**
+ * 3. Uploads a probe image where the template puts images, so a policy limited to that folder
+ * is what gets tested. Returns its key, or undefined when the upload failed.
+ */
+async function uploadProbe(store: S3ObjectStore, client: S3Client, profile: Profile, secrets: string[], log: StepLog): Promise<string | undefined> {
+  const bytes = probePng();
   let key: string;
-  let offsetMs = 0;
-  const client = (() => {
-    try {
-      return createS3Client(profile, credentials, opts.requestHandler, { maxAttempts: opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, requestTimeoutMs: opts.timeoutMs });
-    } catch (e) {
-      return toUploadError(e, { profile, secrets });
-    }
-  })();
-  if (isUploadError(client)) {
-    reportError("upload", client);
-    skipRest("public", "Not checked: no test image was uploaded.");
-    return steps;
-  }
   try {
-    const bytes = probePng();
-    try {
-      const prepared = await prepareAsset({ bytes, name: "s3ih-probe.png", notePath: "s3ih-probe.md" }, profile, { now: new Date() });
-      // No leading dot: web servers and CDNs in front of buckets often refuse dot-files,
-      // which would fail the public check for a reason real images never meet.
-      key = `${prepared.key.slice(0, prepared.key.lastIndexOf("/") + 1)}s3ih-probe-${randomSuffix()}.png`;
-      store = new S3ObjectStore(client, profile);
-      await store.put({ key, body: bytes, contentType: "image/png", cacheControl: profile.cacheControl.trim() || DEFAULT_CACHE_CONTROL });
-      offsetMs = client.config.systemClockOffset ?? 0;
-    } catch (e) {
-      reportError("upload", toUploadError(e, { profile, secrets }));
-      skipRest("public", "Not checked: no test image was uploaded.");
-      return steps;
-    }
-    report("upload", "pass", `Uploaded a test image to bucket "${profile.bucket.trim()}" as ${key}${profile.acl !== "none" ? ` with ACL ${profile.acl}` : ""}.${clockNote(offsetMs)}`);
+    const prepared = await prepareAsset({ bytes, name: "s3ih-probe.png", notePath: "s3ih-probe.md" }, profile, { now: new Date() });
+    // No leading dot: web servers and CDNs in front of buckets often refuse dot-files,
+    // which would fail the public check for a reason real images never meet.
+    const folder = folderOf(prepared.key);
+    key = `${folder ? `${folder}/` : ""}s3ih-probe-${randomHex(6)}.png`;
+    await store.put({ key, body: bytes, contentType: "image/png", cacheControl: profile.cacheControl.trim() || DEFAULT_CACHE_CONTROL });
+  } catch (e) {
+    log.fail("upload", toUploadError(e, { profile, secrets }));
+    return undefined;
+  }
+  const offsetMs = client.config.systemClockOffset ?? 0;
+  log.report("upload", "pass", `Uploaded a test image to bucket "${profile.bucket.trim()}" as ${key}${profile.acl !== "none" ? ` with ACL ${profile.acl}` : ""}.${clockNote(offsetMs)}`);
+  return key;
+}
 
-    // 4. Fetch it back as a reader of the note would: anonymously, through the public link.
-    let url: string | undefined;
-    try {
-      url = buildPublicUrl(profile, key);
-    } catch (e) {
-      reportError("public", toUploadError(e, { profile, secrets }));
-    }
-    if (url !== undefined) {
-      const { problem, contentType } = await checkPublicUrl({ fetchPublic: opts.fetchPublic, profile, url, key, timeoutMs: opts.timeoutMs, secrets });
-      if (problem) reportError("public", problem);
-      else report("public", "pass", `${url} shows the image to anyone (${contentType}).`);
-    }
+/** 4. Fetches the probe back as a reader of the note would: anonymously, through the public link. */
+async function checkPublicRead(opts: DiagnosticsOptions, key: string, secrets: string[], log: StepLog): Promise<void> {
+  const { profile } = opts;
+  let url: string;
+  try {
+    url = buildPublicUrl(profile, key);
+  } catch (e) {
+    log.fail("public", toUploadError(e, { profile, secrets }));
+    return;
+  }
+  const { problem, contentType } = await checkPublicUrl({ fetchPublic: opts.fetchPublic, profile, url, key, timeoutMs: opts.timeoutMs, secrets });
+  if (problem) log.fail("public", problem);
+  else log.report("public", "pass", `${url} shows the image to anyone (${contentType}).`);
+}
 
-    // 5. Remove the probe whatever the public check found. A key that may upload but not
-    // delete still works for the plugin, which never deletes: a warning, not a failure.
-    try {
-      await store.delete(key);
-      report("cleanup", "pass", `Removed ${key}.`);
-    } catch (e) {
-      const err = toUploadError(e, { profile, secrets });
-      report("cleanup", "warn", `The test image could not be removed: ${err.message}`, {
-        hint: `Uploads work without this; delete ${key} from the bucket by hand if you like.`,
-        code: err.code,
-      });
-    }
-    return steps;
-  } finally {
-    if (!opts.requestHandler) client.destroy();
+/**
+ * 5. Removes the probe. A key that may upload but not delete still works for the plugin,
+ * which never deletes: a warning, not a failure.
+ */
+async function removeProbe(store: S3ObjectStore, key: string, profile: Profile, secrets: string[], log: StepLog): Promise<void> {
+  try {
+    await store.delete(key);
+    log.report("cleanup", "pass", `Removed ${key}.`);
+  } catch (e) {
+    const err = toUploadError(e, { profile, secrets });
+    log.report("cleanup", "warn", `The test image could not be removed: ${err.message}`, {
+      hint: `Uploads work without this; delete ${key} from the bucket by hand if you like.`,
+      code: err.code,
+    });
   }
 }
 

@@ -11,7 +11,7 @@
 import { HttpResponse, buildQueryString } from "@smithy/core/protocols";
 import type { HttpHandler, HttpRequest } from "@smithy/core/protocols";
 import type { HttpHandlerOptions } from "@smithy/types";
-import { networkErrorCode } from "./errorMapping";
+import { networkErrorCode } from "./networkErrors";
 
 /** The part of Obsidian's `RequestUrlParam` this handler uses. */
 export interface RequestUrlParamLike {

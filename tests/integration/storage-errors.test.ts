@@ -20,9 +20,10 @@ afterAll(() => removeTestBucket(bucket));
 
 const asset = () => ({ bytes: uniquePng(), name: "shot.png", notePath: "a.md" });
 
-async function uploadError(profile: Profile, credentials: Credentials, index = new MemoryUploadIndex()): Promise<UploadError> {
-  const transport = obsidianTransport();
-  const uploader = createUploader({ profile, credentials, requestHandler: transport.handler, index });
+/** The error an upload ends with, over Obsidian's transport, or over the SDK's own Node transport (the CLI's). */
+async function uploadError(profile: Profile, credentials: Credentials, index = new MemoryUploadIndex(), over: "requestUrl" | "node" = "requestUrl"): Promise<UploadError> {
+  const requestHandler = over === "requestUrl" ? obsidianTransport().handler : undefined;
+  const uploader = createUploader({ profile, credentials, requestHandler, index });
   try {
     const outcome = await uploader.upload(asset()).then(
       () => undefined,
@@ -91,6 +92,18 @@ describe("what the user is told when the server says no", () => {
     const e = await uploadError(testProfile({ bucket: missing }), testCredentials());
     expect(e.code).toBe("NoSuchBucket");
     expect(e.message).toContain(`"${missing}"`);
+  });
+
+  test.each(["requestUrl", "node"] as const)("a key pasted with a character no request header can carry is explained as such, over %s", async (over) => {
+    const real = testCredentials();
+    // As copied from a page that shortened the key with an ellipsis.
+    const pasted = `${real.accessKeyId.slice(0, 6)}…`;
+    const e = await uploadError(testProfile({ bucket }), { accessKeyId: pasted, secretAccessKey: real.secretAccessKey }, new MemoryUploadIndex(), over);
+    expect(e.code).toBe("InvalidSettings");
+    expect(e.message).toBe('The access key or secret key holds characters that cannot be sent in a request: "…" (U+2026).');
+    expect(e.hint).toMatch(/^Copy the keys again from the provider's console/);
+    expect(e.toUserText()).not.toContain(pasted);
+    expect(e.toUserText()).not.toMatch(/connection|online/i);
   });
 
   test("an endpoint where nothing listens is ConnectionRefused", async () => {

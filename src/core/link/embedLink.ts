@@ -6,82 +6,21 @@ import { scanEmbeds, type Embed } from "../markdown";
 import { parseOpenTag } from "../markdown";
 import { readableRewrites } from "../apply/readability";
 import type { Replacement } from "../apply/replacements";
-
-/**
- * Backslash-escapes what could end or reshape the alt text: brackets and backslashes,
- * and the openers of code, HTML, entities, math, comments, emphasis and size hints. Line
- * breaks become spaces. An
- * underscore between letters cannot start emphasis, so `my_shot` stays readable.
- */
-function escapeAltText(s: string): string {
-  return s
-    .replace(/[\r\n]+/g, " ")
-    .replace(/[\\`*[\]<>&|$%~=]/g, "\\$&")
-    .replace(/_/g, (m, i: number, all: string) =>
-      /[A-Za-z0-9]/.test(all.charAt(i - 1)) && /[A-Za-z0-9]/.test(all.charAt(i + 1)) ? m : "\\_",
-    );
-}
-
-/**
- * A destination that reads back as exactly `url`: characters a URL may not contain raw
- * (spaces, controls, `<>"\|`) are percent-encoded, and a URL with parentheses is wrapped
- * in `<>` so they need not balance. `|` is encoded too because it would split a table cell.
- */
-function formatDestination(url: string): string {
-  const encoded = percentEncode(url, '<>"\\|');
-  if (encoded === "" || /[()]/.test(encoded)) return `<${encoded}>`;
-  return encoded;
-}
-
-function formatTitle(title: string | undefined): string {
-  if (title === undefined) return "";
-  const body = title
-    .replace(/[\\"]/g, "\\$&")
-    .replace(/&(?=#?[A-Za-z0-9]+;)/g, "\\&")
-    // A line break inside a callout or list would lose its container prefix.
-    .replace(/[ \t]*(?:\r\n|\r|\n)[ \t]*/g, " ");
-  return ` "${body}"`;
-}
-
-/** Percent-encodes spaces, control characters and any of `extra`. */
-function percentEncode(s: string, extra: string): string {
-  let out = "";
-  for (const ch of s) {
-    const code = ch.charCodeAt(0);
-    out += code <= 0x20 || code === 0x7f || extra.includes(ch) ? `%${code.toString(16).toUpperCase().padStart(2, "0")}` : ch;
-  }
-  return out;
-}
+import { altTextFromName, escapeAltText, markdownImage, percentEncode } from "./markdownLink";
 
 function escapeAttribute(s: string): string {
-  return percentEncode(s, "")
+  return [...s]
+    .map((ch) => ((ch.codePointAt(0) ?? 0) <= 0x20 || ch === "\x7f" ? percentEncode(ch) : ch))
+    .join("")
     .replace(/&/g, "&amp;")
     .replace(/"/g, "&quot;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;");
 }
 
-function fileStem(path: string): string {
-  const name = path.slice(path.lastIndexOf("/") + 1);
-  const dot = name.lastIndexOf(".");
-  return dot > 0 ? name.slice(0, dot) : name;
-}
-
-/**
- * Alt text for a wiki embed: its display text, else the file name without extension.
- * A bare number would read as a width (`![250](…)`), so such a stem keeps its extension.
- */
-function wikiAltText(e: Embed): string {
-  if (e.alt !== "") return e.alt;
-  const looksLikeSize = (s: string): boolean => /^\s*\d+(?:\s*x\s*\d+)?\s*$/.test(s);
-  const stem = fileStem(e.target);
-  if (!looksLikeSize(stem)) return stem;
-  const name = e.target.slice(e.target.lastIndexOf("/") + 1);
-  return looksLikeSize(name) ? "" : name;
-}
-
-function sizeSuffix(e: Embed, pipe: string): string {
-  if (!e.size) return "";
+function sizeHint(e: Embed): string | undefined {
+  if (!e.size) return undefined;
+  const pipe = e.raw.includes("\\|") ? "\\|" : "|";
   return `${pipe}${e.size.width}${e.size.height !== undefined ? `x${e.size.height}` : ""}`;
 }
 
@@ -102,18 +41,20 @@ function replaceImgSrc(raw: string, href: string): string | null {
 }
 
 /**
- * The link that replaces embed `e` once its file lives at `url`.
+ * The link that replaces embed `e` once its file lives at `url`, written by `markdownImage`
+ * like every other link.
  *
  * - Markdown `![alt|300](a.png "t")` → `![alt|300](url "t")`: alt text kept as written
  *   (line breaks become spaces so a callout keeps its `> ` prefixes), title kept.
  * - Reference `![alt][ref]` → `![alt](url "title")` with the definition's title. The
  *   definition stays: other links may still use it, and an unused one renders nothing.
- * - Wiki `![[folder/My shot.png|300]]` → `![My shot|300](url)`: the display text is the
- *   alt text, or else the file name without its extension (kept when the name is a bare
- *   number, which would read as a width), escaped so it renders as plain text. `|300x200` stays; a `\|` written inside a table stays `\|`.
+ * - Wiki `![[folder/My shot.png|300]]` → `![My shot|300](url)`: the display text, or else
+ *   the alt text a pasted file of that name gets (`altTextFromName`). `|300x200` stays; a
+ *   `\|` written inside a table stays `\|`.
  * - HTML `<img …>` stays a tag with only `src` replaced.
  *
  * A `#fragment` is appended to the URL in every case.
+ * @throws UploadError `MalformedLink` when the URL is not an absolute http(s) URL.
  */
 export function rewriteEmbed(e: Embed, url: string): string {
   const href = e.fragment !== undefined ? `${url}#${e.fragment}` : url;
@@ -121,14 +62,11 @@ export function rewriteEmbed(e: Embed, url: string): string {
     case "html":
       return replaceImgSrc(e.raw, href) ?? `<img src="${escapeAttribute(href)}">`;
     case "wiki": {
-      const pipe = e.raw.includes("\\|") ? "\\|" : "|";
-      const alt = escapeAltText(wikiAltText(e));
-      return `![${alt}${sizeSuffix(e, pipe)}](${formatDestination(href)})`;
+      const alt = e.alt !== "" ? escapeAltText(e.alt) : altTextFromName(e.target);
+      return markdownImage(alt, href, { sizeHint: sizeHint(e) });
     }
-    default: {
-      const alt = e.alt.replace(/[ \t]*(?:\r\n|\r|\n)[ \t]*/g, " ");
-      return `![${alt}](${formatDestination(href)}${formatTitle(e.title)})`;
-    }
+    default:
+      return markdownImage(e.alt, href, { title: e.title });
   }
 }
 

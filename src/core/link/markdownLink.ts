@@ -1,75 +1,113 @@
 /**
- * Markdown image links built from outside text. A file name ends up inside the note, so it
- * must not be able to close the link early, smuggle in HTML or change the URL.
+ * The one writer of markdown image links: paste and drop, "Upload all" and the command-line
+ * tool all end here, so the same file name and URL always give the same link text.
+ *
+ * Text from outside (a file name, a URL) ends up inside the note, so it must not be able to
+ * close the link early, smuggle in HTML or change the URL; and the link must read the same in
+ * Obsidian and in the blog engines notes are published with.
  */
 import { UploadError } from "../errors";
+import { baseName, fileStem } from "../paths";
 import { parseHttpUrl } from "./httpUrl";
 
-/** Alt text used when a file name has nothing readable left. */
+/** Alt text used when a file name has nothing readable in it. */
 export const FALLBACK_ALT_TEXT = "image";
 
 const MAX_ALT_LENGTH = 120;
 
 /**
- * Alt text from a file name: the name without its extension, with every character that
- * means something to markdown, HTML or Obsidian (`[ ] ( ) < > \ ! ` * _ | $ %` and line
- * breaks) turned into a space. `|` would become Obsidian's size hint, `$` starts math and
- * `%%` a comment.
+ * Plain text made into alt text that renders as exactly that text: brackets and backslashes,
+ * and the openers of code, HTML, entities, math, comments, emphasis and size hints, are
+ * backslash-escaped, and line breaks and other control characters become spaces. An
+ * underscore between letters cannot start emphasis, so `my_shot` stays readable.
  */
-export function altTextFromName(fileName: string): string {
-  const base = fileName.slice(Math.max(fileName.lastIndexOf("/"), fileName.lastIndexOf("\\")) + 1);
-  const dot = base.lastIndexOf(".");
-  const stem = dot > 0 ? base.slice(0, dot) : base;
-  const cleaned = [...stem]
-    .map((ch) => (isControl(ch) || /[[\]()<>\\!`*_|$%]/.test(ch) ? " " : ch))
-    .join("")
-    .replace(/\s+/g, " ")
-    .trim();
-  const short = [...cleaned].slice(0, MAX_ALT_LENGTH).join("").trim();
-  return short || FALLBACK_ALT_TEXT;
+export function escapeAltText(text: string): string {
+  return oneLine(text)
+    .replace(/[\\`*[\]<>&|$%~=]/g, "\\$&")
+    .replace(/_/g, (m, i: number, all: string) =>
+      /[A-Za-z0-9]/.test(all.charAt(i - 1)) && /[A-Za-z0-9]/.test(all.charAt(i + 1)) ? m : "\\_",
+    );
 }
 
 /**
- * `![alt](url)` or `![alt](url "title")`.
+ * Alt text for an image known only by its vault path or file name, as Obsidian shows an embed
+ * of it: the name without its folders and extension (`Attachments/my_shot.png` → `my_shot`), escaped
+ * with `escapeAltText`. A name that is a bare number keeps its extension, because `![250](…)`
+ * would read as a width; a name with nothing readable becomes `image`.
+ */
+export function altTextFromName(path: string): string {
+  const name = baseName(path);
+  const stem = fileStem(name);
+  const shown = looksLikeSize(stem) ? (looksLikeSize(name) ? "" : name) : stem;
+  if (shown.trim() === "" && !looksLikeSize(name)) return FALLBACK_ALT_TEXT;
+  return escapeAltText([...shown].slice(0, MAX_ALT_LENGTH).join(""));
+}
+
+function looksLikeSize(s: string): boolean {
+  return /^\s*\d+(?:\s*x\s*\d+)?\s*$/.test(s);
+}
+
+/** What may follow the alt text and the URL of a markdown image. */
+export interface ImageLinkExtras {
+  /**
+   * Obsidian's size hint as written after the alt text, with its pipe: `|300`, `|300x200`,
+   * or `\|300` inside a table, where a bare `|` would split the cell.
+   */
+  sizeHint?: string;
+  /** The link title, shown on hover; written in double quotes. */
+  title?: string;
+}
+
+/**
+ * `![alt](url)`, `![alt|300](url)` or `![alt](url "title")`.
  *
- * `alt` is plain text: brackets, angle brackets and backslashes are escaped and line
- * breaks become spaces; everything else is kept, so an `alt|300` size hint survives. The URL must be http(s): anything else (a
- * `javascript:` URL above all) is refused. Characters that would end the link
- * destination (spaces, parentheses, angle brackets) are percent-encoded, which every
- * markdown renderer understands, unlike `<…>` destinations.
+ * `alt` is markdown as it goes between the brackets: from `altTextFromName` or
+ * `escapeAltText`, or the user's own alt text kept as written. Only its line breaks become
+ * spaces, so a link inside a callout or a list keeps its place.
+ *
+ * The URL must be http(s): anything else (a `javascript:` URL above all) is refused. The
+ * characters that would end or split the destination (spaces and other white space, control
+ * characters, `( ) < > " \ |`) are percent-encoded: every markdown renderer and blog engine
+ * reads that back as the same URL, which is not true of `<…>` destinations, and a `|` left
+ * bare would split a table cell.
  * @throws UploadError `MalformedLink` when the URL is not an absolute http(s) URL.
  */
-export function markdownImage(alt: string, url: string, title?: string): string {
+export function markdownImage(alt: string, url: string, extras: ImageLinkExtras = {}): string {
   const destination = safeDestination(url);
-  const text = oneLine(alt).replace(/[\\[\]<>]/g, (c) => `\\${c}`);
-  if (title === undefined || title === "") return `![${text}](${destination})`;
-  const quoted = oneLine(title).replace(/[\\"]/g, (c) => `\\${c}`);
-  return `![${text}](${destination} "${quoted}")`;
+  const title = extras.title === undefined || extras.title === "" ? "" : ` "${formatTitle(extras.title)}"`;
+  return `![${oneLine(alt)}${extras.sizeHint ?? ""}](${destination}${title})`;
 }
 
 function safeDestination(url: string): string {
-  const trimmed = url.trim();
-  if (!parseHttpUrl(trimmed)) {
+  if (!parseHttpUrl(url)) {
     throw new UploadError(
       "MalformedLink",
-      `Refusing to link to "${trimmed.slice(0, 80)}": only http and https links are inserted.`,
+      `Refusing to link to "${url.trim().slice(0, 80)}": only http and https links are inserted.`,
       "Check the public base URL in the profile settings.",
     );
   }
-  return [...trimmed]
-    .map((ch) => (isControl(ch) || /[\s()<>\\]/.test(ch) ? percentEncode(ch) : ch))
-    .join("");
+  return [...url].map((ch) => (isControl(ch) || /[\s()<>"\\|]/.test(ch) ? percentEncode(ch) : ch)).join("");
 }
 
-function percentEncode(ch: string): string {
+/** A title between double quotes that reads back as written, on one line. */
+function formatTitle(title: string): string {
+  return oneLine(title)
+    .replace(/[\\"]/g, "\\$&")
+    .replace(/&(?=#?[A-Za-z0-9]+;)/g, "\\&");
+}
+
+/** The UTF-8 bytes of one character as `%XX` escapes. */
+export function percentEncode(ch: string): string {
   return [...new TextEncoder().encode(ch)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join("");
 }
 
+// A line break inside a callout or list would lose its container prefix.
 function oneLine(text: string): string {
-  return [...text].map((ch) => (isControl(ch) ? " " : ch)).join("");
+  return [...text.replace(/[ \t]*(?:\r\n|\r|\n)[ \t]*/g, " ")].map((ch) => (isControl(ch) ? " " : ch)).join("");
 }
 
+// A tab is white space like any other in alt text and titles; in a URL `\s` encodes it.
 function isControl(ch: string): boolean {
   const cp = ch.codePointAt(0) ?? 0;
-  return cp <= 0x1f || (cp >= 0x7f && cp <= 0x9f) || cp === 0x2028 || cp === 0x2029;
+  return (cp <= 0x1f && cp !== 0x09) || (cp >= 0x7f && cp <= 0x9f) || cp === 0x2028 || cp === 0x2029;
 }

@@ -2,6 +2,7 @@
 import { UploadError } from "../errors";
 import type { Profile } from "../types";
 import { parseHttpUrl } from "./httpUrl";
+import { percentEncode } from "./markdownLink";
 
 /** A key made only of characters that stand for themselves in a URL path (as default keys are). */
 const URL_SAFE_KEY = /^[A-Za-z0-9\-._~/]*$/;
@@ -16,7 +17,7 @@ export function encodeKeyForUrl(key: string): string {
   return key
     .split("/")
     .map((segment) =>
-      encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
+      encodeURIComponent(segment).replace(/[!'()*]/g, percentEncode),
     )
     .join("/");
 }

@@ -9,6 +9,7 @@ import { scanBlocks } from "./markdownBlocks";
 import { scanHtmlImages, scanInline, type InlineHit } from "./markdownInline";
 import { decodeEntities, looksRemote, parseOpenTag, percentDecode, unescapeMarkdown } from "./markdownSyntax";
 import type { SourceText } from "./sourceText";
+import { hasImageExtension } from "../imageExtensions";
 
 export type EmbedKind = "markdown" | "reference" | "wiki" | "html";
 
@@ -44,16 +45,6 @@ export interface Embed {
   isRemote: boolean;
   /** Reference style: the `[ref]: dest` definition this usage resolved to. */
   definition?: { start: number; end: number; raw: string; label: string };
-}
-
-const IMAGE_EXTENSIONS = new Set([
-  "png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "bmp", "tif", "tiff", "ico", "heic", "heif",
-]);
-
-function hasImageExtension(path: string): boolean {
-  const dot = path.lastIndexOf(".");
-  if (dot < 0 || dot < path.lastIndexOf("/")) return false;
-  return IMAGE_EXTENSIONS.has(path.slice(dot + 1).toLowerCase());
 }
 
 /** True when the path ends in an image extension (case-insensitive); a query or fragment is ignored. */

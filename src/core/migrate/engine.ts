@@ -1,6 +1,7 @@
 import { Batcher, type SetTimer } from "./batcher";
 import { isLocalImageEmbed, scanEmbeds, type Embed } from "../markdown";
-import { isUploadError } from "../errors";
+import { errorText, isUploadError } from "../errors";
+import { baseName } from "../paths";
 import { NoteShifts, writeLinks, type LinkOutcome } from "../apply/writeLinks";
 import type { ImageUploader } from "../ports";
 import { runPool } from "./pool";
@@ -230,7 +231,7 @@ async function planFiles(notePaths: string[], ports: MigrationPorts, report: Mig
       text = await ports.readNote(notePath);
     } catch (e) {
       if (isUploadError(e)) fail(notePath, "", e.code, e.toUserText());
-      else fail(notePath, "", "Unknown", `The note "${notePath}" could not be read (${reason(e)}).`);
+      else fail(notePath, "", "Unknown", `The note "${notePath}" could not be read (${errorText(e)}).`);
       continue;
     }
     const note: NoteJob = { path: notePath, shifts: new NoteShifts() };
@@ -270,7 +271,7 @@ async function uploadOne(file: FileJob, ports: MigrationPorts, report: Migration
   } catch (e) {
     for (const l of file.links) {
       if (isUploadError(e)) fail(l.note.path, l.embed.raw, e.code, `${file.path}: ${e.toUserText()}`);
-      else fail(l.note.path, l.embed.raw, "UnreadableFile", `The image "${file.path}" linked in "${l.note.path}" could not be read (${reason(e)}); the link was left as it was.`);
+      else fail(l.note.path, l.embed.raw, "UnreadableFile", `The image "${file.path}" linked in "${l.note.path}" could not be read (${errorText(e)}); the link was left as it was.`);
     }
     return;
   }
@@ -281,7 +282,7 @@ async function uploadOne(file: FileJob, ports: MigrationPorts, report: Migration
     else report.uploaded++;
   } catch (e) {
     const code = isUploadError(e) ? e.code : "Unknown";
-    const message = isUploadError(e) ? e.toUserText() : `Upload failed: ${reason(e)}`;
+    const message = isUploadError(e) ? errorText(e) : `Upload failed: ${errorText(e)}`;
     for (const l of file.links) fail(l.note.path, l.embed.raw, code, `${file.path}: ${message}`);
   } finally {
     ports.releaseFile?.(bytes);
@@ -311,7 +312,7 @@ async function writeBack(batch: FileJob[], ports: MigrationPorts, report: Migrat
         );
       } catch (e) {
         for (const l of links) {
-          fail(note.path, l.embed.raw, "Unknown", `The note "${note.path}" could not be saved (${reason(e)}); the link was left as it was.`);
+          fail(note.path, l.embed.raw, "Unknown", `The note "${note.path}" could not be saved (${errorText(e)}); the link was left as it was.`);
         }
         return;
       }
@@ -335,10 +336,3 @@ async function writeBack(batch: FileJob[], ports: MigrationPorts, report: Migrat
   );
 }
 
-function baseName(path: string): string {
-  return path.slice(path.lastIndexOf("/") + 1);
-}
-
-function reason(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}

@@ -4,15 +4,7 @@
  */
 import { UploadError } from "../errors";
 import { percentDecode } from "../markdown";
-
-function folderOf(path: string): string {
-  const slash = path.lastIndexOf("/");
-  return slash < 0 ? "" : path.slice(0, slash);
-}
-
-function baseName(path: string): string {
-  return path.slice(path.lastIndexOf("/") + 1);
-}
+import { baseName, folderOf } from "../paths";
 
 /** Joins `rel` onto `folder`, resolving `.` and `..`; null when it climbs above the vault root. */
 function joinPath(folder: string, rel: string): string | null {

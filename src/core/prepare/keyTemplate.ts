@@ -6,6 +6,8 @@
  * break a link. Literal text in the template is checked by `validateKeyTemplate` instead
  * of being rewritten, so the person sees their own folder names in the bucket.
  */
+import { fileStem, lastSegment } from "../paths";
+import { cleanFreeText, isInvisible, isLoneSurrogate, UNSAFE_CHARS, utf8Length } from "./keyText";
 
 /**
  * Content-addressed: the same bytes always get the same key, in any month and on any
@@ -76,14 +78,6 @@ export const CONTENT_ADDRESS_MIN_SHA256_DIGITS = 16;
  * different files with one MD5 can be made on purpose, so a prefix of it is not trusted at all.
  */
 export const CONTENT_ADDRESS_MIN_MD5_DIGITS = 32;
-
-/**
- * Characters replaced in names and rejected in template text: path separators, URL
- * delimiters (`#`, `?`, `%`), characters Windows or shells mangle, markdown brackets, and
- * `+`, which some S3 website endpoints and CDNs read as a space.
- */
-const UNSAFE_CHARS = /[/\\#?%*:|"<>^`{}[\]+]/g;
-const WHITESPACE = /\s+/g;
 
 /** Longest rendering of each token, used to check that a template can fit in a key. */
 const FIXED_TOKEN_BYTES: Record<string, number> = { year: 6, timestamp: 16, ext: 16 };
@@ -306,11 +300,11 @@ function tokenValue(part: { name: string; length?: number }, vars: KeyVars, cap:
     case "md5":
       return hexPrefix(vars.md5, 32, part.length, "md5");
     case "name":
-      return cleanFreeText(stripExtension(baseName(vars.name)), cap) || "image";
+      return cleanFreeText(fileStem(lastSegment(vars.name)), cap) || "image";
     case "ext":
       return vars.ext.toLowerCase().replace(/[^a-z0-9]/g, "").slice(0, FIXED_TOKEN_BYTES.ext);
     case "note":
-      return cleanFreeText(baseName(vars.notePath).replace(/\.md$/i, ""), cap);
+      return cleanFreeText(lastSegment(vars.notePath).replace(/\.md$/i, ""), cap);
     default:
       throw new Error(`Unknown token {${part.name}}.`);
   }
@@ -324,22 +318,6 @@ function hexPrefix(value: string | undefined, full: number, length: number | und
   return hex.slice(0, length ?? full);
 }
 
-/**
- * Makes outside text safe inside one key segment. Because `/` never survives, a value
- * can add no folder; the `.`/`..` case is handled on whole segments in `normalizeKey`.
- */
-function cleanFreeText(value: string, maxBytes: number): string {
-  const cleaned = [...value]
-    .map((ch) => (isLoneSurrogate(ch) ? "-" : isInvisible(ch) ? "" : ch))
-    .join("")
-    .normalize("NFC")
-    .replace(UNSAFE_CHARS, "-")
-    .replace(WHITESPACE, "-")
-    .replace(/-{2,}/g, "-")
-    .replace(/^-+|-+$/g, "");
-  return truncateUtf8(cleaned, maxBytes).replace(/-+$/, "");
-}
-
 /** Drops empty segments (so `//` and a leading `/` vanish) and defuses `.` and `..`. */
 function normalizeKey(key: string): string {
   return key
@@ -349,60 +327,8 @@ function normalizeKey(key: string): string {
     .join("/");
 }
 
-/**
- * Control characters, and the bidirectional overrides and byte order mark that can make a
- * key read differently from what it is.
- */
-function isInvisible(ch: string): boolean {
-  const cp = ch.codePointAt(0) ?? 0;
-  return (
-    cp <= 0x1f ||
-    (cp >= 0x7f && cp <= 0x9f) ||
-    cp === 0x200e ||
-    cp === 0x200f ||
-    (cp >= 0x202a && cp <= 0x202e) ||
-    (cp >= 0x2066 && cp <= 0x2069) ||
-    cp === 0xfeff
-  );
-}
-
-function baseName(path: string): string {
-  const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
-  return path.slice(slash + 1);
-}
-
-function stripExtension(name: string): string {
-  const dot = name.lastIndexOf(".");
-  return dot > 0 ? name.slice(0, dot) : name;
-}
-
 function pad2(n: number): string {
   return String(n).padStart(2, "0");
-}
-
-/** Unpaired UTF-16 surrogates cannot be encoded as UTF-8 or put in a URL. */
-function isLoneSurrogate(ch: string): boolean {
-  const code = ch.charCodeAt(0);
-  return ch.length === 1 && code >= 0xd800 && code <= 0xdfff;
-}
-
-const utf8 = new TextEncoder();
-
-function utf8Length(value: string): number {
-  return utf8.encode(value).length;
-}
-
-/** Cuts at a code point boundary so no character is split. */
-function truncateUtf8(value: string, maxBytes: number): string {
-  let out = "";
-  let bytes = 0;
-  for (const ch of value) {
-    const size = utf8Length(ch);
-    if (bytes + size > maxBytes) break;
-    out += ch;
-    bytes += size;
-  }
-  return out;
 }
 
 /** Upper bound of a rendered key with empty names, to reject templates that cannot fit. */

@@ -3,6 +3,7 @@
  * secrets in Obsidian's secret storage.
  */
 import type { UploadRecord } from "../ports";
+import { randomHex } from "../randomHex";
 import type { Profile, ProviderId } from "../types";
 import { PROFILE_FIELDS } from "./profileFields";
 
@@ -34,7 +35,7 @@ export const MAX_FILE_SIZE_MB = 5 * 1024;
 export const DEFAULT_PROFILE_ID = "default";
 
 /** A profile with generic defaults; `applyPreset` (core/providers) adds a provider's specifics. */
-export function newProfile(provider: ProviderId = "generic", id: string = randomId()): Profile {
+export function newProfile(provider: ProviderId = "generic", id: string = randomHex(8)): Profile {
   const profile = Object.fromEntries(PROFILE_FIELDS.map((f) => [f.key, f.default])) as unknown as Profile;
   return { ...profile, id, provider };
 }
@@ -68,8 +69,4 @@ export function maxUploadBytes(settings: Pick<PluginSettings, "maxFileSizeMB">):
   return Math.round(settings.maxFileSizeMB * BYTES_PER_MB);
 }
 
-function randomId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(8));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
 

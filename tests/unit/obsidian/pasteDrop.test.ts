@@ -265,7 +265,7 @@ describe("taking over an image paste or drop", () => {
     expect(notices).toHaveLength(1);
     expect(notices[0]).not.toContain(secret);
     expect(notices[0]).not.toContain(keyId);
-    expect(notices[0]).toBe("Uploading a.png failed: signing with ***:*** failed The image was saved in your vault as a.png.");
+    expect(notices[0]).toBe("Uploading a.png failed: signing with [redacted]:[redacted] failed The image was saved in your vault as a.png.");
   });
 
   test("an uploader that cannot be created sends every image to the vault instead", async () => {

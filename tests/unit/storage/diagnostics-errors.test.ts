@@ -5,7 +5,8 @@
  */
 import type { Profile } from "../../../src/core/types";
 import { newProfile } from "../../../src/core/settings/settingsModel";
-import { networkErrorCode, toUploadError } from "../../../src/storage/errorMapping";
+import { toUploadError } from "../../../src/storage/errorMapping";
+import { networkErrorCode } from "../../../src/storage/networkErrors";
 import { publicFetchError } from "../../../src/storage/publicCheck";
 
 const profile: Profile = { ...newProfile("generic", "p"), endpoint: "https://s3.example.com", region: "us-east-1", bucket: "pics" };

@@ -2,7 +2,9 @@ import { S3ServiceException } from "@aws-sdk/client-s3";
 import { HttpResponse } from "@smithy/core/protocols";
 import { UploadError } from "../../../src/core/errors";
 import type { Profile } from "../../../src/core/types";
-import { networkErrorCode, redactSecrets, toUploadError } from "../../../src/storage/errorMapping";
+import { credentialValues, redactSecrets } from "../../../src/core/redact";
+import { toUploadError } from "../../../src/storage/errorMapping";
+import { networkErrorCode } from "../../../src/storage/networkErrors";
 
 const profile: Profile = {
   id: "p1",
@@ -262,6 +264,12 @@ describe("redactSecrets and secrets in messages", () => {
   test("removes literal secret values it is given, and leaves ordinary text alone", () => {
     expect(redactSecrets(`token r2secretvalue1234 in text`, ["r2secretvalue1234"])).toBe("token [redacted] in text");
     expect(redactSecrets("Upload of img/2026/a.png failed")).toBe("Upload of img/2026/a.png failed");
+  });
+
+  test("removes both keys of a set of credentials, a key that holds the other as a whole", () => {
+    const credentials = { accessKeyId: "plainkeyid01", secretAccessKey: "plainkeyid01-and-more" };
+    expect(redactSecrets("id=plainkeyid01 sig over plainkeyid01-and-more/x", credentialValues(credentials))).toBe("id=[redacted] sig over [redacted]/x");
+    expect(redactSecrets("nothing to hide", credentialValues(undefined))).toBe("nothing to hide");
   });
 
   test("no mapped message or hint repeats a credential or signature that appeared in the error", () => {

@@ -1,0 +1,99 @@
+/**
+ * Where "Upload all local images" is started: a command for the active note and an item in
+ * the file menu of a note or a folder; and how it reports: a notice that counts up, and a
+ * summary that names every failure.
+ */
+import { Notice, TFile, TFolder, type App, type Editor, type Menu, type Plugin, type TAbstractFile } from "obsidian";
+import { errorText } from "../core/errors";
+import { migrationCounts, migrationDetails } from "../core/migrate/summary";
+import { uploadAllLocalImages, type UploadAllDeps, type UploadAllResult } from "./uploadAll";
+
+const TITLE = "Upload all local images";
+
+/**
+ * Registers the command (for the note in the active editor) and the file-menu item (for a
+ * note or every note in a folder). One run at a time; unloading the plugin stops a run after
+ * the uploads in flight, with their links written.
+ */
+export function registerUploadAll(plugin: Plugin, deps: UploadAllDeps): void {
+  const app = plugin.app;
+  let running: AbortController | null = null;
+  plugin.register(() => running?.abort());
+
+  const start = (notes: TFile[]): void => {
+    if (running) {
+      new Notice("Local images are already being uploaded; wait for that run to finish.");
+      return;
+    }
+    const controller = new AbortController();
+    running = controller;
+    void runWithNotices(app, notes, deps, controller.signal).finally(() => {
+      running = null;
+    });
+  };
+
+  plugin.addCommand({
+    id: "upload-all-local-images",
+    name: TITLE,
+    editorCheckCallback: (checking: boolean, _editor: Editor, ctx: { file: TFile | null }) => {
+      const file = ctx.file;
+      if (!file || file.extension !== "md") return false;
+      if (!checking) start([file]);
+      return true;
+    },
+  });
+
+  plugin.registerEvent(
+    app.workspace.on("file-menu", (menu: Menu, file: TAbstractFile) => {
+      const notes = notesUnder(app, file);
+      if (notes === null) return;
+      menu.addItem((item) =>
+        item
+          .setTitle(file instanceof TFolder ? "Upload all local images in this folder" : TITLE)
+          .setIcon("upload-cloud")
+          .onClick(() => start(notesUnder(app, file) ?? [])),
+      );
+    }),
+  );
+}
+
+/** The notes a file-menu item acts on: the note itself, or every note in a folder; null for other files. */
+function notesUnder(app: App, file: TAbstractFile): TFile[] | null {
+  if (file instanceof TFile) return file.extension === "md" ? [file] : null;
+  if (!(file instanceof TFolder)) return null;
+  const prefix = file.isRoot() ? "" : `${file.path}/`;
+  return app.vault.getMarkdownFiles().filter((f) => f.path.startsWith(prefix));
+}
+
+/** Runs one migration with a counting notice and a summary notice at the end. */
+async function runWithNotices(app: App, notes: TFile[], deps: UploadAllDeps, signal: AbortSignal): Promise<void> {
+  const progress = new Notice("Looking for local images…", 0);
+  try {
+    const result = await uploadAllLocalImages(app, notes, deps, {
+      signal,
+      onProgress: (done, total) => progress.setMessage(`Uploading ${done} of ${total}…`),
+    });
+    progress.hide();
+    const failed = result.report.failed > 0 || result.report.skippedEdits.length > 0;
+    // A summary with failures stays until clicked: the reasons are what the person must act on.
+    new Notice(summaryText(result, notes), failed ? 0 : 8000);
+  } catch (e) {
+    progress.hide();
+    new Notice(`${TITLE}: ${errorText(e)}`, 0);
+  }
+}
+
+const MAX_LISTED = 10;
+
+/** The end-of-run notice: counts, then each skipped link and each failure with its reason. */
+export function summaryText({ report: r, trashed }: UploadAllResult, notes: TFile[]): string {
+  const scope = notes.length === 1 ? notes[0].path : `${notes.length} notes`;
+  if (r.files.length === 0 && r.failures.length === 0) return `${TITLE}: no local images in ${scope}.`;
+  const lines = [`${TITLE} (${scope}): ${migrationCounts(r)}`];
+  for (const { heading, items } of migrationDetails(r)) {
+    lines.push(heading, ...items.slice(0, MAX_LISTED).map((s) => `• ${s}`));
+    if (items.length > MAX_LISTED) lines.push(`…and ${items.length - MAX_LISTED} more.`);
+  }
+  if (trashed.length > 0) lines.push(`Moved ${trashed.length} local ${trashed.length === 1 ? "copy" : "copies"} to the trash.`);
+  return lines.join("\n");
+}
