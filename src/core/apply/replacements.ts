@@ -47,7 +47,7 @@ export type AcceptOccurrence = (start: number, r: Replacement) => boolean;
  * are ambiguous: null.
  */
 function locate(text: string, r: Replacement, shift: number, taken: Replacement[], accept: AcceptOccurrence): number | null {
-  if (isExactAt(text, r) && accept(r.start, r)) return r.start;
+  if (isExactAt(text, r) && accept(r.start, r) && !taken.some((t) => overlaps(t, r))) return r.start;
   if (r.expected === "") return null;
   const anchor = (Number.isFinite(r.start) ? r.start : 0) + shift;
   let best: number | null = null;

@@ -128,6 +128,21 @@ describe("migration rewrite", () => {
     expect(v.notes.get("N.md")).toBe(` aa a \n\n\`\`\`\n![[a.png]]\n\`\`\`\n${rewriteEmbed(scanEmbeds(text)[0], urlFor("a.png"))}`);
   });
 
+  it("rewrites both of two identical links when typing above moved the first onto where the second was", async () => {
+    const text = "![[a.png]]<![[a.png]]";
+    const typed = "  aa aa a\n\n"; // as long as the first link and the "<" after it
+    const v = new MemoryVault({ "N.md": text }, FILES);
+    const held = v.hold("a.png");
+    const run = migrateNotes(["N.md"], v.ports(), { concurrency: 1 });
+    await settle();
+    v.notes.set("N.md", typed + text);
+    held.resolve();
+    const report = await run;
+    expect(report).toMatchObject({ rewritten: 2, skipped: 0 });
+    const link = rewriteEmbed(scanEmbeds(text)[0], urlFor("a.png"));
+    expect(v.notes.get("N.md")).toBe(`${typed}${link}<${link}`);
+  });
+
   it("does not rewrite a link's text that reappears in a code block after the user removed the link", async () => {
     const text = "![[a.png]]\n\n![[d.gif]]\n";
     const v = new MemoryVault({ "N.md": text }, FILES);
