@@ -7,8 +7,10 @@
 // Every figure is a median of several repetitions, and every comparison is a ratio of
 // figures measured in this run, side by side, because the machine is shared and noisy.
 // Expects `main.js` and `dist/cli.cjs` to be built (`npm run bench` builds them first).
+// The S3 server is started only for steps that talk to it: `--only=scan` or `--only=hash`
+// runs in seconds without one.
 //
-//   node scripts/bench/bench.mjs [--only=hash,load,bulk,fixture,latency,dedupe,sweep,paste,memory]
+//   node scripts/bench/bench.mjs [--only=scan,hash,load,bulk,fixture,latency,dedupe,sweep,paste,memory]
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -26,6 +28,7 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const here = path.join(repo, "scripts", "bench");
 const only = new Set((process.argv.find((a) => a.startsWith("--only="))?.slice(7) ?? "").split(",").filter(Boolean));
 const wanted = (name) => only.size === 0 || only.has(name);
+const SERVER_STEPS = ["load", "bulk", "fixture", "latency", "dedupe", "sweep", "paste", "memory"];
 const LATENCY_MS = 80;
 // A bucket on another continent: the concurrency sweep also runs this far away.
 const OCEAN_MS = 200;
@@ -169,17 +172,6 @@ try {
   results.bundle = { bytes: mainJs.length, gzipBytes: gzipSync(mainJs, { level: 9 }).length };
 
   const bins = await bundle();
-  const server = await startServer();
-  results.server = server.kind;
-  const s = { ...server, bucket: `bench-${randomBytes(4).toString("hex")}` };
-  delete s.kind;
-  delete s.pids;
-  const setup = await task(bins.workloads, "setup", { server: s });
-  const root = path.join(work, "data");
-  const base = { server: s, endpoint: s.endpoint, root, serverPids: server.pids ?? [] };
-  const far = await startProxy(s.endpoint, LATENCY_MS);
-  const ocean = await startProxy(s.endpoint, OCEAN_MS);
-  const counting = await startProxy(s.endpoint, 0);
   const step = async (name, label, fn) => {
     if (!wanted(name)) return;
     const t0 = Date.now();
@@ -187,6 +179,24 @@ try {
     await fn();
     process.stderr.write(`  (${Math.round((Date.now() - t0) / 1000)} s)\n`);
   };
+
+  await step("scan", "scanning pathological notes against an ordinary one", async () => {
+    results.scan = await task(bins.workloads, "scan", { size: 1e6, reps: 9, growthSizes: [1e4, 1e5, 1e6], growthReps: 5 });
+  });
+
+  let s, setup, base, far, ocean, counting;
+  if (SERVER_STEPS.some(wanted)) {
+    const server = await startServer();
+    results.server = server.kind;
+    s = { ...server, bucket: `bench-${randomBytes(4).toString("hex")}` };
+    delete s.kind;
+    delete s.pids;
+    setup = await task(bins.workloads, "setup", { server: s });
+    base = { server: s, endpoint: s.endpoint, root: path.join(work, "data"), serverPids: server.pids ?? [] };
+    far = await startProxy(s.endpoint, LATENCY_MS);
+    ocean = await startProxy(s.endpoint, OCEAN_MS);
+    counting = await startProxy(s.endpoint, 0);
+  }
 
   await step("hash", "hashing 8 MB", async () => {
     const h = await task(bins.workloads, "hash", { size: 8e6, reps: 9 });

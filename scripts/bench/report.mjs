@@ -14,6 +14,8 @@ const TARGETS = [
   ["load.ms", "<=", 15],
   ["memory.peakMB", "<=", 300],
   ["concurrency.default", ">=", 6],
+  ["scan.ratioToOrdinary", "<=", 2],
+  ["scan.maxGrowth", "<=", 3],
 ];
 
 export function targetsOf(results) {
@@ -62,6 +64,11 @@ export function renderTable(r) {
   add("memory.peakMB", "peak RSS, CLI, 50 × 4 MB, MB", r.memory ? `${r.memory.detail.totalMB} MB of images; max of runs ${r.memory.detail.maxPeakMB} MB` : "");
   add("memory.peakMBAtConcurrency32", "the same at concurrency 32 (the most allowed), MB");
   add("concurrency.default", "default uploads in flight");
+  const scanKB = r.scan ? `${Math.round(r.scan.noteBytes / 1000).toLocaleString("en-US")} KB` : "";
+  add("scan.ordinaryMsPerKB", "scan of an ordinary note, ms per KB", r.scan ? `${scanKB}: headings, lists, callouts, tables, code, embeds` : "");
+  add("scan.pathologicalMsPerKB", "scan of list markers nested on one line, ms per KB", r.scan ? `${scanKB} of \`- - - …\` ending in an image` : "");
+  add("scan.ratioToOrdinary", "nested list markers ÷ ordinary note, scan time", r.scan ? `rounds from ${Math.min(...r.scan.ratioPerRound)} to ${Math.max(...r.scan.ratioPerRound)}` : "");
+  add("scan.maxGrowth", "largest rise of scan ms per KB over a tenfold size", r.scan ? `${r.scan.maxGrowthPattern}, ${r.scan.growthFrom} → ${r.scan.growthTo}; 1 = linear, 10 = quadratic` : "");
 
   const head = ["figure", "what", "value", "target", "status", "context"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => String(row[i]).length)));
@@ -73,6 +80,13 @@ export function renderTable(r) {
     for (const [name, sweep] of Object.entries(r.concurrency)) {
       if (typeof sweep !== "object") continue;
       out.push(`  ${name.padEnd(14)} ${Object.entries(sweep).map(([c, s]) => `c${c}: ${s.filesPerS}`).join("  ")}`);
+    }
+  }
+  if (r.scan?.growth) {
+    out.push("", "scan time by note size (ms per KB, median):");
+    const width = Math.max(...Object.keys(r.scan.growth).map((n) => n.length));
+    for (const [name, row] of Object.entries(r.scan.growth)) {
+      out.push(`  ${name.padEnd(width)}  ${Object.entries(row).map(([size, ms]) => `${size}: ${ms}`).join("  ")}`);
     }
   }
   const m = r.machine;

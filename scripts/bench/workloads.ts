@@ -1,7 +1,8 @@
 /**
  * The benchmark's Node workloads, run by bench.mjs in child processes (bundled for Node):
  * bulk migration through the command-line tool's own run function against the same PUTs
- * made directly with the SDK, dedupe, the concurrency sweep, hashing and peak memory.
+ * made directly with the SDK, dedupe, the concurrency sweep, hashing, peak memory, and the
+ * embed scanner on pathological notes (scanWorkload.ts).
  *
  *   node workloads.cjs TASK JSON_ARGS     prints `RESULT {...}` as its last line
  */
@@ -18,6 +19,7 @@ import { DEFAULT_CACHE_CONTROL, newProfile } from "../../src/core/settings/setti
 import { migrateSettings } from "../../src/core/settings/storedSettings";
 import type { Profile } from "../../src/core/types";
 import { freshCopy, imageVaultTemplate, log, median, now, pool, randomPng, round, runTask, syncTree, type ServerInfo } from "./common";
+import { scan } from "./scanWorkload";
 
 /** The engine's default number of uploads in flight, as the plugin and the CLI use it. */
 const DEFAULT_CONCURRENCY = migrateSettings(undefined).concurrency;
@@ -451,7 +453,7 @@ async function setup(a: { server: ServerInfo }) {
   return { bucket: a.server.bucket, defaultConcurrency: DEFAULT_CONCURRENCY };
 }
 
-void runTask({ setup, bulk, fixture, sweep, dedupe, hash, memory } as Record<string, (args: never) => Promise<unknown>>).catch((e: unknown) => {
+void runTask({ setup, bulk, fixture, sweep, dedupe, hash, memory, scan } as Record<string, (args: never) => Promise<unknown>>).catch((e: unknown) => {
   process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exitCode = 1;
 });

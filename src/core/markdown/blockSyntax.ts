@@ -50,8 +50,16 @@ export function htmlBlockEnds(type: number, line: string): boolean {
   return type <= 5 && HTML_BLOCK_CLOSE[type - 1].test(line);
 }
 
-export function isThematicBreak(rest: string): boolean {
-  return /^(?:(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|(?:-[ \t]*){3,})$/.test(rest);
+/**
+ * Whether the line from the cursor's next non-space character on is a thematic break
+ * (`***`, `- - -`, `___`). Nested list markers (`- - - … x`) ask this once per level, so
+ * the line's tail is measured once and only a line that may be a break is read through.
+ */
+export function isThematicBreak(cur: LineCursor): boolean {
+  const ch = cur.line.charAt(cur.nextNonspace);
+  if (ch !== "*" && ch !== "-" && ch !== "_") return false;
+  if (cur.tailStart(ch) > cur.nextNonspace) return false;
+  return /^(?:(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|(?:-[ \t]*){3,})$/.test(cur.rest());
 }
 
 export function isSetextUnderline(rest: string): boolean {
@@ -63,10 +71,35 @@ export function atxMarkerLength(rest: string): number {
   return /^#{1,6}(?:[ \t]+|$)/.exec(rest)?.[0].length ?? 0;
 }
 
+/**
+ * Length of an ATX heading's text without its optional closing sequence: a run of `#` at
+ * the end of the line, with spaces or tabs before it (unless it is all there is) and after
+ * it. Read from the end, once: a pattern tried at each space of a long run of spaces would
+ * read the run once per space.
+ */
+export function headingTextLength(body: string): number {
+  let end = body.length;
+  while (end > 0 && isSpaceOrTab(body.charAt(end - 1))) end -= 1;
+  let hashes = end;
+  while (hashes > 0 && body.charAt(hashes - 1) === "#") hashes -= 1;
+  if (hashes === end) return body.length;
+  let spaces = hashes;
+  while (spaces > 0 && isSpaceOrTab(body.charAt(spaces - 1))) spaces -= 1;
+  if (spaces === 0) return 0;
+  return spaces < hashes ? spaces : body.length;
+}
+
 /** The opening fence of a code block; a backtick fence's info string has no backticks. */
 export function openingFence(rest: string): { char: string; length: number } | null {
-  const m = /^`{3,}(?!.*`)|^~{3,}/.exec(rest);
-  return m ? { char: m[0].charAt(0), length: m[0].length } : null;
+  const char = rest.charAt(0);
+  if (char !== "`" && char !== "~") return null;
+  let length = 1;
+  while (rest.charAt(length) === char) length += 1;
+  if (length < 3) return null;
+  // One look for a later backtick: a pattern that looked ahead after each length of the
+  // run would read the line once per backtick of a long run.
+  if (char === "`" && rest.includes("`", length)) return null;
+  return { char, length };
 }
 
 /** Whether `rest` closes a fence of `char` at least `length` long. */
@@ -113,9 +146,7 @@ export function takeListMarker(cur: LineCursor, interruptsParagraph: boolean): n
   // Five or more spaces start indented code inside the item; content then sits one
   // column after the marker.
   if (spaces >= 5 || spaces < 1 || cur.offset >= cur.line.length) {
-    cur.column = spacesStartCol;
-    cur.offset = spacesStartOffset;
-    cur.partialTab = false;
+    cur.moveBack(spacesStartOffset, spacesStartCol);
     if (isSpaceOrTab(cur.line.charAt(cur.offset))) cur.advance(1, true);
     return markerIndent + marker[0].length + 1;
   }

@@ -1,9 +1,10 @@
 /**
  * Closer lookups for the inline scanner. Searching forward from every opener would be
- * quadratic in a paragraph with many unclosed `$` (a table of prices) or `[[`; here the
- * closers of a paragraph are found once and each lookup is a binary search.
+ * quadratic in a paragraph with many unclosed `$` (a table of prices), `[[` or backtick
+ * runs; here the closers of a paragraph are found once and each lookup is a binary search.
  */
 import { isWhitespace } from "./markdownSyntax";
+import { firstAtLeast } from "./sortedSearch";
 
 /** Sorted positions of every occurrence of `needle` in `s`, overlapping ones included. */
 function occurrences(s: string, needle: string): number[] {
@@ -12,22 +13,25 @@ function occurrences(s: string, needle: string): number[] {
   return out;
 }
 
-/** The first of the sorted `positions` that is at least `min`, or -1. */
-function firstFrom(positions: number[], min: number): number {
-  let lo = 0;
-  let hi = positions.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (positions[mid] < min) lo = mid + 1;
-    else hi = mid;
+/** Starts of the runs of `ch` in `s`, by run length, each list ascending. */
+function runsByLength(s: string, ch: string): Map<number, number[]> {
+  const runs = new Map<number, number[]>();
+  for (let at = s.indexOf(ch); at >= 0; ) {
+    let end = at;
+    while (s.charAt(end) === ch) end += 1;
+    const list = runs.get(end - at);
+    if (list) list.push(at);
+    else runs.set(end - at, [at]);
+    at = s.indexOf(ch, end);
   }
-  return lo < positions.length ? positions[lo] : -1;
+  return runs;
 }
 
 /** Where the closers of math, wiki links and HTML comments are in one paragraph. */
 export class Closers {
   private readonly s: string;
   private readonly cache = new Map<string, number[]>();
+  private backtickRuns: Map<number, number[]> | undefined;
 
   constructor(s: string) {
     this.s = s;
@@ -50,12 +54,12 @@ export class Closers {
   mathEnd(i: number): number {
     const s = this.s;
     if (s.charAt(i + 1) === "$") {
-      const close = firstFrom(this.positions("$$", () => occurrences(s, "$$")), i + 2);
+      const close = firstAtLeast(this.positions("$$", () => occurrences(s, "$$")), i + 2);
       return close < 0 ? -1 : close + 2;
     }
     const first = s.charAt(i + 1);
     if (first === "" || isWhitespace(first)) return -1;
-    const close = firstFrom(this.positions("$", () => this.singleDollarClosers()), i + 2);
+    const close = firstAtLeast(this.positions("$", () => this.singleDollarClosers()), i + 2);
     return close < 0 ? -1 : close + 1;
   }
 
@@ -71,11 +75,21 @@ export class Closers {
     return out;
   }
 
+  /**
+   * End of the code span whose opening run of `length` backticks ends at `runEnd`, or -1:
+   * the next run of exactly as many backticks closes it.
+   */
+  codeSpanEnd(runEnd: number, length: number): number {
+    this.backtickRuns ??= runsByLength(this.s, "`");
+    const close = firstAtLeast(this.backtickRuns.get(length) ?? [], runEnd);
+    return close < 0 ? -1 : close + length;
+  }
+
   /** End of a wiki link or embed whose `[[` starts at `i`: the first `]]` on the same line. */
   wikiEnd(i: number): number {
-    const close = firstFrom(this.positions("]]", () => occurrences(this.s, "]]")), i + 2);
+    const close = firstAtLeast(this.positions("]]", () => occurrences(this.s, "]]")), i + 2);
     if (close < 0) return -1;
-    const lineEnd = firstFrom(this.positions("eol", () => occurrences(this.s, "\n")), i);
+    const lineEnd = firstAtLeast(this.positions("eol", () => occurrences(this.s, "\n")), i);
     if (lineEnd >= 0 && lineEnd < close) return -1;
     if (this.s.slice(i + 2, close).trim() === "") return -1;
     return close + 2;

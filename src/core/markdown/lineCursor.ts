@@ -2,6 +2,11 @@
  * A reading position in one line of a note, in characters and in columns. Markdown
  * measures indentation in columns with tab stops every 4, and a container prefix may use
  * up only part of a tab, so both counts are needed, as in CommonMark's reference parser.
+ *
+ * A line is read once for every container it continues or opens, and a note can nest
+ * thousands of them on one line. So nothing here reads the line again from the cursor on:
+ * the indentation ahead is measured once and kept until the cursor passes it, and the
+ * line's tail is measured once per line.
  */
 export class LineCursor {
   /** The line without its line ending. */
@@ -20,6 +25,9 @@ export class LineCursor {
   /** The cursor sits inside a tab: some of its columns are used, the rest are not. */
   partialTab = false;
 
+  /** Where the line's trailing run of each character (with spaces and tabs) starts. */
+  private readonly tails = new Map<string, number>();
+
   /** Starts reading `line`, which begins at note offset `start`. */
   reset(line: string, start: number): void {
     this.line = line;
@@ -27,10 +35,18 @@ export class LineCursor {
     this.offset = 0;
     this.column = 0;
     this.partialTab = false;
+    this.nextNonspace = -1;
+    this.tails.clear();
   }
 
   /** Measures the indentation ahead of the cursor without moving it. */
   findNextNonspace(): void {
+    // Still ahead of the cursor: only spaces and tabs lie between, and columns count from
+    // the line start, so the measure still holds.
+    if (this.nextNonspace >= this.offset) {
+      this.indent = this.nextNonspaceColumn - this.column;
+      return;
+    }
     let i = this.offset;
     let cols = this.column;
     while (i < this.line.length) {
@@ -44,6 +60,32 @@ export class LineCursor {
     this.nextNonspace = i;
     this.nextNonspaceColumn = cols;
     this.indent = cols - this.column;
+  }
+
+  /** Puts the cursor back to an earlier place in the line, outside any tab. */
+  moveBack(offset: number, column: number): void {
+    this.offset = offset;
+    this.column = column;
+    this.partialTab = false;
+    this.nextNonspace = -1;
+  }
+
+  /**
+   * Where the run of `ch`, spaces and tabs that ends the line starts: the line from
+   * `nextNonspace` on holds nothing else when this is at most `nextNonspace`.
+   */
+  tailStart(ch: string): number {
+    let start = this.tails.get(ch);
+    if (start === undefined) {
+      start = this.line.length;
+      while (start > 0) {
+        const c = this.line.charAt(start - 1);
+        if (c !== ch && c !== " " && c !== "\t") break;
+        start -= 1;
+      }
+      this.tails.set(ch, start);
+    }
+    return start;
   }
 
   advanceNextNonspace(): void {

@@ -31,15 +31,15 @@ function atLineEnd(s: string, i: number): boolean {
   return j >= s.length || s.charAt(j) === "\n";
 }
 
-/** Parses one definition at the start of `src`; returns it and how many characters it used, or null. */
-function parseDefinition(src: SourceText): { key: string; definition: LinkDefinition; used: number } | null {
+/** Parses one definition starting at `at` in `src`; returns it and where it ends (after its line end), or null. */
+function parseDefinition(src: SourceText, at: number): { key: string; definition: LinkDefinition; next: number } | null {
   const s = src.text;
-  const labelLen = linkLabelLength(s, 0);
-  if (labelLen === 0 || s.charAt(labelLen) !== ":") return null;
-  const rawLabel = s.slice(0, labelLen);
+  const labelLen = linkLabelLength(s, at);
+  if (labelLen === 0 || s.charAt(at + labelLen) !== ":") return null;
+  const rawLabel = s.slice(at, at + labelLen);
   // `[^1]: …` is a footnote in Obsidian, not a link definition.
   if (rawLabel.startsWith("[^")) return null;
-  const dest = parseLinkDestination(s, skipSpaceNewline(s, labelLen + 1));
+  const dest = parseLinkDestination(s, skipSpaceNewline(s, at + labelLen + 1));
   if (!dest) return null;
   let end = dest.end;
   let rawTitle: string | undefined;
@@ -56,17 +56,17 @@ function parseDefinition(src: SourceText): { key: string; definition: LinkDefini
   if (rawTitle === undefined && !atLineEnd(s, dest.end)) return null;
   const key = normalizeLabel(rawLabel);
   if (key === "") return null;
-  let used = end;
-  while (isSpaceOrTab(s.charAt(used))) used += 1;
-  if (s.charAt(used) === "\n") used += 1;
+  let next = end;
+  while (isSpaceOrTab(s.charAt(next))) next += 1;
+  if (s.charAt(next) === "\n") next += 1;
   const definition: LinkDefinition = {
     label: rawLabel.slice(1, -1),
     rawDest: dest.raw,
     rawTitle,
-    start: src.offsets[0],
+    start: src.offsets[at],
     end: src.offsets[end - 1] + 1,
   };
-  return { key, definition, used };
+  return { key, definition, next };
 }
 
 /**
@@ -74,16 +74,20 @@ function parseDefinition(src: SourceText): { key: string; definition: LinkDefini
  * first of each label) and returns the paragraph lines that remain.
  */
 export function consumeDefinitions(note: string, lines: Piece[], definitions: Map<string, LinkDefinition>): Piece[] {
-  let rest = lines;
-  while (rest.length > 0) {
-    const src = assembleSourceText(note, rest);
-    const parsed = parseDefinition(src);
+  if (lines.length === 0) return lines;
+  // The paragraph is put together once and read from one definition to the next: a
+  // paragraph of thousands of definitions is read once, not once per definition.
+  const src = assembleSourceText(note, lines);
+  let at = 0;
+  let consumedLines = 0;
+  while (at < src.text.length) {
+    const parsed = parseDefinition(src, at);
     if (!parsed) break;
     if (!definitions.has(parsed.key)) definitions.set(parsed.key, parsed.definition);
     // A definition always ends at a line end, so whole lines are consumed.
-    const consumed = src.text.slice(0, parsed.used);
-    const consumedLines = (consumed.match(/\n/g)?.length ?? 0) + (consumed.endsWith("\n") ? 0 : 1);
-    rest = rest.slice(consumedLines);
+    for (let i = at; i < parsed.next; i++) if (src.text.charAt(i) === "\n") consumedLines += 1;
+    if (parsed.next >= src.text.length && src.text.charAt(parsed.next - 1) !== "\n") consumedLines += 1;
+    at = parsed.next;
   }
-  return rest;
+  return consumedLines === 0 ? lines : lines.slice(consumedLines);
 }

@@ -12,6 +12,7 @@ import {
   MAYBE_SPECIAL,
   atxMarkerLength,
   frontMatterEnd,
+  headingTextLength,
   htmlBlockEnds,
   htmlBlockStart,
   isClosingFence,
@@ -24,6 +25,7 @@ import {
 import { consumeDefinitions, type LinkDefinition } from "./linkDefinitions";
 import { LineCursor } from "./lineCursor";
 import { isSpaceOrTab } from "./markdownSyntax";
+import { firstAtLeast } from "./sortedSearch";
 import { assembleSourceText, type Piece, type SourceText } from "./sourceText";
 
 /** Where a note's inline markdown and raw HTML live, and the link definitions it makes. */
@@ -54,6 +56,12 @@ function isContainer(n: Node): boolean {
 class BlockParser {
   private readonly text: string;
   private readonly stack: Node[] = [{ kind: "document" }];
+  /**
+   * Stack indices of the blocks a blank line may stop at: every block but a list item that
+   * already holds one, which a blank line continues without reading anything. A blank line
+   * in a list nested thousands deep jumps over those items instead of visiting each.
+   */
+  private readonly blankStops: number[] = [0];
   private readonly out: BlockScan = { inlines: [], htmlBlocks: [], definitions: new Map() };
 
   private readonly cur = new LineCursor();
@@ -88,7 +96,17 @@ class BlockParser {
     let matched = 0;
     for (let i = 1; i < this.stack.length; i++) {
       this.cur.findNextNonspace();
-      const r = this.continues(this.stack[i]);
+      if (this.cur.blank) {
+        const stop = firstAtLeast(this.blankStops, i);
+        const next = stop < 0 ? this.stack.length : stop;
+        if (next > i) {
+          this.cur.advanceNextNonspace();
+          matched = next - 1;
+          i = next - 1;
+          continue;
+        }
+      }
+      const r = this.continues(this.stack[i], i);
       if (r === 2) return;
       if (r === 1) break;
       matched = i;
@@ -134,9 +152,8 @@ class BlockParser {
     }
   }
 
-  /** 0: the block continues on this line, 1: it does not, 2: the line is used up. */
-  private continues(n: Node): 0 | 1 | 2 {
-    const rest = this.cur.rest();
+  /** Whether block `n`, at `index` in the stack, goes on: 0 it does, 1 it does not, 2 the line is used up. */
+  private continues(n: Node, index: number): 0 | 1 | 2 {
     switch (n.kind) {
       case "quote":
         return takeQuoteMarker(this.cur) ? 0 : 1;
@@ -152,8 +169,8 @@ class BlockParser {
         }
         return 1;
       case "fence": {
-        if (this.cur.indent < CODE_INDENT && isClosingFence(rest, n)) {
-          this.closeFrom(this.stack.indexOf(n));
+        if (this.cur.indent < CODE_INDENT && isClosingFence(this.cur.rest(), n)) {
+          this.closeFrom(index);
           return 2;
         }
         for (let i = n.indent; i > 0 && isSpaceOrTab(this.cur.line.charAt(this.cur.offset)); i--) this.cur.advance(1, true);
@@ -162,7 +179,7 @@ class BlockParser {
       case "math":
       case "comment":
         if (this.cur.remainder().includes(n.kind === "math" ? "$$" : "%%")) {
-          this.closeFrom(this.stack.indexOf(n));
+          this.closeFrom(index);
           return 2;
         }
         return 0;
@@ -227,12 +244,12 @@ class BlockParser {
         this.closeUnmatched();
         if (this.resolveDefinitions(container)) {
           this.emitInline(container.lines);
-          this.stack.pop();
+          this.pop();
           this.cur.advanceToEnd();
           return 2;
         }
       }
-      if (isThematicBreak(rest)) {
+      if (isThematicBreak(this.cur)) {
         this.closeUnmatched();
         this.closeLeaves();
         this.markChild();
@@ -259,8 +276,7 @@ class BlockParser {
 
   private addHeading(): void {
     const body = this.cur.remainder();
-    // Drop the optional closing sequence of #s, which is not heading text.
-    const trimmed = /^[ \t]*#+[ \t]*$/.test(body) ? "" : body.replace(/[ \t]+#+[ \t]*$/, "");
+    const trimmed = body.slice(0, headingTextLength(body));
     const lead = trimmed.length - trimmed.trimStart().length;
     const start = this.cur.start + this.cur.offset + lead;
     const end = this.cur.start + this.cur.offset + trimmed.trimEnd().length;
@@ -281,7 +297,9 @@ class BlockParser {
 
   private markChild(): void {
     const parent = this.tip;
-    if (parent.kind === "item") parent.hasChild = true;
+    if (parent.kind !== "item" || parent.hasChild) return;
+    parent.hasChild = true;
+    if (this.blankStops[this.blankStops.length - 1] === this.stack.length - 1) this.blankStops.pop();
   }
 
   private closeLeaves(): void {
@@ -292,6 +310,7 @@ class BlockParser {
     this.closeLeaves();
     this.markChild();
     this.stack.push(n);
+    this.blankStops.push(this.stack.length - 1);
   }
 
   private closeUnmatched(): void {
@@ -304,8 +323,14 @@ class BlockParser {
     while (this.stack.length > index) this.closeTop();
   }
 
-  private closeTop(): void {
+  private pop(): Node | undefined {
     const n = this.stack.pop();
+    if (this.blankStops[this.blankStops.length - 1] === this.stack.length) this.blankStops.pop();
+    return n;
+  }
+
+  private closeTop(): void {
+    const n = this.pop();
     if (!n) return;
     if (n.kind === "paragraph") {
       if (this.resolveDefinitions(n)) this.emitInline(n.lines);

@@ -32,32 +32,25 @@ interface Opener {
   /** Index of the `[`. */
   bracket: number;
   image: boolean;
-  active: boolean;
   /** Another bracket follows inside, so the text cannot be a reference label. */
   bracketAfter: boolean;
 }
 
-/** For a backtick run at `i`: where the run ends, and where its code span ends (-1 if nothing closes it). */
-function codeSpanEnd(s: string, i: number): { runEnd: number; end: number } {
-  let runEnd = i;
-  while (s.charAt(runEnd) === "`") runEnd += 1;
-  const n = runEnd - i;
-  let j = runEnd;
-  while (j < s.length) {
-    const k = s.indexOf("`", j);
-    if (k < 0) break;
-    let e = k;
-    while (s.charAt(e) === "`") e += 1;
-    if (e - k === n) return { runEnd, end: e };
-    j = e;
-  }
-  return { runEnd, end: -1 };
+/** The `[` and `![` not yet closed, innermost last. */
+interface Openers {
+  list: Opener[];
+  /**
+   * Links cannot contain links: once one is made, every `[` opened before it can no longer
+   * make one. Those are always the bottom of the stack, so a count of them replaces a walk
+   * down the whole stack at every link.
+   */
+  spent: number;
 }
 
 /** Scans inline text for images. Images nested in another image's alt text are not rendered, so they are dropped. */
 export function scanInline(s: string, definitions: Map<string, LinkDefinition>): InlineHit[] {
   const hits: InlineHit[] = [];
-  const openers: Opener[] = [];
+  const openers: Openers = { list: [], spent: 0 };
   const closers = new Closers(s);
   let i = 0;
   while (i < s.length) {
@@ -67,9 +60,11 @@ export function scanInline(s: string, definitions: Map<string, LinkDefinition>):
         i += isAsciiPunct(s.charAt(i + 1)) ? 2 : 1;
         break;
       case "`": {
-        const span = codeSpanEnd(s, i);
+        let runEnd = i;
+        while (s.charAt(runEnd) === "`") runEnd += 1;
+        const end = closers.codeSpanEnd(runEnd, runEnd - i);
         // An unmatched run is literal as a whole: its backticks cannot open a shorter span.
-        i = span.end >= 0 ? span.end : span.runEnd;
+        i = end >= 0 ? end : runEnd;
         break;
       }
       case "<": {
@@ -138,10 +133,15 @@ export function scanInline(s: string, definitions: Map<string, LinkDefinition>):
   return hits;
 }
 
-function pushOpener(openers: Opener[], bracket: number, image: boolean): void {
-  const top = openers[openers.length - 1];
+function pushOpener(openers: Openers, bracket: number, image: boolean): void {
+  const top = openers.list[openers.list.length - 1];
   if (top) top.bracketAfter = true;
-  openers.push({ bracket, image, active: true, bracketAfter: false });
+  openers.list.push({ bracket, image, bracketAfter: false });
+}
+
+function popOpener(openers: Openers): void {
+  openers.list.pop();
+  openers.spent = Math.min(openers.spent, openers.list.length);
 }
 
 /** Inline link tail `(dest "title")` starting at the `(` at `i`. */
@@ -167,14 +167,14 @@ function inlineTail(s: string, i: number): { end: number; rawDest: string; rawTi
 function closeBracket(
   s: string,
   i: number,
-  openers: Opener[],
+  openers: Openers,
   hits: InlineHit[],
   definitions: Map<string, LinkDefinition>,
 ): number {
-  const opener = openers[openers.length - 1];
+  const opener = openers.list[openers.list.length - 1];
   if (!opener) return i + 1;
-  if (!opener.active) {
-    openers.pop();
+  if (!opener.image && openers.list.length <= openers.spent) {
+    popOpener(openers);
     return i + 1;
   }
   let end = -1;
@@ -205,15 +205,14 @@ function closeBracket(
       hit = { kind: "reference", start, end, altStart: opener.bracket + 1, altEnd: i, definition };
     }
   }
-  openers.pop();
+  popOpener(openers);
   if (!hit) return i + 1;
   if (opener.image) {
     // Whatever was found inside the alt text becomes plain alt text when rendered.
     while (hits.length > 0 && hits[hits.length - 1].start > start) hits.pop();
     hits.push(hit);
   } else {
-    // Links cannot contain links: earlier `[` openers can no longer form one.
-    for (const o of openers) if (!o.image) o.active = false;
+    openers.spent = openers.list.length;
   }
   return end;
 }

@@ -225,6 +225,12 @@ describe("scanEmbeds: places that hide embeds", () => {
     expect(targets(text)).toEqual(["seen.png"]);
   });
 
+  it("opens no fence when a backtick follows the info string anywhere on its line, even past a line separator", () => {
+    // U+2028 is not a line ending in markdown; the line is text, and so is the image after it.
+    expect(targets("```js `x`\n![[text.png]]")).toEqual(["text.png"]);
+    expect(targets("```js\u2028`\n![[text.png]]")).toEqual(["text.png"]);
+  });
+
   it("lets an unclosed fence run to the end of the note", () => {
     expect(targets("![[before.png]]\n```\n![[after.png]]\n")).toEqual(["before.png"]);
   });
