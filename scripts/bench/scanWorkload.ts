@@ -5,7 +5,7 @@
  * linear in the note's size. Runs in the benchmark's Node workloads (`scan` task); needs no
  * S3 server.
  */
-import { scanEmbeds } from "../../src/core/embedScanner";
+import { scanEmbeds } from "../../src/core/markdown";
 import { log, median, now, round } from "./common";
 import { LAST_IMAGE, SCAN_PATTERNS, ordinaryNote, type ScanPattern } from "./scanNotes";
 

@@ -5,7 +5,7 @@
  * here each must give exactly the embeds CommonMark and Obsidian give it. How fast they
  * scan is measured by the benchmark (`npm run bench`, the `scan` figures), not here.
  */
-import { scanEmbeds } from "../../../src/core/embedScanner";
+import { scanEmbeds } from "../../../src/core/markdown";
 
 /** About one megabyte, the size of a long exported note or a pasted log. */
 const SIZE = 1_000_000;
