@@ -217,7 +217,14 @@ try {
   });
   await step("fixture", "bulk: the Obsidian Help vault on loopback", async () => {
     results.bulk ??= {};
-    results.bulk.fixture = await task(bins.workloads, "fixture", { ...base, fixture: path.resolve(repo, "../shared/fixtures/obsidian-help-en"), reps: 7, seqReps: 3, warmupRounds: 3 });
+    // The Help vault lives beside the repository, not in it: a fresh clone has none.
+    const fixture = path.resolve(process.env.S3IH_FIXTURES ?? path.join(repo, "../shared/fixtures"), "obsidian-help-en");
+    if (!existsSync(fixture)) {
+      process.stderr.write(`  skipped: the Obsidian Help vault is not at ${fixture} (set S3IH_FIXTURES to the folder holding obsidian-help-en)\n`);
+      results.bulk.fixture = { skipped: `no fixture vault at ${fixture}` };
+      return;
+    }
+    results.bulk.fixture = await task(bins.workloads, "fixture", { ...base, fixture, reps: 7, seqReps: 3, warmupRounds: 3 });
   });
   await loadGroup(5);
   await step("latency", `bulk: 200 × 200 KB with ${LATENCY_MS} ms per request`, async () => {

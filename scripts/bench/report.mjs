@@ -46,7 +46,8 @@ export function renderTable(r) {
   add("bulk.ratioToRaw", "engine ÷ raw SDK PUTs, 200 × 200 KB", r.bulk ? `engine ${rate(r.bulk.engine)}; raw ${rate(r.bulk.raw)}` : "");
   add("bulk.ratioToRawWithRead", "engine ÷ raw PUTs of files read from disk", r.bulk?.rawWithRead ? `raw + read ${rate(r.bulk.rawWithRead)}` : "");
   add("bulk.speedupVsSequential", "engine ÷ one at a time", r.bulk ? `sequential ${rate(r.bulk.sequential)}` : "");
-  add("bulk.fixture.ratioToRaw", "Help vault: engine ÷ raw", r.bulk?.fixture ? `${r.bulk.fixture.files} images in ${r.bulk.fixture.notes} notes; engine ${rate(r.bulk.fixture.engine)}` : "");
+  const fixture = r.bulk?.fixture;
+  add("bulk.fixture.ratioToRaw", "Help vault: engine ÷ raw", fixture?.skipped ?? (fixture ? `${fixture.files} images in ${fixture.notes} notes; engine ${rate(fixture.engine)}` : ""));
   add("bulk.fixture.speedupVsSequential", "Help vault: engine ÷ one at a time");
   add("bulkLatency.ratioToRaw", `+${r.bulkLatency?.latencyMs ?? 80} ms/request: engine ÷ raw`, r.bulkLatency ? `engine ${rate(r.bulkLatency.engine)}; raw ${rate(r.bulkLatency.raw)}` : "");
   add("bulkLatency.ratioToRawWithRead", `+${r.bulkLatency?.latencyMs ?? 80} ms/request: engine ÷ raw PUTs of files read from disk`);
