@@ -80,43 +80,31 @@ export class S3ImageHostingSettingTab extends PluginSettingTab {
 
   private general(containerEl: HTMLElement): void {
     const s = this.settings;
-    new Setting(containerEl)
-      .setName("Upload pasted images")
-      .setDesc("Images pasted into a note go to the bucket and the note gets their link.")
-      .addToggle((t) =>
-        t.setValue(s.uploadOnPaste).onChange((v) => {
-          s.uploadOnPaste = v;
-          this.changed();
-        }),
-      );
-    new Setting(containerEl)
-      .setName("Upload dropped images")
-      .setDesc("Images dragged into a note go to the bucket and the note gets their link.")
-      .addToggle((t) =>
-        t.setValue(s.uploadOnDrop).onChange((v) => {
-          s.uploadOnDrop = v;
-          this.changed();
-        }),
-      );
+    this.toggleSetting(containerEl, "Upload pasted images", "Images pasted into a note go to the bucket and the note gets their link.", "uploadOnPaste");
+    this.toggleSetting(containerEl, "Upload dropped images", "Images dragged into a note go to the bucket and the note gets their link.", "uploadOnDrop");
     this.numberSetting(containerEl, "Largest upload (MB)", "Bigger files are saved in the vault instead.", () => s.maxFileSizeMB, (v) => {
       if (!(v > 0)) return "Enter a size in MB greater than 0.";
       s.maxFileSizeMB = v;
       return null;
     });
-    new Setting(containerEl)
-      .setName("Images only")
-      .setDesc(`Upload only files whose bytes are an image: ${SUPPORTED_IMAGE_FORMATS}.`)
-      .addToggle((t) =>
-        t.setValue(s.imagesOnly).onChange((v) => {
-          s.imagesOnly = v;
-          this.changed();
-        }),
-      );
+    this.toggleSetting(containerEl, "Images only", `Upload only files whose bytes are an image: ${SUPPORTED_IMAGE_FORMATS}.`, "imagesOnly");
     this.numberSetting(containerEl, "Parallel uploads", `How many images upload at the same time, 1 to ${MAX_CONCURRENCY}.`, () => s.concurrency, (v) => {
       if (!Number.isInteger(v) || v < 1 || v > MAX_CONCURRENCY) return `Enter a whole number from 1 to ${MAX_CONCURRENCY}.`;
       s.concurrency = v;
       return null;
     });
+  }
+
+  private toggleSetting(containerEl: HTMLElement, name: string, desc: string, key: "uploadOnPaste" | "uploadOnDrop" | "imagesOnly"): void {
+    new Setting(containerEl)
+      .setName(name)
+      .setDesc(desc)
+      .addToggle((t) =>
+        t.setValue(this.settings[key]).onChange((v) => {
+          this.settings[key] = v;
+          this.changed();
+        }),
+      );
   }
 
   private numberSetting(
