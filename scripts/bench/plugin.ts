@@ -16,9 +16,9 @@ import * as cmState from "@codemirror/state";
 import * as cmView from "@codemirror/view";
 import { DEFAULT_CACHE_CONTROL, newProfile } from "../../src/core/settings/settings";
 import { RequestUrlHttpHandler, type RequestUrlFn } from "../../src/storage/requestUrlHandler";
-import { fileOf, pasteEvent } from "../../tests/fakes/dataTransfer";
+import { fileOf, pasteEvent } from "../../tests/support/dataTransfer";
 import * as obsidian from "../../tests/fakes/obsidian";
-import { pasteVault, placeholdersIn, SECRET_NAMES, type PasteVault } from "../../tests/fakes/pasteHarness";
+import { pasteVault, placeholdersIn, SECRET_NAMES, type PasteVault } from "../../tests/support/pasteVault";
 import { requestUrl } from "../../tests/fakes/requestUrl";
 import { log, median, now, randomPng, round, runTask, type ServerInfo } from "./common";
 

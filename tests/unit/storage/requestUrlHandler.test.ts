@@ -6,8 +6,8 @@ import { sdkStreamMixin, streamCollector } from "@smithy/core/serde";
 import { DEFAULT_REQUEST_TIMEOUT_MS, RequestUrlHttpHandler, toRequestUrlParam } from "../../../src/storage/requestUrlHandler";
 import type { RequestUrlFn, RequestUrlParamLike } from "../../../src/storage/requestUrlHandler";
 import { requestUrl } from "../../fakes/requestUrl";
-import { startLocalServer, unusedPort } from "./localServer";
-import type { Echo, LocalServer } from "./localServer";
+import { startLocalServer, unusedPort } from "../../support/localServer";
+import type { Echo, LocalServer } from "../../support/localServer";
 
 // The SDK's browser stream helpers, the ones the Obsidian build uses, loaded by file because
 // the package only exposes them under the "browser" export condition.
