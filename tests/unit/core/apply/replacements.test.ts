@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { propertyRuns } from "../../../support/propertyRuns";
 import { applyReplacements, type Replacement } from "../../../../src/core/apply/replacements";
 
 /** Note-like text: markdown punctuation, line breaks, non-ASCII, and repeated chunks. */
@@ -56,7 +57,7 @@ describe("applyReplacements (properties)", () => {
         }
         expect(result.text.slice(outPos)).toBe(text.slice(inPos));
       }),
-      { numRuns: 3000 },
+      { numRuns: propertyRuns(3000) },
     );
   });
 
@@ -69,7 +70,7 @@ describe("applyReplacements (properties)", () => {
         for (const a of result.applied) expect(text.slice(a.start, a.end)).toBe(a.expected);
         expect(result.text).toBe(splice(text, result.applied));
       }),
-      { numRuns: 3000 },
+      { numRuns: propertyRuns(3000) },
     );
   });
 
@@ -89,7 +90,7 @@ describe("applyReplacements (properties)", () => {
         expect(result.applied.map((a) => [a.start, a.end])).toEqual(reps.map((r) => [r.start, r.end]));
         expect(result.text).toBe(splice(text, reps));
       }),
-      { numRuns: 2000 },
+      { numRuns: propertyRuns(2000) },
     );
   });
 
@@ -116,7 +117,7 @@ describe("applyReplacements (properties)", () => {
         expect(moved.skipped).toEqual([]);
         expect(moved.text).toBe(prefix + direct.text);
       }),
-      { numRuns: 2000 },
+      { numRuns: propertyRuns(2000) },
     );
   });
 
@@ -129,7 +130,7 @@ describe("applyReplacements (properties)", () => {
         expect(result.skipped).toEqual([]);
         expect(result.text).toBe(reps.reduce((t, r) => t.replace(r.expected, r.replacement), edited));
       }),
-      { numRuns: 2000 },
+      { numRuns: propertyRuns(2000) },
     );
   });
 
@@ -142,7 +143,7 @@ describe("applyReplacements (properties)", () => {
         expect(result.skipped).toEqual([gone]);
         expect(result.applied).toHaveLength(reps.length - 1);
       }),
-      { numRuns: 1000 },
+      { numRuns: propertyRuns(1000) },
     );
   });
 
@@ -154,7 +155,7 @@ describe("applyReplacements (properties)", () => {
         expect(twice.text).toBe(once.text);
         expect(twice.applied).toEqual([]);
       }),
-      { numRuns: 1000 },
+      { numRuns: propertyRuns(1000) },
     );
   });
 });

@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { propertyRuns } from "../../../support/propertyRuns";
 import { planEmbedRewrites, rewriteEmbed } from "../../../../src/core/link/embedLink";
 import { isLocalImageEmbed, scanEmbeds, type Embed } from "../../../../src/core/markdown";
 import { applyReplacements } from "../../../../src/core/apply/replacements";
@@ -161,7 +162,7 @@ describe("rewriteEmbed (properties)", () => {
         const sizeText = e.size ? `|${e.size.width}${e.size.height !== undefined ? `x${e.size.height}` : ""}` : "";
         expect([`${stem}${sizeText}`, `${name}${sizeText}`, sizeText]).toContain(shown);
       }),
-      { numRuns: 3000 },
+      { numRuns: propertyRuns(3000) },
     );
   });
 });
@@ -212,7 +213,7 @@ describe("planEmbedRewrites with applyReplacements over generated notes", () => 
           if (i > 0) expect(embeds[i - 1].end).toBeLessThanOrEqual(e.start);
         });
       }),
-      { numRuns: 3000 },
+      { numRuns: propertyRuns(3000) },
     );
   });
 
@@ -232,7 +233,7 @@ describe("planEmbedRewrites with applyReplacements over generated notes", () => 
         }
         expect(result.text).toBe(rebuilt + text.slice(pos));
       }),
-      { numRuns: 3000 },
+      { numRuns: propertyRuns(3000) },
     );
   });
 
@@ -243,7 +244,7 @@ describe("planEmbedRewrites with applyReplacements over generated notes", () => 
         expect(scanEmbeds(once).filter(isLocalImageEmbed)).toEqual([]);
         expect(planEmbedRewrites(once, urlFor)).toEqual([]);
       }),
-      { numRuns: 3000 },
+      { numRuns: propertyRuns(3000) },
     );
   });
 });

@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { propertyRuns } from "../../../support/propertyRuns";
 import { rewriteEmbed } from "../../../../src/core/link/embedLink";
 import { isLocalImageEmbed, scanEmbeds, type Embed } from "../../../../src/core/markdown";
 import { VaultPathIndex } from "../../../../src/core/migrate/vaultPathIndex";
@@ -77,7 +78,7 @@ describe("migration rewrite", () => {
         expect(report.skipped).toBe(0);
         expect(report.failed).toBe(scanEmbeds(text).filter(isLocalImageEmbed).length - embeds.length);
       }),
-      { numRuns: 200 },
+      { numRuns: propertyRuns(200) },
     );
   });
 
@@ -111,7 +112,7 @@ describe("migration rewrite", () => {
         expect(report.rewritten + report.skipped).toBe(embeds.length);
         expect(report.skipped).toBe(0);
       }),
-      { numRuns: 100 },
+      { numRuns: propertyRuns(100) },
     );
   });
 

@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { propertyRuns } from "../../../support/propertyRuns";
 import {
   DEFAULT_KEY_TEMPLATE,
   isContentAddressed,
@@ -253,7 +254,7 @@ describe("renderKey with any file and note names", () => {
         expect(key).not.toMatch(/[\s\\#?%*:|"<>^`{}[\]+\u0000-\u001f\u007f-\u009f]/);
         expect(() => encodeURIComponent(key)).not.toThrow();
       }),
-      { numRuns: 500 },
+      { numRuns: propertyRuns(500) },
     );
   });
 
