@@ -9,16 +9,14 @@ import { MemoryUploadIndex } from "../../src/core/settings/uploadIndex";
 import { PasteDropHandler } from "../../src/obsidian/pasteDrop";
 import { sdkUploaderFactory } from "../../src/obsidian/sdkUploader";
 import { UploaderCache } from "../../src/obsidian/uploaderCache";
-import type { RequestUrlFn } from "../../src/storage/requestUrlHandler";
-import { holdingRequestUrl, type HeldRequests } from "./heldRequests";
 import { Notice } from "../fakes/obsidian";
 import { pasteVault, type PasteVault } from "./pasteVault";
-import { requestUrl } from "../fakes/requestUrl";
 import { testCredentials, testProfile } from "./s3";
+import { RequestRecorder } from "./requestRecorder";
 
 export interface PasteRig {
   v: PasteVault;
-  net: HeldRequests;
+  net: RequestRecorder;
   handler: PasteDropHandler;
 }
 
@@ -26,7 +24,7 @@ export interface PasteRig {
 export async function startPasteRig(bucket: string): Promise<PasteRig> {
   const v = await pasteVault({ text: "Intro\n", profile: testProfile({ bucket, acl: "public-read" }), credentials: testCredentials() });
   v.view.editor.setCursor({ line: 1, ch: 0 });
-  const net = holdingRequestUrl(requestUrl as unknown as RequestUrlFn);
+  const net = new RequestRecorder();
   const uploaders = new UploaderCache(sdkUploaderFactory({ requestUrl: net.requestUrl, index: new MemoryUploadIndex() }));
   const handler = new PasteDropHandler({
     app: v.app as unknown as ObsidianApp,

@@ -10,9 +10,6 @@ import * as zlib from "node:zlib";
 import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { newProfile } from "../../src/core/settings/settings";
 import type { Credentials, Profile } from "../../src/core/types";
-import { RequestUrlHttpHandler } from "../../src/storage/requestUrlHandler";
-import type { RequestUrlFn, RequestUrlParamLike } from "../../src/storage/requestUrlHandler";
-import { requestUrl } from "../fakes/requestUrl";
 import { startFaultProxy, type FaultProxy } from "./faultProxy";
 import { startSelfSignedServer, type SelfSignedServer } from "./selfSignedServer";
 
@@ -128,38 +125,6 @@ export function anonymousGet(url: string): Promise<{ status: number; headers: ht
     });
     req.on("error", reject);
   });
-}
-
-/** One call the transport made. */
-export interface TransportCall {
-  method: string;
-  url: string;
-  /** The headers handed to requestUrl, names lower-cased, plus `content-type` from `contentType`. */
-  headers: Record<string, string>;
-}
-
-/**
- * Obsidian's transport for tests: `RequestUrlHttpHandler` over the requestUrl double, with a
- * record of every request it sent (the S3 client itself stays real).
- */
-export function obsidianTransport(inner: RequestUrlFn = requestUrl as unknown as RequestUrlFn): {
-  handler: RequestUrlHttpHandler;
-  calls: TransportCall[];
-  count(method?: string): number;
-} {
-  const calls: TransportCall[] = [];
-  const counting: RequestUrlFn = (p: RequestUrlParamLike) => {
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(p.headers ?? {})) headers[k.toLowerCase()] = v;
-    if (p.contentType !== undefined) headers["content-type"] = p.contentType;
-    calls.push({ method: (p.method ?? "GET").toUpperCase(), url: p.url, headers });
-    return inner(p);
-  };
-  return {
-    handler: new RequestUrlHttpHandler(counting),
-    calls,
-    count: (method?: string) => (method ? calls.filter((c) => c.method === method.toUpperCase()).length : calls.length),
-  };
 }
 
 function chunk(type: string, data: Buffer): Buffer {

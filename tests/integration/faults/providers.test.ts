@@ -10,7 +10,8 @@ import { MemoryUploadIndex } from "../../../src/core/settings/uploadIndex";
 import { applyPreset } from "../../../src/storage/presets";
 import { createUploader } from "../../../src/storage/uploader";
 import { rules, startFaultProxy, type FaultProxy } from "../../support/faultProxy";
-import { createTestBucket, obsidianTransport, removeTestBucket, s3TestEnv, testCredentials, testProfile, uniquePng, storedObject } from "../../support/s3";
+import { createTestBucket, removeTestBucket, s3TestEnv, testCredentials, testProfile, uniquePng, storedObject } from "../../support/s3";
+import { RequestRecorder } from "../../support/requestRecorder";
 
 jest.setTimeout(30_000);
 
@@ -26,7 +27,7 @@ afterAll(async () => {
 });
 
 async function upload(profile: Profile): Promise<{ key?: string; error?: UploadError; bytes: Uint8Array }> {
-  const uploader = createUploader({ profile, credentials: testCredentials(), requestHandler: obsidianTransport().handler, index: new MemoryUploadIndex() });
+  const uploader = createUploader({ profile, credentials: testCredentials(), requestHandler: new RequestRecorder().handler, index: new MemoryUploadIndex() });
   const bytes = uniquePng();
   try {
     const stored = await uploader.upload({ bytes, name: "diagram.png", notePath: "Note.md" });
@@ -61,7 +62,7 @@ describe("an R2-like server that answers 501 to any x-amz-acl header", () => {
     expect(profile.acl).toBe("none");
     const r = await upload(profile);
     expect(r.error).toBeUndefined();
-    expect(proxy.log.map((e) => `${e.method} ${e.status} acl=${e.headers["x-amz-acl"] ?? "-"}`)).toEqual(["PUT 200 acl=-"]);
+    expect(proxy.log.map((e) => `${e.method} ${e.status} acl=${String(e.headers["x-amz-acl"] ?? "-")}`)).toEqual(["PUT 200 acl=-"]);
     await expectStored(r.key!, r.bytes);
   });
 });

@@ -14,14 +14,12 @@ import { MemoryUploadIndex } from "../../../src/core/settings/uploadIndex";
 import { PasteDropHandler } from "../../../src/obsidian/pasteDrop";
 import { sdkUploaderFactory } from "../../../src/obsidian/sdkUploader";
 import { UploaderCache } from "../../../src/obsidian/uploaderCache";
-import type { RequestUrlFn } from "../../../src/storage/requestUrlHandler";
 import { dropEvent, fileOf, pasteEvent } from "../../support/dataTransfer";
-import { holdingRequestUrl, type HeldRequests } from "../../support/heldRequests";
 import { dispatchEditorInput, Notice } from "../../fakes/obsidian";
 import { pasteVault, placeholdersIn, type PasteVault } from "../../support/pasteVault";
-import { requestUrl } from "../../fakes/requestUrl";
 import { AWKWARD_NAMES, expectPlainWords, expectServes, oneImageIn, paddedPng } from "../../support/badInput";
 import { createTestBucket, removeTestBucket, storedObject, testCredentials, testProfile, uniquePng } from "../../support/s3";
+import { RequestRecorder } from "../../support/requestRecorder";
 
 jest.setTimeout(30_000);
 
@@ -34,14 +32,14 @@ afterAll(async () => {
 });
 
 let v: PasteVault;
-let net: HeldRequests;
+let net: RequestRecorder;
 let handler: PasteDropHandler;
 
 /** `Blog/Post.md` holding `text`, open with the cursor at its end, and the plugin's handler listening. */
 async function setUp(text = "Intro\n", keyTemplate = "img/{hash:32}.{ext}"): Promise<void> {
   v = await pasteVault({ text, profile: testProfile({ bucket, acl: "public-read", keyTemplate }), credentials: testCredentials() });
   v.view.editor.setCursor(v.view.editor.offsetToPos(text.length));
-  net = holdingRequestUrl(requestUrl as unknown as RequestUrlFn);
+  net = new RequestRecorder();
   const uploaders = new UploaderCache(sdkUploaderFactory({ requestUrl: net.requestUrl, index: new MemoryUploadIndex() }));
   handler = new PasteDropHandler({
     app: v.app as unknown as ObsidianApp,

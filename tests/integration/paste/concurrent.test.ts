@@ -8,12 +8,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { PasteDropHandler } from "../../../src/obsidian/pasteDrop";
 import { fileOf, pasteEvent } from "../../support/dataTransfer";
-import type { HeldRequests } from "../../support/heldRequests";
 import { dispatchEditorInput, Notice, type MarkdownView } from "../../fakes/obsidian";
 import { placeholdersIn, type PasteVault } from "../../support/pasteVault";
 import { expectPlainWords, expectServes, oneImageIn } from "../../support/badInput";
 import { createTestBucket, removeTestBucket, uniquePng } from "../../support/s3";
 import { startPasteRig } from "../../support/pasteRig";
+import { RequestRecorder } from "../../support/requestRecorder";
 
 jest.setTimeout(30_000);
 
@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 let v: PasteVault;
-let net: HeldRequests;
+let net: RequestRecorder;
 let handler: PasteDropHandler;
 
 async function setUp(opts: { bucket?: string } = {}): Promise<void> {

@@ -8,12 +8,11 @@ import * as path from "node:path";
 import type { App as ObsidianApp, PluginManifest } from "obsidian";
 import S3ImageHostingPlugin from "../../../src/main";
 import { fileOf, pasteEvent } from "../../support/dataTransfer";
-import type { RequestUrlFn } from "../../../src/storage/requestUrlHandler";
-import { holdingRequestUrl } from "../../support/heldRequests";
 import { dispatchEditorInput, Notice, PluginSwitch, routeRequestUrl, type Plugin as FakePlugin, type PluginClass } from "../../fakes/obsidian";
-import { requestUrl, type RequestUrlRoute } from "../../fakes/requestUrl";
+import { type RequestUrlRoute } from "../../fakes/requestUrl";
 import { pasteVault, placeholdersIn, SECRET_NAMES, type PasteVault } from "../../support/pasteVault";
 import { anonymousGet, createTestBucket, removeTestBucket, testCredentials, testProfile, uniquePng } from "../../support/s3";
+import { RequestRecorder } from "../../support/requestRecorder";
 
 jest.setTimeout(30_000);
 
@@ -38,7 +37,8 @@ beforeEach(async () => {
   fs.writeFileSync(dataFile, JSON.stringify({ profiles: [profile], activeProfileId: profile.id }));
   Notice.reset();
   plugin = new S3ImageHostingPlugin(v.app as unknown as ObsidianApp, manifest) as S3ImageHostingPlugin & FakePlugin;
-  await plugin.load();
+  // The fake returns onload's promise, as Obsidian awaits a plugin's onload before it counts as enabled.
+  await (plugin as FakePlugin).load();
 });
 afterEach(async () => {
   plugin.unload();
@@ -101,7 +101,7 @@ test("disabled during an upload, enabled again and changed: the old instance's u
   plugin.unload();
   await plugin.flushSave();
   const sw = new PluginSwitch(v.app, S3ImageHostingPlugin as unknown as PluginClass<P>, manifest);
-  const net = holdingRequestUrl(requestUrl as unknown as RequestUrlFn);
+  const net = new RequestRecorder();
   routeRequestUrl(net.requestUrl as unknown as RequestUrlRoute);
   try {
     const old = await sw.enable();

@@ -11,12 +11,12 @@
 import * as fs from "node:fs";
 import type { PasteDropHandler } from "../../../src/obsidian/pasteDrop";
 import { dropEvent, fileOf, pasteEvent } from "../../support/dataTransfer";
-import type { HeldRequests } from "../../support/heldRequests";
 import { dispatchEditorInput, Notice } from "../../fakes/obsidian";
 import { placeholdersIn, type PasteVault } from "../../support/pasteVault";
 import { expectPlainWords, expectServes, oneImageIn } from "../../support/badInput";
 import { createTestBucket, removeTestBucket, uniquePng } from "../../support/s3";
 import { startPasteRig } from "../../support/pasteRig";
+import { RequestRecorder } from "../../support/requestRecorder";
 
 jest.setTimeout(30_000);
 
@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 let v: PasteVault;
-let net: HeldRequests;
+let net: RequestRecorder;
 let handler: PasteDropHandler;
 
 async function setUp(opts: { bucket?: string } = {}): Promise<void> {

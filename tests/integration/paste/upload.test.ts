@@ -10,13 +10,11 @@ import { MemoryUploadIndex } from "../../../src/core/settings/uploadIndex";
 import { PasteDropHandler } from "../../../src/obsidian/pasteDrop";
 import { sdkUploaderFactory } from "../../../src/obsidian/sdkUploader";
 import { UploaderCache } from "../../../src/obsidian/uploaderCache";
-import type { RequestUrlFn } from "../../../src/storage/requestUrlHandler";
 import { dropEvent, fileOf, pasteEvent } from "../../support/dataTransfer";
-import { holdingRequestUrl, type HeldRequests } from "../../support/heldRequests";
 import { dispatchEditorInput, Notice, type FileManagerOptions } from "../../fakes/obsidian";
 import { pasteVault, placeholdersIn, type PasteVault } from "../../support/pasteVault";
-import { requestUrl } from "../../fakes/requestUrl";
 import { anonymousGet, createTestBucket, removeTestBucket, testCredentials, testProfile, uniquePng } from "../../support/s3";
+import { RequestRecorder } from "../../support/requestRecorder";
 
 jest.setTimeout(30_000);
 
@@ -33,7 +31,7 @@ afterAll(async () => {
 });
 
 let v: PasteVault;
-let net: HeldRequests;
+let net: RequestRecorder;
 let handler: PasteDropHandler;
 
 async function setUp(opts: { bucket?: string; secretAccessKey?: string; fileManager?: FileManagerOptions } = {}): Promise<void> {
@@ -45,7 +43,7 @@ async function setUp(opts: { bucket?: string; secretAccessKey?: string; fileMana
     fileManager: opts.fileManager,
   });
   v.view.editor.setCursor({ line: 1, ch: 0 });
-  net = holdingRequestUrl(requestUrl as unknown as RequestUrlFn);
+  net = new RequestRecorder();
   const uploaders = new UploaderCache(sdkUploaderFactory({ requestUrl: net.requestUrl, index: new MemoryUploadIndex() }));
   handler = new PasteDropHandler({
     app: v.app as unknown as ObsidianApp,

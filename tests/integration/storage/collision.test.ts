@@ -13,7 +13,8 @@ import type { Asset, Profile } from "../../../src/core/types";
 import { MemoryUploadIndex } from "../../../src/core/settings/uploadIndex";
 import { createUploader } from "../../../src/storage/uploader";
 import { rules, startFaultProxy, type FaultProxy } from "../../support/faultProxy";
-import { adminClient, createTestBucket, obsidianTransport, removeTestBucket, s3TestEnv, storedObject, testCredentials, testProfile, uniquePng } from "../../support/s3";
+import { adminClient, createTestBucket, removeTestBucket, s3TestEnv, storedObject, testCredentials, testProfile, uniquePng } from "../../support/s3";
+import { RequestRecorder } from "../../support/requestRecorder";
 
 jest.setTimeout(30_000);
 
@@ -42,7 +43,7 @@ function namedProfile(over: Partial<Profile> = {}): Profile {
 const keyOf = (profile: Profile, name: string): string => profile.keyTemplate.replace("{name}.{ext}", name);
 
 function uploaderFor(profile: Profile, index = new MemoryUploadIndex()) {
-  const transport = obsidianTransport();
+  const transport = new RequestRecorder();
   const uploader = createUploader({ profile, credentials: testCredentials(), requestHandler: transport.handler, index });
   return { uploader, transport, index };
 }

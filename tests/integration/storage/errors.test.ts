@@ -8,7 +8,8 @@ import { bucketScope } from "../../../src/core/link/publicUrl";
 import type { Credentials, Profile } from "../../../src/core/types";
 import { createS3Client } from "../../../src/storage/s3Client";
 import { createUploader } from "../../../src/storage/uploader";
-import { createTestBucket, obsidianTransport, removeTestBucket, testCredentials, testProfile, uniquePng } from "../../support/s3";
+import { createTestBucket, removeTestBucket, testCredentials, testProfile, uniquePng } from "../../support/s3";
+import { RequestRecorder } from "../../support/requestRecorder";
 
 jest.setTimeout(30_000);
 
@@ -21,7 +22,7 @@ afterAll(() => removeTestBucket(bucket));
 const asset = () => ({ bytes: uniquePng(), name: "shot.png", notePath: "a.md" });
 
 async function uploadError(profile: Profile, credentials: Credentials, index = new MemoryUploadIndex()): Promise<UploadError> {
-  const transport = obsidianTransport();
+  const transport = new RequestRecorder();
   const uploader = createUploader({ profile, credentials, requestHandler: transport.handler, index });
   try {
     const outcome = await uploader.upload(asset()).then(
@@ -68,7 +69,7 @@ describe("what the user is told when the server says no", () => {
     // whose 403 carries no reason; the PUT that follows gets the real one.
     const png = uniquePng();
     index.set(bucketScope(profile), createHash("sha256").update(png).digest("hex"), { key: "img/gone.png", at: 0 });
-    const transport = obsidianTransport();
+    const transport = new RequestRecorder();
     const uploader = createUploader({ profile, credentials: { accessKeyId: real.accessKeyId, secretAccessKey: WRONG_SECRET }, requestHandler: transport.handler, index });
     try {
       const e = (await uploader.upload({ bytes: png, name: "x.png", notePath: "a.md" }).catch((err: unknown) => err)) as UploadError;
@@ -103,7 +104,7 @@ describe("what the user is told when the server says no", () => {
 
 describe("S3's XML error bodies reach the SDK through requestUrl", () => {
   test("the SDK error is named with S3's own code and carries the HTTP status", async () => {
-    const transport = obsidianTransport();
+    const transport = new RequestRecorder();
     const client = createS3Client(testProfile({ bucket }), testCredentials(), transport.handler, { maxAttempts: 1 });
     try {
       await expect(client.send(new GetObjectCommand({ Bucket: bucket, Key: "no/such/key.png" }))).rejects.toMatchObject({
@@ -122,7 +123,7 @@ describe("S3's XML error bodies reach the SDK through requestUrl", () => {
   });
 
   test("a rejected signature arrives as SignatureDoesNotMatch, not a generic failure", async () => {
-    const client = createS3Client(testProfile({ bucket }), { accessKeyId: testCredentials().accessKeyId, secretAccessKey: "wrong-secret-key-0000" }, obsidianTransport().handler, {
+    const client = createS3Client(testProfile({ bucket }), { accessKeyId: testCredentials().accessKeyId, secretAccessKey: "wrong-secret-key-0000" }, new RequestRecorder().handler, {
       maxAttempts: 1,
     });
     try {

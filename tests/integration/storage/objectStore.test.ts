@@ -3,7 +3,8 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { buildPublicUrl } from "../../../src/core/link/publicUrl";
 import { S3ObjectStore } from "../../../src/storage/objectStore";
 import { createS3Client } from "../../../src/storage/s3Client";
-import { adminClient, anonymousGet, createTestBucket, obsidianTransport, removeTestBucket, testCredentials, testProfile, uniquePng } from "../../support/s3";
+import { adminClient, anonymousGet, createTestBucket, removeTestBucket, testCredentials, testProfile, uniquePng } from "../../support/s3";
+import { RequestRecorder } from "../../support/requestRecorder";
 
 jest.setTimeout(30_000);
 
@@ -20,7 +21,7 @@ afterAll(async () => {
 
 function storeFor(overrides: Parameters<typeof testProfile>[0] = {}) {
   const profile = testProfile({ bucket, ...overrides });
-  const transport = obsidianTransport();
+  const transport = new RequestRecorder();
   const client = createS3Client(profile, testCredentials(), transport.handler);
   return { profile, transport, client, store: new S3ObjectStore(client, profile) };
 }

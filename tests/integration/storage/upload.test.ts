@@ -7,17 +7,8 @@ import { bucketScope } from "../../../src/core/link/publicUrl";
 import type { Profile } from "../../../src/core/types";
 import { createUploader } from "../../../src/storage/uploader";
 import type { SdkHttpHandler } from "../../../src/storage/s3Client";
-import {
-  adminClient,
-  anonymousGet,
-  createTestBucket,
-  obsidianTransport,
-  removeTestBucket,
-  s3TestEnv,
-  testCredentials,
-  testProfile,
-  uniquePng,
-} from "../../support/s3";
+import { adminClient, anonymousGet, createTestBucket, removeTestBucket, s3TestEnv, testCredentials, testProfile, uniquePng,  } from "../../support/s3";
+import { RequestRecorder } from "../../support/requestRecorder";
 
 jest.setTimeout(30_000);
 
@@ -35,7 +26,7 @@ afterAll(async () => {
 const asset = (bytes: Uint8Array, name = "Pasted image 20260101.png") => ({ bytes, name, notePath: "Blog/Post.md" });
 
 describe.each<[string, () => SdkHttpHandler | undefined]>([
-  ["Obsidian's requestUrl", () => obsidianTransport().handler],
+  ["Obsidian's requestUrl", () => new RequestRecorder().handler],
   ["the SDK's Node handler", () => undefined],
 ])("an upload through %s", (_label, makeHandler) => {
   test("stores the exact bytes with their Content-Type and Cache-Control, readable through the SDK and anonymously from the link", async () => {
@@ -72,8 +63,8 @@ describe.each<[string, () => SdkHttpHandler | undefined]>([
 describe("public and private objects", () => {
   test("a public-read object opens from its link without credentials, a private one is refused with 403", async () => {
     const index = new MemoryUploadIndex();
-    const pub = createUploader({ profile: testProfile({ bucket, acl: "public-read" }), credentials: testCredentials(), requestHandler: obsidianTransport().handler, index });
-    const priv = createUploader({ profile: testProfile({ bucket, acl: "private" }), credentials: testCredentials(), requestHandler: obsidianTransport().handler, index });
+    const pub = createUploader({ profile: testProfile({ bucket, acl: "public-read" }), credentials: testCredentials(), requestHandler: new RequestRecorder().handler, index });
+    const priv = createUploader({ profile: testProfile({ bucket, acl: "private" }), credentials: testCredentials(), requestHandler: new RequestRecorder().handler, index });
     try {
       const a = await pub.upload(asset(uniquePng()));
       const b = await priv.upload(asset(uniquePng()));
@@ -87,7 +78,7 @@ describe("public and private objects", () => {
 
   test("a key with spaces, punctuation and non-Latin letters gives a working link", async () => {
     const profile = testProfile({ bucket, acl: "public-read", keyTemplate: "img/{name}-{hash:8}.{ext}" });
-    const uploader = createUploader({ profile, credentials: testCredentials(), requestHandler: obsidianTransport().handler, index: new MemoryUploadIndex() });
+    const uploader = createUploader({ profile, credentials: testCredentials(), requestHandler: new RequestRecorder().handler, index: new MemoryUploadIndex() });
     try {
       const png = uniquePng();
       const stored = await uploader.upload(asset(png, "Café (1)+&ü 日本 50%.png"));
@@ -104,7 +95,7 @@ describe("public and private objects", () => {
 
   test("the profile's own Cache-Control is sent instead of the default", async () => {
     const profile = testProfile({ bucket, cacheControl: "public, max-age=600" });
-    const uploader = createUploader({ profile, credentials: testCredentials(), requestHandler: obsidianTransport().handler, index: new MemoryUploadIndex() });
+    const uploader = createUploader({ profile, credentials: testCredentials(), requestHandler: new RequestRecorder().handler, index: new MemoryUploadIndex() });
     try {
       const stored = await uploader.upload(asset(uniquePng()));
       const head = await admin.send(new HeadObjectCommand({ Bucket: bucket, Key: stored.key }));
@@ -117,7 +108,7 @@ describe("public and private objects", () => {
 
 describe("the same image is uploaded once", () => {
   function setup(profile: Profile, index = new MemoryUploadIndex(), now?: () => Date) {
-    const transport = obsidianTransport();
+    const transport = new RequestRecorder();
     const uploader = createUploader({ profile, credentials: testCredentials(), requestHandler: transport.handler, index, now });
     return { transport, uploader, index };
   }

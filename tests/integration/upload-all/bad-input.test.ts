@@ -17,8 +17,9 @@ import { Menu, Notice, Plugin, type App, type TFile } from "../../fakes/obsidian
 import { readySettings, SECRET_NAMES } from "../../support/pasteVault";
 import "../../fakes/uploadAllFakes";
 import { AWKWARD_NAMES, UNFINISHED_MARKDOWN_NOTE, expectPlainWords, expectServes, oneImageIn, paddedPng } from "../../support/badInput";
-import { createTestBucket, obsidianTransport, removeTestBucket, testCredentials, testProfile, uniquePng } from "../../support/s3";
+import { createTestBucket, removeTestBucket, testCredentials, testProfile, uniquePng } from "../../support/s3";
 import { vaultIn } from "../../support/uploadAllRig";
+import { RequestRecorder } from "../../support/requestRecorder";
 
 jest.setTimeout(30_000);
 
@@ -48,7 +49,7 @@ function setUp(app: App, settings: Partial<PluginSettings> = {}, keyTemplate = "
   app.secretStorage.setSecret(SECRET_NAMES.secretAccessKey, creds.secretAccessKey);
   const { accessKeyIdSecret: _a, secretAccessKeySecret: _s, ...profile } = testProfile({ bucket, acl: "public-read", keyTemplate });
   const current = { ...readySettings(profile), concurrency: 4, ...settings };
-  const transport = obsidianTransport();
+  const transport = new RequestRecorder();
   const index = new MemoryUploadIndex();
   const deps: UploadAllDeps = {
     settings: () => current,

@@ -21,7 +21,8 @@ import { readySettings, SECRET_NAMES } from "../../support/pasteVault";
 import "../../fakes/uploadAllFakes";
 import { expectPlainWords, expectServes, oneImageIn } from "../../support/badInput";
 import { createTestBucket, removeTestBucket, testCredentials, testProfile, uniquePng } from "../../support/s3";
-import { HeldTransport, vaultIn } from "../../support/uploadAllRig";
+import { vaultIn } from "../../support/uploadAllRig";
+import { RequestRecorder } from "../../support/requestRecorder";
 
 jest.setTimeout(30_000);
 
@@ -44,7 +45,7 @@ const vaultWith = (files: Record<string, string | Uint8Array>): App => vaultIn(w
 
 
 /** The settings, uploader and transport a run and a paste share, with the test bucket's keys stored. */
-function deps(app: App, transport: HeldTransport): UploadAllDeps & { uploader: () => ImageUploader } {
+function deps(app: App, transport: RequestRecorder): UploadAllDeps & { uploader: () => ImageUploader } {
   const creds = testCredentials();
   app.secretStorage.setSecret(SECRET_NAMES.accessKeyId, creds.accessKeyId);
   app.secretStorage.setSecret(SECRET_NAMES.secretAccessKey, creds.secretAccessKey);
@@ -82,12 +83,12 @@ describe("upload all while the note is in use", () => {
     const [a, b, pasted] = [uniquePng(), uniquePng(), uniquePng()];
     const app = vaultWith({ "N.md": "![[a.png]]\n\n![[b.png]]\n", "a.png": a, "b.png": b });
     const view = await app.workspace.openFile(fileAt(app, "N.md"));
-    const transport = new HeldTransport();
+    const transport = new RequestRecorder();
     const d = deps(app, transport);
     const paste = new PasteDropHandler({ app: asApp(app), settings: d.settings, getUploader: d.getUploader });
     app.workspace.on("editor-paste", paste.onPaste);
-    const heldB = transport.hold(b);
-    const heldPaste = transport.hold(pasted);
+    const heldB = transport.holdUpload(b);
+    const heldPaste = transport.holdUpload(pasted);
 
     const run = uploadAllLocalImages(asApp(app), [asFile(view.file)], d);
     await heldB.reached;
@@ -114,8 +115,8 @@ describe("upload all while the note is in use", () => {
     const [a, b] = [uniquePng(), uniquePng()];
     const app = vaultWith({ "N.md": "top\n![[a.png]]\n![[b.png]]\n", "a.png": a, "b.png": b });
     const view = await app.workspace.openFile(fileAt(app, "N.md"));
-    const transport = new HeldTransport();
-    const held = transport.hold(b);
+    const transport = new RequestRecorder();
+    const held = transport.holdUpload(b);
 
     const run = uploadAllLocalImages(asApp(app), [asFile(view.file)], deps(app, transport));
     await held.reached;
@@ -138,8 +139,8 @@ describe("upload all while the note is in use", () => {
     const [a, b] = [uniquePng(), uniquePng()];
     const app = vaultWith({ "N.md": "![[a.png]]\n![[b.png]]\n", "Other.md": "other", "a.png": a, "b.png": b });
     const view = await app.workspace.openFile(fileAt(app, "N.md"));
-    const transport = new HeldTransport();
-    const held = transport.hold(b);
+    const transport = new RequestRecorder();
+    const held = transport.holdUpload(b);
 
     const run = uploadAllLocalImages(asApp(app), [asFile(view.file)], deps(app, transport));
     await held.reached;
@@ -161,8 +162,8 @@ describe("upload all while the note is in use", () => {
     const b = uniquePng();
     const app = vaultWith({ "N.md": "![[a.png]]\n\n![[b.png]]\n", "a.png": uniquePng(), "b.png": b });
     const view = await app.workspace.openFile(fileAt(app, "N.md"));
-    const transport = new HeldTransport();
-    const held = transport.hold(b);
+    const transport = new RequestRecorder();
+    const held = transport.holdUpload(b);
 
     const run = uploadAllLocalImages(asApp(app), [asFile(view.file)], deps(app, transport));
     await held.reached;
@@ -183,8 +184,8 @@ describe("upload all while the note is in use", () => {
     const b = uniquePng();
     const app = vaultWith({ "N.md": "![[a.png]]\nkeep ![[b.png]] this\n", "a.png": uniquePng(), "b.png": b });
     const view = await app.workspace.openFile(fileAt(app, "N.md"));
-    const transport = new HeldTransport();
-    const held = transport.hold(b);
+    const transport = new RequestRecorder();
+    const held = transport.holdUpload(b);
 
     const run = uploadAllLocalImages(asApp(app), [asFile(view.file)], deps(app, transport));
     await held.reached;
@@ -200,8 +201,8 @@ describe("upload all while the note is in use", () => {
   it("deleting the note during the run: it is not brought back, and its links are reported in plain words", async () => {
     const a = uniquePng();
     const app = vaultWith({ "N.md": "![[a.png]]\n", "Other.md": "![[a.png]]\n", "a.png": a });
-    const transport = new HeldTransport();
-    const held = transport.hold(a);
+    const transport = new RequestRecorder();
+    const held = transport.holdUpload(a);
 
     const run = uploadAllLocalImages(asApp(app), [asFile(fileAt(app, "N.md")), asFile(fileAt(app, "Other.md"))], deps(app, transport));
     await held.reached;
@@ -222,8 +223,8 @@ describe("upload all while the note is in use", () => {
     const a = uniquePng();
     const app = vaultWith({ "N.md": "![[a.png]]\n", "a.png": a });
     const view = await app.workspace.openFile(fileAt(app, "N.md"));
-    const transport = new HeldTransport();
-    const held = transport.hold(a);
+    const transport = new RequestRecorder();
+    const held = transport.holdUpload(a);
     const plugin = new TestPlugin(app, { id: "s3-image-hosting", name: "S3 Image Hosting", version: "0", minAppVersion: "1.5.0", author: "", description: "" });
     registerUploadAll(plugin as unknown as ObsidianPlugin, deps(app, transport));
     const command = plugin.commands.find((c) => c.id === "s3-image-hosting:upload-all-local-images");

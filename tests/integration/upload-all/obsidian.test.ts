@@ -18,7 +18,8 @@ import { readySettings, SECRET_NAMES } from "../../support/pasteVault";
 import { refreshResolvedLinks } from "../../fakes/uploadAllFakes";
 import { anonymousGet, createTestBucket, removeTestBucket, testCredentials, testProfile, uniquePng } from "../../support/s3";
 import { UNICODE_FORM_CASES, unicodeFormVault } from "../../support/badInput";
-import { HeldTransport, vaultIn } from "../../support/uploadAllRig";
+import { vaultIn } from "../../support/uploadAllRig";
+import { RequestRecorder } from "../../support/requestRecorder";
 
 let work: string;
 let bucket: string;
@@ -39,7 +40,7 @@ const vaultWith = (files: Record<string, string | Uint8Array>): App => vaultIn(w
 
 
 /** Settings whose active profile is the test bucket, with its keys in the vault's secret storage. */
-function deps(app: App, transport: HeldTransport, settings: Partial<PluginSettings> = {}): UploadAllDeps {
+function deps(app: App, transport: RequestRecorder, settings: Partial<PluginSettings> = {}): UploadAllDeps {
   const creds = testCredentials();
   app.secretStorage.setSecret(SECRET_NAMES.accessKeyId, creds.accessKeyId);
   app.secretStorage.setSecret(SECRET_NAMES.secretAccessKey, creds.secretAccessKey);
@@ -87,8 +88,8 @@ describe("upload all local images in Obsidian", () => {
     const [a, b] = [uniquePng(), uniquePng()];
     const app = vaultWith({ "Trip.md": "# Trip\n\n![[a.png]]\n\nSome words.\n\n![Bee](pics/b.png)\n", "a.png": a, "pics/b.png": b });
     const view: MarkdownView = await app.workspace.openFile(app.vault.getFileByPath("Trip.md") as TFile);
-    const transport = new HeldTransport();
-    const held = transport.hold(b);
+    const transport = new RequestRecorder();
+    const held = transport.holdUpload(b);
     const run = uploadAllLocalImages(asApp(app), [asFile(view.file)], deps(app, transport));
 
     await held.reached;
@@ -117,8 +118,8 @@ describe("upload all local images in Obsidian", () => {
     const [a, b] = [uniquePng(), uniquePng()];
     const app = vaultWith({ "N.md": "top\n![[a.png]]\nmiddle\n![[b.png]]\n", "a.png": a, "b.png": b });
     const file = app.vault.getFileByPath("N.md") as TFile;
-    const transport = new HeldTransport();
-    const held = transport.hold(a);
+    const transport = new RequestRecorder();
+    const held = transport.holdUpload(a);
     const run = uploadAllLocalImages(asApp(app), [asFile(file)], deps(app, transport));
     await held.reached;
     await app.vault.process(file, (t) => t.replace("middle", "middle, edited elsewhere"));
@@ -132,8 +133,8 @@ describe("upload all local images in Obsidian", () => {
     const [a, b] = [uniquePng(), uniquePng()];
     const app = vaultWith({ "N.md": "![[a.png]]\n\n![[b.png]]\n", "a.png": a, "b.png": b });
     const view = await app.workspace.openFile(app.vault.getFileByPath("N.md") as TFile);
-    const transport = new HeldTransport();
-    const held = transport.hold(b);
+    const transport = new RequestRecorder();
+    const held = transport.holdUpload(b);
     const p = plugin(app);
     registerUploadAll(p as unknown as ObsidianPlugin, deps(app, transport));
     const command = p.commands.find((c) => c.name === "S3 Image Hosting: Upload all local images");
@@ -158,7 +159,7 @@ describe("upload all local images in Obsidian", () => {
   it("offers the command only for a markdown note, and names each failure in the summary", async () => {
     const app = vaultWith({ "N.md": "![[here.png]] ![[gone.png]]", "here.png": uniquePng(), "Board.canvas": "{}" });
     const p = plugin(app);
-    registerUploadAll(p as unknown as ObsidianPlugin, deps(app, new HeldTransport()));
+    registerUploadAll(p as unknown as ObsidianPlugin, deps(app, new RequestRecorder()));
     const command = p.commands.find((c) => c.id === "s3-image-hosting:upload-all-local-images");
     const canvas = app.vault.getFileByPath("Board.canvas");
     expect(command?.editorCheckCallback?.(true, null, { file: canvas })).toBe(false);
@@ -178,7 +179,7 @@ describe("upload all local images in Obsidian", () => {
   it("adds a file-menu item for a note and for a folder (all its notes), none for other files", async () => {
     const app = vaultWith({ "Blog/One.md": "![[x.png]]", "Blog/Sub/Two.md": "![](../x.png)", "Else.md": "![[x.png]]", "Blog/x.png": uniquePng() });
     const p = plugin(app);
-    registerUploadAll(p as unknown as ObsidianPlugin, deps(app, new HeldTransport()));
+    registerUploadAll(p as unknown as ObsidianPlugin, deps(app, new RequestRecorder()));
     const menuFor = (filePath: string): Menu => {
       const menu = new Menu();
       app.workspace.trigger("file-menu", menu, app.vault.getAbstractFileByPath(filePath), "file-explorer");
@@ -206,7 +207,7 @@ describe("upload all local images in Obsidian", () => {
     });
     await refreshResolvedLinks(app);
     const file = app.vault.getFileByPath("N.md") as TFile;
-    const { report, trashed } = await uploadAllLocalImages(asApp(app), [asFile(file)], deps(app, new HeldTransport(), { trashAfterUpload: true }));
+    const { report, trashed } = await uploadAllLocalImages(asApp(app), [asFile(file)], deps(app, new RequestRecorder(), { trashAfterUpload: true }));
     expect(report).toMatchObject({ uploaded: 3, rewritten: 3 });
     expect(trashed).toEqual(["only.png"]);
     const dir = (app.vault as unknown as { baseDir: string }).baseDir;
@@ -219,7 +220,7 @@ describe("upload all local images in Obsidian", () => {
   it("keeps every local file when trash after upload is off", async () => {
     const app = vaultWith({ "N.md": "![[only.png]]", "only.png": uniquePng() });
     await refreshResolvedLinks(app);
-    const { report, trashed } = await uploadAllLocalImages(asApp(app), [asFile(app.vault.getFileByPath("N.md"))], deps(app, new HeldTransport()));
+    const { report, trashed } = await uploadAllLocalImages(asApp(app), [asFile(app.vault.getFileByPath("N.md"))], deps(app, new RequestRecorder()));
     expect(report.rewritten).toBe(1);
     expect(trashed).toEqual([]);
     expect(app.vault.getFileByPath("only.png")).not.toBeNull();
@@ -228,7 +229,7 @@ describe("upload all local images in Obsidian", () => {
   it("explains in a notice what to set when the bucket is not set up, and changes nothing", async () => {
     const app = vaultWith({ "N.md": "![[a.png]]", "a.png": uniquePng() });
     const p = plugin(app);
-    const ready = deps(app, new HeldTransport());
+    const ready = deps(app, new RequestRecorder());
     app.secretStorage.setSecret(SECRET_NAMES.accessKeyId, "");
     registerUploadAll(p as unknown as ObsidianPlugin, ready);
     const view = await app.workspace.openFile(app.vault.getFileByPath("N.md") as TFile);
@@ -252,7 +253,7 @@ describe("what upload all reads in Obsidian", () => {
     expect(vault.getFileByPath("huge.png")?.stat.size).toBe(5 * 1024 ** 3);
     const reads = jest.spyOn(vault, "readBinary");
 
-    const { report } = await uploadAllLocalImages(asApp(app), [asFile(vault.getFileByPath("N.md"))], deps(app, new HeldTransport(), { maxFileSizeMB: 20 }));
+    const { report } = await uploadAllLocalImages(asApp(app), [asFile(vault.getFileByPath("N.md"))], deps(app, new RequestRecorder(), { maxFileSizeMB: 20 }));
 
     expect(report.failures).toEqual([
       {
@@ -271,7 +272,7 @@ describe("what upload all reads in Obsidian", () => {
     const [photo, menu] = [uniquePng(), uniquePng()];
     const app = vaultWith(unicodeFormVault(fileForm, linkForm, photo, menu).files);
 
-    const { report } = await uploadAllLocalImages(asApp(app), [asFile(app.vault.getFileByPath("N.md"))], deps(app, new HeldTransport()));
+    const { report } = await uploadAllLocalImages(asApp(app), [asFile(app.vault.getFileByPath("N.md"))], deps(app, new RequestRecorder()));
 
     expect(report).toMatchObject({ uploaded: 2, rewritten: 2, failed: 0, failures: [] });
     const after = await app.vault.read(app.vault.getFileByPath("N.md") as TFile);
@@ -290,7 +291,7 @@ describe("what upload all reads in Obsidian", () => {
     const note = `![[${mixed}.png]]\n`;
     const app = vaultWith({ "N.md": note, [`${composed}.png`]: uniquePng(), [`${decomposed}.png`]: uniquePng() });
 
-    const { report } = await uploadAllLocalImages(asApp(app), [asFile(app.vault.getFileByPath("N.md"))], deps(app, new HeldTransport()));
+    const { report } = await uploadAllLocalImages(asApp(app), [asFile(app.vault.getFileByPath("N.md"))], deps(app, new RequestRecorder()));
 
     expect(report).toMatchObject({ uploaded: 0, rewritten: 0, failed: 1 });
     expect(report.failures).toEqual([
