@@ -61,7 +61,7 @@ export function requestUrl(param: RequestUrlParam | string): RequestUrlResponseP
     return response;
   });
   // Getters, not eager `then`s: a property nobody reads must not become an unhandled rejection.
-  Object.defineProperties(promise, {
+  void Object.defineProperties(promise, {
     arrayBuffer: { get: () => promise.then((r) => r.arrayBuffer) },
     text: { get: () => promise.then((r) => r.text) },
     json: { get: () => promise.then((r) => r.json as unknown) },
@@ -87,7 +87,7 @@ export function routeRequestUrl(fn: RequestUrlRoute | null): void {
 export function obsidianRequestUrl(param: RequestUrlParam | string): RequestUrlResponsePromise {
   if (!route) return requestUrl(param);
   const promise = route(typeof param === "string" ? { url: param } : param);
-  Object.defineProperties(promise, {
+  void Object.defineProperties(promise, {
     arrayBuffer: { get: () => promise.then((r) => r.arrayBuffer) },
     text: { get: () => promise.then((r) => r.text) },
     json: { get: () => promise.then((r) => r.json as unknown) },
@@ -96,7 +96,7 @@ export function obsidianRequestUrl(param: RequestUrlParam | string): RequestUrlR
 }
 
 function toResponse(raw: RawResponse): RequestUrlResponse {
-  const arrayBuffer = raw.body.buffer.slice(raw.body.byteOffset, raw.body.byteOffset + raw.body.byteLength) as ArrayBuffer;
+  const arrayBuffer = raw.body.buffer.slice(raw.body.byteOffset, raw.body.byteOffset + raw.body.byteLength);
   const text = new TextDecoder().decode(raw.body);
   return {
     status: raw.status,

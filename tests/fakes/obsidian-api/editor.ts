@@ -86,6 +86,8 @@ export class Editor {
   constructor(initial = "", extensions: Extension = []) {
     this.extensions = extensions;
     this.cm = this.freshState(initial);
+    // The view's `state` getter must read the editor's current state, not the view object's.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- see above
     const editor = this;
     this.view = {
       get state() {

@@ -208,7 +208,7 @@ export async function dispatchEditorInput(
   now = new Date(),
 ): Promise<"handled-by-plugin" | "default"> {
   app.workspace.trigger(kind === "paste" ? "editor-paste" : "editor-drop", evt, view.editor, view);
-  const data = "clipboardData" in evt ? evt.clipboardData : (evt as DragEvent).dataTransfer;
+  const data = "clipboardData" in evt ? evt.clipboardData : evt.dataTransfer;
   // What the default handling needs is read while the event is still being dispatched.
   const files = data && !evt.defaultPrevented ? Array.from(data.files) : [];
   const text = data && !evt.defaultPrevented ? data.getData("text/plain") : "";

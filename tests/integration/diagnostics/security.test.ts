@@ -87,7 +87,7 @@ function expectNothingSecret(shown: string[], credentials: Credentials, sent: Se
   }
 }
 
-async function uploadError(profile: Profile, credentials: Credentials, sent: SentRequests, inner: RequestUrlFn = requestUrl as unknown as RequestUrlFn): Promise<UploadError> {
+async function uploadError(profile: Profile, credentials: Credentials, sent: SentRequests, inner: RequestUrlFn = requestUrl): Promise<UploadError> {
   const handler = new RequestUrlHttpHandler(sent.wrap(inner), { requestTimeoutMs: 300 });
   const uploader = createUploader({ profile, credentials, requestHandler: handler, index: new MemoryUploadIndex() });
   try {
@@ -179,7 +179,7 @@ describe("no error text shows a credential or a signature", () => {
   test("Test connection's steps, including the public-link failures, show no credential or signature", async () => {
     proxy.setPlan((req) => (req.method === "GET" ? leakyAnswer(403, "AccessDenied")(req) : undefined));
     const sent = new SentRequests();
-    const handler = new RequestUrlHttpHandler(sent.wrap(requestUrl as unknown as RequestUrlFn));
+    const handler = new RequestUrlHttpHandler(sent.wrap(requestUrl));
     const credentials = testCredentials();
     const forbidden = await diagnose(testProfile({ bucket, acl: "public-read", publicBaseUrl: `${proxy.url}/${bucket}` }), credentials, { requestHandler: handler });
     const wrongKey = await diagnose(testProfile({ bucket }), CANARY, { requestHandler: handler });
@@ -193,7 +193,7 @@ describe("no error text shows a credential or a signature", () => {
 describe("object keys stay under the key template's folder", () => {
   test("a file named ../../etc/passwd.png from a note in ../../etc lands under the template's folder in the bucket", async () => {
     const profile = testProfile({ bucket, acl: "public-read", keyTemplate: "blog/{note}/{name}.{ext}" });
-    const uploader = createUploader({ profile, credentials: testCredentials(), requestHandler: new RequestUrlHttpHandler(requestUrl as unknown as RequestUrlFn), index: new MemoryUploadIndex() });
+    const uploader = createUploader({ profile, credentials: testCredentials(), requestHandler: new RequestUrlHttpHandler(requestUrl), index: new MemoryUploadIndex() });
     try {
       const names = ["../../etc/passwd.png", "..\\..\\Windows\\win.ini.png", "/absolute/root.png", "./../.hidden.png"];
       const stored = [];

@@ -3,7 +3,6 @@
  * name, S3 requests and the public fetch through requestUrl, against the real S3 server.
  */
 import { testConnection } from "../../../src/obsidian/connectionTest";
-import type { RequestUrlFn } from "../../../src/storage/requestUrlHandler";
 import type { DiagnosticStep } from "../../../src/storage/diagnostics";
 import { requestUrl } from "../../fakes/requestUrl";
 import { createTestBucket, testCredentials, testProfile } from "../../support/s3";
@@ -19,7 +18,7 @@ describe("Test connection in the settings tab", () => {
     const profile = testProfile({ bucket, acl: "public-read", accessKeyIdSecret: "id", secretAccessKeySecret: "secret" });
     const seen: DiagnosticStep[] = [];
     const steps = await testConnection(
-      { requestUrl: requestUrl as unknown as RequestUrlFn, secretStorage: secretStorage({ id: creds.accessKeyId, secret: creds.secretAccessKey }) },
+      { requestUrl: requestUrl, secretStorage: secretStorage({ id: creds.accessKeyId, secret: creds.secretAccessKey }) },
       profile,
       (s) => seen.push(s),
     );
@@ -30,7 +29,7 @@ describe("Test connection in the settings tab", () => {
   it("fails the key step and skips the network when a secret is missing from this device", async () => {
     const profile = testProfile({ accessKeyIdSecret: "id", secretAccessKeySecret: "gone" });
     const steps = await testConnection(
-      { requestUrl: requestUrl as unknown as RequestUrlFn, secretStorage: secretStorage({ id: testCredentials().accessKeyId }) },
+      { requestUrl: requestUrl, secretStorage: secretStorage({ id: testCredentials().accessKeyId }) },
       profile,
       () => undefined,
     );

@@ -12,7 +12,7 @@ import { PasteDropHandler } from "../../../src/obsidian/pasteDrop";
 import { sdkUploaderFactory } from "../../../src/obsidian/sdkUploader";
 import { UploaderCache } from "../../../src/obsidian/uploaderCache";
 import { runDiagnostics } from "../../../src/storage/diagnostics";
-import { RequestUrlHttpHandler, type RequestUrlFn } from "../../../src/storage/requestUrlHandler";
+import { RequestUrlHttpHandler } from "../../../src/storage/requestUrlHandler";
 import { createS3Client } from "../../../src/storage/s3Client";
 import { createUploader } from "../../../src/storage/uploader";
 import { fileOf, pasteEvent } from "../../support/dataTransfer";
@@ -59,7 +59,7 @@ describeWithSkewedServer("uploads to a server whose clock is 20 minutes ahead", 
   });
 
   const transports: Array<[string, () => S3Client]> = [
-    ["requestUrl (Obsidian)", () => createS3Client(testProfile({ bucket, endpoint: counter.url }), testCredentials(), new RequestUrlHttpHandler(requestUrl as unknown as RequestUrlFn))],
+    ["requestUrl (Obsidian)", () => createS3Client(testProfile({ bucket, endpoint: counter.url }), testCredentials(), new RequestUrlHttpHandler(requestUrl))],
     ["Node (command line)", () => createS3Client(testProfile({ bucket, endpoint: counter.url }), testCredentials())],
   ];
 
@@ -91,7 +91,7 @@ describeWithSkewedServer("uploads to a server whose clock is 20 minutes ahead", 
     try {
       v.view.editor.setCursor({ line: 1, ch: 0 });
       Notice.reset();
-      const uploaders = new UploaderCache(sdkUploaderFactory({ requestUrl: requestUrl as unknown as RequestUrlFn, index: new MemoryUploadIndex() }));
+      const uploaders = new UploaderCache(sdkUploaderFactory({ requestUrl: requestUrl, index: new MemoryUploadIndex() }));
       const handler = new PasteDropHandler({ app: v.app as unknown as ObsidianApp, settings: () => v.settings, getUploader: async (c) => uploaders.uploaderFor(c) });
       v.app.workspace.on("editor-paste", handler.onPaste);
       const png = uniquePng();
@@ -111,7 +111,7 @@ describeWithSkewedServer("uploads to a server whose clock is 20 minutes ahead", 
 
   test("with no retries left to the SDK, the store's own retry with the corrected clock still uploads", async () => {
     counter.setPlan(() => undefined);
-    const client = createS3Client(testProfile({ bucket, endpoint: counter.url }), testCredentials(), new RequestUrlHttpHandler(requestUrl as unknown as RequestUrlFn), { maxAttempts: 1 });
+    const client = createS3Client(testProfile({ bucket, endpoint: counter.url }), testCredentials(), new RequestUrlHttpHandler(requestUrl), { maxAttempts: 1 });
     const uploader = createUploader({ profile: testProfile({ bucket, endpoint: counter.url }), credentials: testCredentials(), client, index: new MemoryUploadIndex() });
     try {
       const bytes = uniquePng();
@@ -128,7 +128,7 @@ describeWithSkewedServer("uploads to a server whose clock is 20 minutes ahead", 
     const steps = await runDiagnostics({
       profile: testProfile({ bucket, endpoint: skewedEndpoint!, acl: "public-read" }),
       credentials: testCredentials(),
-      requestHandler: new RequestUrlHttpHandler(requestUrl as unknown as RequestUrlFn),
+      requestHandler: new RequestUrlHttpHandler(requestUrl),
       fetchPublic: async (url) => {
         const res = await anonymousGet(url);
         return { status: res.status, headers: res.headers as Record<string, string>, body: res.body };

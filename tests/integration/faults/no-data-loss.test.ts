@@ -15,7 +15,6 @@ import { PasteDropHandler } from "../../../src/obsidian/pasteDrop";
 import { sdkUploaderFactory } from "../../../src/obsidian/sdkUploader";
 import { uploadAllLocalImages, type UploadAllDeps } from "../../../src/obsidian/uploadAll";
 import { UploaderCache } from "../../../src/obsidian/uploaderCache";
-import type { RequestUrlFn } from "../../../src/storage/requestUrlHandler";
 import { fileOf, pasteEvent } from "../../support/dataTransfer";
 import { createFakeApp, dispatchEditorInput, Notice, type App, type TFile } from "../../fakes/obsidian";
 import { pasteVault, placeholdersIn, readySettings, SECRET_NAMES } from "../../support/pasteVault";
@@ -64,7 +63,7 @@ describe("paste while the bucket keeps failing", () => {
       v.view.editor.setCursor(cursor);
       const at = v.view.editor.posToOffset(cursor);
       proxy.setPlan(rules.always("PUT", action));
-      const uploaders = new UploaderCache(sdkUploaderFactory({ requestUrl: requestUrl as unknown as RequestUrlFn, index: new MemoryUploadIndex() }));
+      const uploaders = new UploaderCache(sdkUploaderFactory({ requestUrl: requestUrl, index: new MemoryUploadIndex() }));
       const handler = new PasteDropHandler({ app: v.app as unknown as ObsidianApp, settings: () => v.settings, getUploader: async (c) => uploaders.uploaderFor(c), now: () => NOW });
       v.app.workspace.on("editor-paste", handler.onPaste);
 
@@ -117,7 +116,7 @@ describe("upload all while one file keeps failing", () => {
     app.secretStorage.setSecret(SECRET_NAMES.secretAccessKey, creds.secretAccessKey);
     const { accessKeyIdSecret: _a, secretAccessKeySecret: _s, ...profile } = testProfile({ bucket, endpoint: proxy.url, acl: "public-read" });
     const settings = readySettings(profile);
-    const uploaders = new UploaderCache(sdkUploaderFactory({ requestUrl: requestUrl as unknown as RequestUrlFn, index: new MemoryUploadIndex() }));
+    const uploaders = new UploaderCache(sdkUploaderFactory({ requestUrl: requestUrl, index: new MemoryUploadIndex() }));
     const deps: UploadAllDeps = { settings: () => settings, getUploader: async (c) => uploaders.uploaderFor(c) };
     const notes = ["Notes/Trip.md", "Notes/Other.md"].map((p) => app.vault.getFileByPath(p) as TFile as unknown as ObsidianTFile);
 

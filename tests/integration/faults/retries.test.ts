@@ -9,7 +9,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { UploadError } from "../../../src/core/errors";
 import { MemoryUploadIndex } from "../../../src/core/settings/uploadIndex";
 import type { StoredAsset } from "../../../src/core/types";
-import { RequestUrlHttpHandler, type RequestUrlFn } from "../../../src/storage/requestUrlHandler";
+import { RequestUrlHttpHandler } from "../../../src/storage/requestUrlHandler";
 import { createS3Client } from "../../../src/storage/s3Client";
 import { createUploader } from "../../../src/storage/uploader";
 import { requestUrl } from "../../fakes/requestUrl";
@@ -39,7 +39,7 @@ const TRANSPORTS: TransportName[] = ["requestUrl (Obsidian)", "Node (command lin
 function clientFor(transport: TransportName): S3Client {
   const profile = testProfile({ bucket, endpoint: proxy.url });
   if (transport === "requestUrl (Obsidian)") {
-    const handler = new RequestUrlHttpHandler(requestUrl as unknown as RequestUrlFn, { requestTimeoutMs: REQUEST_TIMEOUT_MS });
+    const handler = new RequestUrlHttpHandler(requestUrl, { requestTimeoutMs: REQUEST_TIMEOUT_MS });
     return createS3Client(profile, testCredentials(), handler);
   }
   return createS3Client(profile, testCredentials(), undefined, { requestTimeoutMs: REQUEST_TIMEOUT_MS });

@@ -63,7 +63,8 @@ async function unload(plugin: S3ImageHostingPlugin & FakePlugin): Promise<void> 
 
 async function loadPlugin(): Promise<S3ImageHostingPlugin & FakePlugin> {
   const plugin = new S3ImageHostingPlugin(v.app as unknown as ObsidianApp, manifest) as S3ImageHostingPlugin & FakePlugin;
-  await plugin.load();
+  // The fake returns onload's promise, as Obsidian awaits a plugin's onload before it counts as enabled.
+  await (plugin as FakePlugin).load();
   return plugin;
 }
 

@@ -7,6 +7,7 @@ interface SpecExample {
   number: number;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the package is plain JSON data with no module types
 const spec = require("commonmark-spec") as { tests: SpecExample[] };
 
 /** The spec writes tabs as `→`. */

@@ -4,8 +4,6 @@ import { UploadError } from "../../../../src/core/errors";
 import { migrateNotes, type MigrationProgress } from "../../../../src/core/migrate/engine";
 import { manualTimer, MemoryVault, settle, urlFor } from "../../../support/migrateHarness";
 
-const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
-
 /** The note as it should read once the links to `paths` are rewritten (by the scanner's own spans). */
 function expectedRewrite(text: string, resolved: Record<string, string>): string {
   let out = "";
