@@ -72,6 +72,21 @@ export async function createTestBucket(prefix: string): Promise<string> {
   return name;
 }
 
+/**
+ * A bucket of its own for the tests of one file: created before the first test and emptied
+ * and removed after the last. `ready` receives its name, for the file's own `bucket` variable.
+ */
+export function useTestBucket(prefix: string, ready: (bucket: string) => void): void {
+  let bucket: string | undefined;
+  beforeAll(async () => {
+    bucket = await createTestBucket(prefix);
+    ready(bucket);
+  });
+  afterAll(async () => {
+    if (bucket) await removeTestBucket(bucket);
+  });
+}
+
 /** Deletes every object in the bucket, then the bucket (one DeleteObject per key). */
 export async function removeTestBucket(bucket: string): Promise<void> {
   const client = adminClient();
@@ -110,6 +125,18 @@ export async function startDiagnosticsRig(bucketPrefix: string): Promise<Diagnos
       await removeTestBucket(bucket);
     },
   };
+}
+
+/** The diagnostics rig for the tests of one file: started before the first test, closed after the last. */
+export function useDiagnosticsRig(bucketPrefix: string, ready: (rig: DiagnosticsRig) => void): void {
+  let rig: DiagnosticsRig | undefined;
+  beforeAll(async () => {
+    rig = await startDiagnosticsRig(bucketPrefix);
+    ready(rig);
+  });
+  afterAll(async () => {
+    await rig?.close();
+  });
 }
 
 /** A plain HTTP GET with no credentials, as a browser showing the note's image would make it. */

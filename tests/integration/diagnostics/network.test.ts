@@ -7,19 +7,14 @@
 import { diagnose, outline, step } from "../../support/diagnose";
 import { rules, type FaultProxy } from "../../support/faultProxy";
 import { unusedPort, type SelfSignedServer } from "../../support/selfSignedServer";
-import { s3TestEnv, startDiagnosticsRig, testCredentials, testProfile, type DiagnosticsRig } from "../../support/s3";
+import { s3TestEnv, testCredentials, testProfile, useDiagnosticsRig } from "../../support/s3";
 
 jest.setTimeout(30_000);
 
-let rig: DiagnosticsRig;
 let bucket: string;
 let proxy: FaultProxy;
 let tls: SelfSignedServer;
-beforeAll(async () => {
-  rig = await startDiagnosticsRig("t-diag-net");
-  ({ bucket, proxy, tls } = rig);
-});
-afterAll(() => rig.close());
+useDiagnosticsRig("t-diag-net", (rig) => ({ bucket, proxy, tls } = rig));
 
 test("an endpoint whose host name resolves nowhere: DnsFailure", async () => {
   const steps = await diagnose(testProfile({ bucket, endpoint: "http://s3.no-such-provider.invalid" }), testCredentials());

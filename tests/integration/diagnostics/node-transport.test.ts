@@ -6,19 +6,14 @@ import { runDoctor } from "../../../src/cli/doctor";
 import type { Credentials, Profile } from "../../../src/core/types";
 import { rules, type FaultProxy } from "../../support/faultProxy";
 import { unusedPort, type SelfSignedServer } from "../../support/selfSignedServer";
-import { s3TestEnv, startDiagnosticsRig, testCredentials, testProfile, type DiagnosticsRig } from "../../support/s3";
+import { s3TestEnv, testCredentials, testProfile, useDiagnosticsRig } from "../../support/s3";
 
 jest.setTimeout(30_000);
 
-let rig: DiagnosticsRig;
 let bucket: string;
 let proxy: FaultProxy;
 let tls: SelfSignedServer;
-beforeAll(async () => {
-  rig = await startDiagnosticsRig("t-doctor");
-  ({ bucket, proxy, tls } = rig);
-});
-afterAll(() => rig.close());
+useDiagnosticsRig("t-doctor", (rig) => ({ bucket, proxy, tls } = rig));
 beforeEach(() => proxy.setPlan(() => undefined));
 
 async function doctor(profile: Profile, opts: { credentials?: Credentials | null; timeoutMs?: number } = {}): Promise<{ code: number; text: string }> {

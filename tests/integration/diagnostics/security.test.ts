@@ -18,22 +18,17 @@ import { requestUrl } from "../../fakes/requestUrl";
 import { diagnose } from "../../support/diagnose";
 import { type Answer, type FaultProxy, type ProxyRequest } from "../../support/faultProxy";
 import { unusedPort, type SelfSignedServer } from "../../support/selfSignedServer";
-import { adminClient, anonymousGet, startDiagnosticsRig, testCredentials, testProfile, uniquePng, type DiagnosticsRig } from "../../support/s3";
+import { adminClient, anonymousGet, testCredentials, testProfile, uniquePng, useDiagnosticsRig } from "../../support/s3";
 
 jest.setTimeout(30_000);
 
 /** Credentials nobody else uses, shaped like real ones (the secret has / + =). */
 const CANARY: Credentials = { accessKeyId: "AKIAS3IHCANARY7Q2XZW", secretAccessKey: "s3ih/Canary+Secret=DoNotPrint/9f8e7d6c5b4a" };
 
-let rig: DiagnosticsRig;
 let bucket: string;
 let proxy: FaultProxy;
 let tls: SelfSignedServer;
-beforeAll(async () => {
-  rig = await startDiagnosticsRig("t-secrets");
-  ({ bucket, proxy, tls } = rig);
-});
-afterAll(() => rig.close());
+useDiagnosticsRig("t-secrets", (rig) => ({ bucket, proxy, tls } = rig));
 
 /** Signatures (and the rest of the Authorization header) of every request a transport sent. */
 class SentRequests {

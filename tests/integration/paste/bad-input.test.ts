@@ -8,48 +8,28 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { App as ObsidianApp } from "obsidian";
 import { scanEmbeds } from "../../../src/core/markdown";
-import { MemoryUploadIndex } from "../../../src/core/settings/uploadIndex";
 import { PasteDropHandler } from "../../../src/obsidian/pasteDrop";
-import { sdkUploaderFactory } from "../../../src/obsidian/sdkUploader";
-import { UploaderCache } from "../../../src/obsidian/uploaderCache";
 import { dropEvent, fileOf, pasteEvent } from "../../support/dataTransfer";
 import { dispatchEditorInput, Notice } from "../../fakes/obsidian";
-import { pasteVault, placeholdersIn, type PasteVault } from "../../support/pasteVault";
+import { placeholdersIn, type PasteVault } from "../../support/pasteVault";
 import { AWKWARD_NAMES, expectPlainWords, expectServes, oneImageIn, paddedPng } from "../../support/badInput";
-import { createTestBucket, removeTestBucket, storedObject, testCredentials, testProfile, uniquePng } from "../../support/s3";
-import { RequestRecorder } from "../../support/requestRecorder";
+import { storedObject, uniquePng, useTestBucket } from "../../support/s3";
+import type { RequestRecorder } from "../../support/requestRecorder";
+import { startPasteRig } from "../../support/pasteRig";
 
 jest.setTimeout(30_000);
 
 let bucket: string;
-beforeAll(async () => {
-  bucket = await createTestBucket("t-badinput-paste");
-});
-afterAll(async () => {
-  await removeTestBucket(bucket);
-});
+useTestBucket("t-badinput-paste", (name) => (bucket = name));
 
 let v: PasteVault;
 let net: RequestRecorder;
 let handler: PasteDropHandler;
 
 /** `Blog/Post.md` holding `text`, open with the cursor at its end, and the plugin's handler listening. */
-async function setUp(text = "Intro\n", keyTemplate = "img/{hash:32}.{ext}"): Promise<void> {
-  v = await pasteVault({ text, profile: testProfile({ bucket, acl: "public-read", keyTemplate }), credentials: testCredentials() });
-  v.view.editor.setCursor(v.view.editor.offsetToPos(text.length));
-  net = new RequestRecorder();
-  const uploaders = new UploaderCache(sdkUploaderFactory({ requestUrl: net.requestUrl, index: new MemoryUploadIndex() }));
-  handler = new PasteDropHandler({
-    app: v.app as unknown as ObsidianApp,
-    settings: () => v.settings,
-    getUploader: async (config) => uploaders.uploaderFor(config),
-    now: () => new Date(2026, 10, 22, 18, 30, 0),
-  });
-  v.app.workspace.on("editor-paste", handler.onPaste);
-  v.app.workspace.on("editor-drop", handler.onDrop);
-  Notice.reset();
+async function setUp(text = "Intro\n", keyTemplate?: string): Promise<void> {
+  ({ v, net, handler } = await startPasteRig(bucket, { text, keyTemplate }));
 }
 afterEach(() => v.cleanup());
 

@@ -11,19 +11,14 @@ import { fileOf, pasteEvent } from "../../support/dataTransfer";
 import { dispatchEditorInput, Notice, type MarkdownView } from "../../fakes/obsidian";
 import { placeholdersIn, type PasteVault } from "../../support/pasteVault";
 import { expectPlainWords, expectServes, oneImageIn } from "../../support/badInput";
-import { createTestBucket, removeTestBucket, uniquePng } from "../../support/s3";
+import { uniquePng, useTestBucket } from "../../support/s3";
 import { startPasteRig } from "../../support/pasteRig";
 import { RequestRecorder } from "../../support/requestRecorder";
 
 jest.setTimeout(30_000);
 
 let bucket: string;
-beforeAll(async () => {
-  bucket = await createTestBucket("t-concurrent-paste");
-});
-afterAll(async () => {
-  await removeTestBucket(bucket);
-});
+useTestBucket("t-concurrent-paste", (name) => (bucket = name));
 
 let v: PasteVault;
 let net: RequestRecorder;

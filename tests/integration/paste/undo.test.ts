@@ -14,19 +14,14 @@ import { dropEvent, fileOf, pasteEvent } from "../../support/dataTransfer";
 import { dispatchEditorInput, Notice } from "../../fakes/obsidian";
 import { placeholdersIn, type PasteVault } from "../../support/pasteVault";
 import { expectPlainWords, expectServes, oneImageIn } from "../../support/badInput";
-import { createTestBucket, removeTestBucket, uniquePng } from "../../support/s3";
+import { uniquePng, useTestBucket } from "../../support/s3";
 import { startPasteRig } from "../../support/pasteRig";
 import { RequestRecorder } from "../../support/requestRecorder";
 
 jest.setTimeout(30_000);
 
 let bucket: string;
-beforeAll(async () => {
-  bucket = await createTestBucket("t-paste-undo");
-});
-afterAll(async () => {
-  await removeTestBucket(bucket);
-});
+useTestBucket("t-paste-undo", (name) => (bucket = name));
 
 let v: PasteVault;
 let net: RequestRecorder;

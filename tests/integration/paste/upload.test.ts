@@ -5,66 +5,33 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { App as ObsidianApp } from "obsidian";
-import { MemoryUploadIndex } from "../../../src/core/settings/uploadIndex";
 import { PasteDropHandler } from "../../../src/obsidian/pasteDrop";
-import { sdkUploaderFactory } from "../../../src/obsidian/sdkUploader";
-import { UploaderCache } from "../../../src/obsidian/uploaderCache";
 import { dropEvent, fileOf, pasteEvent } from "../../support/dataTransfer";
-import { dispatchEditorInput, Notice, type FileManagerOptions } from "../../fakes/obsidian";
-import { pasteVault, placeholdersIn, type PasteVault } from "../../support/pasteVault";
-import { anonymousGet, createTestBucket, removeTestBucket, testCredentials, testProfile, uniquePng } from "../../support/s3";
-import { RequestRecorder } from "../../support/requestRecorder";
+import { dispatchEditorInput, Notice } from "../../fakes/obsidian";
+import { placeholdersIn, type PasteVault } from "../../support/pasteVault";
+import { testCredentials, uniquePng, useTestBucket } from "../../support/s3";
+import type { RequestRecorder } from "../../support/requestRecorder";
+import { startPasteRig, type PasteRigOptions } from "../../support/pasteRig";
+import { expectServes } from "../../support/badInput";
 
 jest.setTimeout(30_000);
 
-const NOW = new Date(2026, 10, 22, 18, 30, 0);
 const PASTED_NAME = "Pasted image 20261122183000.png";
 const LINK = /!\[[^\]]*\]\((http:\/\/[^)]+)\)/g;
 
 let bucket: string;
-beforeAll(async () => {
-  bucket = await createTestBucket("t-paste");
-});
-afterAll(async () => {
-  await removeTestBucket(bucket);
-});
+useTestBucket("t-paste", (name) => (bucket = name));
 
 let v: PasteVault;
 let net: RequestRecorder;
 let handler: PasteDropHandler;
 
-async function setUp(opts: { bucket?: string; secretAccessKey?: string; fileManager?: FileManagerOptions } = {}): Promise<void> {
-  const creds = testCredentials();
-  v = await pasteVault({
-    text: "Intro\n",
-    profile: testProfile({ bucket: opts.bucket ?? bucket, acl: "public-read" }),
-    credentials: { ...creds, secretAccessKey: opts.secretAccessKey ?? creds.secretAccessKey },
-    fileManager: opts.fileManager,
-  });
-  v.view.editor.setCursor({ line: 1, ch: 0 });
-  net = new RequestRecorder();
-  const uploaders = new UploaderCache(sdkUploaderFactory({ requestUrl: net.requestUrl, index: new MemoryUploadIndex() }));
-  handler = new PasteDropHandler({
-    app: v.app as unknown as ObsidianApp,
-    settings: () => v.settings,
-    getUploader: async (config) => uploaders.uploaderFor(config),
-    now: () => NOW,
-  });
-  v.app.workspace.on("editor-paste", handler.onPaste);
-  v.app.workspace.on("editor-drop", handler.onDrop);
-  Notice.reset();
+async function setUp(opts: PasteRigOptions & { bucket?: string } = {}): Promise<void> {
+  ({ v, net, handler } = await startPasteRig(opts.bucket ?? bucket, opts));
 }
 afterEach(() => v.cleanup());
 
 const links = (text: string) => [...text.matchAll(LINK)].map((m) => m[1]);
-
-async function expectServes(url: string, bytes: Uint8Array): Promise<void> {
-  const got = await anonymousGet(url);
-  expect(got.status).toBe(200);
-  expect(got.headers["content-type"]).toBe("image/png");
-  expect(Buffer.compare(got.body, Buffer.from(bytes))).toBe(0);
-}
 
 async function paste(bytes: Uint8Array, name = "image.png"): Promise<void> {
   const evt = pasteEvent({ files: [fileOf(bytes, name, "image/png")] });
