@@ -2,7 +2,8 @@
  * A faithful stand-in for Obsidian's `requestUrl`, over Node's http/https, so code written
  * for Obsidian's transport talks to real servers in tests.
  *
- * Behaviour copied from Obsidian (desktop, where requestUrl runs on Electron's `net`):
+ * Behaviour copied from Obsidian (desktop, where requestUrl runs on Electron's `net`; evidence in
+ * tests/fakes/BEHAVIOURS.md R1–R3):
  * - `throw` defaults to true: a status >= 400 rejects with `Error("Request failed, status N")`
  *   carrying `status` and `headers`; `throw: false` resolves with any status.
  * - `contentType` is applied as the Content-Type header first, then `headers` are applied as

@@ -2,7 +2,8 @@
  * Obsidian's workspace reduced to what note editing needs: leaves showing markdown views,
  * the active one, and the `editor-paste` / `editor-drop` events. A view keeps its editor
  * and the file on disk in step the way Obsidian does: it saves when it leaves a file or is
- * closed (and on `save()`), and reloads when the file changes on disk.
+ * closed (and on `save()`), and reloads when the file changes on disk. Behaviours and their
+ * evidence: tests/fakes/BEHAVIOURS.md E5–E7.
  */
 import type { Extension } from "@codemirror/state";
 import { Editor } from "./editor";
@@ -31,10 +32,6 @@ export class MarkdownView {
 
   getViewType(): string {
     return "markdown";
-  }
-
-  getViewData(): string {
-    return this.editor.getValue();
   }
 
   /**
@@ -159,20 +156,6 @@ export class Workspace extends Events {
 
   getLeavesOfType(type: string): WorkspaceLeaf[] {
     return this.leaves.filter((l) => l.view.getViewType() === type);
-  }
-
-  iterateAllLeaves(cb: (leaf: WorkspaceLeaf) => unknown): void {
-    for (const l of [...this.leaves]) cb(l);
-  }
-
-  getActiveViewOfType<T>(type: abstract new (...args: any[]) => T): T | null {
-    const view = this.activeLeaf?.view;
-    return view instanceof type ? view : null;
-  }
-
-  get activeEditor(): MarkdownFileInfo | null {
-    const view = this.activeLeaf?.view;
-    return view ? { editor: view.editor, file: view.file } : null;
   }
 
   getActiveFile(): TFile | null {
