@@ -6,7 +6,8 @@
  */
 import { diagnose, outline, step } from "../../support/diagnose";
 import { rules, type FaultProxy } from "../../support/faultProxy";
-import { unusedPort, type SelfSignedServer } from "../../support/selfSignedServer";
+import { unusedPort } from "../../support/localServer";
+import type { SelfSignedServer } from "../../support/selfSignedServer";
 import { s3TestEnv, testCredentials, testProfile, useDiagnosticsRig } from "../../support/s3";
 
 jest.setTimeout(30_000);

@@ -5,7 +5,8 @@
 import { runDoctor } from "../../../src/cli/doctor";
 import type { Credentials, Profile } from "../../../src/core/types";
 import { rules, type FaultProxy } from "../../support/faultProxy";
-import { unusedPort, type SelfSignedServer } from "../../support/selfSignedServer";
+import { unusedPort } from "../../support/localServer";
+import type { SelfSignedServer } from "../../support/selfSignedServer";
 import { s3TestEnv, testCredentials, testProfile, useDiagnosticsRig } from "../../support/s3";
 
 jest.setTimeout(30_000);

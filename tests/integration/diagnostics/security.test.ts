@@ -17,7 +17,8 @@ import { createUploader } from "../../../src/storage/uploader";
 import { requestUrl } from "../../fakes/requestUrl";
 import { diagnose } from "../../support/diagnose";
 import { type Answer, type FaultProxy, type ProxyRequest } from "../../support/faultProxy";
-import { unusedPort, type SelfSignedServer } from "../../support/selfSignedServer";
+import { unusedPort } from "../../support/localServer";
+import type { SelfSignedServer } from "../../support/selfSignedServer";
 import { adminClient, anonymousGet, testCredentials, testProfile, uniquePng, useDiagnosticsRig } from "../../support/s3";
 
 jest.setTimeout(30_000);
