@@ -15,10 +15,10 @@ import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import * as cmState from "@codemirror/state";
 import * as cmView from "@codemirror/view";
 import { DEFAULT_CACHE_CONTROL, newProfile } from "../../src/core/settings/settingsModel";
-import { RequestUrlHttpHandler, type RequestUrlFn } from "../../src/storage/requestUrlHandler";
-import { fileOf, pasteEvent } from "../../tests/fakes/dataTransfer";
+import { RequestUrlHttpHandler } from "../../src/storage/requestUrlHandler";
+import { fileOf, pasteEvent } from "../../tests/support/dataTransfer";
 import * as obsidian from "../../tests/fakes/obsidian";
-import { pasteVault, placeholdersIn, SECRET_NAMES, type PasteVault } from "../../tests/fakes/pasteHarness";
+import { pasteVault, placeholdersIn, SECRET_NAMES, type PasteVault } from "../../tests/support/pasteVault";
 import { requestUrl } from "../../tests/fakes/requestUrl";
 import { log, median, now, randomPng, round, runTask, type ServerInfo } from "./common";
 
@@ -119,7 +119,7 @@ async function paste(a: { server: ServerInfo; mainJs: string; manifest: string; 
     responseChecksumValidation: "WHEN_REQUIRED",
     maxAttempts: 3,
     followRegionRedirects: false,
-    requestHandler: new RequestUrlHttpHandler(requestUrl as unknown as RequestUrlFn),
+    requestHandler: new RequestUrlHttpHandler(requestUrl),
   });
   let n = 0;
   const rawPut = async (bytes: Uint8Array): Promise<number> => {
@@ -181,7 +181,7 @@ async function load(a: { server: ServerInfo; mainJs: string; manifest: string })
   return { ms: round(ms, 2), evalMs: round(evalMs, 2), onloadMs: round(ms - evalMs, 2) };
 }
 
-void runTask({ paste, load } as Record<string, (args: never) => Promise<unknown>>).catch((e: unknown) => {
+void runTask({ paste, load }).catch((e: unknown) => {
   process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exitCode = 1;
 });

@@ -453,7 +453,7 @@ async function setup(a: { server: ServerInfo }) {
   return { bucket: a.server.bucket, defaultConcurrency: DEFAULT_CONCURRENCY };
 }
 
-void runTask({ setup, bulk, fixture, sweep, dedupe, hash, memory, scan } as Record<string, (args: never) => Promise<unknown>>).catch((e: unknown) => {
+void runTask({ setup, bulk, fixture, sweep, dedupe, hash, memory, scan }).catch((e: unknown) => {
   process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exitCode = 1;
 });

@@ -4,7 +4,9 @@
  * `vault.process` is atomic, renames keep the TFile, links and attachments follow the vault's
  * "Files and links" options as Obsidian does (an attachment's link is an embed, `!` included),
  * and a plugin outlives its `onload`/`onunload` the way it does in Obsidian (`PluginSwitch`).
- * Names that Obsidian does not have are test helpers and say so in their docs.
+ * Names that Obsidian does not have are test helpers and say so in their docs. Each behaviour
+ * modelled, with its evidence (obsidian.d.ts, obsidianmd/obsidian-api issues, other plugins),
+ * is a row of tests/fakes/BEHAVIOURS.md; the fake's comments cite the rows.
  */
 import { installDomHelpers } from "./obsidian-api/dom";
 

@@ -2,7 +2,8 @@
  * A faithful stand-in for Obsidian's `requestUrl`, over Node's http/https, so code written
  * for Obsidian's transport talks to real servers in tests.
  *
- * Behaviour copied from Obsidian (desktop, where requestUrl runs on Electron's `net`):
+ * Behaviour copied from Obsidian (desktop, where requestUrl runs on Electron's `net`; evidence in
+ * tests/fakes/BEHAVIOURS.md R1–R3):
  * - `throw` defaults to true: a status >= 400 rejects with `Error("Request failed, status N")`
  *   carrying `status` and `headers`; `throw: false` resolves with any status.
  * - `contentType` is applied as the Content-Type header first, then `headers` are applied as
@@ -61,7 +62,7 @@ export function requestUrl(param: RequestUrlParam | string): RequestUrlResponseP
     return response;
   });
   // Getters, not eager `then`s: a property nobody reads must not become an unhandled rejection.
-  Object.defineProperties(promise, {
+  void Object.defineProperties(promise, {
     arrayBuffer: { get: () => promise.then((r) => r.arrayBuffer) },
     text: { get: () => promise.then((r) => r.text) },
     json: { get: () => promise.then((r) => r.json as unknown) },
@@ -87,7 +88,7 @@ export function routeRequestUrl(fn: RequestUrlRoute | null): void {
 export function obsidianRequestUrl(param: RequestUrlParam | string): RequestUrlResponsePromise {
   if (!route) return requestUrl(param);
   const promise = route(typeof param === "string" ? { url: param } : param);
-  Object.defineProperties(promise, {
+  void Object.defineProperties(promise, {
     arrayBuffer: { get: () => promise.then((r) => r.arrayBuffer) },
     text: { get: () => promise.then((r) => r.text) },
     json: { get: () => promise.then((r) => r.json as unknown) },
@@ -96,7 +97,7 @@ export function obsidianRequestUrl(param: RequestUrlParam | string): RequestUrlR
 }
 
 function toResponse(raw: RawResponse): RequestUrlResponse {
-  const arrayBuffer = raw.body.buffer.slice(raw.body.byteOffset, raw.body.byteOffset + raw.body.byteLength) as ArrayBuffer;
+  const arrayBuffer = raw.body.buffer.slice(raw.body.byteOffset, raw.body.byteOffset + raw.body.byteLength);
   const text = new TextDecoder().decode(raw.body);
   return {
     status: raw.status,

@@ -1,4 +1,5 @@
 /**
+ * (Evidence: tests/fakes/BEHAVIOURS.md E2, L5.)
  * Two pieces of Obsidian's API the "upload all" command uses that the shared fake does not
  * have yet, added here without touching it:
  *

@@ -4,7 +4,7 @@
  */
 import type { Credentials, Profile } from "../../src/core/types";
 import { runDiagnostics, type DiagnosticStep, type FetchPublic } from "../../src/storage/diagnostics";
-import { RequestUrlHttpHandler, type RequestUrlFn } from "../../src/storage/requestUrlHandler";
+import { RequestUrlHttpHandler } from "../../src/storage/requestUrlHandler";
 import type { SdkHttpHandler } from "../../src/storage/s3Client";
 import { requestUrl } from "../fakes/requestUrl";
 
@@ -20,7 +20,7 @@ export async function diagnose(
   credentials: Credentials | undefined,
   opts: { requestTimeoutMs?: number; requestHandler?: SdkHttpHandler; fetchPublic?: FetchPublic } = {},
 ): Promise<DiagnosticStep[]> {
-  const handler = opts.requestHandler ?? new RequestUrlHttpHandler(requestUrl as unknown as RequestUrlFn, { requestTimeoutMs: opts.requestTimeoutMs });
+  const handler = opts.requestHandler ?? new RequestUrlHttpHandler(requestUrl, { requestTimeoutMs: opts.requestTimeoutMs });
   return runDiagnostics({ profile, credentials, requestHandler: handler, fetchPublic: opts.fetchPublic ?? obsidianFetchPublic, timeoutMs: opts.requestTimeoutMs });
 }
 

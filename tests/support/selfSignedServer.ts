@@ -40,13 +40,3 @@ export async function startSelfSignedServer(): Promise<SelfSignedServer> {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
-
-/** A loopback port nothing listens on (it was free a moment ago). */
-export async function unusedPort(): Promise<number> {
-  const net = await import("node:net");
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

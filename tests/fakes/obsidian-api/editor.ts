@@ -1,5 +1,5 @@
 /**
- * Obsidian's `Editor` over a real CodeMirror 6 `EditorState`, as Obsidian's own editor is
+ * Obsidian's `Editor` (tests/fakes/BEHAVIOURS.md E1–E4) over a real CodeMirror 6 `EditorState`, as Obsidian's own editor is
  * ("A common interface that bridges the gap between CodeMirror 5 and CodeMirror 6",
  * obsidian.d.ts; the `@codemirror/state` and `@codemirror/view` that obsidian.d.ts imports are
  * peer dependencies of the `obsidian` package, at the versions installed here). What plugins can
@@ -86,6 +86,8 @@ export class Editor {
   constructor(initial = "", extensions: Extension = []) {
     this.extensions = extensions;
     this.cm = this.freshState(initial);
+    // The view's `state` getter must read the editor's current state, not the view object's.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- see above
     const editor = this;
     this.view = {
       get state() {
@@ -125,10 +127,6 @@ export class Editor {
     this.cm = this.freshState(text);
   }
 
-  getDoc(): this {
-    return this;
-  }
-
   refresh(): void {}
 
   getValue(): string {
@@ -141,10 +139,6 @@ export class Editor {
 
   getLine(line: number): string {
     return line >= 0 && line < this.cm.doc.lines ? this.cm.doc.line(line + 1).text : "";
-  }
-
-  setLine(n: number, text: string): void {
-    this.replaceRange(text, { line: n, ch: 0 }, { line: n, ch: this.getLine(n).length });
   }
 
   lineCount(): number {
@@ -212,10 +206,6 @@ export class Editor {
     return this.offsetToPos(main[side]);
   }
 
-  listSelections(): EditorSelection[] {
-    return this.cm.selection.ranges.map((r) => ({ anchor: this.offsetToPos(r.anchor), head: this.offsetToPos(r.head) }));
-  }
-
   setCursor(pos: EditorPosition | number, ch?: number): void {
     const p = typeof pos === "number" ? { line: pos, ch: ch ?? 0 } : pos;
     this.dispatch(this.cm.update({ selection: { anchor: this.posToOffset(p) } }));
@@ -234,14 +224,6 @@ export class Editor {
   /** CodeMirror's `redo` command, as the Redo key and Obsidian's `Editor.redo()` run it. */
   redo(): void {
     redo({ state: this.cm, dispatch: (tr) => this.dispatch(tr) });
-  }
-
-  focus(): void {}
-
-  blur(): void {}
-
-  hasFocus(): boolean {
-    return true;
   }
 
   posToOffset(pos: EditorPosition): number {

@@ -38,7 +38,7 @@ export class Events {
   }
 
   tryTrigger(ref: EventRef, args: unknown[]): void {
-    // Obsidian isolates handlers: one that throws is logged and the others still run.
+    // Obsidian isolates handlers: one that throws is logged and the others still run (BEHAVIOURS.md P4).
     try {
       ref.fn.apply(ref.ctx, args);
     } catch (e) {
@@ -87,27 +87,11 @@ export class Component {
     return component;
   }
 
-  removeChild<T extends Component>(component: T): T {
-    this.children = this.children.filter((c) => c !== component);
-    component.unload();
-    return component;
-  }
-
   register(cb: () => unknown): void {
     this.cleanups.push(cb);
   }
 
   registerEvent(ref: EventRef): void {
     this.register(() => ref.e.offref(ref));
-  }
-
-  registerDomEvent(el: EventTarget, type: string, callback: (evt: any) => unknown, options?: boolean | AddEventListenerOptions): void {
-    el.addEventListener(type, callback, options);
-    this.register(() => el.removeEventListener(type, callback, options));
-  }
-
-  registerInterval(id: number): number {
-    this.register(() => clearInterval(id));
-    return id;
   }
 }

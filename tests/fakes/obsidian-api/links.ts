@@ -1,10 +1,11 @@
 /**
- * Link resolution, link generation and attachment placement as Obsidian does them, following
+ * Link resolution, link generation and attachment placement as Obsidian does them (evidence:
+ * tests/fakes/BEHAVIOURS.md L1–L4, L6), following
  * the vault's "Files and links" options (`vault.getConfig`): "Use [[Wikilinks]]", "New link
  * format" and "Default location for new attachments".
  */
 import { Events } from "./events";
-import { normalizePath, normalizeSeparators, parentOf, TAbstractFile, TFile, TFolder, Vault, type VaultConfig } from "./vault";
+import { normalizePath, normalizeSeparators, parentOf, TAbstractFile, TFile, Vault, type VaultConfig } from "./vault";
 import type { Workspace } from "./workspace";
 
 function resolveRelative(folder: string, rel: string): string {
@@ -173,10 +174,5 @@ export class FileManager {
   /** Moves a file, keeping its TFile (updated in place). Obsidian also updates links to it; the fake does not. */
   async renameFile(file: TAbstractFile, newPath: string): Promise<void> {
     await this.vault.rename(file, newPath);
-  }
-
-  /** Obsidian's folder for a new note; the fake puts notes in the root. */
-  getNewFileParent(): TFolder {
-    return this.vault.getRoot();
   }
 }

@@ -5,6 +5,7 @@
  * flight still resolve, timers it set outside `registerInterval` still fire, and nothing stops
  * it from calling `saveData` — which still writes data.json. Enabling the plugin again makes a
  * NEW instance of the class over the same data.json (`PluginSwitch` models that).
+ * Evidence: tests/fakes/BEHAVIOURS.md P1–P3.
  */
 import type { Extension } from "@codemirror/state";
 import type { App } from "./app";
@@ -19,15 +20,11 @@ export interface PluginManifest {
   author: string;
   description: string;
   dir?: string;
-  isDesktopOnly?: boolean;
 }
 
 export interface Command {
   id: string;
   name: string;
-  callback?: () => unknown;
-  checkCallback?: (checking: boolean) => boolean | void;
-  editorCallback?: (...args: any[]) => unknown;
   editorCheckCallback?: (checking: boolean, ...args: any[]) => boolean | void;
 }
 
@@ -79,11 +76,6 @@ export abstract class Plugin extends Component {
     return registered;
   }
 
-  removeCommand(commandId: string): void {
-    const i = this.commands.findIndex((c) => c.id === `${this.manifest.id}:${commandId}`);
-    if (i >= 0) this.commands.splice(i, 1);
-  }
-
   /**
    * Puts a CodeMirror 6 extension into every editor (obsidian.d.ts, since 0.12.8) until the
    * plugin unloads: plugins leave their extensions registered in `onunload`, and Obsidian takes
@@ -96,20 +88,6 @@ export abstract class Plugin extends Component {
   addSettingTab(tab: PluginSettingTab): void {
     this.settingTabs.push(tab);
     this.register(() => this.settingTabs.splice(this.settingTabs.indexOf(tab), 1));
-  }
-
-  addRibbonIcon(icon: string, title: string, callback: (evt: MouseEvent) => unknown): HTMLElement {
-    const el = typeof document !== "undefined" ? document.createElement("div") : ({} as HTMLElement);
-    if (typeof document !== "undefined") {
-      el.setAttribute("aria-label", title);
-      el.setAttribute("data-icon", icon);
-      el.addEventListener("click", callback);
-    }
-    return el;
-  }
-
-  addStatusBarItem(): HTMLElement {
-    return typeof document !== "undefined" ? document.createElement("div") : ({} as HTMLElement);
   }
 
   onExternalSettingsChange?(): unknown;

@@ -1,6 +1,6 @@
 /**
  * Obsidian's `SecretStorage`: named secrets kept on this device, outside the vault and outside
- * any plugin's data.json. Names are lowercase letters, digits and dashes.
+ * any plugin's data.json. Names are lowercase letters, digits and dashes (tests/fakes/BEHAVIOURS.md P5).
  */
 import { Events } from "./events";
 

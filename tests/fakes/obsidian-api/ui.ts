@@ -1,7 +1,7 @@
 /**
  * Obsidian's UI pieces a plugin builds with: notices, settings rows and their components,
  * menus, icons. They render into the DOM when one exists (jsdom) and otherwise only keep
- * their state, so handler tests run in plain Node.
+ * their state, so handler tests run in plain Node. Evidence: tests/fakes/BEHAVIOURS.md P6–P8.
  */
 import type { App } from "./app";
 import type { Plugin } from "./plugin";
@@ -37,10 +37,6 @@ export class Notice {
     }
     Notice.messages.push(this.message);
     Notice.shown.push(this);
-  }
-
-  get noticeEl(): HTMLElement | undefined {
-    return this.messageEl;
   }
 
   setMessage(message: string | DocumentFragment): this {
@@ -112,10 +108,6 @@ export class TextComponent extends ValueComponent<string> {
   onChange(cb: (value: string) => unknown): this {
     this.changeCb = cb;
     return this;
-  }
-
-  onChanged(): void {
-    this.changeCb?.(this.inputEl.value);
   }
 }
 
@@ -219,18 +211,8 @@ export class ButtonComponent extends BaseComponent {
     return this;
   }
 
-  setTooltip(tooltip: string): this {
-    this.buttonEl.setAttribute("aria-label", tooltip);
-    return this;
-  }
-
   setIcon(icon: string): this {
     this.buttonEl.setAttribute("data-icon", icon);
-    return this;
-  }
-
-  setCta(): this {
-    this.buttonEl.addClass("mod-cta");
     return this;
   }
 
@@ -246,9 +228,6 @@ export class ButtonComponent extends BaseComponent {
 }
 
 export class ExtraButtonComponent extends ButtonComponent {
-  get extraSettingsEl(): HTMLElement {
-    return this.buttonEl;
-  }
 }
 
 /**
@@ -288,12 +267,6 @@ export class SecretComponent extends BaseComponent {
     this.changeCb = cb;
     return this;
   }
-
-  /** Test helper: what a user does in the picker — choose (or create) the secret `name`. */
-  choose(name: string): void {
-    this.fill(name);
-    this.selectEl.dispatchEvent(new Event("change"));
-  }
 }
 
 export class Setting {
@@ -322,16 +295,6 @@ export class Setting {
     return this;
   }
 
-  setClass(cls: string): this {
-    this.settingEl.addClass(cls);
-    return this;
-  }
-
-  setTooltip(tooltip: string): this {
-    this.nameEl.setAttribute("aria-label", tooltip);
-    return this;
-  }
-
   setHeading(): this {
     this.settingEl.addClass("setting-item-heading");
     return this;
@@ -353,10 +316,6 @@ export class Setting {
     return this.add(new TextComponent(this.controlEl), cb);
   }
 
-  addTextArea(cb: (component: TextAreaComponent) => unknown): this {
-    return this.add(new TextAreaComponent(this.controlEl), cb);
-  }
-
   addToggle(cb: (component: ToggleComponent) => unknown): this {
     return this.add(new ToggleComponent(this.controlEl), cb);
   }
@@ -367,10 +326,6 @@ export class Setting {
 
   addButton(cb: (component: ButtonComponent) => unknown): this {
     return this.add(new ButtonComponent(this.controlEl), cb);
-  }
-
-  addExtraButton(cb: (component: ExtraButtonComponent) => unknown): this {
-    return this.add(new ExtraButtonComponent(this.controlEl), cb);
   }
 
   addComponent<T extends BaseComponent>(cb: (el: HTMLElement) => T): this {
@@ -414,7 +369,6 @@ export abstract class PluginSettingTab extends SettingTab {
 export class MenuItem {
   title = "";
   icon = "";
-  section = "";
   disabled = false;
   callback: ((evt: MouseEvent | KeyboardEvent) => unknown) | null = null;
 
@@ -425,11 +379,6 @@ export class MenuItem {
 
   setIcon(icon: string | null): this {
     this.icon = icon ?? "";
-    return this;
-  }
-
-  setSection(section: string): this {
-    this.section = section;
     return this;
   }
 
@@ -451,18 +400,6 @@ export class Menu {
     const item = new MenuItem();
     cb(item);
     this.items.push(item);
-    return this;
-  }
-
-  addSeparator(): this {
-    return this;
-  }
-
-  showAtMouseEvent(): this {
-    return this;
-  }
-
-  showAtPosition(): this {
     return this;
   }
 

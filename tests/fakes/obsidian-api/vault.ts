@@ -1,7 +1,7 @@
 /**
  * Obsidian's vault over a real directory: the file tree Obsidian keeps in memory (TFile,
  * TFolder) and reads and writes that go to disk. Hidden entries (`.obsidian`, `.trash`)
- * are not part of the tree, as in Obsidian.
+ * are not part of the tree, as in Obsidian. Behaviours and their evidence: tests/fakes/BEHAVIOURS.md V1–V9.
  */
 import * as fs from "node:fs";
 import * as nodePath from "node:path";
@@ -9,7 +9,7 @@ import { Events } from "./events";
 
 /**
  * Obsidian's `normalizePath`: forward slashes, no duplicate, leading or trailing slash,
- * non-breaking spaces made plain, Unicode NFC; the empty path is the root `/`.
+ * non-breaking spaces made plain, Unicode NFC; the empty path is the root `/` (BEHAVIOURS.md V5).
  */
 export function normalizePath(path: string): string {
   return normalizeSeparators(path).normalize("NFC");
@@ -91,14 +91,10 @@ export class FakeAdapter {
   async mkdir(path: string): Promise<void> {
     await fs.promises.mkdir(this.abs(path), { recursive: true });
   }
-
-  getName(): string {
-    return nodePath.basename(this.base);
-  }
 }
 
 function toArrayBuffer(buf: Buffer): ArrayBuffer {
-  return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
+  return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
 }
 
 /**
@@ -143,7 +139,7 @@ export class Vault extends Events {
     return nodePath.join(this.baseDir, path === "/" ? "" : path);
   }
 
-  // Names are kept in the Unicode form the file system lists them in. Obsidian is reported to
+  // Names are kept in the Unicode form the file system lists them in (BEHAVIOURS.md V6). Obsidian is reported to
   // index composed (NFC) names on macOS (obsidian-bridge.nvim#43); keeping the listed form
   // lets a test hold a decomposed name, which the plugin has to cope with either way.
   private scan(folder: TFolder): void {
@@ -176,7 +172,7 @@ export class Vault extends Events {
 
   private checkNew(path: string): string {
     const p = normalizePath(path);
-    // Obsidian compares paths case-insensitively here, so that vaults stay portable.
+    // Obsidian compares paths case-insensitively here, so that vaults stay portable (BEHAVIOURS.md V7).
     const lower = p.toLowerCase();
     for (const key of this.byPath.keys()) {
       if (key.toLowerCase() === lower) throw new Error("File already exists.");
@@ -197,14 +193,6 @@ export class Vault extends Events {
   setConfig<K extends keyof VaultConfig>(key: K, value: VaultConfig[K]): void {
     this.config[key] = value;
     this.trigger("config-changed");
-  }
-
-  getRoot(): TFolder {
-    return this.root;
-  }
-
-  getName(): string {
-    return this.adapter.getName();
   }
 
   getAbstractFileByPath(path: string): TAbstractFile | null {
@@ -247,7 +235,7 @@ export class Vault extends Events {
 
   async create(path: string, data: string): Promise<TFile> {
     const p = this.checkNew(path);
-    // Like Obsidian, creating a file does not create its folder.
+    // Like Obsidian, creating a file does not create its folder (BEHAVIOURS.md V3).
     if (!this.getFolderByPath(parentOf(p))) throw new Error(`Folder ${parentOf(p)} does not exist.`);
     fs.writeFileSync(this.abs(p), data, "utf8");
     const file = this.attach(new TFile(this, p));
@@ -291,20 +279,9 @@ export class Vault extends Events {
     this.writeNow(file, data);
   }
 
-  async modifyBinary(file: TFile, data: ArrayBuffer): Promise<void> {
-    this.assertLive(file);
-    fs.writeFileSync(this.abs(file.path), new Uint8Array(data));
-    this.refreshStat(file);
-    this.trigger("modify", file);
-  }
-
-  async append(file: TFile, data: string): Promise<void> {
-    this.writeNow(file, fs.readFileSync(this.abs(file.path), "utf8") + data);
-  }
-
   /**
    * Atomic read-modify-write: the callback runs synchronously between the read and the write,
-   * so no other change to the file can land in between.
+   * so no other change to the file can land in between (BEHAVIOURS.md V1).
    */
   async process(file: TFile, fn: (data: string) => string): Promise<string> {
     this.assertLive(file);
@@ -324,7 +301,7 @@ export class Vault extends Events {
 
   /**
    * Moves a file to the vault's `.trash` folder, like "Move to Obsidian trash". A name already
-   * in the trash gets " 2", " 3", … before its extension, as Obsidian does there.
+   * in the trash gets " 2", " 3", … before its extension, as Obsidian does there (BEHAVIOURS.md V8).
    */
   async trash(file: TAbstractFile): Promise<void> {
     this.assertLive(file);
@@ -342,7 +319,8 @@ export class Vault extends Events {
   /**
    * Moves a file or folder. As in Obsidian, the TFile/TFolder object is kept and updated in
    * place (so anyone holding it sees the new path), folders move with their contents, the target
-   * must not exist and its folder must, and `rename` fires with the file and its old path.
+   * must not exist and its folder must, and `rename` fires with the file and its old path
+   * (BEHAVIOURS.md V2).
    */
   async rename(file: TAbstractFile, newPath: string): Promise<void> {
     this.assertLive(file);

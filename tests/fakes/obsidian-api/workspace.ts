@@ -2,7 +2,8 @@
  * Obsidian's workspace reduced to what note editing needs: leaves showing markdown views,
  * the active one, and the `editor-paste` / `editor-drop` events. A view keeps its editor
  * and the file on disk in step the way Obsidian does: it saves when it leaves a file or is
- * closed (and on `save()`), and reloads when the file changes on disk.
+ * closed (and on `save()`), and reloads when the file changes on disk. Behaviours and their
+ * evidence: tests/fakes/BEHAVIOURS.md E5–E7.
  */
 import type { Extension } from "@codemirror/state";
 import { Editor } from "./editor";
@@ -31,10 +32,6 @@ export class MarkdownView {
 
   getViewType(): string {
     return "markdown";
-  }
-
-  getViewData(): string {
-    return this.editor.getValue();
   }
 
   /**
@@ -161,20 +158,6 @@ export class Workspace extends Events {
     return this.leaves.filter((l) => l.view.getViewType() === type);
   }
 
-  iterateAllLeaves(cb: (leaf: WorkspaceLeaf) => unknown): void {
-    for (const l of [...this.leaves]) cb(l);
-  }
-
-  getActiveViewOfType<T>(type: abstract new (...args: any[]) => T): T | null {
-    const view = this.activeLeaf?.view;
-    return view instanceof type ? view : null;
-  }
-
-  get activeEditor(): MarkdownFileInfo | null {
-    const view = this.activeLeaf?.view;
-    return view ? { editor: view.editor, file: view.file } : null;
-  }
-
   getActiveFile(): TFile | null {
     return this.activeLeaf?.view.file ?? null;
   }
@@ -208,7 +191,7 @@ export async function dispatchEditorInput(
   now = new Date(),
 ): Promise<"handled-by-plugin" | "default"> {
   app.workspace.trigger(kind === "paste" ? "editor-paste" : "editor-drop", evt, view.editor, view);
-  const data = "clipboardData" in evt ? evt.clipboardData : (evt as DragEvent).dataTransfer;
+  const data = "clipboardData" in evt ? evt.clipboardData : evt.dataTransfer;
   // What the default handling needs is read while the event is still being dispatched.
   const files = data && !evt.defaultPrevented ? Array.from(data.files) : [];
   const text = data && !evt.defaultPrevented ? data.getData("text/plain") : "";

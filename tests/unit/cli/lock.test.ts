@@ -68,7 +68,7 @@ describe("takeLock", () => {
       const results = await Promise.allSettled(Array.from({ length: 8 }, () => takeLock(file, describeOwner)));
       const won = results.filter((r) => r.status === "fulfilled");
       expect({ round, won: won.length }).toEqual({ round, won: 1 });
-      expect(results.filter((r) => r.status === "rejected").every((r) => (r as PromiseRejectedResult).reason instanceof LockHeldError)).toBe(true);
+      expect(results.filter((r) => r.status === "rejected").every((r) => r.reason instanceof LockHeldError)).toBe(true);
       expect(JSON.parse(readFileSync(file, "utf8")).pid).toBe(process.pid);
       (won[0] as PromiseFulfilledResult<{ release(): void }>).value.release();
       expect(existsSync(file)).toBe(false);

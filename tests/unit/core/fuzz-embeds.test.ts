@@ -6,6 +6,7 @@
  * lists, tables, front matter, stray brackets and tags — and with random Unicode.
  */
 import fc from "fast-check";
+import { propertyRuns } from "../../support/propertyRuns";
 import { planEmbedRewrites, rewriteEmbed } from "../../../src/core/link/embedLink";
 import { isLocalImageEmbed, scanEmbeds, type Embed } from "../../../src/core/markdown";
 import { percentDecode } from "../../../src/core/markdown";
@@ -172,7 +173,7 @@ const wellFormedNote = fc
   .array(fc.tuple(fc.oneof(markdownImage, wikiEmbed, htmlImage, referenceImage, word.map((w) => w.replace(/[^\p{L}\p{N} ]/gu, ""))), fc.constantFrom(" ", "\n", "\n\n")), { maxLength: 20 })
   .map((parts) => parts.map(([p, sep]) => p + sep).join("") + "\n\n[ref]: ref.png\n[a b]: <a b.jpg> 'T'\n");
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
+const RUNS = propertyRuns(2000);
 
 describe("fuzzing the scan → plan → apply core with generated notes", () => {
   it("scans every note without throwing, with each embed's span in order, disjoint and equal to its raw text", () => {

@@ -1,6 +1,6 @@
 /**
  * Paste and drop handling with the fake editor and vault. The uploader here is an in-test
- * one whose uploads the test settles by hand; real uploads are in tests/integration/paste-*.
+ * one whose uploads the test settles by hand; real uploads are in tests/integration/paste/.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -9,9 +9,9 @@ import { UploadError } from "../../../src/core/errors";
 import type { ImageUploader } from "../../../src/core/ports";
 import type { Asset, StoredAsset } from "../../../src/core/types";
 import { PasteDropHandler, type PasteDropDeps } from "../../../src/obsidian/pasteDrop";
-import { dropEvent, fileOf, pasteEvent } from "../../fakes/dataTransfer";
+import { dropEvent, fileOf, pasteEvent } from "../../support/dataTransfer";
 import { dispatchEditorInput, Notice } from "../../fakes/obsidian";
-import { pasteVault, placeholdersIn, SECRET_NAMES, type PasteVault } from "../../fakes/pasteHarness";
+import { pasteVault, placeholdersIn, SECRET_NAMES, type PasteVault } from "../../support/pasteVault";
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
 

@@ -1,16 +1,16 @@
 /**
  * The plugin class as Obsidian drives it: load, paste, unload. The storage layer is replaced
  * by a module mock here only to observe WHEN it is loaded and what it is built from; real
- * uploads through this same wiring are in tests/integration/paste-plugin.test.ts.
+ * uploads through this same wiring are in tests/integration/paste/plugin.test.ts.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { App as ObsidianApp, PluginManifest } from "obsidian";
 import type { UploaderOptions } from "../../../src/storage/uploader";
 import S3ImageHostingPlugin from "../../../src/main";
-import { fileOf, pasteEvent } from "../../fakes/dataTransfer";
+import { fileOf, pasteEvent } from "../../support/dataTransfer";
 import { dispatchEditorInput, Notice, PluginSwitch, type Plugin as FakePlugin, type PluginClass } from "../../fakes/obsidian";
-import { pasteVault, SECRET_NAMES, type PasteVault } from "../../fakes/pasteHarness";
+import { pasteVault, SECRET_NAMES, type PasteVault } from "../../support/pasteVault";
 
 const mockStorage = {
   evaluated: false,
@@ -63,7 +63,8 @@ async function unload(plugin: S3ImageHostingPlugin & FakePlugin): Promise<void> 
 
 async function loadPlugin(): Promise<S3ImageHostingPlugin & FakePlugin> {
   const plugin = new S3ImageHostingPlugin(v.app as unknown as ObsidianApp, manifest) as S3ImageHostingPlugin & FakePlugin;
-  await plugin.load();
+  // The fake returns onload's promise, as Obsidian awaits a plugin's onload before it counts as enabled.
+  await (plugin as FakePlugin).load();
   return plugin;
 }
 

@@ -62,7 +62,8 @@ beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "s3ih-settings-"));
   app = createFakeApp(dir);
   plugin = new S3ImageHostingPlugin(app as unknown as ObsidianApp, manifest) as S3ImageHostingPlugin & FakePlugin;
-  await plugin.load();
+  // The fake returns onload's promise, as Obsidian awaits a plugin's onload before it counts as enabled.
+  await (plugin as FakePlugin).load();
   tab = plugin.settingTabs[0];
   tab.display();
 });

@@ -7,9 +7,9 @@ import { checkReadiness } from "../../../src/obsidian/readiness";
 import { readCredentials } from "../../../src/obsidian/secrets";
 import { loadPluginSettings } from "../../../src/obsidian/settingsStore";
 import { UploaderCache, type DisposableUploader, type UploaderConfig } from "../../../src/obsidian/uploaderCache";
-import { fileOf, pasteEvent } from "../../fakes/dataTransfer";
+import { fileOf, pasteEvent } from "../../support/dataTransfer";
 import { SecretStorage } from "../../fakes/obsidian";
-import { readySettings, SECRET_NAMES } from "../../fakes/pasteHarness";
+import { readySettings, SECRET_NAMES } from "../../support/pasteVault";
 
 const NOW = new Date(2026, 0, 5, 7, 8, 9);
 

@@ -6,12 +6,12 @@ import { sdkStreamMixin, streamCollector } from "@smithy/core/serde";
 import { DEFAULT_REQUEST_TIMEOUT_MS, RequestUrlHttpHandler, toRequestUrlParam } from "../../../src/storage/requestUrlHandler";
 import type { RequestUrlFn, RequestUrlParamLike } from "../../../src/storage/requestUrlHandler";
 import { requestUrl } from "../../fakes/requestUrl";
-import { startLocalServer, unusedPort } from "./localServer";
-import type { Echo, LocalServer } from "./localServer";
+import { startLocalServer, unusedPort } from "../../support/localServer";
+import type { Echo, LocalServer } from "../../support/localServer";
 
 // The SDK's browser stream helpers, the ones the Obsidian build uses, loaded by file because
 // the package only exposes them under the "browser" export condition.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a file path, not a package export, so import cannot name it
 const browserSerde = require(path.join(path.dirname(require.resolve("@smithy/core/package.json")), "dist-cjs/submodules/serde/index.browser.js")) as {
   sdkStreamMixin: typeof sdkStreamMixin;
   streamCollector: (s: unknown) => Promise<Uint8Array>;
@@ -122,7 +122,7 @@ describe("RequestUrlHttpHandler over the requestUrl double", () => {
     const { response } = await handler.handle(req({ path: "/status/403" }));
     expect(response.statusCode).toBe(403);
     expect(response.headers["x-status"]).toBe("403");
-    const bytes = await collectBody(response.body, { streamCollector } as never);
+    const bytes = await collectBody(response.body, { streamCollector });
     expect(new TextDecoder().decode(bytes)).toBe("<Error><Code>Status403</Code></Error>");
   });
 
