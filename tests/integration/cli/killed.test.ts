@@ -110,31 +110,37 @@ describe("a run killed with SIGKILL", () => {
 
   it("while saving notes leaves the copies only in the tool folder, which git ignores, and the next run removes them", async () => {
     const image = uniquePng();
-    const filler = `${"Some text of a long note. ".repeat(1000)}\n`;
-    const files: Record<string, Uint8Array | string> = { "pic.png": image };
+    const slow = uniquePng();
+    const filler = `${"Some text of a long note. ".repeat(4000)}\n`;
+    const files: Record<string, Uint8Array | string> = { "pic.png": image, "slow.png": slow, "Notes/Slow.md": "![[slow.png]]\n" };
     for (let i = 0; i < 30; i++) files[`Notes/N${i}.md`] = `${filler}![[pic.png]]\n${filler}`;
     const vault = gitVault(files);
     const cacheHome = mkdtempSync(path.join(work, "cache-"));
     let run: ReturnType<typeof startCli> | undefined;
-    // Killed the moment the first copy of a note appears, wherever that is.
+    // Killed the moment the first copy of a note appears, wherever that is. One upload is
+    // held, so the run is still going (its tool folder in place) when the kill lands.
+    proxy.setPlan((req) => (req.method === "PUT" && req.path === keyOf(slow) ? "delay:60000" : undefined));
     const seen = watchNames(vault, (name) => {
       if (name.endsWith(".tmp")) run?.child.kill("SIGKILL");
     });
     try {
-      run = startCli(["upload", vault, ...serverFlags(bucket), "--json"], cliEnv(cacheHome));
+      run = startCli(["upload", vault, ...serverFlags(bucket, proxy.url), "--json"], cliEnv(cacheHome));
       const killed = await run.done;
       expect(killed.signal).toBe("SIGKILL");
       expect(untracked(vault)).toEqual([]);
       const leftovers = readdirSync(path.join(vault, TOOL_FOLDER)).filter((n) => n.endsWith(".tmp"));
       expect(leftovers.length).toBeGreaterThan(0);
 
-      const rerun = await runCli(["upload", vault, ...serverFlags(bucket), "--json"], cliEnv(cacheHome));
+      proxy.setPlan(() => undefined);
+      const rerun = await runCli(["upload", vault, ...serverFlags(bucket, proxy.url), "--json"], cliEnv(cacheHome));
       expect(rerun.code).toBe(0);
       expect(existsSync(path.join(vault, TOOL_FOLDER))).toBe(false);
       expect(untracked(vault)).toEqual([]);
       for (let i = 0; i < 30; i++) expect(remoteLinkCount(readFileSync(path.join(vault, `Notes/N${i}.md`), "utf8"))).toBe(1);
+      expect(remoteLinkCount(readFileSync(path.join(vault, "Notes/Slow.md"), "utf8"))).toBe(1);
     } finally {
       seen.close();
+      proxy.setPlan(() => undefined);
     }
   });
 });
