@@ -5,7 +5,7 @@
  * upload the stopped one made (a fault proxy counts the PUTs), and the vault is not left locked.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch, writeFileSync, type FSWatcher } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, watch, writeFileSync, type FSWatcher } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -54,15 +54,46 @@ function untracked(vault: string): string[] {
   return out.split("\n").filter((l) => l.startsWith("??"));
 }
 
-/** Every file created or renamed anywhere in `dir` while watched, outside `.git`. */
+/**
+ * Every file created or renamed anywhere in `dir` while watched, outside `.git`. Each folder
+ * gets a watcher of its own, added as the folder appears: Node's recursive watch on Linux
+ * throws, out of reach of the test, when a folder it is scanning is removed (as the tool
+ * folder is at the end of a run).
+ */
 function watchNames(dir: string, onName?: (name: string) => void): { names: Set<string>; close(): void } {
   const names = new Set<string>();
-  const watcher: FSWatcher = watch(dir, { recursive: true }, (_event, name) => {
-    if (name === null || name.startsWith(".git/") || name === ".git") return;
-    names.add(name);
-    onName?.(name);
-  });
-  return { names, close: () => watcher.close() };
+  const watchers = new Map<string, FSWatcher>();
+  const watchFolder = (rel: string): void => {
+    if (watchers.has(rel) || rel === ".git" || rel.startsWith(".git/")) return;
+    let watcher: FSWatcher;
+    try {
+      watcher = watch(path.join(dir, rel), (_event, name) => {
+        if (name === null) return;
+        const full = rel === "" ? name : `${rel}/${name}`;
+        if (full === ".git" || full.startsWith(".git/")) return;
+        names.add(full);
+        onName?.(full);
+        if (isFolder(path.join(dir, full))) watchFolder(full);
+      });
+    } catch {
+      return; // Gone before it could be watched.
+    }
+    watcher.on("error", () => watchers.delete(rel)); // The folder was removed.
+    watchers.set(rel, watcher);
+    for (const entry of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      if (entry.isDirectory()) watchFolder(rel === "" ? entry.name : `${rel}/${entry.name}`);
+    }
+  };
+  watchFolder("");
+  return { names, close: () => watchers.forEach((w) => w.close()) };
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 const keyOf = (bytes: Uint8Array): string => `/${bucket}/t/${sha256(bytes)}.png`;
@@ -147,7 +178,12 @@ describe("a run killed with SIGKILL", () => {
 
 describe("a run stopped with Ctrl-C", () => {
   async function startHeld(holdMs: number): Promise<{ vault: string; run: ReturnType<typeof startCli> }> {
-    const files: Record<string, Uint8Array | string> = { "N.md": "![[a.png]] ![[b.png]] ![[c.png]]\n", "a.png": uniquePng(), "b.png": uniquePng(), "c.png": uniquePng() };
+    const files: Record<string, Uint8Array | string> = {
+      "N.md": "![[a.png]] ![[b.png]] ![[c.png]]\n",
+      "a.png": uniquePng(),
+      "b.png": uniquePng(),
+      "c.png": uniquePng(),
+    };
     const vault = gitVault(files);
     proxy.setPlan((req) => (req.method === "PUT" ? `delay:${holdMs}` : undefined));
     const run = startCli(["upload", vault, ...serverFlags(bucket, proxy.url), "--concurrency", "1", "--json"], cliEnv(mkdtempSync(path.join(work, "cache-"))));
