@@ -87,7 +87,10 @@ const s3OwnModules = {
   setup(build) {
     const names = s3NamesUsedBySource();
     if (names === null) return;
-    const contents = [...names].sort().map((n) => `export { ${n} } from ${JSON.stringify(s3ModuleDeclaring(n))};`).join("\n");
+    const contents = [...names]
+      .sort()
+      .map((n) => `export { ${n} } from ${JSON.stringify(s3ModuleDeclaring(n))};`)
+      .join("\n");
     build.onResolve({ filter: /^@aws-sdk\/client-s3$/ }, () => ({ path: S3_PACKAGE, namespace: "s3-own-modules" }));
     build.onLoad({ filter: /.*/, namespace: "s3-own-modules" }, () => ({ contents, resolveDir: s3Es, loader: "js" }));
   },

@@ -62,7 +62,21 @@ try {
   const endpoint = `http://127.0.0.1:${s3Port}`;
   cdn = await startCdn(endpoint);
   const publicUrl = `http://${cdnHost}:${cdn.address().port}`;
-  const upload = (vault, index = cache) => ["upload", vault, "--endpoint", endpoint, "--region", "us-east-1", "--bucket", bucket, "--path-style", "--public-url", publicUrl, "--cache", index];
+  const upload = (vault, index = cache) => [
+    "upload",
+    vault,
+    "--endpoint",
+    endpoint,
+    "--region",
+    "us-east-1",
+    "--bucket",
+    bucket,
+    "--path-style",
+    "--public-url",
+    publicUrl,
+    "--cache",
+    index,
+  ];
 
   console.log("S3 Image Hosting demo");
   console.log(`  S3 endpoint (s3rver, in this process): ${endpoint}, bucket "${bucket}"`);
@@ -87,7 +101,9 @@ try {
     const res = await getThroughLoopback(url);
     const same = res.body.equals(local);
     console.log(`GET ${url}`);
-    console.log(`  ${res.status}, ${res.headers["content-type"]}, Cache-Control ${res.headers["cache-control"]}, ${res.body.length} bytes: ${same ? "identical to" : "DIFFERENT from"} attachments/my diagram.png\n`);
+    console.log(
+      `  ${res.status}, ${res.headers["content-type"]}, Cache-Control ${res.headers["cache-control"]}, ${res.body.length} bytes: ${same ? "identical to" : "DIFFERENT from"} attachments/my diagram.png\n`,
+    );
     expect(res.status === 200 && same, "the public link does not serve the uploaded image");
   }
 
@@ -117,7 +133,7 @@ try {
   exitCode = 1;
 }
 
-console.log(exitCode === 0 ? "Everything above went as expected." : "Something above did not go as expected (see the lines marked \"demo:\").");
+console.log(exitCode === 0 ? "Everything above went as expected." : 'Something above did not go as expected (see the lines marked "demo:").');
 console.log(`The demo's files are in ${work}:`);
 console.log("  vault/, vault-again/, vault-wrong-key/  the notes of steps 1 to 3 (each can be opened as an Obsidian vault)");
 console.log("  bucket/                                  what the S3 server stored (s3rver's layout)");

@@ -72,7 +72,10 @@ function run(cmd, args, opts = {}) {
     let out = "";
     child.stdout?.on("data", (d) => (out += d));
     child.on("error", reject);
-    const what = args.filter((a) => !a.startsWith("-")).slice(0, 2).map((a, i) => (i === 0 ? path.basename(a) : a));
+    const what = args
+      .filter((a) => !a.startsWith("-"))
+      .slice(0, 2)
+      .map((a, i) => (i === 0 ? path.basename(a) : a));
     child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`${what.join(" ") || cmd} exited with ${code}`))));
   });
 }
@@ -81,7 +84,10 @@ function run(cmd, args, opts = {}) {
 async function task(bin, name, args) {
   // --expose-gc: a workload collects garbage before each timed section (see workloads.ts).
   const out = await run(process.execPath, ["--expose-gc", bin, name, JSON.stringify(args)]);
-  const line = out.split("\n").reverse().find((l) => l.startsWith("RESULT "));
+  const line = out
+    .split("\n")
+    .reverse()
+    .find((l) => l.startsWith("RESULT "));
   if (!line) throw new Error(`${name} printed no result`);
   return JSON.parse(line.slice(7));
 }
@@ -123,9 +129,19 @@ async function startServer() {
     const [port, mon] = [await freePort(), await freePort()];
     process.stderr.write(`starting radosgw on 127.0.0.1:${port} (about 15 s)...\n`);
     try {
-      await run("bash", [script, "up", dir, String(port), String(mon)], { stdio: ["ignore", "ignore", "inherit"], env: { ...childEnv, AK: "TESTACCESSKEY", SK: "TESTSECRETKEY123" } });
+      await run("bash", [script, "up", dir, String(port), String(mon)], {
+        stdio: ["ignore", "ignore", "inherit"],
+        env: { ...childEnv, AK: "TESTACCESSKEY", SK: "TESTSECRETKEY123" },
+      });
       const pids = ["client.rgw.test", "osd.0", "mon.a"].map((n) => Number(readFileSync(path.join(dir, "run", `${n}.pid`), "utf8").trim()));
-      return { endpoint: `http://127.0.0.1:${port}`, region: "us-east-1", accessKeyId: "TESTACCESSKEY", secretAccessKey: "TESTSECRETKEY123", kind: "radosgw (scripts/s3-server.sh), memstore", pids };
+      return {
+        endpoint: `http://127.0.0.1:${port}`,
+        region: "us-east-1",
+        accessKeyId: "TESTACCESSKEY",
+        secretAccessKey: "TESTSECRETKEY123",
+        kind: "radosgw (scripts/s3-server.sh), memstore",
+        pids,
+      };
     } catch (e) {
       await down().catch(() => undefined);
       if (attempt >= 2) throw e;
@@ -139,7 +155,13 @@ async function bundle() {
   const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
   const common = { bundle: true, format: "cjs", target: "node20", logLevel: "warning", absWorkingDir: repo, sourcemap: false };
   await esbuild.build({ ...common, entryPoints: [path.join(here, "workloads.ts")], platform: "node", outfile: path.join(bin, "workloads.cjs") });
-  await esbuild.build({ ...common, entryPoints: [path.join(here, "plugin.ts")], platform: "browser", external: nodeBuiltins, outfile: path.join(bin, "plugin.cjs") });
+  await esbuild.build({
+    ...common,
+    entryPoints: [path.join(here, "plugin.ts")],
+    platform: "browser",
+    external: nodeBuiltins,
+    outfile: path.join(bin, "plugin.cjs"),
+  });
   return { workloads: path.join(bin, "workloads.cjs"), plugin: path.join(bin, "plugin.cjs") };
 }
 
@@ -207,7 +229,8 @@ try {
   const loadRuns = [];
   const loadGroup = (n) =>
     step("load", `loading main.js (cold, one process each, ${n} times)`, async () => {
-      for (let i = 0; i < n; i++) loadRuns.push(await task(bins.plugin, "load", { server: s, mainJs: path.join(repo, "main.js"), manifest: path.join(repo, "manifest.json") }));
+      for (let i = 0; i < n; i++)
+        loadRuns.push(await task(bins.plugin, "load", { server: s, mainJs: path.join(repo, "main.js"), manifest: path.join(repo, "manifest.json") }));
       const med = (k) => [...loadRuns.map((r) => r[k])].sort((a, b) => a - b)[loadRuns.length >> 1];
       results.load = { ms: med("ms"), evalMs: med("evalMs"), onloadMs: med("onloadMs"), runsMs: loadRuns.map((r) => r.ms) };
     });
@@ -228,19 +251,51 @@ try {
   });
   await loadGroup(5);
   await step("latency", `bulk: 200 × 200 KB with ${LATENCY_MS} ms per request`, async () => {
-    results.bulkLatency = { latencyMs: LATENCY_MS, ...(await task(bins.workloads, "bulk", { ...base, endpoint: far, label: "latency", count: 200, size: 200_000, reps: 3, seqReps: 2 })) };
+    results.bulkLatency = {
+      latencyMs: LATENCY_MS,
+      ...(await task(bins.workloads, "bulk", { ...base, endpoint: far, label: "latency", count: 200, size: 200_000, reps: 3, seqReps: 2 })),
+    };
   });
   await step("dedupe", "dedupe: a second run over the same images", async () => {
     results.dedupe = await task(bins.workloads, "dedupe", { ...base, endpoint: counting, count: 200, size: 200_000, reps: 5 });
   });
   await step("sweep", "concurrency sweep", async () => {
-    const near = await task(bins.workloads, "sweep", { ...base, label: "loopback", count: 200, size: 200_000, levels: [1, 2, 4, 6, 8, 12, 16, 24, 32], reps: 3 });
-    const farSweep = await task(bins.workloads, "sweep", { ...base, endpoint: far, label: `${LATENCY_MS} ms`, count: 96, size: 200_000, levels: [4, 6, 8, 12, 16, 24, 32], reps: 3 });
-    const oceanSweep = await task(bins.workloads, "sweep", { ...base, endpoint: ocean, label: `${OCEAN_MS} ms`, count: 96, size: 200_000, levels: [6, 8, 12, 16, 24, 32], reps: 2 });
+    const near = await task(bins.workloads, "sweep", {
+      ...base,
+      label: "loopback",
+      count: 200,
+      size: 200_000,
+      levels: [1, 2, 4, 6, 8, 12, 16, 24, 32],
+      reps: 3,
+    });
+    const farSweep = await task(bins.workloads, "sweep", {
+      ...base,
+      endpoint: far,
+      label: `${LATENCY_MS} ms`,
+      count: 96,
+      size: 200_000,
+      levels: [4, 6, 8, 12, 16, 24, 32],
+      reps: 3,
+    });
+    const oceanSweep = await task(bins.workloads, "sweep", {
+      ...base,
+      endpoint: ocean,
+      label: `${OCEAN_MS} ms`,
+      count: 96,
+      size: 200_000,
+      levels: [6, 8, 12, 16, 24, 32],
+      reps: 2,
+    });
     results.concurrency = { default: setup.defaultConcurrency, loopback: near, [`latency${LATENCY_MS}ms`]: farSweep, [`latency${OCEAN_MS}ms`]: oceanSweep };
   });
   await step("paste", "paste: 1 MB and 8 MB through main.js", async () => {
-    const p = await task(bins.plugin, "paste", { server: s, mainJs: path.join(repo, "main.js"), manifest: path.join(repo, "manifest.json"), sizes: [1e6, 8e6], reps: 9 });
+    const p = await task(bins.plugin, "paste", {
+      server: s,
+      mainJs: path.join(repo, "main.js"),
+      manifest: path.join(repo, "manifest.json"),
+      sizes: [1e6, 8e6],
+      reps: 9,
+    });
     results.paste = { overheadMs1MB: p["1000000"].overheadMs, overheadMs8MB: p["8000000"].overheadMs, detail: p };
   });
   await step("memory", "memory: 50 × 4 MB through dist/cli.cjs", async () => {

@@ -58,9 +58,7 @@ export function imageVaultTemplate(root: string, count: number, size: number): {
     fs.mkdirSync(path.join(tmp, "attachments"), { recursive: true });
     for (const img of images) fs.writeFileSync(path.join(tmp, img), randomPng(size));
     // Wiki embeds and markdown embeds, as a real note mixes them.
-    const lines = images.map((img, i) =>
-      i % 2 === 0 ? `Shot ${i}: ![[${path.basename(img)}]]` : `Shot ${i}: ![photo ${i}](${encodeURI(img)})`,
-    );
+    const lines = images.map((img, i) => (i % 2 === 0 ? `Shot ${i}: ![[${path.basename(img)}]]` : `Shot ${i}: ![photo ${i}](${encodeURI(img)})`));
     fs.writeFileSync(path.join(tmp, note), `# Gallery\n\n${lines.join("\n\n")}\n`);
     syncTree(tmp);
     fs.renameSync(tmp, dir);

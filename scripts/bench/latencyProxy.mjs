@@ -29,13 +29,10 @@ export function startLatencyProxy({ upstream, delayMs, port = 0 }) {
     const method = req.method ?? "GET";
     counts[method] = (counts[method] ?? 0) + 1;
     const forward = () => {
-      const out = http.request(
-        { host: up.hostname, port: up.port, method, path: req.url, headers: req.headers, agent },
-        (upRes) => {
-          res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-          upRes.pipe(res);
-        },
-      );
+      const out = http.request({ host: up.hostname, port: up.port, method, path: req.url, headers: req.headers, agent }, (upRes) => {
+        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+        upRes.pipe(res);
+      });
       out.on("error", (e) => res.destroy(e));
       req.pipe(out);
     };

@@ -125,7 +125,13 @@ async function paste(a: { server: ServerInfo; mainJs: string; manifest: string; 
   const rawPut = async (bytes: Uint8Array): Promise<number> => {
     const t0 = now();
     await client.send(
-      new PutObjectCommand({ Bucket: a.server.bucket, Key: `bench/raw-${process.pid}-${n++}.png`, Body: bytes, ContentType: "image/png", CacheControl: DEFAULT_CACHE_CONTROL }),
+      new PutObjectCommand({
+        Bucket: a.server.bucket,
+        Key: `bench/raw-${process.pid}-${n++}.png`,
+        Body: bytes,
+        ContentType: "image/png",
+        CacheControl: DEFAULT_CACHE_CONTROL,
+      }),
     );
     return now() - t0;
   };

@@ -117,7 +117,20 @@ interface EngineRun extends Timed {
 
 /** One run of the command-line tool's `upload`, in this process, as `s3-image-hosting upload VAULT --json`. */
 async function engineRun(c: Common, vault: string, cache: string, concurrency?: number): Promise<EngineRun> {
-  const argv = ["upload", vault, "--endpoint", c.endpoint, "--region", c.server.region, "--bucket", c.server.bucket, "--path-style", "--cache", cache, "--json"];
+  const argv = [
+    "upload",
+    vault,
+    "--endpoint",
+    c.endpoint,
+    "--region",
+    c.server.region,
+    "--bucket",
+    c.server.bucket,
+    "--path-style",
+    "--cache",
+    cache,
+    "--json",
+  ];
   if (concurrency !== undefined) argv.push("--concurrency", String(concurrency));
   let out = "";
   let err = "";
@@ -139,7 +152,14 @@ function rawRun(c: Common, items: RawItem[], concurrency: number): Promise<Timed
     const client = sdkClient(c.server, c.endpoint);
     await pool(items, concurrency, async (it) => {
       await client.send(
-        new PutObjectCommand({ Bucket: c.server.bucket, Key: it.key, Body: it.bytes, ContentType: it.contentType, CacheControl: DEFAULT_CACHE_CONTROL, ContentLength: it.bytes.byteLength }),
+        new PutObjectCommand({
+          Bucket: c.server.bucket,
+          Key: it.key,
+          Body: it.bytes,
+          ContentType: it.contentType,
+          CacheControl: DEFAULT_CACHE_CONTROL,
+          ContentLength: it.bytes.byteLength,
+        }),
       );
     });
     client.destroy();
@@ -152,7 +172,16 @@ function rawWithReadRun(c: Common, items: RawItem[], concurrency: number): Promi
     const client = sdkClient(c.server, c.endpoint);
     await pool(items, concurrency, async (it) => {
       const bytes = await fs.promises.readFile(it.file);
-      await client.send(new PutObjectCommand({ Bucket: c.server.bucket, Key: it.key, Body: bytes, ContentType: it.contentType, CacheControl: DEFAULT_CACHE_CONTROL, ContentLength: bytes.byteLength }));
+      await client.send(
+        new PutObjectCommand({
+          Bucket: c.server.bucket,
+          Key: it.key,
+          Body: bytes,
+          ContentType: it.contentType,
+          CacheControl: DEFAULT_CACHE_CONTROL,
+          ContentLength: bytes.byteLength,
+        }),
+      );
     });
     client.destroy();
   });
@@ -164,7 +193,16 @@ function sequentialRun(c: Common, items: RawItem[]): Promise<Timed> {
     const client = sdkClient(c.server, c.endpoint);
     for (const it of items) {
       const bytes = await fs.promises.readFile(it.file);
-      await client.send(new PutObjectCommand({ Bucket: c.server.bucket, Key: it.key, Body: bytes, ContentType: it.contentType, CacheControl: DEFAULT_CACHE_CONTROL, ContentLength: bytes.byteLength }));
+      await client.send(
+        new PutObjectCommand({
+          Bucket: c.server.bucket,
+          Key: it.key,
+          Body: bytes,
+          ContentType: it.contentType,
+          CacheControl: DEFAULT_CACHE_CONTROL,
+          ContentLength: bytes.byteLength,
+        }),
+      );
     }
     client.destroy();
   });
@@ -245,7 +283,9 @@ async function compare(a: CompareArgs) {
       else if (which === "rawRead") runs.rawRead.push(await rawWithReadRun(a, items, DEFAULT_CONCURRENCY));
       else if (r < seqReps) runs.seq.push(await sequentialRun(a, items));
     }
-    log(`${a.label} round ${r + 1}/${a.reps}: engine ${round(runs.engine.at(-1)?.ms ?? NaN, 0)} ms, raw ${round(runs.raw.at(-1)?.ms ?? NaN, 0)} ms${r < seqReps ? `, sequential ${round(runs.seq.at(-1)?.ms ?? NaN, 0)} ms` : ""}`);
+    log(
+      `${a.label} round ${r + 1}/${a.reps}: engine ${round(runs.engine.at(-1)?.ms ?? NaN, 0)} ms, raw ${round(runs.raw.at(-1)?.ms ?? NaN, 0)} ms${r < seqReps ? `, sequential ${round(runs.seq.at(-1)?.ms ?? NaN, 0)} ms` : ""}`,
+    );
   }
   const engine = summary(runs.engine, items.length, bytes);
   const raw = summary(runs.raw, items.length, bytes);
@@ -411,7 +451,23 @@ async function memory(a: Common & { count: number; size: number; reps: number; c
   const runOnce = async (): Promise<{ peakMB: number; ms: number; code: number }> => {
     const vault = freshCopy(t.dir, a.root, "memory");
     const out = path.join(a.root, `rss-${process.pid}-${Date.now()}.txt`);
-    const args = ["--require", a.preload, a.cli, "upload", vault, "--endpoint", a.endpoint, "--region", a.server.region, "--bucket", a.server.bucket, "--path-style", "--cache", path.join(vault, ".cache.json"), "--json"];
+    const args = [
+      "--require",
+      a.preload,
+      a.cli,
+      "upload",
+      vault,
+      "--endpoint",
+      a.endpoint,
+      "--region",
+      a.server.region,
+      "--bucket",
+      a.server.bucket,
+      "--path-style",
+      "--cache",
+      path.join(vault, ".cache.json"),
+      "--json",
+    ];
     if (a.concurrency !== undefined) args.push("--concurrency", String(a.concurrency));
     const env = { ...process.env, S3_ACCESS_KEY_ID: a.server.accessKeyId, S3_SECRET_ACCESS_KEY: a.server.secretAccessKey, BENCH_PEAK_RSS_FILE: out };
     const t0 = now();

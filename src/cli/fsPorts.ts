@@ -46,7 +46,13 @@ export async function walkFiles(root: string, dir = root, onUnreadable?: OnUnrea
     // Obsidian hides dot-files the same way it hides dot-folders. A linked file counts; a
     // linked folder is not followed, so a link loop cannot make the walk endless.
     if (e.name.startsWith(".")) continue;
-    const isFile = e.isFile() || (e.isSymbolicLink() && (await fs.stat(full).then((st) => st.isFile(), () => false)));
+    const isFile =
+      e.isFile() ||
+      (e.isSymbolicLink() &&
+        (await fs.stat(full).then(
+          (st) => st.isFile(),
+          () => false,
+        )));
     if (isFile) out.push(toVaultPath(root, full));
   }
   return out.sort();
@@ -152,7 +158,10 @@ export async function writeFileAtomic(
   if (inside !== undefined && !isInside(inside, target)) {
     throw outsideVaultError(`"${file}"`, target, "it was not changed.");
   }
-  const mode = await fs.stat(target).then((s) => s.mode & 0o7777, () => undefined);
+  const mode = await fs.stat(target).then(
+    (s) => s.mode & 0o7777,
+    () => undefined,
+  );
   const writeVia = (tmp: string): Promise<void> => replaceVia(tmp, target, data, mode, durable);
   if (temps !== undefined) return temps.replace(target, writeVia);
   return writeVia(path.join(path.dirname(target), `.${path.basename(target)}.${randomHex(6)}.tmp`));

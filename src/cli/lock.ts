@@ -61,7 +61,8 @@ export async function takeLock(file: string, describe: (owner: { pid: number; ho
       await sleep(50);
       continue;
     }
-    if (found.kind === "live") throw new LockHeldError(describe({ pid: found.owner.pid, host: found.owner.host, sameHost: found.owner.host === me.host }), found.owner.pid);
+    if (found.kind === "live")
+      throw new LockHeldError(describe({ pid: found.owner.pid, host: found.owner.host, sameHost: found.owner.host === me.host }), found.owner.pid);
     await removeStale(file);
   }
   throw new Error(`The lock ${file} kept changing while this run tried to take it. If no other run is going, delete it and run again.`);
@@ -139,7 +140,10 @@ async function removeStale(file: string): Promise<void> {
     handle = await fs.open(guard, "wx", 0o644);
   } catch (e) {
     if (errorCode(e) !== "EEXIST") throw e;
-    const age = await fs.stat(guard).then((st) => Date.now() - st.mtimeMs, () => 0);
+    const age = await fs.stat(guard).then(
+      (st) => Date.now() - st.mtimeMs,
+      () => 0,
+    );
     if (age > GUARD_STALE_MS) await fs.rm(guard, { force: true });
     else await sleep(20);
     return;

@@ -65,7 +65,9 @@ export async function openToolFolder(vault: string): Promise<ToolFolder> {
     try {
       await fs.mkdir(dir, { recursive: true });
     } catch (e) {
-      throw new UsageError(`The folder ${dir} could not be created (${fsReason(e)}). The tool keeps its lock and the notes it is saving there: make the vault folder writable.`);
+      throw new UsageError(
+        `The folder ${dir} could not be created (${fsReason(e)}). The tool keeps its lock and the notes it is saving there: make the vault folder writable.`,
+      );
     }
     try {
       lock = await takeLock(lockFile, ({ pid, host, sameHost }) =>

@@ -51,10 +51,7 @@ interface Pending {
 }
 
 /** How one image's upload went, before anything is written to the note. */
-type Upload =
-  | { kind: "uploaded"; link: string; url: string }
-  | { kind: "unreadable"; reason: string }
-  | { kind: "failed"; bytes: Uint8Array; reason: string };
+type Upload = { kind: "uploaded"; link: string; url: string } | { kind: "unreadable"; reason: string } | { kind: "failed"; bytes: Uint8Array; reason: string };
 
 /**
  * Handles `editor-paste` and `editor-drop`: takes over image-only events when uploads are

@@ -46,7 +46,11 @@ export function checkReadiness(settings: PluginSettings, secrets: Pick<SecretSto
       { value: credentials.credentials.secretAccessKey, name: profile.secretAccessKeySecret.trim(), what: "secret access key" },
     ];
     for (const k of keys) {
-      const message = unsendableKeyMessage(k.value, `The secret "${k.name}" (the ${k.what})`, `Store the ${k.what} in it again, exactly as your provider shows it.`);
+      const message = unsendableKeyMessage(
+        k.value,
+        `The secret "${k.name}" (the ${k.what})`,
+        `Store the ${k.what} in it again, exactly as your provider shows it.`,
+      );
       if (message) problems.push(message);
     }
   }

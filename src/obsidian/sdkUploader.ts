@@ -18,10 +18,7 @@ export interface SdkUploaderOptions {
 /** An `UploaderFactory` that builds the S3 uploader over `requestUrl`, importing it lazily. */
 export function sdkUploaderFactory(opts: SdkUploaderOptions): UploaderFactory {
   return async (config) => {
-    const [{ createUploader }, { RequestUrlHttpHandler }] = await Promise.all([
-      import("../storage/uploader"),
-      import("../storage/requestUrlHandler"),
-    ]);
+    const [{ createUploader }, { RequestUrlHttpHandler }] = await Promise.all([import("../storage/uploader"), import("../storage/requestUrlHandler")]);
     return createUploader({
       profile: config.profile,
       credentials: config.credentials,

@@ -49,12 +49,7 @@ const FIELDS = [
  * / `-secret-access-key`). A named secret that holds a value is kept and the plain text is
  * just dropped; a named secret that is missing or empty receives the plain value.
  */
-function storePlaintextKey(
-  storage: Pick<SecretStorage, "getSecret" | "setSecret">,
-  profile: Profile,
-  field: (typeof FIELDS)[number],
-  value: string,
-): boolean {
+function storePlaintextKey(storage: Pick<SecretStorage, "getSecret" | "setSecret">, profile: Profile, field: (typeof FIELDS)[number], value: string): boolean {
   const name = profile[field.named].trim();
   if (name) {
     if ((storage.getSecret(name) ?? "").trim() !== "") return false;

@@ -82,17 +82,29 @@ export class S3ImageHostingSettingTab extends PluginSettingTab {
     const s = this.settings;
     this.toggleSetting(containerEl, "Upload pasted images", "Images pasted into a note go to the bucket and the note gets their link.", "uploadOnPaste");
     this.toggleSetting(containerEl, "Upload dropped images", "Images dragged into a note go to the bucket and the note gets their link.", "uploadOnDrop");
-    this.numberSetting(containerEl, "Largest upload (MB)", "Bigger files are saved in the vault instead.", () => s.maxFileSizeMB, (v) => {
-      if (!(v > 0)) return "Enter a size in MB greater than 0.";
-      s.maxFileSizeMB = v;
-      return null;
-    });
+    this.numberSetting(
+      containerEl,
+      "Largest upload (MB)",
+      "Bigger files are saved in the vault instead.",
+      () => s.maxFileSizeMB,
+      (v) => {
+        if (!(v > 0)) return "Enter a size in MB greater than 0.";
+        s.maxFileSizeMB = v;
+        return null;
+      },
+    );
     this.toggleSetting(containerEl, "Images only", `Upload only files whose bytes are an image: ${SUPPORTED_IMAGE_FORMATS}.`, "imagesOnly");
-    this.numberSetting(containerEl, "Parallel uploads", `How many images upload at the same time, 1 to ${MAX_CONCURRENCY}.`, () => s.concurrency, (v) => {
-      if (!Number.isInteger(v) || v < 1 || v > MAX_CONCURRENCY) return `Enter a whole number from 1 to ${MAX_CONCURRENCY}.`;
-      s.concurrency = v;
-      return null;
-    });
+    this.numberSetting(
+      containerEl,
+      "Parallel uploads",
+      `How many images upload at the same time, 1 to ${MAX_CONCURRENCY}.`,
+      () => s.concurrency,
+      (v) => {
+        if (!Number.isInteger(v) || v < 1 || v > MAX_CONCURRENCY) return `Enter a whole number from 1 to ${MAX_CONCURRENCY}.`;
+        s.concurrency = v;
+        return null;
+      },
+    );
   }
 
   private toggleSetting(containerEl: HTMLElement, name: string, desc: string, key: "uploadOnPaste" | "uploadOnDrop" | "imagesOnly"): void {
@@ -107,13 +119,7 @@ export class S3ImageHostingSettingTab extends PluginSettingTab {
       );
   }
 
-  private numberSetting(
-    containerEl: HTMLElement,
-    name: string,
-    desc: string,
-    get: () => number,
-    set: (v: number) => string | null,
-  ): void {
+  private numberSetting(containerEl: HTMLElement, name: string, desc: string, get: () => number, set: (v: number) => string | null): void {
     const setting = new Setting(containerEl).setName(name).setDesc(desc);
     const messageEl = setting.infoEl.createDiv({ cls: "s3ih-field-message s3ih-fail" });
     messageEl.toggle(false);

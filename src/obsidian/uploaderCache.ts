@@ -38,12 +38,7 @@ function sameRecord(a: object, b: object): boolean {
 
 /** Whether two configurations would build the same uploader. */
 export function sameUploaderConfig(a: UploaderConfig, b: UploaderConfig): boolean {
-  return (
-    a.maxBytes === b.maxBytes &&
-    a.imagesOnly === b.imagesOnly &&
-    sameRecord(a.credentials, b.credentials) &&
-    sameRecord(a.profile, b.profile)
-  );
+  return a.maxBytes === b.maxBytes && a.imagesOnly === b.imagesOnly && sameRecord(a.credentials, b.credentials) && sameRecord(a.profile, b.profile);
 }
 
 /** Builds uploaders on demand and keeps the one for the current configuration. */

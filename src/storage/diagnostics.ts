@@ -129,7 +129,10 @@ export async function runDiagnostics(opts: DiagnosticsOptions): Promise<Diagnost
 
   let client: S3Client;
   try {
-    client = createS3Client(profile, credentials, opts.requestHandler, { maxAttempts: opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, requestTimeoutMs: opts.timeoutMs });
+    client = createS3Client(profile, credentials, opts.requestHandler, {
+      maxAttempts: opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      requestTimeoutMs: opts.timeoutMs,
+    });
   } catch (e) {
     log.fail("upload", toUploadError(e, { profile, secrets }));
     log.skipFrom("public", "Not checked: no test image was uploaded.");
@@ -205,7 +208,11 @@ async function uploadProbe(store: S3ObjectStore, client: S3Client, profile: Prof
     return undefined;
   }
   const offsetMs = client.config.systemClockOffset ?? 0;
-  log.report("upload", "pass", `Uploaded a test image to bucket "${profile.bucket.trim()}" as ${key}${profile.acl !== "none" ? ` with ACL ${profile.acl}` : ""}.${clockNote(offsetMs)}`);
+  log.report(
+    "upload",
+    "pass",
+    `Uploaded a test image to bucket "${profile.bucket.trim()}" as ${key}${profile.acl !== "none" ? ` with ACL ${profile.acl}` : ""}.${clockNote(offsetMs)}`,
+  );
   return key;
 }
 

@@ -21,7 +21,12 @@ export function toUploadError(e: unknown, ctx?: ErrorContext): UploadError {
   if (typeof e === "object" && e !== null) {
     const name = (e as { name?: unknown }).name;
     if (name === "CredentialsProviderError") {
-      return new UploadError("MissingCredentials", "No access key is available for this profile.", "Enter the access key id and secret access key in the profile.", { cause: e });
+      return new UploadError(
+        "MissingCredentials",
+        "No access key is available for this profile.",
+        "Enter the access key id and secret access key in the profile.",
+        { cause: e },
+      );
     }
     if (isServiceError(e)) return fromServiceError(e, ctx);
   }

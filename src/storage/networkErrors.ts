@@ -78,7 +78,10 @@ type TlsProblem = "certificate" | "protocol";
 function tlsProblem(code: string | undefined, message: string): TlsProblem | undefined {
   // "wrong version number" is what OpenSSL says when the server answers in plain HTTP:
   // an https:// endpoint pointed at an http-only port.
-  if (/wrong version number|packet length too long|unknown protocol|ERR_SSL_PROTOCOL_ERROR|ERR_SSL_VERSION_OR_CIPHER_MISMATCH/i.test(message) || code === "ERR_SSL_WRONG_VERSION_NUMBER") {
+  if (
+    /wrong version number|packet length too long|unknown protocol|ERR_SSL_PROTOCOL_ERROR|ERR_SSL_VERSION_OR_CIPHER_MISMATCH/i.test(message) ||
+    code === "ERR_SSL_WRONG_VERSION_NUMBER"
+  ) {
     return "protocol";
   }
   if (code && (CERTIFICATE_CODES.has(code) || code.startsWith("ERR_CERT_") || code.startsWith("ERR_TLS_CERT"))) return "certificate";
@@ -157,11 +160,17 @@ export function fromNetworkError(e: unknown, ctx: ErrorContext | undefined): Upl
     return make(
       "InvalidSettings",
       `The access key or secret key holds characters that cannot be sent in a request${chars ? `: ${chars}` : ""}.`,
-      "Copy the keys again from the provider's console: a key is plain letters, digits and a few symbols, without spaces, quotes or a shortening \"…\".",
+      'Copy the keys again from the provider\'s console: a key is plain letters, digits and a few symbols, without spaces, quotes or a shortening "…".',
     );
   }
 
-  if (name === "TimeoutError" || code === "ETIMEDOUT" || code === "ESOCKETTIMEDOUT" || code === "UND_ERR_CONNECT_TIMEOUT" || code === "UND_ERR_HEADERS_TIMEOUT") {
+  if (
+    name === "TimeoutError" ||
+    code === "ETIMEDOUT" ||
+    code === "ESOCKETTIMEDOUT" ||
+    code === "UND_ERR_CONNECT_TIMEOUT" ||
+    code === "UND_ERR_HEADERS_TIMEOUT"
+  ) {
     return make(
       "Timeout",
       `${where} did not answer in time${attempts > 1 ? ` on any of ${attempts} attempts` : ""}${during(ctx)}.`,

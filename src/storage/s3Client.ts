@@ -47,7 +47,11 @@ export function normalizeEndpoint(profile: Profile): string | undefined {
   const raw = profile.endpoint.trim();
   if (!raw) {
     if (PROVIDERS[profile.provider].endpointFromRegion) return undefined;
-    throw new UploadError("InvalidSettings", "The profile has no endpoint.", "Enter the S3 API address of your provider, e.g. https://<account-id>.r2.cloudflarestorage.com.");
+    throw new UploadError(
+      "InvalidSettings",
+      "The profile has no endpoint.",
+      "Enter the S3 API address of your provider, e.g. https://<account-id>.r2.cloudflarestorage.com.",
+    );
   }
   if (!parseHttpUrl(raw)) {
     throw new UploadError(
@@ -70,12 +74,7 @@ export function normalizeEndpoint(profile: Profile): string | undefined {
  * CRC32 headers.
  * @throws UploadError `MissingCredentials` without both keys, `InvalidSettings` for an unusable endpoint.
  */
-export function createS3Client(
-  profile: Profile,
-  credentials: Credentials,
-  requestHandler?: SdkHttpHandler,
-  opts: S3ClientOptions = {},
-): S3Client {
+export function createS3Client(profile: Profile, credentials: Credentials, requestHandler?: SdkHttpHandler, opts: S3ClientOptions = {}): S3Client {
   if (!credentials.accessKeyId || !credentials.secretAccessKey) {
     throw new UploadError("MissingCredentials", "The profile has no access key.", "Enter the access key id and the secret access key for this profile.");
   }

@@ -78,7 +78,8 @@ const WRONG_REGION: Explanation = {
 
 const ACL_NOT_SUPPORTED: Explanation = {
   code: "AclNotSupported",
-  message: ({ profile }) => `The service does not accept per-object ACLs, and this profile sends "${profile?.acl ?? "an ACL"}": set ACL to none in the profile.`,
+  message: ({ profile }) =>
+    `The service does not accept per-object ACLs, and this profile sends "${profile?.acl ?? "an ACL"}": set ACL to none in the profile.`,
   hint: () => "Make objects public with a bucket setting, a bucket policy or a public domain (R2 public bucket, CloudFront, …) instead.",
 };
 
@@ -93,7 +94,8 @@ const BY_SERVICE_CODE: ReadonlyMap<string, Explanation> = new Map(
   Object.entries({
     InvalidAccessKeyId: {
       code: "InvalidAccessKeyId",
-      message: () => "The access key id is not known to this service: check the Access key secret in the profile, and that the key belongs to this provider and account.",
+      message: () =>
+        "The access key id is not known to this service: check the Access key secret in the profile, and that the key belongs to this provider and account.",
       hint: ({ profile }) => `Keys are per provider (and, for R2, per account): a key from elsewhere is rejected by ${endpointHost(profile)}.`,
     },
     SignatureDoesNotMatch: {
@@ -138,15 +140,21 @@ const BY_SITUATION: readonly { when: (s: Situation) => boolean; then: Explanatio
   },
   {
     // Providers without checksum support answer 400 or 501 and name the header they refused.
-    when: ({ f }) => (f.status === 400 || f.status === 501 || f.code === "NotImplemented" || f.code === "InvalidArgument") && CHECKSUM_WORDS.test(`${f.message} ${f.header ?? ""}`),
+    when: ({ f }) =>
+      (f.status === 400 || f.status === 501 || f.code === "NotImplemented" || f.code === "InvalidArgument") &&
+      CHECKSUM_WORDS.test(`${f.message} ${f.header ?? ""}`),
     then: {
       code: "ChecksumNotSupported",
       message: () => "The service does not accept the checksum headers this upload sent.",
-      hint: () => "This provider does not support S3 checksum headers. They are sent only where S3 requires them, so this operation cannot work with this provider as it is.",
+      hint: () =>
+        "This provider does not support S3 checksum headers. They are sent only where S3 requires them, so this operation cannot work with this provider as it is.",
     },
   },
   {
-    when: ({ f, profile }) => profile !== undefined && profile.acl !== "none" && (f.code === "NotImplemented" || (f.status === 400 && ACL_WORDS.test(`${f.message} ${f.header ?? ""}`))),
+    when: ({ f, profile }) =>
+      profile !== undefined &&
+      profile.acl !== "none" &&
+      (f.code === "NotImplemented" || (f.status === 400 && ACL_WORDS.test(`${f.message} ${f.header ?? ""}`))),
     then: ACL_NOT_SUPPORTED,
   },
   {

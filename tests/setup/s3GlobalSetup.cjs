@@ -34,7 +34,11 @@ async function warmUp() {
     responseChecksumValidation: "WHEN_REQUIRED",
   });
   const Bucket = "warm-up";
-  try { await client.send(new CreateBucketCommand({ Bucket })); } catch (e) { if (e.name !== "BucketAlreadyOwnedByYou" && e.name !== "BucketAlreadyExists") throw e; }
+  try {
+    await client.send(new CreateBucketCommand({ Bucket }));
+  } catch (e) {
+    if (e.name !== "BucketAlreadyOwnedByYou" && e.name !== "BucketAlreadyExists") throw e;
+  }
   await client.send(new PutObjectCommand({ Bucket, Key: "warm-up", Body: new Uint8Array([1]) }));
   await client.send(new DeleteObjectCommand({ Bucket, Key: "warm-up" }));
   client.destroy();

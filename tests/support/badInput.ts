@@ -36,7 +36,12 @@ export const UNICODE_FORM_CASES: [string, string, string][] = [
  * A note linking two images by the name `linkForm` (a wiki embed with a size, and a markdown
  * image in a folder of that name), and the files named `fileForm` it is meant to find.
  */
-export function unicodeFormVault(fileForm: string, linkForm: string, photo: Uint8Array, menu: Uint8Array): { note: string; files: Record<string, string | Uint8Array> } {
+export function unicodeFormVault(
+  fileForm: string,
+  linkForm: string,
+  photo: Uint8Array,
+  menu: Uint8Array,
+): { note: string; files: Record<string, string | Uint8Array> } {
   const note = `# ${linkForm} au lait\n\n![[${linkForm}.png|300]]\n![${linkForm}](Menus/${linkForm}/carte.png)\n`;
   return { note, files: { "N.md": note, [`${fileForm}.png`]: photo, [`Menus/${fileForm}/carte.png`]: menu } };
 }

@@ -83,7 +83,9 @@ const missing = (note: string, link: string, target: string): ExpectedFailure =>
 export function linksTo(name: string): string[] {
   return [
     ...(/[#[\]]/.test(name) ? [] : [`![[${name}]]`]),
-    `![](Pics/${encodeURI(name).replace(/#/g, "%23").replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16)}`)})`,
+    `![](Pics/${encodeURI(name)
+      .replace(/#/g, "%23")
+      .replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16)}`)})`,
     `![pic](<Pics/${name.replace(/#/g, "%23")}>)`,
   ];
 }
@@ -111,7 +113,13 @@ export const BAD_INPUT_SCENARIOS: Scenario[] = [
     name: "reports each empty, oversized, fake and missing image in plain words, and changes only the good image's link",
     note: "N.md",
     maxSizeMB: 1,
-    files: () => ({ "N.md": MIXED_NOTE, "good.png": uniquePng(), "empty.png": new Uint8Array(0), "big.png": paddedPng(uniquePng(), 1.5 * 1024 * 1024), "fake.png": "not a picture" }),
+    files: () => ({
+      "N.md": MIXED_NOTE,
+      "good.png": uniquePng(),
+      "empty.png": new Uint8Array(0),
+      "big.png": paddedPng(uniquePng(), 1.5 * 1024 * 1024),
+      "fake.png": "not a picture",
+    }),
     async expect(outcome, files) {
       expect(outcome.counts).toEqual({ uploaded: 1, reused: 0, rewritten: 1, skipped: 0, failed: 5 });
       if (outcome.puts !== null) expect(outcome.puts).toBe(1);
@@ -120,7 +128,11 @@ export const BAD_INPUT_SCENARIOS: Scenario[] = [
         missing("N.md", "![](missing%20folder/gone%20too.png)", "missing folder/gone too.png"),
         { link: "![[empty.png]]", code: "EmptyFile", messageStart: 'empty.png: "empty.png" is empty (0 bytes), so there is nothing to upload.' },
         { link: "![big](big.png)", code: "TooLarge", messageStart: 'big.png: "big.png" is 1.5 MB, larger than the 1 MB limit.' },
-        { link: '<img src="fake.png" width="20">', code: "NotAnImage", messageStart: 'fake.png: "fake.png" is not an image (PNG, JPEG, GIF, WebP, AVIF, SVG, BMP, TIFF, ICO).' },
+        {
+          link: '<img src="fake.png" width="20">',
+          code: "NotAnImage",
+          messageStart: 'fake.png: "fake.png" is not an image (PNG, JPEG, GIF, WebP, AVIF, SVG, BMP, TIFF, ICO).',
+        },
       ]);
       const [goodLink] = scanEmbeds(outcome.note).filter((e) => e.isRemote);
       expect(outcome.note).toBe(MIXED_NOTE.replace("![[good.png]]", goodLink.raw));

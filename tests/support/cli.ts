@@ -82,7 +82,15 @@ export function unprivilegedUser(): number | undefined {
   if (uid === undefined) return undefined;
   if (uid !== 0) return uid;
   const nobody = 65534;
-  const probe = spawnSync("setpriv", [`--reuid=${nobody}`, `--regid=${nobody}`, "--clear-groups", "--", process.execPath, "-e", "process.exit(process.getuid() === 65534 ? 0 : 1)"]);
+  const probe = spawnSync("setpriv", [
+    `--reuid=${nobody}`,
+    `--regid=${nobody}`,
+    "--clear-groups",
+    "--",
+    process.execPath,
+    "-e",
+    "process.exit(process.getuid() === 65534 ? 0 : 1)",
+  ]);
   return probe.status === 0 ? nobody : undefined;
 }
 
@@ -99,7 +107,19 @@ export function cliEnv(cacheHome: string): NodeJS.ProcessEnv {
  */
 export function serverFlags(bucket: string, via?: string): string[] {
   const env = s3TestEnv();
-  const flags = ["--endpoint", via ?? env.endpoint, "--region", env.region, "--bucket", bucket, "--path-style", "--acl", "public-read", "--key-template", "t/{hash:64}.{ext}"];
+  const flags = [
+    "--endpoint",
+    via ?? env.endpoint,
+    "--region",
+    env.region,
+    "--bucket",
+    bucket,
+    "--path-style",
+    "--acl",
+    "public-read",
+    "--key-template",
+    "t/{hash:64}.{ext}",
+  ];
   return via === undefined ? flags : [...flags, "--public-url", `${env.endpoint}/${bucket}`];
 }
 

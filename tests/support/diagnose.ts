@@ -21,7 +21,13 @@ export async function diagnose(
   opts: { requestTimeoutMs?: number; requestHandler?: SdkHttpHandler; fetchPublic?: FetchPublic } = {},
 ): Promise<DiagnosticStep[]> {
   const handler = opts.requestHandler ?? new RequestUrlHttpHandler(requestUrl, { requestTimeoutMs: opts.requestTimeoutMs });
-  return runDiagnostics({ profile, credentials, requestHandler: handler, fetchPublic: opts.fetchPublic ?? obsidianFetchPublic, timeoutMs: opts.requestTimeoutMs });
+  return runDiagnostics({
+    profile,
+    credentials,
+    requestHandler: handler,
+    fetchPublic: opts.fetchPublic ?? obsidianFetchPublic,
+    timeoutMs: opts.requestTimeoutMs,
+  });
 }
 
 /** The step with this id; fails the test when there is none. */

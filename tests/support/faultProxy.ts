@@ -102,12 +102,19 @@ export const rules = {
   /** Cloudflare R2: any `x-amz-acl` header is answered 501 NotImplemented. */
   r2RejectsAcl: ((req) =>
     req.headers["x-amz-acl"] !== undefined
-      ? { status: 501, code: "NotImplemented", message: "A header you provided implies functionality that is not implemented.", fields: { Header: "x-amz-acl" } }
+      ? {
+          status: 501,
+          code: "NotImplemented",
+          message: "A header you provided implies functionality that is not implemented.",
+          fields: { Header: "x-amz-acl" },
+        }
       : undefined) as FaultPlan,
   /** Backblaze B2 and OVH before they supported checksums: any `x-amz-checksum-*` header is answered 400. */
   rejectsChecksumHeaders: ((req) => {
     const header = Object.keys(req.headers).find((h) => h.startsWith("x-amz-checksum-") || h === "x-amz-sdk-checksum-algorithm");
-    return header ? { status: 400, code: "InvalidArgument", message: `Unsupported header '${header}' received for this API call.`, fields: { ArgumentName: header } } : undefined;
+    return header
+      ? { status: 400, code: "InvalidArgument", message: `Unsupported header '${header}' received for this API call.`, fields: { ArgumentName: header } }
+      : undefined;
   }) as FaultPlan,
   /** The first `n` requests matching `method` get `action`; everything else is forwarded. */
   firstN(n: number, method: string, action: FaultAction): FaultPlan {
@@ -171,7 +178,13 @@ export async function startFaultProxy(opts: { upstream: string; plan?: FaultPlan
       const answer = toAnswer(action);
       if (answer) {
         entry.status = answer.status;
-        const payload = answer.body ?? s3ErrorXml(answer.code ?? DEFAULT_CODES[answer.status]?.[0] ?? `Status${answer.status}`, answer.message ?? DEFAULT_CODES[answer.status]?.[1] ?? "", answer.fields);
+        const payload =
+          answer.body ??
+          s3ErrorXml(
+            answer.code ?? DEFAULT_CODES[answer.status]?.[0] ?? `Status${answer.status}`,
+            answer.message ?? DEFAULT_CODES[answer.status]?.[1] ?? "",
+            answer.fields,
+          );
         const bytes = typeof payload === "string" ? Buffer.from(payload) : Buffer.from(payload);
         const headers: Record<string, string> = {
           "Content-Type": answer.body === undefined ? "application/xml" : "application/octet-stream",

@@ -20,7 +20,9 @@ export const helpVault = path.join(fixturesRoot, "obsidian-help-en");
 export function hasHelpVault(): boolean {
   if (existsSync(helpVault)) return true;
   if (process.env.S3IH_REQUIRE_FIXTURES) {
-    throw new Error(`The fixture vault is required (S3IH_REQUIRE_FIXTURES) but not found at ${helpVault}; set S3IH_FIXTURES to the folder holding obsidian-help-en.`);
+    throw new Error(
+      `The fixture vault is required (S3IH_REQUIRE_FIXTURES) but not found at ${helpVault}; set S3IH_FIXTURES to the folder holding obsidian-help-en.`,
+    );
   }
   return false;
 }
@@ -47,5 +49,7 @@ export function itWithHelpVault(name: string, fn: () => Promise<unknown>): void 
 }
 
 function skipNotice(name: string): void {
-  console.warn(`Skipped "${name}": the Obsidian Help fixture vault is not at ${helpVault} (set S3IH_FIXTURES to the folder holding obsidian-help-en to run it).`);
+  console.warn(
+    `Skipped "${name}": the Obsidian Help fixture vault is not at ${helpVault} (set S3IH_FIXTURES to the folder holding obsidian-help-en to run it).`,
+  );
 }

@@ -15,10 +15,14 @@ import * as path from "node:path";
 export function denyListing(...folders: string[]): jest.SpyInstance {
   const readdir = fs.readdir.bind(fs) as (...a: unknown[]) => Promise<unknown>;
   const denied = folders.map((f) => path.resolve(f));
-  return jest.spyOn(fs, "readdir").mockImplementation(((dir: string, ...rest: unknown[]) =>
-    denied.includes(path.resolve(String(dir)))
-      ? Promise.reject(Object.assign(new Error(`EACCES: permission denied, scandir '${String(dir)}'`), { code: "EACCES", syscall: "scandir", path: String(dir) }))
-      : readdir(dir, ...rest)) as typeof fs.readdir);
+  return jest
+    .spyOn(fs, "readdir")
+    .mockImplementation(((dir: string, ...rest: unknown[]) =>
+      denied.includes(path.resolve(String(dir)))
+        ? Promise.reject(
+            Object.assign(new Error(`EACCES: permission denied, scandir '${String(dir)}'`), { code: "EACCES", syscall: "scandir", path: String(dir) }),
+          )
+        : readdir(dir, ...rest)) as typeof fs.readdir);
 }
 
 /** The pid of a process that has just exited. */

@@ -43,12 +43,14 @@ export function readySettings(profile: Partial<Profile> = {}): PluginSettings {
  * A temp vault with `Blog/Post.md` (holding `text`) open in the active leaf, secrets stored
  * under `SECRET_NAMES`, and settings from `readySettings(profile)`.
  */
-export async function pasteVault(opts: {
-  text?: string;
-  profile?: Partial<Profile>;
-  credentials?: { accessKeyId: string; secretAccessKey: string };
-  fileManager?: FileManagerOptions;
-} = {}): Promise<PasteVault> {
+export async function pasteVault(
+  opts: {
+    text?: string;
+    profile?: Partial<Profile>;
+    credentials?: { accessKeyId: string; secretAccessKey: string };
+    fileManager?: FileManagerOptions;
+  } = {},
+): Promise<PasteVault> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "s3ih-vault-"));
   const app = createFakeApp(dir, opts.fileManager);
   const creds = opts.credentials ?? { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };

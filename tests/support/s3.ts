@@ -61,7 +61,12 @@ export function adminClient(): S3Client {
 
 /** Creates a bucket with a fresh name starting with `prefix` and returns the name. */
 export async function createTestBucket(prefix: string): Promise<string> {
-  const clean = prefix.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/^-+|-+$/g, "").slice(0, 40) || "t";
+  const clean =
+    prefix
+      .toLowerCase()
+      .replace(/[^a-z0-9-]/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 40) || "t";
   const name = `${clean}-${randomBytes(6).toString("hex")}`;
   const client = adminClient();
   try {

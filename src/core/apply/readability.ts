@@ -39,11 +39,7 @@ function readsAsPlanned(text: string, embeds: readonly Embed[], reps: readonly R
  * All are tried at once first; when that fails, the halves are tried in turn, down to single
  * replacements, so a long note with one bad spot costs a few scans rather than one per link.
  */
-export function readableRewrites(
-  text: string,
-  embeds: readonly Embed[],
-  reps: readonly Replacement[],
-): { kept: Replacement[]; unreadable: Replacement[] } {
+export function readableRewrites(text: string, embeds: readonly Embed[], reps: readonly Replacement[]): { kept: Replacement[]; unreadable: Replacement[] } {
   const spans = new Set(embeds.map((e) => `${e.start}:${e.end}`));
   const kept: Replacement[] = [];
   const unreadable = new Set(reps.filter((r) => !spans.has(`${r.start}:${r.end}`)));

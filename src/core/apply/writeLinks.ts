@@ -78,7 +78,13 @@ export async function writeLinks(
       if (i === undefined) continue;
       found.push({ rep: a, link: i });
     }
-    const kept = new Set(readableRewrites(text, embeds, found.map((f) => f.rep)).kept);
+    const kept = new Set(
+      readableRewrites(
+        text,
+        embeds,
+        found.map((f) => f.rep),
+      ).kept,
+    );
     const changes: TextChange[] = [];
     for (const f of found) {
       if (!kept.has(f.rep)) {

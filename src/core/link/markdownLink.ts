@@ -24,9 +24,7 @@ const MAX_ALT_LENGTH = 120;
 export function escapeAltText(text: string): string {
   return oneLine(text)
     .replace(/[\\`*[\]<>&|$%~=]/g, "\\$&")
-    .replace(/_/g, (m, i: number, all: string) =>
-      /[A-Za-z0-9]/.test(all.charAt(i - 1)) && /[A-Za-z0-9]/.test(all.charAt(i + 1)) ? m : "\\_",
-    );
+    .replace(/_/g, (m, i: number, all: string) => (/[A-Za-z0-9]/.test(all.charAt(i - 1)) && /[A-Za-z0-9]/.test(all.charAt(i + 1)) ? m : "\\_"));
 }
 
 /**

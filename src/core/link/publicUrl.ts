@@ -16,9 +16,7 @@ export function encodeKeyForUrl(key: string): string {
   if (URL_SAFE_KEY.test(key)) return key;
   return key
     .split("/")
-    .map((segment) =>
-      encodeURIComponent(segment).replace(/[!'()*]/g, percentEncode),
-    )
+    .map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, percentEncode))
     .join("/");
 }
 

@@ -16,7 +16,7 @@ function occurrences(s: string, needle: string): number[] {
 /** Starts of the runs of `ch` in `s`, by run length, each list ascending. */
 function runsByLength(s: string, ch: string): Map<number, number[]> {
   const runs = new Map<number, number[]>();
-  for (let at = s.indexOf(ch); at >= 0; ) {
+  for (let at = s.indexOf(ch); at >= 0;) {
     let end = at;
     while (s.charAt(end) === ch) end += 1;
     const list = runs.get(end - at);
@@ -54,12 +54,18 @@ export class Closers {
   mathEnd(i: number): number {
     const s = this.s;
     if (s.charAt(i + 1) === "$") {
-      const close = firstAtLeast(this.positions("$$", () => occurrences(s, "$$")), i + 2);
+      const close = firstAtLeast(
+        this.positions("$$", () => occurrences(s, "$$")),
+        i + 2,
+      );
       return close < 0 ? -1 : close + 2;
     }
     const first = s.charAt(i + 1);
     if (first === "" || isWhitespace(first)) return -1;
-    const close = firstAtLeast(this.positions("$", () => this.singleDollarClosers()), i + 2);
+    const close = firstAtLeast(
+      this.positions("$", () => this.singleDollarClosers()),
+      i + 2,
+    );
     return close < 0 ? -1 : close + 1;
   }
 
@@ -87,9 +93,15 @@ export class Closers {
 
   /** End of a wiki link or embed whose `[[` starts at `i`: the first `]]` on the same line. */
   wikiEnd(i: number): number {
-    const close = firstAtLeast(this.positions("]]", () => occurrences(this.s, "]]")), i + 2);
+    const close = firstAtLeast(
+      this.positions("]]", () => occurrences(this.s, "]]")),
+      i + 2,
+    );
     if (close < 0) return -1;
-    const lineEnd = firstAtLeast(this.positions("eol", () => occurrences(this.s, "\n")), i);
+    const lineEnd = firstAtLeast(
+      this.positions("eol", () => occurrences(this.s, "\n")),
+      i,
+    );
     if (lineEnd >= 0 && lineEnd < close) return -1;
     if (this.s.slice(i + 2, close).trim() === "") return -1;
     return close + 2;

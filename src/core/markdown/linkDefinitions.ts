@@ -3,14 +3,7 @@
  * a paragraph, may span lines, and apply to the whole note, so the block pass collects
  * them before any inline text is read.
  */
-import {
-  isSpaceOrTab,
-  linkLabelLength,
-  normalizeLabel,
-  parseLinkDestination,
-  parseLinkTitle,
-  skipSpaceNewline,
-} from "./markdownSyntax";
+import { isSpaceOrTab, linkLabelLength, normalizeLabel, parseLinkDestination, parseLinkTitle, skipSpaceNewline } from "./markdownSyntax";
 import { assembleSourceText, type Piece, type SourceText } from "./sourceText";
 
 /** A `[label]: destination "title"` definition. */

@@ -164,13 +164,7 @@ function inlineTail(s: string, i: number): { end: number; rawDest: string; rawTi
 }
 
 /** Resolves the `]` at `i`; returns where scanning continues. */
-function closeBracket(
-  s: string,
-  i: number,
-  openers: Openers,
-  hits: InlineHit[],
-  definitions: Map<string, LinkDefinition>,
-): number {
+function closeBracket(s: string, i: number, openers: Openers, hits: InlineHit[], definitions: Map<string, LinkDefinition>): number {
   const opener = openers.list[openers.list.length - 1];
   if (!opener) return i + 1;
   if (!opener.image && openers.list.length <= openers.spent) {

@@ -24,8 +24,7 @@ export function isWhitespace(ch: string | undefined): boolean {
   return ch === " " || ch === "\t" || ch === "\n" || ch === "\r" || ch === "\f" || ch === "\v";
 }
 
-const ENTITY_OR_ESCAPE =
-  /\\[!"#$%&'()*+,./:;<=>?@[\\\]^_`{|}~-]|&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});/g;
+const ENTITY_OR_ESCAPE = /\\[!"#$%&'()*+,./:;<=>?@[\\\]^_`{|}~-]|&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});/g;
 
 function decodeEntity(ref: string): string {
   if (ref.charAt(1) === "#") {
@@ -228,10 +227,7 @@ export const OPEN_TAG = `<${TAG_NAME}${ATTRIBUTE}*${WS}*/?>`;
 /** An HTML closing tag per CommonMark's raw HTML grammar. */
 export const CLOSE_TAG = `</${TAG_NAME}${WS}*>`;
 
-const RAW_HTML = new RegExp(
-  `(?:${OPEN_TAG}|${CLOSE_TAG}|<!---?>|<!--[\\s\\S]*?-->|<[?][\\s\\S]*?[?]>|<![A-Za-z][^>]*>|<!\\[CDATA\\[[\\s\\S]*?\\]\\]>)`,
-  "y",
-);
+const RAW_HTML = new RegExp(`(?:${OPEN_TAG}|${CLOSE_TAG}|<!---?>|<!--[\\s\\S]*?-->|<[?][\\s\\S]*?[?]>|<![A-Za-z][^>]*>|<!\\[CDATA\\[[\\s\\S]*?\\]\\]>)`, "y");
 const AUTOLINK =
   /<(?:[A-Za-z][A-Za-z0-9.+-]{1,31}:[!-;=?-\uFFFF]*|[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*)>/y;
 

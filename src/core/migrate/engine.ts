@@ -161,11 +161,7 @@ const DEFAULT_FLUSH_EVERY = 128;
 const DEFAULT_FLUSH_INTERVAL_MS = 1000;
 
 /** Uploads every local image linked from `notePaths` and rewrites the links; see the module comment. */
-export async function migrateNotes(
-  notePaths: string[],
-  ports: MigrationPorts,
-  opts: MigrationOptions,
-): Promise<MigrationReport> {
+export async function migrateNotes(notePaths: string[], ports: MigrationPorts, opts: MigrationOptions): Promise<MigrationReport> {
   const report: MigrationReport = {
     uploaded: 0,
     reused: 0,
@@ -271,7 +267,13 @@ async function uploadOne(file: FileJob, ports: MigrationPorts, report: Migration
   } catch (e) {
     for (const l of file.links) {
       if (isUploadError(e)) fail(l.note.path, l.embed.raw, e.code, `${file.path}: ${e.toUserText()}`);
-      else fail(l.note.path, l.embed.raw, "UnreadableFile", `The image "${file.path}" linked in "${l.note.path}" could not be read (${errorText(e)}); the link was left as it was.`);
+      else
+        fail(
+          l.note.path,
+          l.embed.raw,
+          "UnreadableFile",
+          `The image "${file.path}" linked in "${l.note.path}" could not be read (${errorText(e)}); the link was left as it was.`,
+        );
     }
     return;
   }
@@ -335,4 +337,3 @@ async function writeBack(batch: FileJob[], ports: MigrationPorts, report: Migrat
     }),
   );
 }
-

@@ -132,11 +132,7 @@ export class VaultPathIndex {
     const folder = folderOf(sourcePath);
     const explicitRelative = link.startsWith("./") || link.startsWith("../");
     const absolute = link.startsWith("/");
-    const candidates = explicitRelative
-      ? [joinPath(folder, link)]
-      : absolute
-        ? [joinPath("", link)]
-        : [joinPath("", link), joinPath(folder, link)];
+    const candidates = explicitRelative ? [joinPath(folder, link)] : absolute ? [joinPath("", link)] : [joinPath("", link), joinPath(folder, link)];
     for (const c of candidates) if (c !== null && this.exact.has(c)) return c;
     for (const c of candidates) {
       const folded = c === null ? undefined : this.byLowerPath.get(c.toLowerCase());

@@ -49,10 +49,8 @@ export async function md5Hex(bytes: Uint8Array, opts: Md5Options = {}): Promise<
  * `window` (popout windows); the command-line tool runs in Node, which has no `window`.
  */
 function nextTask(): Promise<void> {
-  const schedule: (callback: () => void, ms: number) => unknown =
-    typeof window === "undefined" ? setTimeout : window.setTimeout.bind(window);
+  const schedule: (callback: () => void, ms: number) => unknown = typeof window === "undefined" ? setTimeout : window.setTimeout.bind(window);
   return new Promise((resolve) => {
     schedule(resolve, 0);
   });
 }
-

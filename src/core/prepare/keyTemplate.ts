@@ -58,9 +58,10 @@ const TOKENS: Record<string, TokenSpec> = {
 };
 
 /** The tokens a key template may use, for help text in the settings. */
-export const KEY_TEMPLATE_TOKENS: ReadonlyArray<{ token: string; description: string }> = Object.entries(
-  TOKENS,
-).map(([name, spec]) => ({ token: `{${name}}`, description: spec.description }));
+export const KEY_TEMPLATE_TOKENS: ReadonlyArray<{ token: string; description: string }> = Object.entries(TOKENS).map(([name, spec]) => ({
+  token: `{${name}}`,
+  description: spec.description,
+}));
 
 /** Tokens that can make keys differ between images; only a long enough hash guarantees it. */
 const DISTINGUISHING = new Set(["hash", "md5", "name"]);
@@ -302,7 +303,10 @@ function tokenValue(part: { name: string; length?: number }, vars: KeyVars, cap:
     case "name":
       return cleanFreeText(fileStem(lastSegment(vars.name)), cap) || "image";
     case "ext":
-      return vars.ext.toLowerCase().replace(/[^a-z0-9]/g, "").slice(0, FIXED_TOKEN_BYTES.ext);
+      return vars.ext
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, "")
+        .slice(0, FIXED_TOKEN_BYTES.ext);
     case "note":
       return cleanFreeText(lastSegment(vars.notePath).replace(/\.md$/i, ""), cap);
     default:

@@ -24,8 +24,7 @@ export const aws: Provider = {
   conditionalWrites: true,
   endpointFromRegion: true,
   regionFromEndpoint,
-  publicUrlHelp:
-    "Buckets created since 2023 block ACLs: make files public with a bucket policy or serve them through CloudFront, and enter that address here.",
+  publicUrlHelp: "Buckets created since 2023 block ACLs: make files public with a bucket policy or serve them through CloudFront, and enter that address here.",
   publicForbiddenHint:
     "S3 buckets block public access by default: turn off Block Public Access for this bucket and add a bucket policy that allows s3:GetObject to everyone, or serve the bucket through CloudFront and use that address as the public base URL.",
 };

@@ -13,8 +13,7 @@ export const b2: Provider = {
   id: "b2",
   label: "Backblaze B2",
   endpointPlaceholder: "https://s3.<region>.backblazeb2.com",
-  endpointHelp:
-    "The S3 endpoint shown on the bucket's card, e.g. https://s3.us-west-004.backblazeb2.com. Use an application key, not the master key.",
+  endpointHelp: "The S3 endpoint shown on the bucket's card, e.g. https://s3.us-west-004.backblazeb2.com. Use an application key, not the master key.",
   defaultRegion: "",
   forcePathStyle: false,
   acl: "none",

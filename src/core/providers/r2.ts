@@ -20,8 +20,7 @@ export const r2: Provider = {
   signingRegion: "auto",
   regionFromEndpoint: () => "auto",
   regionProblem: (region) => (region !== "auto" && region !== "us-east-1" ? "Cloudflare R2 uses the region auto." : undefined),
-  publicUrlHelp:
-    "The S3 endpoint always asks for a signature, so links need the bucket's public r2.dev address or a custom domain connected to the bucket.",
+  publicUrlHelp: "The S3 endpoint always asks for a signature, so links need the bucket's public r2.dev address or a custom domain connected to the bucket.",
   publicUrlRequired: "R2 serves files publicly only from the bucket's r2.dev address or a custom domain; enter that URL here.",
   publicForbiddenWithoutBaseUrlHint:
     "R2's S3 endpoint never serves files without a signature: set the public base URL to the bucket's r2.dev address or a custom domain connected to the bucket.",

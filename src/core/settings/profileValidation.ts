@@ -111,4 +111,3 @@ function cacheControlMessages(value: string): string[] {
   }
   return [];
 }
-

@@ -68,5 +68,3 @@ export const DEFAULT_SETTINGS: PluginSettings = defaultSettings();
 export function maxUploadBytes(settings: Pick<PluginSettings, "maxFileSizeMB">): number {
   return Math.round(settings.maxFileSizeMB * BYTES_PER_MB);
 }
-
-

@@ -22,8 +22,7 @@ export function migrateSettings(raw: unknown): PluginSettings {
   const profiles = rawProfiles(source).map(({ id, data }) => readProfile(data, id));
   if (profiles.length > 0) settings.profiles = profiles;
   const active = source.activeProfileId;
-  settings.activeProfileId =
-    typeof active === "string" && settings.profiles.some((p) => p.id === active) ? active : settings.profiles[0].id;
+  settings.activeProfileId = typeof active === "string" && settings.profiles.some((p) => p.id === active) ? active : settings.profiles[0].id;
   settings.uploadOnPaste = bool(source.uploadOnPaste, settings.uploadOnPaste);
   settings.uploadOnDrop = bool(source.uploadOnDrop, settings.uploadOnDrop);
   settings.imagesOnly = bool(source.imagesOnly, settings.imagesOnly);

@@ -24,12 +24,20 @@ export class Events {
 
   off(name: string, callback: (...data: any[]) => unknown): void {
     const list = this.handlers.get(name);
-    if (list) this.handlers.set(name, list.filter((r) => r.fn !== callback));
+    if (list)
+      this.handlers.set(
+        name,
+        list.filter((r) => r.fn !== callback),
+      );
   }
 
   offref(ref: EventRef): void {
     const list = this.handlers.get(ref.name);
-    if (list) this.handlers.set(ref.name, list.filter((r) => r !== ref));
+    if (list)
+      this.handlers.set(
+        ref.name,
+        list.filter((r) => r !== ref),
+      );
   }
 
   trigger(name: string, ...data: unknown[]): void {

@@ -227,8 +227,7 @@ export class ButtonComponent extends BaseComponent {
   }
 }
 
-export class ExtraButtonComponent extends ButtonComponent {
-}
+export class ExtraButtonComponent extends ButtonComponent {}
 
 /**
  * Obsidian's secret picker: its value is the NAME of a secret in `app.secretStorage`, never

@@ -145,7 +145,11 @@ describe("awkward file names", () => {
 
     const { code, out, stderr } = await upload(vault, "--key-template", "shots/{name}-{hash:12}.{ext}");
 
-    expect({ code, stderr, out }).toEqual({ code: 0, stderr: "", out: { uploaded: 1, reused: 0, skipped: 0, failed: 0, rewritten: lines.length, failures: [] } });
+    expect({ code, stderr, out }).toEqual({
+      code: 0,
+      stderr: "",
+      out: { uploaded: 1, reused: 0, skipped: 0, failed: 0, rewritten: lines.length, failures: [] },
+    });
     const after = readNote(vault, "N.md").split("\n");
     expect(after).toHaveLength(lines.length + 1);
     for (const line of after.slice(0, -1)) {

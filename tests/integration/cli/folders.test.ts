@@ -91,7 +91,9 @@ asUser("a folder the user may not read", () => {
     const run = await runCli(["upload", path.join(vault, "Blog"), "--vault", vault, ...serverFlags(bucket), "--json"], cliEnv(cacheFor(user)), { uid: user });
 
     expect(run.code).toBe(0);
-    expect(run.stderr).toBe('s3-image-hosting: Skipping the folder "private": it cannot be read (permission denied), so links to images in it cannot be followed.\n');
+    expect(run.stderr).toBe(
+      's3-image-hosting: Skipping the folder "private": it cannot be read (permission denied), so links to images in it cannot be followed.\n',
+    );
     expect(JSON.parse(run.stdout)).toMatchObject({ uploaded: 1, rewritten: 1, failed: 0 });
   });
 

@@ -55,7 +55,13 @@ describeWithHelpVault("s3-image-hosting upload on the Obsidian help vault", () =
     const distinctBytes = new Set([...distinct].map((f) => sha256(before.get(f) as Buffer)));
     expect(resolved.length).toBeGreaterThan(200);
     expect(missing.length).toBeGreaterThan(10);
-    expect(out).toMatchObject({ rewritten: resolved.length, skipped: 0, failed: missing.length, uploaded: distinctBytes.size, reused: distinct.size - distinctBytes.size });
+    expect(out).toMatchObject({
+      rewritten: resolved.length,
+      skipped: 0,
+      failed: missing.length,
+      uploaded: distinctBytes.size,
+      reused: distinct.size - distinctBytes.size,
+    });
     expect(run.code).toBe(1);
 
     // Links to files the vault does not have: reported one by one and left as they were.
@@ -100,7 +106,12 @@ describeWithHelpVault("s3-image-hosting upload on the Obsidian help vault", () =
     for (const [url, file] of checked) {
       const res = await anonymousGet(url);
       const bytes = before.get(file) as Buffer;
-      expect({ url, status: res.status, type: res.headers["content-type"], same: res.body.equals(bytes) }).toEqual({ url, status: 200, type: mimeOf(bytes), same: true });
+      expect({ url, status: res.status, type: res.headers["content-type"], same: res.body.equals(bytes) }).toEqual({
+        url,
+        status: 200,
+        type: mimeOf(bytes),
+        same: true,
+      });
     }
   });
 

@@ -38,7 +38,9 @@ const SHOWN_SERVER_SAYS = "Denied\\x1b]0;owned\\x07\\u202e by policy";
 
 /** Any control or direction character left in `text`, shown as code points. */
 function rawControls(text: string): string[] {
-  return [...text.matchAll(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g)].map((m) => `U+${m[0].charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return [...text.matchAll(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g)].map(
+    (m) => `U+${m[0].charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 function makeVault(): { vault: string; refused: Uint8Array } {
@@ -59,7 +61,9 @@ describe("control characters in names and server messages", () => {
   it("reach the summary and failure lines only as visible escapes", async () => {
     const { vault, refused } = makeVault();
     const refusedKey = `t/${sha256(refused)}.png`;
-    proxy.setPlan((req) => (req.method === "PUT" && req.path.endsWith(refusedKey) ? { status: 400, code: "PolicyViolation", message: SERVER_SAYS } : undefined));
+    proxy.setPlan((req) =>
+      req.method === "PUT" && req.path.endsWith(refusedKey) ? { status: 400, code: "PolicyViolation", message: SERVER_SAYS } : undefined,
+    );
     const run = await runCli(["upload", vault, ...serverFlags(bucket, proxy.url)], cliEnv(work));
 
     expect(run.code).toBe(1);
@@ -67,7 +71,9 @@ describe("control characters in names and server messages", () => {
     expect(rawControls(run.stderr)).toEqual([]);
     const lines = run.stdout.split("\n");
     expect(lines[0]).toBe("1 note scanned: 1 uploaded, 0 already in the bucket; 1 link rewritten, 0 skipped, 2 failed.");
-    expect(lines).toContain(`  ${SHOWN_NOTE}: ![[gone\\x1b[31m.png]] — The image "gone\\x1b[31m.png" linked in "${SHOWN_NOTE}" is not in the vault; the link was left as it was.`);
+    expect(lines).toContain(
+      `  ${SHOWN_NOTE}: ![[gone\\x1b[31m.png]] — The image "gone\\x1b[31m.png" linked in "${SHOWN_NOTE}" is not in the vault; the link was left as it was.`,
+    );
     const refusedLine = lines.find((l) => l.startsWith(`  ${SHOWN_NOTE}: ![[refused.png]] — `));
     expect(refusedLine).toContain(SHOWN_SERVER_SAYS);
     // The note itself keeps its name and gets its link.

@@ -77,11 +77,20 @@ describe("bad usage and settings exit 2 with a message", () => {
     [["upload", "VAULT", "--secret-access-key", "TOPSECRET", "--bucket", "abc"], "S3_SECRET_ACCESS_KEY"],
     [["upload", "VAULT/nope.md", "--endpoint", "http://127.0.0.1:1", "--region", "us-east-1", "--bucket", "abc"], "does not exist"],
     [["upload", "VAULT", "--config", "VAULT/missing.json"], "could not be read"],
-    [["upload", "VAULT/N.md", "--vault", "VAULT/N.md", "--endpoint", "http://127.0.0.1:1", "--region", "us-east-1", "--bucket", "abc"], "N.md is a file, not a folder. Give --vault the folder"],
-    [["upload", "VAULT", "--vault", "VAULT/missing", "--endpoint", "http://127.0.0.1:1", "--region", "us-east-1", "--bucket", "abc"], "missing does not exist. Give --vault the folder"],
+    [
+      ["upload", "VAULT/N.md", "--vault", "VAULT/N.md", "--endpoint", "http://127.0.0.1:1", "--region", "us-east-1", "--bucket", "abc"],
+      "N.md is a file, not a folder. Give --vault the folder",
+    ],
+    [
+      ["upload", "VAULT", "--vault", "VAULT/missing", "--endpoint", "http://127.0.0.1:1", "--region", "us-east-1", "--bucket", "abc"],
+      "missing does not exist. Give --vault the folder",
+    ],
   ])("%j", async (argv, message) => {
     const vault = vaultWithNote();
-    const run = await runCli(argv.map((a) => a.replace("VAULT", vault)), cliEnv(work));
+    const run = await runCli(
+      argv.map((a) => a.replace("VAULT", vault)),
+      cliEnv(work),
+    );
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(message);
     expect(run.stderr).not.toMatch(/\n\s+at /);

@@ -61,7 +61,9 @@ test("a service slower than the request timeout on every attempt: Timeout", asyn
   const steps = await diagnose(testProfile({ bucket, endpoint: proxy.url }), testCredentials(), { requestTimeoutMs: 300 });
   const upload = step(steps, "upload");
   expect(upload.code).toBe("Timeout");
-  expect(upload.message).toMatch(/^The storage service at 127\.0\.0\.1:\d+ did not answer in time on any of 3 attempts \(while trying to upload img\/s3ih-probe-[0-9a-f]{12}\.png\)\.$/);
+  expect(upload.message).toMatch(
+    /^The storage service at 127\.0\.0\.1:\d+ did not answer in time on any of 3 attempts \(while trying to upload img\/s3ih-probe-[0-9a-f]{12}\.png\)\.$/,
+  );
   expect(upload.hint).toBe("Check that this device is online and try again; on a slow or busy network, try again later.");
   expect(proxy.count("PUT")).toBe(3);
   expect(Date.now() - started).toBeLessThan(2_000 + 3 * 300);
@@ -78,9 +80,13 @@ test("a public base URL whose host name resolves nowhere: DnsFailure about the p
 
 test("a public link too slow to answer: Timeout about the public link", async () => {
   proxy.setPlan(rules.always("GET", "delay:2000"));
-  const steps = await diagnose(testProfile({ bucket, acl: "public-read", publicBaseUrl: `${proxy.url}/${bucket}` }), testCredentials(), { requestTimeoutMs: 300 });
+  const steps = await diagnose(testProfile({ bucket, acl: "public-read", publicBaseUrl: `${proxy.url}/${bucket}` }), testCredentials(), {
+    requestTimeoutMs: 300,
+  });
   const pub = step(steps, "public");
   expect(pub.code).toBe("Timeout");
-  expect(pub.message).toMatch(/^The public link's server 127\.0\.0\.1:\d+ did not answer in time \(while trying to open http:\/\/127\.0\.0\.1:\d+\/[^ ]+\.png\)\.$/);
+  expect(pub.message).toMatch(
+    /^The public link's server 127\.0\.0\.1:\d+ did not answer in time \(while trying to open http:\/\/127\.0\.0\.1:\d+\/[^ ]+\.png\)\.$/,
+  );
   expect(step(steps, "cleanup").status).toBe("pass");
 });

@@ -103,7 +103,10 @@ describe("no error text shows a credential or a signature", () => {
 
   test.each([
     ["InvalidAccessKeyId", () => ({ profile: testProfile({ bucket }), credentials: CANARY })],
-    ["SignatureDoesNotMatch", () => ({ profile: testProfile({ bucket }), credentials: { accessKeyId: real().accessKeyId, secretAccessKey: CANARY.secretAccessKey } })],
+    [
+      "SignatureDoesNotMatch",
+      () => ({ profile: testProfile({ bucket }), credentials: { accessKeyId: real().accessKeyId, secretAccessKey: CANARY.secretAccessKey } }),
+    ],
     ["NoSuchBucket", () => ({ profile: testProfile({ bucket: `${bucket}-gone` }), credentials: real() })],
   ])("%s from the real server", async (code, setup) => {
     const { profile, credentials } = setup();
@@ -177,19 +180,34 @@ describe("no error text shows a credential or a signature", () => {
     const sent = new SentRequests();
     const handler = new RequestUrlHttpHandler(sent.wrap(requestUrl));
     const credentials = testCredentials();
-    const forbidden = await diagnose(testProfile({ bucket, acl: "public-read", publicBaseUrl: `${proxy.url}/${bucket}` }), credentials, { requestHandler: handler });
+    const forbidden = await diagnose(testProfile({ bucket, acl: "public-read", publicBaseUrl: `${proxy.url}/${bucket}` }), credentials, {
+      requestHandler: handler,
+    });
     const wrongKey = await diagnose(testProfile({ bucket }), CANARY, { requestHandler: handler });
     expect(forbidden.find((s) => s.id === "public")?.code).toBe("PublicUrlForbidden");
     expect(wrongKey.find((s) => s.id === "upload")?.code).toBe("InvalidAccessKeyId");
-    expectNothingSecret(forbidden.flatMap((s) => [s.message, s.hint ?? ""]), credentials, sent);
-    expectNothingSecret(wrongKey.flatMap((s) => [s.message, s.hint ?? ""]), CANARY, sent);
+    expectNothingSecret(
+      forbidden.flatMap((s) => [s.message, s.hint ?? ""]),
+      credentials,
+      sent,
+    );
+    expectNothingSecret(
+      wrongKey.flatMap((s) => [s.message, s.hint ?? ""]),
+      CANARY,
+      sent,
+    );
   });
 });
 
 describe("object keys stay under the key template's folder", () => {
   test("a file named ../../etc/passwd.png from a note in ../../etc lands under the template's folder in the bucket", async () => {
     const profile = testProfile({ bucket, acl: "public-read", keyTemplate: "blog/{note}/{name}.{ext}" });
-    const uploader = createUploader({ profile, credentials: testCredentials(), requestHandler: new RequestUrlHttpHandler(requestUrl), index: new MemoryUploadIndex() });
+    const uploader = createUploader({
+      profile,
+      credentials: testCredentials(),
+      requestHandler: new RequestUrlHttpHandler(requestUrl),
+      index: new MemoryUploadIndex(),
+    });
     try {
       const names = ["../../etc/passwd.png", "..\\..\\Windows\\win.ini.png", "/absolute/root.png", "./../.hidden.png"];
       const stored = [];

@@ -36,8 +36,12 @@ test("a working public profile passes every step, and the test image is gone aft
   const profile = testProfile({ bucket, acl: "public-read", keyTemplate: "blog/img/{hash:16}.{ext}" });
   const steps = await diagnose(profile, testCredentials());
   expect(outline(steps)).toEqual(["settings:pass", "credentials:pass", "upload:pass", "public:pass", "cleanup:pass"]);
-  expect(step(steps, "upload").message).toMatch(new RegExp(`^Uploaded a test image to bucket "${bucket}" as blog/img/s3ih-probe-[0-9a-f]{12}\\.png with ACL public-read\\.$`));
-  expect(step(steps, "public").message).toMatch(new RegExp(`^${s3TestEnv().endpoint}/${bucket}/blog/img/s3ih-probe-[0-9a-f]{12}\\.png shows the image to anyone \\(image/png\\)\\.$`));
+  expect(step(steps, "upload").message).toMatch(
+    new RegExp(`^Uploaded a test image to bucket "${bucket}" as blog/img/s3ih-probe-[0-9a-f]{12}\\.png with ACL public-read\\.$`),
+  );
+  expect(step(steps, "public").message).toMatch(
+    new RegExp(`^${s3TestEnv().endpoint}/${bucket}/blog/img/s3ih-probe-[0-9a-f]{12}\\.png shows the image to anyone \\(image/png\\)\\.$`),
+  );
   expect(await keysIn(bucket)).toEqual([]);
 });
 
@@ -49,7 +53,9 @@ test("an access key id the server does not know: InvalidAccessKeyId", async () =
   expect(upload.message).toBe(
     "The access key id is not known to this service: check the Access key secret in the profile, and that the key belongs to this provider and account.",
   );
-  expect(upload.hint).toBe("Keys are per provider (and, for R2, per account): a key from elsewhere is rejected by 127.0.0.1:" + new URL(s3TestEnv().endpoint).port + ".");
+  expect(upload.hint).toBe(
+    "Keys are per provider (and, for R2, per account): a key from elsewhere is rejected by 127.0.0.1:" + new URL(s3TestEnv().endpoint).port + ".",
+  );
 });
 
 test("a wrong secret access key: SignatureDoesNotMatch, naming the secret and the region", async () => {
@@ -66,7 +72,10 @@ test("a key that may not write to the bucket (a bucket policy denies it): Access
   await admin.send(
     new PutBucketPolicyCommand({
       Bucket: denied,
-      Policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Principal: "*", Action: ["s3:PutObject"], Resource: [`arn:aws:s3:::${denied}/*`] }] }),
+      Policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Deny", Principal: "*", Action: ["s3:PutObject"], Resource: [`arn:aws:s3:::${denied}/*`] }],
+      }),
     }),
   );
   try {
@@ -74,7 +83,9 @@ test("a key that may not write to the bucket (a bucket policy denies it): Access
     const upload = step(steps, "upload");
     expect(upload.code).toBe("AccessDenied");
     expect(upload.message).toMatch(
-      new RegExp(`^The service refused access to the bucket "${denied}": the key is valid but not allowed to do this \\(while trying to upload img/s3ih-probe-[0-9a-f]{12}\\.png\\)\\.$`),
+      new RegExp(
+        `^The service refused access to the bucket "${denied}": the key is valid but not allowed to do this \\(while trying to upload img/s3ih-probe-[0-9a-f]{12}\\.png\\)\\.$`,
+      ),
     );
     expect(upload.hint).toBe("Check the key's scope (it needs object read and write on this bucket) and any bucket policy that denies it.");
   } finally {
@@ -110,7 +121,9 @@ test("a bucket in another region (301 PermanentRedirect): WrongRegion, naming th
 });
 
 test("a clock the server keeps rejecting (RequestTimeTooSkewed with no usable server time): ClockSkew", async () => {
-  proxy.setPlan(rules.always("PUT", { status: 403, code: "RequestTimeTooSkewed", message: "The difference between the request time and the current time is too large." }));
+  proxy.setPlan(
+    rules.always("PUT", { status: 403, code: "RequestTimeTooSkewed", message: "The difference between the request time and the current time is too large." }),
+  );
   const steps = await diagnose(testProfile({ bucket, endpoint: proxy.url }), testCredentials());
   const upload = step(steps, "upload");
   expect(upload.code).toBe("ClockSkew");
@@ -133,7 +146,9 @@ test("checksum headers on a server without checksum support (B2 answers 400): Ch
   const env = s3TestEnv();
   const defaults = new S3Client({ endpoint: proxy.url, region: env.region, forcePathStyle: true, credentials: testCredentials(), maxAttempts: 1 });
   try {
-    const e = await defaults.send(new PutObjectCommand({ Bucket: bucket, Key: "img/default-checksums.png", Body: new Uint8Array([1, 2, 3]) })).catch((err: unknown) => err);
+    const e = await defaults
+      .send(new PutObjectCommand({ Bucket: bucket, Key: "img/default-checksums.png", Body: new Uint8Array([1, 2, 3]) }))
+      .catch((err: unknown) => err);
     const u = toUploadError(e, { profile: testProfile({ bucket, endpoint: proxy.url }) });
     expect(u.code).toBe("ChecksumNotSupported");
     expect(u.message).toBe("The service does not accept the checksum headers this upload sent.");
@@ -152,7 +167,9 @@ test("a public link that refuses visitors (a private object on a private bucket)
   expect(outline(steps)).toEqual(["settings:pass", "credentials:pass", "upload:pass", "public:fail", "cleanup:pass"]);
   const pub = step(steps, "public");
   expect(pub.code).toBe("PublicUrlForbidden");
-  expect(pub.message).toMatch(/^The public link http:\/\/127\.0\.0\.1:\d+\/[^ ]+\/img\/s3ih-probe-[0-9a-f]{12}\.png refuses visitors \(HTTP 403\): the image would not show for anyone reading the note\.$/);
+  expect(pub.message).toMatch(
+    /^The public link http:\/\/127\.0\.0\.1:\d+\/[^ ]+\/img\/s3ih-probe-[0-9a-f]{12}\.png refuses visitors \(HTTP 403\): the image would not show for anyone reading the note\.$/,
+  );
   expect(pub.hint).toBe(
     "Allow anonymous downloads from the bucket (or its image folder) with a bucket policy (with MinIO: mc anonymous set download <alias>/<bucket>), or set ACL to public-read if the server supports ACLs.",
   );
@@ -170,7 +187,9 @@ test("a public base URL that points at a path where the image is not: PublicUrlN
     const steps = await diagnose(testProfile({ bucket: open, acl: "public-read", publicBaseUrl }), testCredentials());
     const pub = step(steps, "public");
     expect(pub.code).toBe("PublicUrlNotFound");
-    expect(pub.message).toMatch(new RegExp(`^The public link ${publicBaseUrl}/img/s3ih-probe-[0-9a-f]{12}\\.png does not find the uploaded image \\(HTTP 404\\)\\.$`));
+    expect(pub.message).toMatch(
+      new RegExp(`^The public link ${publicBaseUrl}/img/s3ih-probe-[0-9a-f]{12}\\.png does not find the uploaded image \\(HTTP 404\\)\\.$`),
+    );
     expect(pub.hint).toMatch(
       /^The public base URL must be the bucket's root: a link is that address followed by the object key \(img\/s3ih-probe-[0-9a-f]{12}\.png\)\. Check it for a missing or extra path segment \(such as the bucket name\), and that it serves this bucket\.$/,
     );
@@ -181,11 +200,17 @@ test("a public base URL that points at a path where the image is not: PublicUrlN
 });
 
 test("a public base URL that serves a web page instead of the image: PublicUrlNotImage", async () => {
-  proxy.setPlan((req) => (req.path.startsWith("/site/") ? { status: 200, headers: { "Content-Type": "text/html; charset=utf-8" }, body: "<html><body>Welcome to my site</body></html>" } : undefined));
+  proxy.setPlan((req) =>
+    req.path.startsWith("/site/")
+      ? { status: 200, headers: { "Content-Type": "text/html; charset=utf-8" }, body: "<html><body>Welcome to my site</body></html>" }
+      : undefined,
+  );
   const steps = await diagnose(testProfile({ bucket, acl: "public-read", publicBaseUrl: `${proxy.url}/site` }), testCredentials());
   const pub = step(steps, "public");
   expect(pub.code).toBe("PublicUrlNotImage");
-  expect(pub.message).toMatch(/^The public link http:\/\/127\.0\.0\.1:\d+\/site\/img\/s3ih-probe-[0-9a-f]{12}\.png answers with "text\/html" instead of an image, so notes would show a broken image\.$/);
+  expect(pub.message).toMatch(
+    /^The public link http:\/\/127\.0\.0\.1:\d+\/site\/img\/s3ih-probe-[0-9a-f]{12}\.png answers with "text\/html" instead of an image, so notes would show a broken image\.$/,
+  );
   expect(pub.hint).toBe(
     "That address serves a web page (a landing, login or error page) rather than the bucket's files: check the public base URL, and that its domain is connected to this bucket.",
   );

@@ -66,7 +66,12 @@ describeWithSkewedServer("uploads to a server whose clock is 20 minutes ahead", 
   test.each(transports)("over %s, the first upload of a brand-new client succeeds after one corrected retry", async (_name, makeClient) => {
     counter.setPlan(() => undefined);
     const client = makeClient();
-    const uploader = createUploader({ profile: testProfile({ bucket, endpoint: counter.url }), credentials: testCredentials(), client, index: new MemoryUploadIndex() });
+    const uploader = createUploader({
+      profile: testProfile({ bucket, endpoint: counter.url }),
+      credentials: testCredentials(),
+      client,
+      index: new MemoryUploadIndex(),
+    });
     try {
       const bytes = uniquePng();
       const stored = await uploader.upload({ bytes, name: "first.png", notePath: "Note.md" });
@@ -87,12 +92,20 @@ describeWithSkewedServer("uploads to a server whose clock is 20 minutes ahead", 
   });
 
   test("the first paste after start-up becomes a link to the image, with no notice", async () => {
-    const v = await pasteVault({ text: "Intro\n", profile: testProfile({ bucket, endpoint: skewedEndpoint!, acl: "public-read" }), credentials: testCredentials() });
+    const v = await pasteVault({
+      text: "Intro\n",
+      profile: testProfile({ bucket, endpoint: skewedEndpoint!, acl: "public-read" }),
+      credentials: testCredentials(),
+    });
     try {
       v.view.editor.setCursor({ line: 1, ch: 0 });
       Notice.reset();
       const uploaders = new UploaderCache(sdkUploaderFactory({ requestUrl: requestUrl, index: new MemoryUploadIndex() }));
-      const handler = new PasteDropHandler({ app: v.app as unknown as ObsidianApp, settings: () => v.settings, getUploader: async (c) => uploaders.uploaderFor(c) });
+      const handler = new PasteDropHandler({
+        app: v.app as unknown as ObsidianApp,
+        settings: () => v.settings,
+        getUploader: async (c) => uploaders.uploaderFor(c),
+      });
       v.app.workspace.on("editor-paste", handler.onPaste);
       const png = uniquePng();
       expect(await dispatchEditorInput(v.app, "paste", pasteEvent({ files: [fileOf(png, "image.png", "image/png")] }), v.view)).toBe("handled-by-plugin");
@@ -112,7 +125,12 @@ describeWithSkewedServer("uploads to a server whose clock is 20 minutes ahead", 
   test("with no retries left to the SDK, the store's own retry with the corrected clock still uploads", async () => {
     counter.setPlan(() => undefined);
     const client = createS3Client(testProfile({ bucket, endpoint: counter.url }), testCredentials(), new RequestUrlHttpHandler(requestUrl), { maxAttempts: 1 });
-    const uploader = createUploader({ profile: testProfile({ bucket, endpoint: counter.url }), credentials: testCredentials(), client, index: new MemoryUploadIndex() });
+    const uploader = createUploader({
+      profile: testProfile({ bucket, endpoint: counter.url }),
+      credentials: testCredentials(),
+      client,
+      index: new MemoryUploadIndex(),
+    });
     try {
       const bytes = uniquePng();
       const stored = await uploader.upload({ bytes, name: "single.png", notePath: "Note.md" });

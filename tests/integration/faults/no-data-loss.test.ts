@@ -64,7 +64,12 @@ describe("paste while the bucket keeps failing", () => {
       const at = v.view.editor.posToOffset(cursor);
       proxy.setPlan(rules.always("PUT", action));
       const uploaders = new UploaderCache(sdkUploaderFactory({ requestUrl: requestUrl, index: new MemoryUploadIndex() }));
-      const handler = new PasteDropHandler({ app: v.app as unknown as ObsidianApp, settings: () => v.settings, getUploader: async (c) => uploaders.uploaderFor(c), now: () => NOW });
+      const handler = new PasteDropHandler({
+        app: v.app as unknown as ObsidianApp,
+        settings: () => v.settings,
+        getUploader: async (c) => uploaders.uploaderFor(c),
+        now: () => NOW,
+      });
       v.app.workspace.on("editor-paste", handler.onPaste);
 
       const png = uniquePng();
@@ -89,7 +94,7 @@ describe("paste while the bucket keeps failing", () => {
 function vaultFiles(good: Uint8Array, bad: Uint8Array): Record<string, string | Uint8Array> {
   return {
     "Notes/Trip.md": "# Trip\n\n![[good.png]]\n\nText ![[bad.png|300]] around it.\n",
-    "Notes/Other.md": "See ![Bad](../Images/bad.png \"title\") here.\n",
+    "Notes/Other.md": 'See ![Bad](../Images/bad.png "title") here.\n',
     "Notes/good.png": good,
     "Images/bad.png": bad,
   };
@@ -144,7 +149,21 @@ describe("upload all while one file keeps failing", () => {
     let stderr = "";
     const creds = testCredentials();
     const code = await runCli(
-      ["upload", dir, "--endpoint", proxy.url, "--region", "us-east-1", "--bucket", bucket, "--path-style", "--acl", "public-read", "--cache", path.join(dir, ".cache.json")],
+      [
+        "upload",
+        dir,
+        "--endpoint",
+        proxy.url,
+        "--region",
+        "us-east-1",
+        "--bucket",
+        bucket,
+        "--path-style",
+        "--acl",
+        "public-read",
+        "--cache",
+        path.join(dir, ".cache.json"),
+      ],
       {
         stdout: { write: (s: string) => (stdout += s) },
         stderr: { write: (s: string) => (stderr += s) },
@@ -156,7 +175,9 @@ describe("upload all while one file keeps failing", () => {
     expect(stdout).toMatch(/1 uploaded, 0 already in the bucket; 1 link rewritten/);
     // Every link to the file is listed, each with the reason.
     for (const link of [/Notes\/Trip\.md: !\[\[bad\.png\|300\]\]/, /Notes\/Other\.md: !\[Bad\]\(\.\.\/Images\/bad\.png "title"\)/]) {
-      expect(stdout).toMatch(new RegExp(`\\n {2}${link.source} — Images/bad\\.png: The storage service failed with HTTP 500 \\(InternalError\\) on all 3 attempts`));
+      expect(stdout).toMatch(
+        new RegExp(`\\n {2}${link.source} — Images/bad\\.png: The storage service failed with HTTP 500 \\(InternalError\\) on all 3 attempts`),
+      );
     }
     expect(proxy.count("PUT", sha256(bad).slice(0, 32))).toBe(3);
     const trip = readFileSync(path.join(dir, "Notes/Trip.md"), "utf8");

@@ -46,10 +46,18 @@ function clientFor(transport: TransportName): S3Client {
 }
 
 /** Uploads one fresh image through the proxy under `plan`; resolves with the outcome and the PUTs the proxy saw. */
-async function uploadThrough(transport: TransportName, plan: FaultPlan): Promise<{ stored?: StoredAsset; error?: UploadError; puts: number; bytes: Uint8Array; ms: number }> {
+async function uploadThrough(
+  transport: TransportName,
+  plan: FaultPlan,
+): Promise<{ stored?: StoredAsset; error?: UploadError; puts: number; bytes: Uint8Array; ms: number }> {
   proxy.setPlan(plan);
   const client = clientFor(transport);
-  const uploader = createUploader({ profile: testProfile({ bucket, endpoint: proxy.url }), credentials: testCredentials(), client, index: new MemoryUploadIndex() });
+  const uploader = createUploader({
+    profile: testProfile({ bucket, endpoint: proxy.url }),
+    credentials: testCredentials(),
+    client,
+    index: new MemoryUploadIndex(),
+  });
   const bytes = uniquePng();
   const started = Date.now();
   try {
@@ -113,7 +121,9 @@ describe.each(TRANSPORTS)("over the %s transport", (transport) => {
     const r = await uploadThrough(transport, rules.always("PUT", "status:503"));
     expect(r.puts).toBe(3);
     expect(r.error?.code).toBe("ServerError");
-    expect(r.error?.message).toMatch(/^The storage service failed with HTTP 503 \(SlowDown\) on all 3 attempts \(while trying to upload img\/[0-9a-f]{32}\.png\)\./);
+    expect(r.error?.message).toMatch(
+      /^The storage service failed with HTTP 503 \(SlowDown\) on all 3 attempts \(while trying to upload img\/[0-9a-f]{32}\.png\)\./,
+    );
     expect(r.error?.hint).toBe("The service is busy or limiting requests; wait a minute and try again (fewer uploads at once helps).");
   });
 

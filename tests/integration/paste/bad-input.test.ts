@@ -48,9 +48,7 @@ describe("files that cannot be uploaded are kept in the vault, with a notice tha
     expect(net.count("PUT")).toBe(0);
     expect(v.view.editor.getValue()).toBe("Intro\n![[empty.png]]");
     expect(onDisk("empty.png").length).toBe(0);
-    expect(Notice.messages).toEqual([
-      '"empty.png" is empty (0 bytes), so there is nothing to upload. The image was saved in your vault as empty.png.',
-    ]);
+    expect(Notice.messages).toEqual(['"empty.png" is empty (0 bytes), so there is nothing to upload. The image was saved in your vault as empty.png.']);
     expectPlainWords(Notice.messages);
   });
 
@@ -186,7 +184,7 @@ describe("unfinished markdown around the place of a paste", () => {
   const broken = [
     "Unclosed [bracket and ![alt without end",
     "An empty start ![]( and a wiki start ![[ and a stray <img src=",
-    "Half a tag <img src=\"x.png\" and a lone ]] and )",
+    'Half a tag <img src="x.png" and a lone ]] and )',
     "",
     "", // the paste goes on this line
     "",

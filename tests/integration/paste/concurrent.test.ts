@@ -38,7 +38,11 @@ async function pasteHeld(bytes: Uint8Array, view: MarkdownView = v.view, name = 
 }
 
 const noteOnDisk = (rel = "Blog/Post.md"): string => fs.readFileSync(path.join(v.dir, rel), "utf8");
-const vaultImages = (): string[] => fs.readdirSync(v.dir, { recursive: true }).map(String).filter((f) => f.endsWith(".png"));
+const vaultImages = (): string[] =>
+  fs
+    .readdirSync(v.dir, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith(".png"));
 
 describe("undo while an image uploads", () => {
   test("undoing the paste removes the placeholder; the finished upload puts nothing back and says where the image went", async () => {

@@ -31,7 +31,11 @@ let plugin: S3ImageHostingPlugin & FakePlugin;
 
 beforeEach(async () => {
   v = await pasteVault({ credentials: testCredentials() });
-  const profile = { ...testProfile({ bucket: buckets[0], acl: "public-read" }), accessKeyIdSecret: SECRET_NAMES.accessKeyId, secretAccessKeySecret: SECRET_NAMES.secretAccessKey };
+  const profile = {
+    ...testProfile({ bucket: buckets[0], acl: "public-read" }),
+    accessKeyIdSecret: SECRET_NAMES.accessKeyId,
+    secretAccessKeySecret: SECRET_NAMES.secretAccessKey,
+  };
   const dataFile = path.join(v.dir, ".obsidian/plugins/s3-image-hosting/data.json");
   fs.mkdirSync(path.dirname(dataFile), { recursive: true });
   fs.writeFileSync(dataFile, JSON.stringify({ profiles: [profile], activeProfileId: profile.id }));
@@ -88,9 +92,7 @@ test("the record of uploads is saved to data.json with no secret in it", async (
   await plugin.flushSave();
   const saved = fs.readFileSync(path.join(v.dir, ".obsidian/plugins/s3-image-hosting/data.json"), "utf8");
   const index = JSON.parse(saved).uploadIndex as Record<string, Record<string, { key: string }>>;
-  expect(Object.values(index).flatMap((records) => Object.values(records).map((r) => r.key))).toEqual([
-    expect.stringMatching(/^img\/[0-9a-f]{32}\.png$/),
-  ]);
+  expect(Object.values(index).flatMap((records) => Object.values(records).map((r) => r.key))).toEqual([expect.stringMatching(/^img\/[0-9a-f]{32}\.png$/)]);
   expect(saved).not.toContain(testCredentials().secretAccessKey);
   expect(saved).not.toContain(testCredentials().accessKeyId);
 });

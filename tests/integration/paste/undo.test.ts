@@ -36,7 +36,11 @@ afterEach(() => v.cleanup());
 const userPause = () => new Promise((r) => setTimeout(r, 600));
 
 const text = () => v.view.editor.getValue();
-const vaultImages = (): string[] => fs.readdirSync(v.dir, { recursive: true }).map(String).filter((f) => f.endsWith(".png"));
+const vaultImages = (): string[] =>
+  fs
+    .readdirSync(v.dir, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith(".png"));
 
 /** Pastes `files` (one image unless given), waits until the PUTs are held, and lets the person pause. */
 async function pasteHeld(files = [fileOf(uniquePng(), "shot.png", "image/png")], kind: "paste" | "drop" = "paste"): Promise<void> {

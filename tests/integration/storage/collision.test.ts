@@ -48,7 +48,12 @@ function uploaderFor(profile: Profile, index = new MemoryUploadIndex()) {
   return { uploader, transport, index };
 }
 
-const fromVault = (bytes: Uint8Array, sourcePath: string): Asset => ({ bytes, name: sourcePath.slice(sourcePath.lastIndexOf("/") + 1), notePath: "Note.md", sourcePath });
+const fromVault = (bytes: Uint8Array, sourcePath: string): Asset => ({
+  bytes,
+  name: sourcePath.slice(sourcePath.lastIndexOf("/") + 1),
+  notePath: "Note.md",
+  sourcePath,
+});
 
 async function rejection(p: Promise<unknown>): Promise<UploadError> {
   const outcome = await p.then(
@@ -78,7 +83,9 @@ describe("within one uploader", () => {
       expect(stored).toMatchObject({ key: keyOf(profile, "shot.png"), reused: false });
       const e = await rejection(uploader.upload(fromVault(second, "b/shot.png")));
       expect(e.code).toBe("KeyCollision");
-      expect(e.message).toBe(`"b/shot.png" was not uploaded: the key template gives it the key ${stored.key}, which a different image, "a/shot.png", already has.`);
+      expect(e.message).toBe(
+        `"b/shot.png" was not uploaded: the key template gives it the key ${stored.key}, which a different image, "a/shot.png", already has.`,
+      );
       expect(e.hint).toContain("{hash}");
       expect(e.hint).toContain("rename one of the two files");
       expect(transport.count("PUT")).toBe(1);
@@ -92,7 +99,10 @@ describe("within one uploader", () => {
     const profile = namedProfile();
     const { uploader } = uploaderFor(profile);
     try {
-      for (const [a, b] of [["my shot.png", "my-shot.png"], [" .png", "-.png"]]) {
+      for (const [a, b] of [
+        ["my shot.png", "my-shot.png"],
+        [" .png", "-.png"],
+      ]) {
         const kept = await uploader.upload(fromVault(uniquePng(), a));
         const e = await rejection(uploader.upload(fromVault(uniquePng(), b)));
         expect(e.code).toBe("KeyCollision");
@@ -157,7 +167,9 @@ describe("a file already in the bucket", () => {
     try {
       const e = await rejection(uploader.upload(fromVault(uniquePng(), "new/logo.png")));
       expect(e.code).toBe("KeyCollision");
-      expect(e.message).toBe(`"new/logo.png" was not uploaded: the bucket already holds a different file at ${key}. Files in the bucket are only replaced when you allow it.`);
+      expect(e.message).toBe(
+        `"new/logo.png" was not uploaded: the bucket already holds a different file at ${key}. Files in the bucket are only replaced when you allow it.`,
+      );
       expect(e.hint).toContain('turn on "Replace existing files" in the settings of the profile "Blog"');
       expect(transport.calls.map((c) => c.method)).toEqual(["HEAD"]);
       await expectHolds(key, earlier);
@@ -295,7 +307,16 @@ describe("what every upload stores and sends", () => {
   });
 
   test("a server that answers 501 to the condition gets plain PUTs from then on", async () => {
-    proxy.setPlan((req) => (req.method === "PUT" && req.headers["if-none-match"] ? { status: 501, code: "NotImplemented", message: "A header you provided implies functionality that is not implemented.", fields: { Header: "If-None-Match" } } : undefined));
+    proxy.setPlan((req) =>
+      req.method === "PUT" && req.headers["if-none-match"]
+        ? {
+            status: 501,
+            code: "NotImplemented",
+            message: "A header you provided implies functionality that is not implemented.",
+            fields: { Header: "If-None-Match" },
+          }
+        : undefined,
+    );
     const profile = namedProfile({ endpoint: proxy.url, provider: "minio" });
     const { uploader } = uploaderFor(profile);
     const png = uniquePng();

@@ -22,7 +22,12 @@ afterAll(() => removeTestBucket(bucket));
 const asset = () => ({ bytes: uniquePng(), name: "shot.png", notePath: "a.md" });
 
 /** The error an upload ends with, over Obsidian's transport, or over the SDK's own Node transport (the CLI's). */
-async function uploadError(profile: Profile, credentials: Credentials, index = new MemoryUploadIndex(), over: "requestUrl" | "node" = "requestUrl"): Promise<UploadError> {
+async function uploadError(
+  profile: Profile,
+  credentials: Credentials,
+  index = new MemoryUploadIndex(),
+  over: "requestUrl" | "node" = "requestUrl",
+): Promise<UploadError> {
   const requestHandler = over === "requestUrl" ? new RequestRecorder().handler : undefined;
   const uploader = createUploader({ profile, credentials, requestHandler, index });
   try {
@@ -52,9 +57,7 @@ describe("what the user is told when the server says no", () => {
     const real = testCredentials();
     const e = await uploadError(testProfile({ bucket }), { accessKeyId: real.accessKeyId, secretAccessKey: WRONG_SECRET });
     expect(e.code).toBe("SignatureDoesNotMatch");
-    expect(e.message).toBe(
-      "The service rejected the request signature: the secret access key is wrong, or the region does not match the bucket's region.",
-    );
+    expect(e.message).toBe("The service rejected the request signature: the secret access key is wrong, or the region does not match the bucket's region.");
     const shown = e.toUserText();
     expect(shown).not.toContain(WRONG_SECRET);
     expect(shown).not.toContain(real.secretAccessKey);
@@ -71,7 +74,12 @@ describe("what the user is told when the server says no", () => {
     const png = uniquePng();
     index.set(bucketScope(profile), createHash("sha256").update(png).digest("hex"), { key: "img/gone.png", at: 0 });
     const transport = new RequestRecorder();
-    const uploader = createUploader({ profile, credentials: { accessKeyId: real.accessKeyId, secretAccessKey: WRONG_SECRET }, requestHandler: transport.handler, index });
+    const uploader = createUploader({
+      profile,
+      credentials: { accessKeyId: real.accessKeyId, secretAccessKey: WRONG_SECRET },
+      requestHandler: transport.handler,
+      index,
+    });
     try {
       const e = (await uploader.upload({ bytes: png, name: "x.png", notePath: "a.md" }).catch((err: unknown) => err)) as UploadError;
       expect(transport.count("HEAD")).toBe(1);
@@ -136,9 +144,14 @@ describe("S3's XML error bodies reach the SDK through requestUrl", () => {
   });
 
   test("a rejected signature arrives as SignatureDoesNotMatch, not a generic failure", async () => {
-    const client = createS3Client(testProfile({ bucket }), { accessKeyId: testCredentials().accessKeyId, secretAccessKey: "wrong-secret-key-0000" }, new RequestRecorder().handler, {
-      maxAttempts: 1,
-    });
+    const client = createS3Client(
+      testProfile({ bucket }),
+      { accessKeyId: testCredentials().accessKeyId, secretAccessKey: "wrong-secret-key-0000" },
+      new RequestRecorder().handler,
+      {
+        maxAttempts: 1,
+      },
+    );
     try {
       await expect(client.send(new PutObjectCommand({ Bucket: bucket, Key: "k", Body: new Uint8Array([1]) }))).rejects.toMatchObject({
         name: "SignatureDoesNotMatch",

@@ -7,7 +7,7 @@ import { bucketScope } from "../../../src/core/link/publicUrl";
 import type { Profile } from "../../../src/core/types";
 import { createUploader } from "../../../src/storage/uploader";
 import type { SdkHttpHandler } from "../../../src/storage/s3Client";
-import { adminClient, anonymousGet, createTestBucket, removeTestBucket, s3TestEnv, testCredentials, testProfile, uniquePng,  } from "../../support/s3";
+import { adminClient, anonymousGet, createTestBucket, removeTestBucket, s3TestEnv, testCredentials, testProfile, uniquePng } from "../../support/s3";
 import { RequestRecorder } from "../../support/requestRecorder";
 
 jest.setTimeout(30_000);
@@ -63,8 +63,18 @@ describe.each<[string, () => SdkHttpHandler | undefined]>([
 describe("public and private objects", () => {
   test("a public-read object opens from its link without credentials, a private one is refused with 403", async () => {
     const index = new MemoryUploadIndex();
-    const pub = createUploader({ profile: testProfile({ bucket, acl: "public-read" }), credentials: testCredentials(), requestHandler: new RequestRecorder().handler, index });
-    const priv = createUploader({ profile: testProfile({ bucket, acl: "private" }), credentials: testCredentials(), requestHandler: new RequestRecorder().handler, index });
+    const pub = createUploader({
+      profile: testProfile({ bucket, acl: "public-read" }),
+      credentials: testCredentials(),
+      requestHandler: new RequestRecorder().handler,
+      index,
+    });
+    const priv = createUploader({
+      profile: testProfile({ bucket, acl: "private" }),
+      credentials: testCredentials(),
+      requestHandler: new RequestRecorder().handler,
+      index,
+    });
     try {
       const a = await pub.upload(asset(uniquePng()));
       const b = await priv.upload(asset(uniquePng()));

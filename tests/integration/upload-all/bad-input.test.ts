@@ -111,7 +111,14 @@ const uploadAllFace: MigrationFace = {
         const dash = item.indexOf(" — ");
         return { link: item.slice(0, dash), message: item.slice(dash + 3) };
       });
-    return { counts: { uploaded, reused, rewritten, skipped, failed }, failures, messages: Notice.messages, note: await read(app, note), noteWritten: writes.includes(note), puts: puts() };
+    return {
+      counts: { uploaded, reused, rewritten, skipped, failed },
+      failures,
+      messages: Notice.messages,
+      note: await read(app, note),
+      noteWritten: writes.includes(note),
+      puts: puts(),
+    };
   },
 };
 

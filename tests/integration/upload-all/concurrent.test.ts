@@ -44,7 +44,6 @@ beforeEach(() => Notice.reset());
 
 const vaultWith = (files: Record<string, string | Uint8Array>): App => vaultIn(work, files);
 
-
 /** The settings, uploader and transport a run and a paste share, with the test bucket's keys stored. */
 function deps(app: App, transport: RequestRecorder): UploadAllDeps & { uploader: () => ImageUploader } {
   const creds = testCredentials();
@@ -214,7 +213,12 @@ describe("upload all while the note is in use", () => {
     expect(app.vault.getFileByPath("N.md")).toBeNull();
     expect(report).toMatchObject({ uploaded: 1, rewritten: 1, failed: 1 });
     expect(report.failures).toEqual([
-      { note: "N.md", link: "![[a.png]]", code: "Unknown", message: 'The note "N.md" could not be saved ("N.md" is no longer in the vault); the link was left as it was.' },
+      {
+        note: "N.md",
+        link: "![[a.png]]",
+        code: "Unknown",
+        message: 'The note "N.md" could not be saved ("N.md" is no longer in the vault); the link was left as it was.',
+      },
     ]);
     expectPlainWords(report.failures.map((f) => f.message));
     await expectServes(imageUrls(await app.vault.read(fileAt(app, "Other.md")))[0], a);

@@ -39,7 +39,6 @@ beforeEach(() => Notice.reset());
 
 const vaultWith = (files: Record<string, string | Uint8Array>): App => vaultIn(work, files);
 
-
 /** Settings whose active profile is the test bucket, with its keys in the vault's secret storage. */
 function deps(app: App, transport: RequestRecorder, settings: Partial<PluginSettings> = {}): UploadAllDeps {
   const creds = testCredentials();
@@ -107,9 +106,16 @@ describe("upload all local images in Obsidian", () => {
     // The cursor stayed in "Some words." although text before it changed length.
     expect(view.editor.getCursor()).toEqual({ line: 4, ch: 4 });
     const urls = [...text.matchAll(URL_LINK)].map((m) => m[1]);
-    for (const [url, bytes] of [[urls[0], a], [urls[1], b]] as const) {
+    for (const [url, bytes] of [
+      [urls[0], a],
+      [urls[1], b],
+    ] as const) {
       const res = await anonymousGet(url);
-      expect({ status: res.status, type: res.headers["content-type"], same: res.body.equals(Buffer.from(bytes)) }).toEqual({ status: 200, type: "image/png", same: true });
+      expect({ status: res.status, type: res.headers["content-type"], same: res.body.equals(Buffer.from(bytes)) }).toEqual({
+        status: 200,
+        type: "image/png",
+        same: true,
+      });
     }
     await view.save();
     expect(await app.vault.read(view.file as TFile)).toBe(text);
@@ -279,7 +285,10 @@ describe("what upload all reads in Obsidian", () => {
     const after = await app.vault.read(app.vault.getFileByPath("N.md") as TFile);
     const urls = [...after.matchAll(URL_LINK)].map((m) => m[1]);
     expect(after).toBe(`# ${linkForm} au lait\n\n![${linkForm}|300](${urls[0]})\n![${linkForm}](${urls[1]})\n`);
-    for (const [url, bytes] of [[urls[0], photo], [urls[1], menu]] as const) {
+    for (const [url, bytes] of [
+      [urls[0], photo],
+      [urls[1], menu],
+    ] as const) {
       const res = await anonymousGet(url);
       expect({ status: res.status, same: res.body.equals(Buffer.from(bytes)) }).toEqual({ status: 200, same: true });
     }

@@ -47,8 +47,33 @@ describe("buildProfile", () => {
   });
 
   it("lets flags override the config file", () => {
-    const p = buildProfile(config, args("--bucket", "other-bucket", "--acl", "none", "--no-path-style", "--public-url", "https://cdn.example.org", "--key-template", "x/{hash}.{ext}", "--region", "eu-west-1", "--endpoint", "https://s3.example.net"));
-    expect(p).toMatchObject({ bucket: "other-bucket", acl: "none", forcePathStyle: false, publicBaseUrl: "https://cdn.example.org", keyTemplate: "x/{hash}.{ext}", region: "eu-west-1", endpoint: "https://s3.example.net" });
+    const p = buildProfile(
+      config,
+      args(
+        "--bucket",
+        "other-bucket",
+        "--acl",
+        "none",
+        "--no-path-style",
+        "--public-url",
+        "https://cdn.example.org",
+        "--key-template",
+        "x/{hash}.{ext}",
+        "--region",
+        "eu-west-1",
+        "--endpoint",
+        "https://s3.example.net",
+      ),
+    );
+    expect(p).toMatchObject({
+      bucket: "other-bucket",
+      acl: "none",
+      forcePathStyle: false,
+      publicBaseUrl: "https://cdn.example.org",
+      keyTemplate: "x/{hash}.{ext}",
+      region: "eu-west-1",
+      endpoint: "https://s3.example.net",
+    });
   });
 
   it("works from flags alone", () => {
@@ -57,21 +82,42 @@ describe("buildProfile", () => {
   });
 
   it("fills what was not given from the provider preset, as choosing a provider in the settings does", () => {
-    const r2 = buildProfile(undefined, args("--provider", "r2", "--endpoint", "https://abc123.r2.cloudflarestorage.com", "--bucket", "pics", "--public-url", "https://pub-1.r2.dev"));
+    const r2 = buildProfile(
+      undefined,
+      args("--provider", "r2", "--endpoint", "https://abc123.r2.cloudflarestorage.com", "--bucket", "pics", "--public-url", "https://pub-1.r2.dev"),
+    );
     expect(r2).toMatchObject({ provider: "r2", region: "auto", acl: "none" });
     const b2 = buildProfile({ provider: "b2", endpoint: "https://s3.us-west-004.backblazeb2.com", bucket: "pics" }, args());
     expect(b2).toMatchObject({ provider: "b2", region: "us-west-004", acl: "none" });
     // Anything given explicitly wins over the preset.
-    expect(buildProfile(undefined, args("--provider", "minio", "--endpoint", "http://nas:9000", "--bucket", "pics", "--region", "eu-1", "--no-path-style"))).toMatchObject({
+    expect(
+      buildProfile(undefined, args("--provider", "minio", "--endpoint", "http://nas:9000", "--bucket", "pics", "--region", "eu-1", "--no-path-style")),
+    ).toMatchObject({
       region: "eu-1",
       forcePathStyle: false,
     });
   });
 
   it("explains what a provider does not allow", () => {
-    expect(usageMessage(() => buildProfile(undefined, args("--provider", "r2", "--endpoint", "https://abc.r2.cloudflarestorage.com", "--bucket", "pics", "--public-url", "https://pub-1.r2.dev", "--acl", "public-read")))).toContain(
-      "acl: Cloudflare R2 rejects the ACL header",
-    );
+    expect(
+      usageMessage(() =>
+        buildProfile(
+          undefined,
+          args(
+            "--provider",
+            "r2",
+            "--endpoint",
+            "https://abc.r2.cloudflarestorage.com",
+            "--bucket",
+            "pics",
+            "--public-url",
+            "https://pub-1.r2.dev",
+            "--acl",
+            "public-read",
+          ),
+        ),
+      ),
+    ).toContain("acl: Cloudflare R2 rejects the ACL header");
   });
 
   it("lists every problem the settings validation finds", () => {
@@ -103,7 +149,10 @@ describe("buildProfile", () => {
 
 describe("credentialsFromEnv", () => {
   it("prefers S3_* and falls back to AWS_*", () => {
-    expect(credentialsFromEnv({ S3_ACCESS_KEY_ID: "a", S3_SECRET_ACCESS_KEY: "b", AWS_ACCESS_KEY_ID: "c", AWS_SECRET_ACCESS_KEY: "d" })).toEqual({ accessKeyId: "a", secretAccessKey: "b" });
+    expect(credentialsFromEnv({ S3_ACCESS_KEY_ID: "a", S3_SECRET_ACCESS_KEY: "b", AWS_ACCESS_KEY_ID: "c", AWS_SECRET_ACCESS_KEY: "d" })).toEqual({
+      accessKeyId: "a",
+      secretAccessKey: "b",
+    });
     expect(credentialsFromEnv({ AWS_ACCESS_KEY_ID: "c", AWS_SECRET_ACCESS_KEY: "d" })).toEqual({ accessKeyId: "c", secretAccessKey: "d" });
   });
 

@@ -143,9 +143,15 @@ describe("createFsPorts: what is read and written", () => {
   it("says what happened when a file cannot be read: gone since the walk, or a folder", async () => {
     const ports = createFsPorts(vault, [...(await walkFiles(vault)), "img/gone.png", "img"], noUploads);
     const gone = await rejection(ports.readFile("img/gone.png"));
-    expect({ code: gone.code, message: gone.message }).toEqual({ code: "MissingFile", message: '"img/gone.png" is no longer in the vault; the link was left as it was.' });
+    expect({ code: gone.code, message: gone.message }).toEqual({
+      code: "MissingFile",
+      message: '"img/gone.png" is no longer in the vault; the link was left as it was.',
+    });
     const folder = await rejection(ports.readFile("img"));
-    expect({ code: folder.code, message: folder.message }).toEqual({ code: "UnreadableFile", message: '"img" could not be read (it is a folder, not a file); the link was left as it was.' });
+    expect({ code: folder.code, message: folder.message }).toEqual({
+      code: "UnreadableFile",
+      message: '"img" could not be read (it is a folder, not a file); the link was left as it was.',
+    });
   });
 });
 
@@ -156,7 +162,9 @@ describe("writeFileAtomic", () => {
       mkdirSync(path.join(work, "vault"));
       writeFileSync(path.join(work, "target.md"), "outside\n");
       symlinkSync(path.join(work, "target.md"), path.join(work, "vault", "N.md"));
-      await expect(writeFileAtomic(path.join(work, "vault", "N.md"), "changed", { inside: path.join(work, "vault") })).rejects.toMatchObject({ code: "OutsideVault" });
+      await expect(writeFileAtomic(path.join(work, "vault", "N.md"), "changed", { inside: path.join(work, "vault") })).rejects.toMatchObject({
+        code: "OutsideVault",
+      });
       expect(readFileSync(path.join(work, "target.md"), "utf8")).toBe("outside\n");
       expect(readdirSync(work).sort()).toEqual(["target.md", "vault"]);
     } finally {
@@ -193,7 +201,12 @@ describe("walkFiles over folders that cannot be read", () => {
   it("reports a folder given to collectNotes that cannot be listed, instead of failing", async () => {
     denyListing(path.join(vault, "private"));
     const skipped: string[] = [];
-    const notes = await collectNotes(vault, [path.join(vault, "private"), path.join(vault, "A.md")], await walkFiles(vault, vault, (f) => skipped.push(f)), (f) => skipped.push(f));
+    const notes = await collectNotes(
+      vault,
+      [path.join(vault, "private"), path.join(vault, "A.md")],
+      await walkFiles(vault, vault, (f) => skipped.push(f)),
+      (f) => skipped.push(f),
+    );
     expect(notes).toEqual(["A.md"]);
     expect(skipped).toEqual(["private", "private"]);
   });

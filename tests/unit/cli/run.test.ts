@@ -74,7 +74,7 @@ describe("runCli exit codes", () => {
     expect(a.err()).toContain("bucket: Bucket is required.");
   });
 
-  it.each([["upload"], ["doctor"]])("%s: 2 when a key in the environment holds a placeholder's \"…\", saying so before any request", async (command) => {
+  it.each([["upload"], ["doctor"]])('%s: 2 when a key in the environment holds a placeholder\'s "…", saying so before any request', async (command) => {
     const a = io({ S3_ACCESS_KEY_ID: "AKIA…", S3_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG" });
     const paths = command === "upload" ? [vault({ "N.md": "![[a.png]]", "a.png": PNG })] : [];
     expect(await runCli([command, ...paths, ...SETTINGS], a)).toBe(2);
@@ -119,7 +119,14 @@ describe("runCli exit codes", () => {
       skipped: 1,
       failed: 1,
       rewritten: 0,
-      failures: [{ note: "N.md", link: "![[gone.png]]", code: "MissingFile", message: 'The image "gone.png" linked in "N.md" is not in the vault; the link was left as it was.' }],
+      failures: [
+        {
+          note: "N.md",
+          link: "![[gone.png]]",
+          code: "MissingFile",
+          message: 'The image "gone.png" linked in "N.md" is not in the vault; the link was left as it was.',
+        },
+      ],
     });
     expect(readFileSync(path.join(v, "N.md"), "utf8")).toBe("![[a.png]] ![[gone.png]]");
   });
@@ -155,8 +162,14 @@ describe("--vault that is not a folder", () => {
     const v = vault({ "N.md": "![[a.png]]", "a.png": PNG });
     for (const [given, message] of [
       [path.join(v, "N.md"), `s3-image-hosting: ${path.join(v, "N.md")} is a file, not a folder. Give --vault the folder that holds the notes.\n`],
-      [path.join(v, "missing"), `s3-image-hosting: The vault folder ${path.join(v, "missing")} does not exist. Give --vault the folder that holds the notes.\n`],
-      [path.join(v, "N.md", "sub"), `s3-image-hosting: The vault folder ${path.join(v, "N.md", "sub")} is inside a file, not a folder. Give --vault the folder that holds the notes.\n`],
+      [
+        path.join(v, "missing"),
+        `s3-image-hosting: The vault folder ${path.join(v, "missing")} does not exist. Give --vault the folder that holds the notes.\n`,
+      ],
+      [
+        path.join(v, "N.md", "sub"),
+        `s3-image-hosting: The vault folder ${path.join(v, "N.md", "sub")} is inside a file, not a folder. Give --vault the folder that holds the notes.\n`,
+      ],
     ]) {
       const a = io({ S3_ACCESS_KEY_ID: "k", S3_SECRET_ACCESS_KEY: "s" });
       expect(await runCli(["upload", path.join(v, "N.md"), "--vault", given, ...SETTINGS], a)).toBe(2);
@@ -195,7 +208,9 @@ describe("folders that cannot be read", () => {
     denyListing(path.join(v, "private"));
     const a = io();
     expect(await runCli(["upload", path.join(v, "Blog"), "--vault", v, ...SETTINGS, "--dry-run", "--json"], a)).toBe(0);
-    expect(a.err()).toBe('s3-image-hosting: Skipping the folder "private": it cannot be read (permission denied), so links to images in it cannot be followed.\n');
+    expect(a.err()).toBe(
+      's3-image-hosting: Skipping the folder "private": it cannot be read (permission denied), so links to images in it cannot be followed.\n',
+    );
     expect(JSON.parse(a.out())).toMatchObject({ failed: 0, skipped: 1 });
   });
 
@@ -218,7 +233,9 @@ describe("names with control characters", () => {
     expect(await runCli(["upload", v, ...SETTINGS, "--dry-run"], human)).toBe(1);
     const shownNote = "Evil \\x1b]0;owned\\x07\\r\\u202eton.md";
     const shownImage = "gone\\x1b[2J\\x07\\u202egnp.png";
-    expect(human.out()).toContain(`  ${shownNote}: ![[${shownImage}]] — The image "${shownImage}" linked in "${shownNote}" is not in the vault; the link was left as it was.\n`);
+    expect(human.out()).toContain(
+      `  ${shownNote}: ![[${shownImage}]] — The image "${shownImage}" linked in "${shownNote}" is not in the vault; the link was left as it was.\n`,
+    );
     expect(human.out()).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/);
 
     const json = io();

@@ -12,7 +12,7 @@ describe("escapeControls", () => {
   });
 
   it("leaves letters of every script, emoji, spaces and backslashes as they are", () => {
-    const text = "截图（1）2026 スクリーンショット 🎉 party — naïve C:\\path [x](y) \"q\"";
+    const text = '截图（1）2026 スクリーンショット 🎉 party — naïve C:\\path [x](y) "q"';
     expect(escapeControls(text)).toBe(text);
   });
 

@@ -78,7 +78,9 @@ describe("openToolFolder", () => {
 
   it("says in words why the folder could not be made", async () => {
     writeFileSync(toolDir(), "a file where the folder goes");
-    await expect(openToolFolder(vault)).rejects.toThrow(/^The folder .*\.s3-image-hosting could not be created \(a file of that name is in the way\)\. The tool keeps its lock/);
+    await expect(openToolFolder(vault)).rejects.toThrow(
+      /^The folder .*\.s3-image-hosting could not be created \(a file of that name is in the way\)\. The tool keeps its lock/,
+    );
   });
 });
 
@@ -93,7 +95,11 @@ function watched(temps: TempFiles, crossDevice: (tmp: string) => boolean = () =>
       replace: (target, writeVia) =>
         temps.replace(target, async (tmp) => {
           seen.push(tmp);
-          records.push(readdirSync(toolDir()).filter((n) => n.endsWith(".away")).map((n) => readFileSync(path.join(toolDir(), n), "utf8").trim()));
+          records.push(
+            readdirSync(toolDir())
+              .filter((n) => n.endsWith(".away"))
+              .map((n) => readFileSync(path.join(toolDir(), n), "utf8").trim()),
+          );
           if (crossDevice(tmp)) throw Object.assign(new Error("EXDEV: cross-device link not permitted"), { code: "EXDEV" });
           return writeVia(tmp);
         }),

@@ -32,11 +32,17 @@ const wikiName = fc
   .filter((n) => n.trim() !== "");
 
 const size = fc.constantFrom("", "|300", "|300x200", "| 40 ", "|0");
-const fragment = fc.oneof(fc.constant(""), word.map((w) => `#${w.replace(/[\]|\n\r[]/g, "_")}`), fc.constantFrom("#page=3", "#^block", "#Heading 2"));
+const fragment = fc.oneof(
+  fc.constant(""),
+  word.map((w) => `#${w.replace(/[\]|\n\r[]/g, "_")}`),
+  fc.constantFrom("#page=3", "#^block", "#Heading 2"),
+);
 
 /** A destination for a markdown image: bare with `%20`, in `<…>`, or a URL. */
 const markdownDest = fc.oneof(
-  fc.tuple(folder, word, ext, fragment).map(([f, w, e, frag]) => `${encodeURI(`${f}${w}${e ? `.${e}` : ""}`).replace(/[()]/g, (c) => `\\${c}`)}${encodeURI(frag)}`),
+  fc
+    .tuple(folder, word, ext, fragment)
+    .map(([f, w, e, frag]) => `${encodeURI(`${f}${w}${e ? `.${e}` : ""}`).replace(/[()]/g, (c) => `\\${c}`)}${encodeURI(frag)}`),
   fc.tuple(folder, word, ext).map(([f, w, e]) => `<${`${f}${w}${e ? `.${e}` : ""}`.replace(/[<>\n\r\\]/g, "_")}>`),
   fc.constantFrom("https://remote.test/r.png", "//cdn.test/x.png", "data:image/png;base64,iVBO", "C:/pics/x.png", "obsidian://open?x=1"),
 );
@@ -46,22 +52,39 @@ const title = fc.oneof(
   word.map((w) => ` '${w.replace(/['\\]/g, "")}'`),
   word.map((w) => ` (${w.replace(/[()\\]/g, "")})`),
 );
-const alt = fc.oneof(word, fc.constant(""), word.map((w) => `${w}|200`), fc.constantFrom("a [nested] alt", "a \\] escaped", "*em* and `code`", "line\nbreak"));
+const alt = fc.oneof(
+  word,
+  fc.constant(""),
+  word.map((w) => `${w}|200`),
+  fc.constantFrom("a [nested] alt", "a \\] escaped", "*em* and `code`", "line\nbreak"),
+);
 
 const markdownImage = fc.tuple(alt, markdownDest, title).map(([a, d, t]) => `![${a}](${d}${t})`);
 const wikiEmbed = fc
-  .tuple(wikiName, fragment, fc.oneof(fc.constant(""), word.map((w) => `|${w.replace(/[\]|\n\r[]/g, "_")}`)), size, fc.boolean())
+  .tuple(
+    wikiName,
+    fragment,
+    fc.oneof(
+      fc.constant(""),
+      word.map((w) => `|${w.replace(/[\]|\n\r[]/g, "_")}`),
+    ),
+    size,
+    fc.boolean(),
+  )
   .map(([n, f, display, s, table]) => `![[${n}${f}${table ? display.replace("|", "\\|") : display}${table ? s.replace("|", "\\|") : s}]]`);
 const htmlImage = fc
-  .tuple(fc.constantFrom('"', "'", ""), wikiName, fc.constantFrom("", ' width="120"', " height=40 width=30px", ' alt="A &amp; B"', " title='t'"), fc.constantFrom(">", "/>", " >"))
+  .tuple(
+    fc.constantFrom('"', "'", ""),
+    wikiName,
+    fc.constantFrom("", ' width="120"', " height=40 width=30px", ' alt="A &amp; B"', " title='t'"),
+    fc.constantFrom(">", "/>", " >"),
+  )
   .map(([q, src, attrs, close]) => `<img src=${q}${q === "" ? src.replace(/[\s"'=<>`]/g, "_") : src.replace(new RegExp(q, "g"), "_")}${q}${attrs}${close}`);
 const label = fc.constantFrom("ref", "Ref", "a b", "图", "x");
 const referenceImage = fc
   .tuple(alt, label, fc.constantFrom("full", "collapsed", "shortcut"))
   .map(([a, l, style]) => (style === "full" ? `![${a}][${l}]` : style === "collapsed" ? `![${l}][]` : `![${l}]`));
-const definition = fc
-  .tuple(label, markdownDest, title)
-  .map(([l, d, t]) => `\n\n[${l}]: ${d}${t}\n\n`);
+const definition = fc.tuple(label, markdownDest, title).map(([l, d, t]) => `\n\n[${l}]: ${d}${t}\n\n`);
 
 /** What hides embeds, and what looks like an embed but is not one. */
 const context = fc.constantFrom(
@@ -170,7 +193,19 @@ function readsBack(text: string, embeds: Embed[], reps: Replacement[]): boolean 
 
 /** Notes of whole embeds and plain words, each on its own line or between spaces: nothing around an embed is unfinished. */
 const wellFormedNote = fc
-  .array(fc.tuple(fc.oneof(markdownImage, wikiEmbed, htmlImage, referenceImage, word.map((w) => w.replace(/[^\p{L}\p{N} ]/gu, ""))), fc.constantFrom(" ", "\n", "\n\n")), { maxLength: 20 })
+  .array(
+    fc.tuple(
+      fc.oneof(
+        markdownImage,
+        wikiEmbed,
+        htmlImage,
+        referenceImage,
+        word.map((w) => w.replace(/[^\p{L}\p{N} ]/gu, "")),
+      ),
+      fc.constantFrom(" ", "\n", "\n\n"),
+    ),
+    { maxLength: 20 },
+  )
   .map((parts) => parts.map(([p, sep]) => p + sep).join("") + "\n\n[ref]: ref.png\n[a b]: <a b.jpg> 'T'\n");
 
 const RUNS = propertyRuns(2000);
@@ -262,7 +297,11 @@ describe("fuzzing the scan → plan → apply core with generated notes", () => 
         const once = result.text;
         const appliedAt = new Set(result.applied.map((a) => a.start));
         const leftOut = embeds.filter((e) => urlFor(e) !== undefined && !appliedAt.has(e.start)).map((e) => e.raw);
-        expect(scanEmbeds(once).filter(isLocalImageEmbed).map((e) => e.raw)).toEqual(leftOut);
+        expect(
+          scanEmbeds(once)
+            .filter(isLocalImageEmbed)
+            .map((e) => e.raw),
+        ).toEqual(leftOut);
         const again = planEmbedRewrites(once, urlFor);
         expect(again).toEqual([]);
         expect(applyReplacements(once, again).text).toBe(once);

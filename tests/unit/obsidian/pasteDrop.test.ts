@@ -221,7 +221,11 @@ describe("taking over an image paste or drop", () => {
   test.each([
     ["wikilinks", {}, "![[Pasted image 20261122183000.png]]"],
     ["markdown links", { useMarkdownLinks: true }, "![](Pasted%20image%2020261122183000.png)"],
-    ["markdown links, relative paths, attachments in a subfolder", { useMarkdownLinks: true, newLinkFormat: "relative" as const, attachmentFolderPath: "./assets" }, "![](assets/Pasted%20image%2020261122183000.png)"],
+    [
+      "markdown links, relative paths, attachments in a subfolder",
+      { useMarkdownLinks: true, newLinkFormat: "relative" as const, attachmentFolderPath: "./assets" },
+      "![](assets/Pasted%20image%2020261122183000.png)",
+    ],
     ["wikilinks, absolute paths", { newLinkFormat: "absolute" as const, attachmentFolderPath: "Files" }, "![[Files/Pasted image 20261122183000.png]]"],
   ])("a failed upload leaves exactly one embed in the note with %s", async (_style, fileManager, embed) => {
     v.cleanup();

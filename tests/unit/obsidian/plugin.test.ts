@@ -152,7 +152,9 @@ describe("plain-text keys next to named secrets", () => {
     const data = readyData();
     writeData({
       ...data,
-      profiles: [{ ...data.profiles[0], accessKeyIdSecret: "old-key-id", secretAccessKeySecret: "old-secret-key", accessKeyId: KEY_ID, secretAccessKey: SECRET }],
+      profiles: [
+        { ...data.profiles[0], accessKeyIdSecret: "old-key-id", secretAccessKeySecret: "old-secret-key", accessKeyId: KEY_ID, secretAccessKey: SECRET },
+      ],
     });
     v.app.secretStorage.setSecret("old-secret-key", "");
     const plugin = await loadPlugin();

@@ -65,18 +65,52 @@ describe("placeholders", () => {
     const a = uploadingPlaceholder("a.png");
     const gone = uploadingPlaceholder("gone.png");
     const text = `one ${a} two`;
-    expect(placeholderChanges(text, new Map([[a, "$& $1"], [gone, "x"]]))).toEqual([{ from: 4, to: 4 + a.length, insert: "$& $1" }]);
+    expect(
+      placeholderChanges(
+        text,
+        new Map([
+          [a, "$& $1"],
+          [gone, "x"],
+        ]),
+      ),
+    ).toEqual([{ from: 4, to: 4 + a.length, insert: "$& $1" }]);
   });
 
   test("placeholders on consecutive lines become one change, and an empty result takes its line with it", () => {
     const [a, b, c] = ["a.png", "b.png", "c.png"].map((n) => uploadingPlaceholder(n));
     const text = `Intro\n${a}\n${b}\n${c} end`;
     const from = "Intro\n".length;
-    expect(placeholderChanges(text, new Map([[a, "A"], [b, ""], [c, "C"]]))).toEqual([{ from, to: text.length - " end".length, insert: "A\nC" }]);
-    expect(placeholderChanges(text, new Map([[a, ""], [b, ""], [c, ""]]))).toEqual([{ from, to: text.length - " end".length, insert: "" }]);
+    expect(
+      placeholderChanges(
+        text,
+        new Map([
+          [a, "A"],
+          [b, ""],
+          [c, "C"],
+        ]),
+      ),
+    ).toEqual([{ from, to: text.length - " end".length, insert: "A\nC" }]);
+    expect(
+      placeholderChanges(
+        text,
+        new Map([
+          [a, ""],
+          [b, ""],
+          [c, ""],
+        ]),
+      ),
+    ).toEqual([{ from, to: text.length - " end".length, insert: "" }]);
     // Text typed between them keeps them apart.
     const apart = `${a}\ntyped\n${b}`;
-    expect(placeholderChanges(apart, new Map([[a, "A"], [b, "B"]]))).toEqual([
+    expect(
+      placeholderChanges(
+        apart,
+        new Map([
+          [a, "A"],
+          [b, "B"],
+        ]),
+      ),
+    ).toEqual([
       { from: 0, to: a.length, insert: "A" },
       { from: apart.length - b.length, to: apart.length, insert: "B" },
     ]);
@@ -156,7 +190,9 @@ describe("moving plain-text keys into secret storage", () => {
   test("a profile that names its secrets keeps them; plain text only fills a named secret that is missing", () => {
     const storage = new SecretStorage();
     storage.setSecret("my-key-id", "STORED-ID");
-    const raw = { profiles: [{ id: "p", bucket: "b", accessKeyIdSecret: "my-key-id", secretAccessKeySecret: "my-secret", accessKeyId: "AKID", secretAccessKey: "SECRET" }] };
+    const raw = {
+      profiles: [{ id: "p", bucket: "b", accessKeyIdSecret: "my-key-id", secretAccessKeySecret: "my-secret", accessKeyId: "AKID", secretAccessKey: "SECRET" }],
+    };
     const { settings, movedCredentials, plaintextFound } = loadPluginSettings(raw, storage);
     expect(plaintextFound).toBe(true);
     expect(movedCredentials).toBe(1);

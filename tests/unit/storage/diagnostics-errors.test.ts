@@ -13,7 +13,10 @@ const profile: Profile = { ...newProfile("generic", "p"), endpoint: "https://s3.
 
 test.each([
   ["Chromium's protocol error", new Error("net::ERR_SSL_PROTOCOL_ERROR")],
-  ["OpenSSL's wrong version number", Object.assign(new Error("write EPROTO 40E8:error:0A00010B:SSL routines:ssl3_get_record:wrong version number"), { code: "EPROTO" })],
+  [
+    "OpenSSL's wrong version number",
+    Object.assign(new Error("write EPROTO 40E8:error:0A00010B:SSL routines:ssl3_get_record:wrong version number"), { code: "EPROTO" }),
+  ],
 ])("%s means the port does not speak TLS, and the hint suggests http://", (_what, e) => {
   const u = toUploadError(e, { profile });
   expect(u.code).toBe("TlsError");
@@ -43,9 +46,21 @@ test("Node's fetch failure is classified by the socket error in its cause", () =
 });
 
 test.each([
-  ["DnsFailure", Object.assign(new Error("getaddrinfo ENOTFOUND img.example.com"), { code: "ENOTFOUND" }), "The public link's host name img.example.com could not be resolved."],
-  ["ConnectionRefused", Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }), "Nothing accepted the connection at img.example.com (the public link's server)."],
-  ["Timeout", Object.assign(new Error("The operation was aborted due to timeout"), { name: "TimeoutError" }), "The public link's server img.example.com did not answer in time (while trying to open https://img.example.com/img/a.png)."],
+  [
+    "DnsFailure",
+    Object.assign(new Error("getaddrinfo ENOTFOUND img.example.com"), { code: "ENOTFOUND" }),
+    "The public link's host name img.example.com could not be resolved.",
+  ],
+  [
+    "ConnectionRefused",
+    Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }),
+    "Nothing accepted the connection at img.example.com (the public link's server).",
+  ],
+  [
+    "Timeout",
+    Object.assign(new Error("The operation was aborted due to timeout"), { name: "TimeoutError" }),
+    "The public link's server img.example.com did not answer in time (while trying to open https://img.example.com/img/a.png).",
+  ],
 ])("a %s at the public link names the public host, not the endpoint", (code, e, message) => {
   const u = publicFetchError(e, profile, "https://img.example.com/img/a.png");
   expect(u.code).toBe(code);
@@ -65,8 +80,14 @@ test("AuthorizationHeaderMalformed names the expected region from its message wh
 });
 
 test("a server error after several attempts says how many, and SlowDown asks to wait", () => {
-  const e = Object.assign(new Error("Please reduce your request rate."), { name: "SlowDown", $fault: "server", $metadata: { httpStatusCode: 503, attempts: 3 } });
+  const e = Object.assign(new Error("Please reduce your request rate."), {
+    name: "SlowDown",
+    $fault: "server",
+    $metadata: { httpStatusCode: 503, attempts: 3 },
+  });
   const u = toUploadError(e, { profile, operation: "upload img/a.png" });
-  expect(u.message).toBe('The storage service failed with HTTP 503 (SlowDown) on all 3 attempts (while trying to upload img/a.png). The service said: "Please reduce your request rate."');
+  expect(u.message).toBe(
+    'The storage service failed with HTTP 503 (SlowDown) on all 3 attempts (while trying to upload img/a.png). The service said: "Please reduce your request rate."',
+  );
   expect(u.hint).toBe("The service is busy or limiting requests; wait a minute and try again (fewer uploads at once helps).");
 });

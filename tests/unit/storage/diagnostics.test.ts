@@ -35,7 +35,12 @@ const noNetwork = {
 describe("runDiagnostics before any request", () => {
   test("settings that cannot address a bucket fail with every problem, and nothing is sent", async () => {
     const seen: DiagnosticStep[] = [];
-    const steps = await runDiagnostics({ profile: profile({ endpoint: "s3.example.com", bucket: "My_Bucket" }), credentials: CREDS, ...noNetwork, onStep: (s) => seen.push(s) });
+    const steps = await runDiagnostics({
+      profile: profile({ endpoint: "s3.example.com", bucket: "My_Bucket" }),
+      credentials: CREDS,
+      ...noNetwork,
+      onStep: (s) => seen.push(s),
+    });
     expect(steps.map((s) => `${s.id}:${s.status}`)).toEqual(["settings:fail", "credentials:pass", "upload:skip", "public:skip", "cleanup:skip"]);
     expect(steps[0]).toEqual({
       id: "settings",
@@ -61,7 +66,11 @@ describe("runDiagnostics before any request", () => {
   });
 
   test("a profile from the command line (no secret names) with keys passes the access key step", async () => {
-    const steps = await runDiagnostics({ profile: profile({ endpoint: "not a url", accessKeyIdSecret: "", secretAccessKeySecret: "" }), credentials: CREDS, ...noNetwork });
+    const steps = await runDiagnostics({
+      profile: profile({ endpoint: "not a url", accessKeyIdSecret: "", secretAccessKeySecret: "" }),
+      credentials: CREDS,
+      ...noNetwork,
+    });
     expect(steps[1]).toMatchObject({ status: "pass" });
     expect(steps[0].message).not.toMatch(/secret/i);
   });
@@ -97,7 +106,11 @@ describe("publicUrlProblem: what the public link's answer means", () => {
   });
 
   test.each<[string, Partial<Profile>, string]>([
-    ["no public base URL", { publicBaseUrl: "" }, "The link is built from the endpoint, which this bucket is not served from publicly: set the public base URL to the address the bucket's files are served from."],
+    [
+      "no public base URL",
+      { publicBaseUrl: "" },
+      "The link is built from the endpoint, which this bucket is not served from publicly: set the public base URL to the address the bucket's files are served from.",
+    ],
     [
       "B2's friendly URL without /file/<bucket>",
       { provider: "b2", bucket: "pics", publicBaseUrl: "https://f004.backblazeb2.com" },
@@ -149,7 +162,10 @@ describe("the doctor's lines", () => {
   test.each<[DiagnosticStep, string]>([
     [{ id: "upload", label: "Upload a test image", status: "pass", message: "Uploaded." }, "✓ Upload a test image: Uploaded.\n"],
     [{ id: "upload", label: "Upload a test image", status: "fail", message: "No.", hint: "Do this." }, "✗ Upload a test image: No.\n    Do this.\n"],
-    [{ id: "cleanup", label: "Remove the test image", status: "warn", message: "Kept.", hint: "Delete it." }, "! Remove the test image: Kept.\n    Delete it.\n"],
+    [
+      { id: "cleanup", label: "Remove the test image", status: "warn", message: "Kept.", hint: "Delete it." },
+      "! Remove the test image: Kept.\n    Delete it.\n",
+    ],
     [{ id: "public", label: "Public link", status: "skip", message: "Not checked." }, "- Public link: Not checked.\n"],
   ])("%o prints as it should", (step, text) => {
     expect(formatStep(step)).toBe(text);

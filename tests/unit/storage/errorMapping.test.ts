@@ -27,12 +27,7 @@ const ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
 /** An error shaped exactly as the SDK throws it after parsing an S3 XML error body. */
-function serviceError(
-  code: string,
-  status: number,
-  extra: Record<string, unknown> = {},
-  headers: Record<string, string> = {},
-): S3ServiceException {
+function serviceError(code: string, status: number, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): S3ServiceException {
   const e = new S3ServiceException({
     name: code,
     $fault: status >= 500 ? "server" : "client",
@@ -59,9 +54,7 @@ describe("toUploadError: answers from the storage service", () => {
   test("a signature mismatch blames the secret key or the region in plain words", () => {
     const u = toUploadError(serviceError("SignatureDoesNotMatch", 403), { profile });
     expect(u.code).toBe("SignatureDoesNotMatch");
-    expect(u.message).toBe(
-      "The service rejected the request signature: the secret access key is wrong, or the region does not match the bucket's region.",
-    );
+    expect(u.message).toBe("The service rejected the request signature: the secret access key is wrong, or the region does not match the bucket's region.");
     expect(u.hint).toContain("us-east-1");
   });
 
@@ -88,7 +81,10 @@ describe("toUploadError: answers from the storage service", () => {
   });
 
   test("a permanent redirect is a wrong region, and the hint names the bucket's region from the response header", () => {
-    const u = toUploadError(serviceError("PermanentRedirect", 301, { Endpoint: "my-images.s3.eu-west-1.amazonaws.com" }, { "x-amz-bucket-region": "eu-west-1" }), { profile });
+    const u = toUploadError(
+      serviceError("PermanentRedirect", 301, { Endpoint: "my-images.s3.eu-west-1.amazonaws.com" }, { "x-amz-bucket-region": "eu-west-1" }),
+      { profile },
+    );
     expect(u.code).toBe("WrongRegion");
     expect(u.hint).toBe("Set the region to eu-west-1.");
   });
@@ -139,7 +135,9 @@ describe("toUploadError: answers from the storage service", () => {
   });
 
   test("a 400 naming x-amz-checksum-crc32 is ChecksumNotSupported", () => {
-    const u = toUploadError(serviceError("InvalidArgument", 400, { Message: "Unsupported header 'x-amz-checksum-crc32' received for this API call." }), { profile });
+    const u = toUploadError(serviceError("InvalidArgument", 400, { Message: "Unsupported header 'x-amz-checksum-crc32' received for this API call." }), {
+      profile,
+    });
     expect(u.code).toBe("ChecksumNotSupported");
   });
 

@@ -5,8 +5,7 @@ import type { Profile, ProviderId } from "../../../src/core/types";
 import { PROVIDERS, applyPreset } from "../../../src/core/providers";
 
 const withEndpoint = (endpoint: string, over: Partial<Profile> = {}): Profile => ({ ...newProfile("generic", "p"), endpoint, ...over });
-const regionFor = (provider: ProviderId, endpoint: string): string | undefined =>
-  PROVIDERS[provider].regionFromEndpoint?.(endpoint);
+const regionFor = (provider: ProviderId, endpoint: string): string | undefined => PROVIDERS[provider].regionFromEndpoint?.(endpoint);
 
 test("every provider has a preset filed under its own id, with help text", () => {
   for (const id of PROVIDER_IDS) {

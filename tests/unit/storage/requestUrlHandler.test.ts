@@ -45,7 +45,7 @@ describe("toRequestUrlParam", () => {
         port: 8443,
         method: "GET",
         path: "/bucket/img/a%20b%2Bc.png",
-        query: { "x-id": "GetObject", uploads: null as unknown as string, tag: ["b", "a c"], "prefix": "ä/é" },
+        query: { "x-id": "GetObject", uploads: null as unknown as string, tag: ["b", "a c"], prefix: "ä/é" },
       }),
     );
     expect(p.url).toBe("https://s3.example.com:8443/bucket/img/a%20b%2Bc.png?prefix=%C3%A4%2F%C3%A9&tag=b&tag=a%20c&uploads&x-id=GetObject");
@@ -108,7 +108,9 @@ describe("toRequestUrlParam", () => {
 describe("RequestUrlHttpHandler over the requestUrl double", () => {
   test("sends the request and returns status, lower-case headers and a body the SDK can read", async () => {
     const handler = new RequestUrlHttpHandler(obsidianRequestUrl);
-    const { response } = await handler.handle(req({ method: "PUT", path: "/echo", query: { a: "1" }, headers: { "X-Amz-Meta-Note": "hi" }, body: new Uint8Array([104, 105]) }));
+    const { response } = await handler.handle(
+      req({ method: "PUT", path: "/echo", query: { a: "1" }, headers: { "X-Amz-Meta-Note": "hi" }, body: new Uint8Array([104, 105]) }),
+    );
     expect(response.statusCode).toBe(200);
     expect(response.headers["x-mixed-case"]).toBe("Yes");
     const e = await echoed(response.body);

@@ -20,9 +20,7 @@ function replacementIn(text: string): fc.Arbitrary<Replacement> {
     });
 }
 
-const noteWithReplacements = noteText.chain((text) =>
-  fc.tuple(fc.constant(text), fc.array(replacementIn(text), { maxLength: 8 })),
-);
+const noteWithReplacements = noteText.chain((text) => fc.tuple(fc.constant(text), fc.array(replacementIn(text), { maxLength: 8 })));
 
 /** Independent splice: replace each span, right to left (an insertion before a span that starts at the same point). */
 function splice(text: string, spans: Replacement[]): string {
@@ -76,7 +74,11 @@ describe("applyReplacements (properties)", () => {
 
   it("applies every exact, non-overlapping replacement where it was asked to", () => {
     const cutsAndText = noteText.chain((text) =>
-      fc.tuple(fc.constant(text), fc.uniqueArray(fc.nat(text.length), { maxLength: 10 }), fc.array(fc.string({ maxLength: 6 }), { minLength: 10, maxLength: 10 })),
+      fc.tuple(
+        fc.constant(text),
+        fc.uniqueArray(fc.nat(text.length), { maxLength: 10 }),
+        fc.array(fc.string({ maxLength: 6 }), { minLength: 10, maxLength: 10 }),
+      ),
     );
     fc.assert(
       fc.property(cutsAndText, ([text, cuts, replacements]) => {
@@ -96,7 +98,10 @@ describe("applyReplacements (properties)", () => {
 
   /** Text with unique markers ⟦0⟧, ⟦1⟧… between random filler, and one replacement per marker. */
   const markedNote = fc
-    .tuple(fc.array(fc.string({ unit: fc.constantFrom("a", " ", "\n", "!", "[", "]", "é"), maxLength: 15 }), { minLength: 1, maxLength: 8 }), fc.string({ maxLength: 20 }))
+    .tuple(
+      fc.array(fc.string({ unit: fc.constantFrom("a", " ", "\n", "!", "[", "]", "é"), maxLength: 15 }), { minLength: 1, maxLength: 8 }),
+      fc.string({ maxLength: 20 }),
+    )
     .map(([fillers, prefix]) => {
       let text = "";
       const reps: Replacement[] = [];

@@ -106,7 +106,10 @@ describe("rewriteEmbed: wiki embeds", () => {
 describe("rewriteEmbed: reference-style images", () => {
   it("turns the usage into an inline image with the definition's title and leaves the definition", () => {
     const text = "![Logo][logo] and ![logo]\n\n[logo]: img/logo.png 'Our logo'\n";
-    const result = applyReplacements(text, planEmbedRewrites(text, () => URL));
+    const result = applyReplacements(
+      text,
+      planEmbedRewrites(text, () => URL),
+    );
     expect(result.text).toBe(`![Logo](${URL} "Our logo") and ![logo](${URL} "Our logo")\n\n[logo]: img/logo.png 'Our logo'\n`);
   });
 });
@@ -143,10 +146,10 @@ describe("rewriteEmbed: URLs", () => {
 describe("rewriteEmbed (properties)", () => {
   const nameChars = fc.constantFrom(..."ab Z09._-()[]{}<>`*_~=$%&!#^'\"\\/:;,@+é😀".split(""), "](", "![[", "%%", "$$", "&amp;");
   const fileName = fc.string({ unit: nameChars, minLength: 1, maxLength: 20 }).map((s) => `${s.replace(/\//g, "_")}.png`);
-  const url = fc
-    .string({ unit: fc.constantFrom(..."abcXYZ019-._~/?=&#()<> |\"'%".split("")), maxLength: 30 })
-    .map((s) => `https://cdn.example.com/${s}`);
-  const size = fc.option(fc.record({ width: fc.integer({ min: 1, max: 4000 }), height: fc.option(fc.integer({ min: 1, max: 4000 }), { nil: undefined }) }), { nil: undefined });
+  const url = fc.string({ unit: fc.constantFrom(..."abcXYZ019-._~/?=&#()<> |\"'%".split("")), maxLength: 30 }).map((s) => `https://cdn.example.com/${s}`);
+  const size = fc.option(fc.record({ width: fc.integer({ min: 1, max: 4000 }), height: fc.option(fc.integer({ min: 1, max: 4000 }), { nil: undefined }) }), {
+    nil: undefined,
+  });
 
   it("reads back as exactly one image whose destination is the URL and whose alt text is the file name", () => {
     fc.assert(

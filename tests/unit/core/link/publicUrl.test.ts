@@ -43,15 +43,11 @@ describe("buildPublicUrl", () => {
   });
 
   test("joins a public base URL and the key, trimming trailing slashes", () => {
-    expect(buildPublicUrl(profile({ publicBaseUrl: "https://img.example.com//" }), "img/a.png")).toBe(
-      "https://img.example.com/img/a.png",
-    );
+    expect(buildPublicUrl(profile({ publicBaseUrl: "https://img.example.com//" }), "img/a.png")).toBe("https://img.example.com/img/a.png");
   });
 
   test("keeps a path in the public base URL", () => {
-    expect(buildPublicUrl(profile({ publicBaseUrl: "https://cdn.example.com/blog" }), "a b.png")).toBe(
-      "https://cdn.example.com/blog/a%20b.png",
-    );
+    expect(buildPublicUrl(profile({ publicBaseUrl: "https://cdn.example.com/blog" }), "a b.png")).toBe("https://cdn.example.com/blog/a%20b.png");
   });
 
   test("without a public base URL, uses the bucket as subdomain in virtual-hosted style", () => {

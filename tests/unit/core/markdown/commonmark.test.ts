@@ -76,12 +76,9 @@ describe("scanEmbeds agrees with the CommonMark spec", () => {
     const withImages = examples.filter((ex) => ex.html.includes("<img"));
     // "Link reference definitions" renders no image at all.
     if (withImages.length > 0) {
-      it.each(withImages.map((ex) => [ex.number, ex] as const))(
-        "example %i: finds each rendered image with its destination, in order",
-        (_n, ex) => {
-          expect(commonMarkImages(markdownOf(ex)).map(destinationOf)).toEqual(renderedImageSources(ex.html));
-        },
-      );
+      it.each(withImages.map((ex) => [ex.number, ex] as const))("example %i: finds each rendered image with its destination, in order", (_n, ex) => {
+        expect(commonMarkImages(markdownOf(ex)).map(destinationOf)).toEqual(renderedImageSources(ex.html));
+      });
     }
 
     it.each(examples.filter((ex) => !ex.html.includes("<img")).map((ex) => [ex.number, ex] as const))(

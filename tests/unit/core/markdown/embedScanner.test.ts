@@ -303,7 +303,11 @@ describe("isImagePath and isLocalImageEmbed", () => {
 
   it("counts local image files only, not notes, bases, canvases, PDFs or URLs", () => {
     const text = "![[a.png]] ![[Other note]] ![[x.base]] ![[x.canvas]] ![[doc.pdf]] ![r](https://x.test/r.png) ![l](l.webp)";
-    expect(scanEmbeds(text).filter(isLocalImageEmbed).map((e) => e.target)).toEqual(["a.png", "l.webp"]);
+    expect(
+      scanEmbeds(text)
+        .filter(isLocalImageEmbed)
+        .map((e) => e.target),
+    ).toEqual(["a.png", "l.webp"]);
   });
 });
 

@@ -79,7 +79,14 @@ describe("migrateNotes", () => {
   it("reads a file only when its upload starts, not all files up front", async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 6; i++) files[`${i}.png`] = `b${i}`;
-    const v = new MemoryVault({ "N.md": Object.keys(files).map((f) => `![[${f}]]`).join(" ") }, files);
+    const v = new MemoryVault(
+      {
+        "N.md": Object.keys(files)
+          .map((f) => `![[${f}]]`)
+          .join(" "),
+      },
+      files,
+    );
     const gates = Object.keys(files).map((f) => v.hold(f));
     const run = migrateNotes(["N.md"], v.ports(), { concurrency: 2 });
     await settle();
@@ -104,7 +111,12 @@ describe("migrateNotes", () => {
     const report = await migrateNotes(["N.md"], ports, { concurrency: 2 });
 
     expect(report.failures).toEqual([
-      { note: "N.md", link: "![[gone.png]]", code: "MissingFile", message: 'The image "gone.png" linked in "N.md" is not in the vault; the link was left as it was.' },
+      {
+        note: "N.md",
+        link: "![[gone.png]]",
+        code: "MissingFile",
+        message: 'The image "gone.png" linked in "N.md" is not in the vault; the link was left as it was.',
+      },
       {
         note: "N.md",
         link: "![alt](unreadable.png)",
@@ -148,7 +160,9 @@ describe("migrateNotes", () => {
     };
     const report = await migrateNotes(["N.md"], ports, { concurrency: 1 });
 
-    expect(report.failures).toEqual([{ note: "N.md", link: "![[twin.png]]", code: "AmbiguousLink", message: 'The image "twin.png" linked in "N.md" matches 2 files. Rename one.' }]);
+    expect(report.failures).toEqual([
+      { note: "N.md", link: "![[twin.png]]", code: "AmbiguousLink", message: 'The image "twin.png" linked in "N.md" matches 2 files. Rename one.' },
+    ]);
     expect(report).toMatchObject({ failed: 1, rewritten: 1, uploaded: 1 });
     expect(v.notes.get("N.md")).toBe(expectedRewrite(note, { "ok.png": "ok.png" }));
   });
@@ -186,16 +200,15 @@ describe("migrateNotes", () => {
     v.inBucket.add("a.png");
     const report = await migrateNotes(["N.md"], v.ports(), { concurrency: 2 });
     expect(report).toMatchObject({ uploaded: 1, reused: 1, rewritten: 2 });
-    expect(report.files).toEqual([
-      expect.objectContaining({ path: "a.png", reused: true }),
-      expect.objectContaining({ path: "b.png", reused: false }),
-    ]);
+    expect(report.files).toEqual([expect.objectContaining({ path: "a.png", reused: true }), expect.objectContaining({ path: "b.png", reused: false })]);
   });
 
   it("rewrites links in batches as uploads finish, before the slow ones are done", async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 6; i++) files[`${i}.png`] = `b${i}`;
-    const note = Object.keys(files).map((f) => `![[${f}]]`).join("\n");
+    const note = Object.keys(files)
+      .map((f) => `![[${f}]]`)
+      .join("\n");
     const v = new MemoryVault({ "N.md": note }, files);
     const slow = v.hold("5.png");
     const run = migrateNotes(["N.md"], v.ports(), { concurrency: 6, flushEvery: 2, flushIntervalMs: 60_000 });
@@ -214,7 +227,9 @@ describe("migrateNotes", () => {
 
   it("writes the links of the finished files as soon as the last file has started, without waiting for it", async () => {
     const files = { "0.png": "b0", "1.png": "b1", "2.png": "b2", "3.png": "b3" };
-    const note = Object.keys(files).map((f) => `![[${f}]]`).join("\n");
+    const note = Object.keys(files)
+      .map((f) => `![[${f}]]`)
+      .join("\n");
     const v = new MemoryVault({ "N.md": note }, files);
     const held = [v.hold("2.png"), v.hold("3.png")];
     const run = migrateNotes(["N.md"], v.ports(), { concurrency: 2, flushEvery: 100, flushIntervalMs: 60_000 });
@@ -284,7 +299,14 @@ describe("migrateNotes", () => {
   it("never runs two rewrites of the same note at once", async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 12; i++) files[`${i}.png`] = `b${i}`;
-    const v = new MemoryVault({ "N.md": Object.keys(files).map((f) => `![[${f}]]`).join(" ") }, files);
+    const v = new MemoryVault(
+      {
+        "N.md": Object.keys(files)
+          .map((f) => `![[${f}]]`)
+          .join(" "),
+      },
+      files,
+    );
     let active = 0;
     let maxActive = 0;
     v.beforeRewrite = async () => {
@@ -327,7 +349,14 @@ describe("migrateNotes", () => {
   it("when stopped, starts no new upload, writes the links of the finished ones, and counts the rest as skipped", async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 5; i++) files[`${i}.png`] = `b${i}`;
-    const v = new MemoryVault({ "N.md": Object.keys(files).map((f) => `![[${f}]]`).join(" ") }, files);
+    const v = new MemoryVault(
+      {
+        "N.md": Object.keys(files)
+          .map((f) => `![[${f}]]`)
+          .join(" "),
+      },
+      files,
+    );
     const controller = new AbortController();
     const first = v.hold("0.png");
     const run = migrateNotes(["N.md"], v.ports(), { concurrency: 1, signal: controller.signal, flushIntervalMs: 60_000 });
@@ -351,7 +380,8 @@ describe("migrateNotes", () => {
     const v = new MemoryVault({ "Linked.md": "![[a.png]]", "Good.md": "![[b.png]]" }, { "a.png": "A", "b.png": "B" });
     const ports = v.ports();
     const readNote = ports.readNote;
-    ports.readNote = (p) => (p === "Linked.md" ? Promise.reject(new UploadError("OutsideVault", 'The note "Linked.md" leads outside the vault.')) : readNote(p));
+    ports.readNote = (p) =>
+      p === "Linked.md" ? Promise.reject(new UploadError("OutsideVault", 'The note "Linked.md" leads outside the vault.')) : readNote(p);
     const report = await migrateNotes(["Linked.md", "Good.md"], ports, { concurrency: 1 });
     expect(report.failures).toEqual([{ note: "Linked.md", link: "", code: "OutsideVault", message: 'The note "Linked.md" leads outside the vault.' }]);
     expect(v.uploads.map((a) => a.name)).toEqual(["b.png"]);

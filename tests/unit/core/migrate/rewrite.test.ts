@@ -15,7 +15,7 @@ const PIECES = [
   "![[a.png|300]]",
   "![[img/b c.jpg#frag|alt text]]",
   "![alt](img/b%20c.jpg)",
-  "![](<img/b c.jpg> \"title\")",
+  '![](<img/b c.jpg> "title")',
   '<img src="d.gif" width="20">',
   "![r][ref]\n\n[ref]: a.png\n",
   "![](gone.png)",
@@ -163,10 +163,21 @@ describe("migration rewrite", () => {
 
 describe("applyTextChanges", () => {
   it("applies changes given in any order and keeps everything else", () => {
-    expect(applyTextChanges("0123456789", [{ from: 8, to: 9, insert: "X" }, { from: 1, to: 3, insert: "" }, { from: 5, to: 5, insert: "++" }])).toBe("034++567X9");
+    expect(
+      applyTextChanges("0123456789", [
+        { from: 8, to: 9, insert: "X" },
+        { from: 1, to: 3, insert: "" },
+        { from: 5, to: 5, insert: "++" },
+      ]),
+    ).toBe("034++567X9");
   });
 
   it("refuses overlapping changes instead of guessing", () => {
-    expect(() => applyTextChanges("abcdef", [{ from: 1, to: 4, insert: "" }, { from: 3, to: 5, insert: "" }])).toThrow("overlaps");
+    expect(() =>
+      applyTextChanges("abcdef", [
+        { from: 1, to: 4, insert: "" },
+        { from: 3, to: 5, insert: "" },
+      ]),
+    ).toThrow("overlaps");
   });
 });

@@ -63,9 +63,7 @@ describe("renderKey", () => {
   });
 
   test("turns characters that break URLs into hyphens", () => {
-    expect(renderKey("{name}-{hash:4}", vars({ name: 'a#b?c%d*e:f|g"h<i>j^k`l{m}n[o]p+q.png' }))).toBe(
-      "a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p-q-0123",
-    );
+    expect(renderKey("{name}-{hash:4}", vars({ name: 'a#b?c%d*e:f|g"h<i>j^k`l{m}n[o]p+q.png' }))).toBe("a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p-q-0123");
   });
 
   test("drops control characters and bidirectional overrides from names", () => {
@@ -189,11 +187,18 @@ describe("which templates give each image its own key", () => {
   test("with a content-addressed template, different bytes never share a key whatever the names", () => {
     const hex = fc.stringMatching(/^[0-9a-f]{64}$/);
     fc.assert(
-      fc.property(fc.constantFrom(DEFAULT_KEY_TEMPLATE, "{name}/{hash:16}.{ext}", "{note}-{hash}"), hex, hex, fc.string(), fc.string(), (template, a, b, name, note) => {
-        fc.pre(a.slice(0, 16) !== b.slice(0, 16));
-        const key = (sha256: string) => renderKey(template, vars({ sha256, name, notePath: note }));
-        expect(key(a)).not.toBe(key(b));
-      }),
+      fc.property(
+        fc.constantFrom(DEFAULT_KEY_TEMPLATE, "{name}/{hash:16}.{ext}", "{note}-{hash}"),
+        hex,
+        hex,
+        fc.string(),
+        fc.string(),
+        (template, a, b, name, note) => {
+          fc.pre(a.slice(0, 16) !== b.slice(0, 16));
+          const key = (sha256: string) => renderKey(template, vars({ sha256, name, notePath: note }));
+          expect(key(a)).not.toBe(key(b));
+        },
+      ),
     );
   });
 

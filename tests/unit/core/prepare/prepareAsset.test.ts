@@ -4,9 +4,7 @@ import { prepareAsset, type PrepareOptions } from "../../../../src/core/prepare/
 import { newProfile } from "../../../../src/core/settings/settingsModel";
 import type { Asset, Profile } from "../../../../src/core/types";
 
-const PNG = new Uint8Array(
-  Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=", "base64"),
-);
+const PNG = new Uint8Array(Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=", "base64"));
 const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00]);
 const PDF = new Uint8Array(Buffer.from("%PDF-1.7\n%âãÏÓ\n", "latin1"));
 const NOW = new Date(2026, 2, 4, 5, 6, 7);
@@ -82,11 +80,7 @@ describe("prepareAsset", () => {
   });
 
   test("with images only off, uploads other files with the reported type and their own extension", async () => {
-    const p = await prepareAsset(
-      asset({ bytes: PDF, name: "Paper.PDF", reportedType: "application/pdf" }),
-      profile(),
-      opts({ imagesOnly: false }),
-    );
+    const p = await prepareAsset(asset({ bytes: PDF, name: "Paper.PDF", reportedType: "application/pdf" }), profile(), opts({ imagesOnly: false }));
     expect(p.contentType).toBe("application/pdf");
     expect(p.ext).toBe("pdf");
     expect(p.key.endsWith(".pdf")).toBe(true);

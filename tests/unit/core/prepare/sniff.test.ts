@@ -2,9 +2,7 @@ import fc from "fast-check";
 import { extensionForMime, sniffImageType } from "../../../../src/core/prepare/sniff";
 
 const bytes = (...parts: Array<string | number[]>): Uint8Array =>
-  new Uint8Array(
-    parts.flatMap((p) => (typeof p === "string" ? [...Buffer.from(p, "latin1")] : p)),
-  );
+  new Uint8Array(parts.flatMap((p) => (typeof p === "string" ? [...Buffer.from(p, "latin1")] : p)));
 const b64 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, "base64"));
 const utf8 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, "utf8"));
 
@@ -78,8 +76,17 @@ describe("sniffImageType refuses what is not an image", () => {
 
 test("never answers with the wrong names image/jpg or image/svg, whatever the bytes", () => {
   const allowed = new Set([
-    "image/png", "image/jpeg", "image/gif", "image/webp", "image/avif", "image/heic",
-    "image/heif", "image/svg+xml", "image/bmp", "image/tiff", "image/x-icon",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "image/avif",
+    "image/heic",
+    "image/heif",
+    "image/svg+xml",
+    "image/bmp",
+    "image/tiff",
+    "image/x-icon",
   ]);
   const prefixes = [[0xff, 0xd8, 0xff], [0x89, 0x50, 0x4e, 0x47], [...Buffer.from("<svg")], [0, 0, 1, 0], []];
   fc.assert(

@@ -50,7 +50,10 @@ describe("the profile field table", () => {
       const argv = f.kind === "toggle" ? [value ? f.cli!.flag : f.cli!.off!.flag] : [f.cli!.flag, String(value)];
       expect(parseArgs(["upload", "notes", ...argv]).profile).toEqual({ [f.key]: value });
     }
-    const profile = buildProfile({ bucket: "from-config" }, parseArgs(["upload", "notes", "--endpoint", VALID.endpoint, "--region", "us-east-1", "--bucket", "from-flag"]));
+    const profile = buildProfile(
+      { bucket: "from-config" },
+      parseArgs(["upload", "notes", "--endpoint", VALID.endpoint, "--region", "us-east-1", "--bucket", "from-flag"]),
+    );
     expect(profile.bucket).toBe("from-flag");
   });
 
@@ -65,10 +68,14 @@ describe("the profile field table", () => {
   });
 
   test("a config key the table does not hold is refused, and so is a value of the wrong kind", () => {
-    expect(usageMessage(() => buildProfile({ ...VALID, storageClass: "GLACIER" }, parseArgs(["upload", "notes"])))).toBe('The config file has an unknown setting "storageClass".');
+    expect(usageMessage(() => buildProfile({ ...VALID, storageClass: "GLACIER" }, parseArgs(["upload", "notes"])))).toBe(
+      'The config file has an unknown setting "storageClass".',
+    );
     for (const f of PROFILE_FIELDS.filter((f) => f.config === "read")) {
       const wrong = f.kind === "toggle" ? "yes" : 7;
-      expect(usageMessage(() => buildProfile({ ...VALID, [f.key]: wrong }, parseArgs(["upload", "notes"])))).toMatch(new RegExp(`^"${f.key}" in the config file must be`));
+      expect(usageMessage(() => buildProfile({ ...VALID, [f.key]: wrong }, parseArgs(["upload", "notes"])))).toMatch(
+        new RegExp(`^"${f.key}" in the config file must be`),
+      );
     }
   });
 

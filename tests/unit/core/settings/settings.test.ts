@@ -1,4 +1,12 @@
-import { DEFAULT_CACHE_CONTROL, DEFAULT_SETTINGS, MAX_CONCURRENCY, SETTINGS_VERSION, maxUploadBytes, newProfile, type PluginSettings } from "../../../../src/core/settings/settingsModel";
+import {
+  DEFAULT_CACHE_CONTROL,
+  DEFAULT_SETTINGS,
+  MAX_CONCURRENCY,
+  SETTINGS_VERSION,
+  maxUploadBytes,
+  newProfile,
+  type PluginSettings,
+} from "../../../../src/core/settings/settingsModel";
 import { findPlaintextCredentials, hasPlaintextCredentials, migrateSettings } from "../../../../src/core/settings/storedSettings";
 import { validateProfile, type FieldMessage } from "../../../../src/core/settings/profileValidation";
 import { DEFAULT_KEY_TEMPLATE } from "../../../../src/core/prepare/keyTemplate";
@@ -19,7 +27,11 @@ const r2Profile = (over: Partial<Profile> = {}): Profile => ({
   ...over,
 });
 
-const messagesFor = (list: FieldMessage[], field: keyof Profile): string => list.filter((m) => m.field === field).map((m) => m.message).join(" | ");
+const messagesFor = (list: FieldMessage[], field: keyof Profile): string =>
+  list
+    .filter((m) => m.field === field)
+    .map((m) => m.message)
+    .join(" | ");
 
 describe("defaults", () => {
   test("have one generic profile that is active, and the documented behaviour switches", () => {
@@ -189,7 +201,12 @@ describe("migrateSettings", () => {
 
 describe("findPlaintextCredentials", () => {
   test("returns old key pairs under the id of the profile migrateSettings makes", () => {
-    const raw = { profiles: [{ id: "one", accessKeyId: "AK1", secretAccessKey: "S1" }, { bucket: "b", secretId: "AK2", secretKey: "S2" }] };
+    const raw = {
+      profiles: [
+        { id: "one", accessKeyId: "AK1", secretAccessKey: "S1" },
+        { bucket: "b", secretId: "AK2", secretKey: "S2" },
+      ],
+    };
     const found = findPlaintextCredentials(raw);
     const ids = migrateSettings(raw).profiles.map((p) => p.id);
     expect(found).toEqual([
@@ -235,7 +252,13 @@ describe("validateProfile", () => {
   });
 
   test("accepts a Tencent COS bucket name with its APPID suffix", () => {
-    const cos = r2Profile({ provider: "tencent-cos", endpoint: "https://cos.ap-guangzhou.myqcloud.com", region: "ap-guangzhou", bucket: "images-1250000000", forcePathStyle: false });
+    const cos = r2Profile({
+      provider: "tencent-cos",
+      endpoint: "https://cos.ap-guangzhou.myqcloud.com",
+      region: "ap-guangzhou",
+      bucket: "images-1250000000",
+      forcePathStyle: false,
+    });
     expect(validateProfile(cos)).toEqual([]);
   });
 
