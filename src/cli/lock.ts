@@ -124,7 +124,12 @@ export function isRunning(pid: number): boolean {
 }
 
 /** A takeover guard older than this was left by a run that died while taking over. */
-const GUARD_STALE_MS = 10_000;
+export const GUARD_STALE_MS = 10_000;
+
+/** The guard file a run holds while it removes a stale `lock` (see `removeStale`). */
+export function takeoverGuard(lock: string): string {
+  return `${lock}.takeover`;
+}
 
 /**
  * Removes the lock if it is still stale when looked at again. Only one run at a time may do
@@ -134,7 +139,7 @@ const GUARD_STALE_MS = 10_000;
  * is never removed. Whoever creates the lock next, this run or another, holds it alone.
  */
 async function removeStale(file: string): Promise<void> {
-  const guard = `${file}.takeover`;
+  const guard = takeoverGuard(file);
   let handle;
   try {
     handle = await fs.open(guard, "wx", 0o644);

@@ -16,7 +16,7 @@ import * as path from "node:path";
 import process from "node:process";
 import { UsageError } from "./args";
 import { errorCode, fsReason } from "./fsErrors";
-import { isRunning, takeLock, type HeldLock } from "./lock";
+import { GUARD_STALE_MS, isRunning, takeLock, takeoverGuard, type HeldLock } from "./lock";
 import { randomHex } from "../core/randomHex";
 
 /** Name of the tool's folder at the vault root. */
@@ -28,8 +28,6 @@ const GITIGNORE = "# Working files of the s3-image-hosting tool: its lock and te
 const TEMP = /^(\d+)-[0-9a-f]{12}\.tmp$/;
 /** `<pid>-<12 hex>.away`: the path of a temporary copy made beside a note on another file system. */
 const AWAY = /^(\d+)-([0-9a-f]{12})\.away$/;
-/** `lock.stale-<pid>-<12 hex>`: a stale lock being taken over. */
-const STALE_LOCK = /^lock\.stale-(\d+)-[0-9a-f]{12}$/;
 /** The name of a copy beside a note, as `besideName` makes it. */
 const BESIDE = /^\..+\.s3-image-hosting-(\d+)-([0-9a-f]{12})\.tmp$/;
 
@@ -128,9 +126,18 @@ async function removeLeftovers(dir: string): Promise<void> {
   const remove = (file: string): Promise<void> => fs.rm(file, { force: true }).catch(() => undefined);
   for (const name of await fs.readdir(dir)) {
     const file = path.join(dir, name);
-    const temp = TEMP.exec(name) ?? STALE_LOCK.exec(name);
+    const temp = TEMP.exec(name);
     if (temp && dead(temp[1])) {
       await remove(file);
+      continue;
+    }
+    // Left by a run that died while taking over a stale lock; a live one is seconds old.
+    if (name === path.basename(takeoverGuard("lock"))) {
+      const age = await fs.stat(file).then(
+        (st) => Date.now() - st.mtimeMs,
+        () => 0,
+      );
+      if (age > GUARD_STALE_MS) await remove(file);
       continue;
     }
     const away = AWAY.exec(name);

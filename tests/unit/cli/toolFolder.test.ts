@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import * as path from "node:path";
 import { writeFileAtomic } from "../../../src/cli/fsPorts";
@@ -34,14 +34,17 @@ describe("openToolFolder", () => {
     (await openToolFolder(vault)).close();
   });
 
-  it("removes the copies and stale locks dead runs left, and nothing else, and keeps the folder for what remains", async () => {
+  it("removes the copies and the takeover guard dead runs left, and nothing else, and keeps the folder for what remains", async () => {
     mkdirSync(toolDir());
     const dead = deadPid();
     const sleeper = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"], { stdio: "ignore" });
     try {
-      const leftovers = [`${dead}-0123456789ab.tmp`, `lock.stale-${dead}-0123456789ab`];
+      const leftovers = [`${dead}-0123456789ab.tmp`, "lock.takeover"];
       const kept = [`${sleeper.pid}-0123456789ab.tmp`, "notes.md", `${dead}-0123456789ab.tmp.bak`, "12-xyz.tmp"];
       for (const name of [...leftovers, ...kept]) writeFileSync(path.join(toolDir(), name), "copy of a note");
+      // A guard is left only by a run that died while taking over; one this old is no one's.
+      const old = new Date(Date.now() - 60_000);
+      utimesSync(path.join(toolDir(), "lock.takeover"), old, old);
       const folder = await openToolFolder(vault);
       expect(readdirSync(toolDir()).sort()).toEqual([".gitignore", "lock", ...kept].sort());
       folder.close();
