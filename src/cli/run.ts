@@ -7,12 +7,10 @@ import { migrateNotes, type MigrationProgress, type MigrationReport } from "../c
 import { migrationCounts, migrationDetails } from "../core/migrate/summary";
 import { maxUploadBytes } from "../core/settings/settingsModel";
 import { migrateSettings } from "../core/settings/storedSettings";
-import { createUploader } from "../storage/uploader";
 import { MAX_SIZE_HINT, parseArgs, UsageError, type CliArgs } from "./args";
 import { helpText } from "./help";
 import { openUploadCache } from "./cache";
 import { buildProfile, credentialsFromEnv, defaultCachePath, loadConfigFile, UnsendableCredentials, type Env } from "./config";
-import { runDoctor } from "./doctor";
 import { fsReason } from "./fsErrors";
 import { collectNotes, commonParent, createFsPorts, walkFiles } from "./fsPorts";
 import { LockHeldError } from "./lock";
@@ -84,6 +82,8 @@ async function doctor(args: CliArgs, io: CliIO, term: Terminal): Promise<number>
     if (e instanceof UnsendableCredentials) throw e;
     credentials = undefined;
   }
+  // Loaded here, not at start-up: `--help`, `--version` and dry runs never need the S3 SDK.
+  const { runDoctor } = await import("./doctor");
   return runDoctor(profile, credentials, term.out);
 }
 
@@ -120,6 +120,7 @@ async function upload(args: CliArgs, io: CliIO, term: Terminal): Promise<number>
     const cache = await openUploadCache(args.cache ?? defaultCachePath(io.env, homedir()));
     const maxSizeMB = args.maxSizeMB ?? defaults.maxFileSizeMB;
     const maxBytes = maxUploadBytes({ maxFileSizeMB: maxSizeMB });
+    const { createUploader } = await import("../storage/uploader");
     const uploader = createUploader({
       profile,
       credentials,
