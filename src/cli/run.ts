@@ -128,6 +128,7 @@ async function upload(args: CliArgs, io: CliIO, term: Terminal): Promise<number>
       maxBytes,
       imagesOnly: defaults.imagesOnly,
       overwriteAdvice: "run again with --overwrite",
+      face: "cli",
     });
 
     const showProgress = !args.json && term.err.isTTY;

@@ -134,24 +134,31 @@ export async function runDiagnostics(opts: DiagnosticsOptions): Promise<Diagnost
       requestTimeoutMs: opts.timeoutMs,
     });
   } catch (e) {
-    log.fail("upload", toUploadError(e, { profile, secrets }));
+    log.fail("upload", toUploadError(e, { profile, secrets, face }));
     log.skipFrom("public", "Not checked: no test image was uploaded.");
     return log.steps;
   }
   try {
-    const store = new S3ObjectStore(client, profile);
-    const key = await uploadProbe(store, client, profile, secrets, log);
+    const store = new S3ObjectStore(client, profile, face);
+    const key = await uploadProbe(store, client, { profile, secrets, face }, log);
     if (key === undefined) {
       log.skipFrom("public", "Not checked: no test image was uploaded.");
       return log.steps;
     }
-    await checkPublicRead(opts, key, secrets, log);
+    await checkPublicRead(opts, key, { profile, secrets, face }, log);
     // Removed whatever the public check found.
-    await removeProbe(store, key, profile, secrets, log);
+    await removeProbe(store, key, { profile, secrets, face }, log);
     return log.steps;
   } finally {
     if (!opts.requestHandler) client.destroy();
   }
+}
+
+/** What the probe steps word their failures with: the profile, the keys to keep out of messages, the face. */
+interface ProbeContext {
+  profile: Profile;
+  secrets: string[];
+  face: Face;
 }
 
 /**
@@ -193,7 +200,8 @@ function checkCredentials(credentials: Credentials | undefined, problems: FieldM
  * 3. Uploads a probe image where the template puts images, so a policy limited to that folder
  * is what gets tested. Returns its key, or undefined when the upload failed.
  */
-async function uploadProbe(store: S3ObjectStore, client: S3Client, profile: Profile, secrets: string[], log: StepLog): Promise<string | undefined> {
+async function uploadProbe(store: S3ObjectStore, client: S3Client, ctx: ProbeContext, log: StepLog): Promise<string | undefined> {
+  const { profile } = ctx;
   const bytes = probePng();
   let key: string;
   try {
@@ -204,7 +212,7 @@ async function uploadProbe(store: S3ObjectStore, client: S3Client, profile: Prof
     key = `${folder ? `${folder}/` : ""}s3ih-probe-${randomHex(6)}.png`;
     await store.put({ key, body: bytes, contentType: "image/png", cacheControl: profile.cacheControl.trim() || DEFAULT_CACHE_CONTROL });
   } catch (e) {
-    log.fail("upload", toUploadError(e, { profile, secrets }));
+    log.fail("upload", toUploadError(e, ctx));
     return undefined;
   }
   const offsetMs = client.config.systemClockOffset ?? 0;
@@ -217,16 +225,24 @@ async function uploadProbe(store: S3ObjectStore, client: S3Client, profile: Prof
 }
 
 /** 4. Fetches the probe back as a reader of the note would: anonymously, through the public link. */
-async function checkPublicRead(opts: DiagnosticsOptions, key: string, secrets: string[], log: StepLog): Promise<void> {
+async function checkPublicRead(opts: DiagnosticsOptions, key: string, ctx: ProbeContext, log: StepLog): Promise<void> {
   const { profile } = opts;
   let url: string;
   try {
     url = buildPublicUrl(profile, key);
   } catch (e) {
-    log.fail("public", toUploadError(e, { profile, secrets }));
+    log.fail("public", toUploadError(e, ctx));
     return;
   }
-  const { problem, contentType } = await checkPublicUrl({ fetchPublic: opts.fetchPublic, profile, url, key, timeoutMs: opts.timeoutMs, secrets });
+  const { problem, contentType } = await checkPublicUrl({
+    fetchPublic: opts.fetchPublic,
+    profile,
+    url,
+    key,
+    timeoutMs: opts.timeoutMs,
+    secrets: ctx.secrets,
+    face: ctx.face,
+  });
   if (problem) log.fail("public", problem);
   else log.report("public", "pass", `${url} shows the image to anyone (${contentType}).`);
 }
@@ -235,12 +251,12 @@ async function checkPublicRead(opts: DiagnosticsOptions, key: string, secrets: s
  * 5. Removes the probe. A key that may upload but not delete still works for the plugin,
  * which never deletes: a warning, not a failure.
  */
-async function removeProbe(store: S3ObjectStore, key: string, profile: Profile, secrets: string[], log: StepLog): Promise<void> {
+async function removeProbe(store: S3ObjectStore, key: string, ctx: ProbeContext, log: StepLog): Promise<void> {
   try {
     await store.delete(key);
     log.report("cleanup", "pass", `Removed ${key}.`);
   } catch (e) {
-    const err = toUploadError(e, { profile, secrets });
+    const err = toUploadError(e, ctx);
     log.report("cleanup", "warn", `The test image could not be removed: ${err.message}`, {
       hint: `Uploads work without this; delete ${key} from the bucket by hand if you like.`,
       code: err.code,

@@ -5,6 +5,7 @@
  */
 import { UploadError, type UploadErrorCode } from "../core/errors";
 import { redactSecrets } from "../core/redact";
+import { CREDENTIALS_FROM_ENVIRONMENT, fieldName, type Face } from "../core/settings/profileFields";
 import type { Profile } from "../core/types";
 
 /** Where an error happened, to name the bucket and the step in the message. */
@@ -20,6 +21,29 @@ export interface ErrorContext {
    * base URL instead of the endpoint.
    */
   publicUrl?: string;
+  /** Whose words to use: the plugin names its settings, the command-line tool its flags and environment. */
+  face?: Face;
+}
+
+/** A setting as the person changes it: `the endpoint` in the plugin, `--endpoint` in the tool. */
+export function settingName(ctx: ErrorContext | undefined, key: keyof Profile): string {
+  return fieldName(key, ctx?.face ?? "plugin");
+}
+
+/** ` in the profile` in the plugin; nothing in the tool, whose flags say where by themselves. */
+export function inSettings(ctx: ErrorContext | undefined): string {
+  return ctx?.face === "cli" ? "" : " in the profile";
+}
+
+/** The access key id or the secret access key, as the person sets it on this face. */
+export function keyName(ctx: ErrorContext | undefined, which: "id" | "secret"): string {
+  if (ctx?.face === "cli") return which === "id" ? "S3_ACCESS_KEY_ID (or AWS_ACCESS_KEY_ID)" : "S3_SECRET_ACCESS_KEY (or AWS_SECRET_ACCESS_KEY)";
+  return which === "id" ? "the Access key secret in the profile" : "the Secret access key in the profile";
+}
+
+/** What to do when no access key is available at all. */
+export function noKeysHint(ctx: ErrorContext | undefined): string {
+  return ctx?.face === "cli" ? CREDENTIALS_FROM_ENVIRONMENT : "Enter the access key id and secret access key in the profile.";
 }
 
 /**

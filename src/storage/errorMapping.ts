@@ -5,7 +5,7 @@
  * is explained in `serviceErrors.ts`, what happened on the way there in `networkErrors.ts`.
  */
 import { UploadError, isUploadError } from "../core/errors";
-import type { ErrorContext } from "./errorContext";
+import { noKeysHint, type ErrorContext } from "./errorContext";
 import { fromNetworkError } from "./networkErrors";
 import { fromServiceError, isServiceError } from "./serviceErrors";
 
@@ -21,12 +21,7 @@ export function toUploadError(e: unknown, ctx?: ErrorContext): UploadError {
   if (typeof e === "object" && e !== null) {
     const name = (e as { name?: unknown }).name;
     if (name === "CredentialsProviderError") {
-      return new UploadError(
-        "MissingCredentials",
-        "No access key is available for this profile.",
-        "Enter the access key id and secret access key in the profile.",
-        { cause: e },
-      );
+      return new UploadError("MissingCredentials", "No access key is available for this profile.", noKeysHint(ctx), { cause: e });
     }
     if (isServiceError(e)) return fromServiceError(e, ctx);
   }

@@ -7,6 +7,7 @@ import type { HeadObjectCommandOutput, PutObjectCommandInput, S3Client } from "@
 import type { UploadError } from "../core/errors";
 import { PROVIDERS } from "../core/providers";
 import type { Profile } from "../core/types";
+import type { Face } from "../core/settings/profileFields";
 import { toUploadError } from "./errorMapping";
 
 /** What `put` stores: the exact bytes and the headers a CDN and a browser need. */
@@ -49,6 +50,8 @@ export class S3ObjectStore {
   constructor(
     private readonly client: S3Client,
     private readonly profile: Profile,
+    /** Whose words its errors use (see `ErrorContext.face`). */
+    private readonly face: Face = "plugin",
   ) {
     this.conditionalWrites = PROVIDERS[profile.provider].conditionalWrites;
   }
@@ -134,7 +137,7 @@ export class S3ObjectStore {
   }
 
   private async fail(e: unknown, operation: string): Promise<UploadError> {
-    return toUploadError(e, { profile: this.profile, operation, secrets: await this.secretsInUse() });
+    return toUploadError(e, { profile: this.profile, operation, secrets: await this.secretsInUse(), face: this.face });
   }
 
   // The credentials in use are passed to the error mapping so that no message can ever

@@ -7,6 +7,7 @@
 import { UploadError } from "../core/errors";
 import { PROVIDERS } from "../core/providers";
 import type { Profile } from "../core/types";
+import { fieldName, type Face } from "../core/settings/profileFields";
 import { toUploadError } from "./errorMapping";
 
 /** What a plain, anonymous GET of the public link returned. */
@@ -46,9 +47,10 @@ export function mediaType(res: PublicResponse): string {
   return (header(res.headers, "content-type") ?? "").split(";")[0].trim().toLowerCase();
 }
 
-function forbiddenHint(profile: Profile): string {
+function forbiddenHint(profile: Profile, face: Face): string {
   if (profile.acl === "private") {
-    return "This profile uploads with ACL private, which keeps every image unreadable without a key: set ACL to public-read (where the provider supports ACLs), or to none with a public bucket.";
+    const acl = face === "cli" ? "--acl" : "ACL";
+    return `${face === "cli" ? "The upload is made" : "This profile uploads"} with ACL private, which keeps every image unreadable without a key: set ${acl} to public-read (where the provider supports ACLs), or to none with a public bucket.`;
   }
   const provider = PROVIDERS[profile.provider];
   if (!profile.publicBaseUrl.trim() && provider.publicForbiddenWithoutBaseUrlHint) return provider.publicForbiddenWithoutBaseUrlHint;
@@ -81,7 +83,7 @@ function notImageHint(type: string): string {
  * or undefined when it serves an image.
  * @param key the object key, named in hints about the URL's shape.
  */
-export function publicUrlProblem(profile: Profile, url: string, key: string, res: PublicResponse): UploadError | undefined {
+export function publicUrlProblem(profile: Profile, url: string, key: string, res: PublicResponse, face: Face = "plugin"): UploadError | undefined {
   const type = mediaType(res);
   if (res.status >= 200 && res.status < 300) {
     if (type.startsWith("image/")) return undefined;
@@ -95,7 +97,7 @@ export function publicUrlProblem(profile: Profile, url: string, key: string, res
     return new UploadError(
       "PublicUrlForbidden",
       `The public link ${url} refuses visitors (HTTP ${res.status}): the image would not show for anyone reading the note.`,
-      forbiddenHint(profile),
+      forbiddenHint(profile, face),
     );
   }
   if (res.status === 404 || res.status === 410) {
@@ -108,12 +110,16 @@ export function publicUrlProblem(profile: Profile, url: string, key: string, res
       "If the public address is a CDN or proxy, check that it can reach the bucket; otherwise try again later.",
     );
   }
-  return new UploadError("Unknown", `The public link ${url} answered HTTP ${res.status} instead of the image.`, "Check the public base URL in the profile.");
+  return new UploadError(
+    "Unknown",
+    `The public link ${url} answered HTTP ${res.status} instead of the image.`,
+    `Check ${fieldName("publicBaseUrl", face)}${face === "cli" ? "" : " in the profile"}.`,
+  );
 }
 
 /** Why fetching the public link failed (DNS, refused, TLS, timeout …), in words about the public link. */
-export function publicFetchError(e: unknown, profile: Profile, url: string, secrets: readonly string[] = []): UploadError {
-  return toUploadError(e, { profile, publicUrl: url, operation: `open ${url}`, secrets });
+export function publicFetchError(e: unknown, profile: Profile, url: string, secrets: readonly string[] = [], face: Face = "plugin"): UploadError {
+  return toUploadError(e, { profile, publicUrl: url, operation: `open ${url}`, secrets, face });
 }
 
 /**
@@ -128,6 +134,8 @@ export async function checkPublicUrl(opts: {
   key: string;
   timeoutMs?: number;
   secrets?: readonly string[];
+  /** Whose words to use (see `ErrorContext.face`). */
+  face?: Face;
 }): Promise<{ problem?: UploadError; contentType?: string }> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_PUBLIC_TIMEOUT_MS;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -143,9 +151,9 @@ export async function checkPublicUrl(opts: {
         }, timeoutMs);
       }),
     ]);
-    return { problem: publicUrlProblem(opts.profile, opts.url, opts.key, res), contentType: mediaType(res) };
+    return { problem: publicUrlProblem(opts.profile, opts.url, opts.key, res, opts.face), contentType: mediaType(res) };
   } catch (e) {
-    return { problem: publicFetchError(e, opts.profile, opts.url, opts.secrets) };
+    return { problem: publicFetchError(e, opts.profile, opts.url, opts.secrets, opts.face) };
   } finally {
     if (timer !== undefined) clearTimeout(timer);
   }

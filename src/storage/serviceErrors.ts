@@ -6,7 +6,7 @@
  */
 import type { UploadError, UploadErrorCode } from "../core/errors";
 import type { Profile } from "../core/types";
-import { attemptsOf, bucketWords, during, endpointHost, explained, type ErrorContext } from "./errorContext";
+import { attemptsOf, bucketWords, during, endpointHost, explained, inSettings, keyName, settingName, type ErrorContext } from "./errorContext";
 
 /** What the SDK puts on a service error, read without trusting its shape. */
 interface ServiceErrorFacts {
@@ -78,8 +78,8 @@ const WRONG_REGION: Explanation = {
 
 const ACL_NOT_SUPPORTED: Explanation = {
   code: "AclNotSupported",
-  message: ({ profile }) =>
-    `The service does not accept per-object ACLs, and this profile sends "${profile?.acl ?? "an ACL"}": set ACL to none in the profile.`,
+  message: ({ profile, ctx }) =>
+    `The service does not accept per-object ACLs, and ${ctx?.face === "cli" ? "the upload sends" : "this profile sends"} "${profile?.acl ?? "an ACL"}": set ${ctx?.face === "cli" ? "--acl" : "ACL"} to none${inSettings(ctx)}.`,
   hint: () => "Make objects public with a bucket setting, a bucket policy or a public domain (R2 public bucket, CloudFront, …) instead.",
 };
 
@@ -94,14 +94,14 @@ const BY_SERVICE_CODE: ReadonlyMap<string, Explanation> = new Map(
   Object.entries({
     InvalidAccessKeyId: {
       code: "InvalidAccessKeyId",
-      message: () =>
-        "The access key id is not known to this service: check the Access key secret in the profile, and that the key belongs to this provider and account.",
+      message: ({ ctx }) =>
+        `The access key id is not known to this service: check ${keyName(ctx, "id")}, and that the key belongs to this provider and account.`,
       hint: ({ profile }) => `Keys are per provider (and, for R2, per account): a key from elsewhere is rejected by ${endpointHost(profile)}.`,
     },
     SignatureDoesNotMatch: {
       code: "SignatureDoesNotMatch",
       message: () => "The service rejected the request signature: the secret access key is wrong, or the region does not match the bucket's region.",
-      hint: (s) => `Check the Secret access key in the profile, and the region (now ${regionNow(s)}).`,
+      hint: (s) => `Check ${keyName(s.ctx, "secret")}, and ${settingName(s.ctx, "region")} (now ${regionNow(s)}).`,
     },
     RequestTimeTooSkewed: CLOCK_SKEW,
     RequestExpired: CLOCK_SKEW,
@@ -163,7 +163,8 @@ const BY_SITUATION: readonly { when: (s: Situation) => boolean; then: Explanatio
     then: {
       code: "AccessDenied",
       message: ({ profile, ctx }) => `The service refused the request to the ${bucketWords(profile)} (HTTP 403) without saying why${during(ctx)}.`,
-      hint: () => "A wrong secret access key, a key without access to this bucket, or a bucket policy can each cause this: check them in the profile.",
+      hint: ({ ctx }) =>
+        `A wrong secret access key, a key without access to this bucket, or a bucket policy can each cause this: check ${keyName(ctx, "secret")}, the key's permissions and the bucket policy.`,
     },
   },
   {
@@ -198,7 +199,7 @@ const UNKNOWN: Explanation = {
     const { f } = s;
     return `The storage service answered ${f.status !== undefined ? `HTTP ${f.status}` : "with an error"}${f.code && f.code !== "Unknown" ? ` (${f.code})` : ""}${during(s.ctx)}.${serverSays(s)}`;
   },
-  hint: () => "Check the endpoint, bucket and region in the profile.",
+  hint: ({ ctx }) => `Check ${settingName(ctx, "endpoint")}, ${settingName(ctx, "bucket")} and ${settingName(ctx, "region")}${inSettings(ctx)}.`,
 };
 
 /** Explains an error the storage service answered with (see `isServiceError`). */

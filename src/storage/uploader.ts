@@ -27,6 +27,7 @@ import { prepareAsset } from "../core/prepare/prepareAsset";
 import { bucketScope, buildPublicUrl } from "../core/link/publicUrl";
 import { DEFAULT_CACHE_CONTROL } from "../core/settings/settingsModel";
 import type { Asset, Credentials, PreparedAsset, Profile, StoredAsset } from "../core/types";
+import type { Face } from "../core/settings/profileFields";
 import { S3ObjectStore, type ObjectInfo, type PutOutcome } from "./objectStore";
 import { createS3Client } from "./s3Client";
 import type { SdkHttpHandler } from "./s3Client";
@@ -49,6 +50,8 @@ export interface UploaderOptions {
    * ending a sentence: the plugin's setting by default; the command-line tool names its flag.
    */
   overwriteAdvice?: string;
+  /** Whose words the errors use: the plugin names its settings (the default), the tool its flags and environment. */
+  face?: Face;
 }
 
 /** An `ImageUploader` whose steps can also be called one by one. */
@@ -78,7 +81,7 @@ export function createUploader(opts: UploaderOptions): Uploader {
   const client = opts.client ?? createS3Client(profile, opts.credentials, opts.requestHandler);
   const ownsClient = opts.client === undefined;
   usePreparedPayloadHashes(client);
-  const bucket = new S3ObjectStore(client, profile);
+  const bucket = new S3ObjectStore(client, profile, opts.face);
   const scope = bucketScope(profile);
   const cacheControl = profile.cacheControl.trim() || DEFAULT_CACHE_CONTROL;
   const inFlight = new Map<string, Promise<StoredAsset>>();

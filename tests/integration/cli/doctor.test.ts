@@ -23,7 +23,7 @@ describe("s3-image-hosting doctor", () => {
     const run = await runCli(["doctor", ...flags(bucket), "--acl", "private"], creds);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/✗ Public link: .*HTTP 403/);
-    expect(run.stdout).toContain("set ACL to public-read");
+    expect(run.stdout).toContain("set --acl to public-read");
   });
 
   it("explains a wrong secret without printing it", async () => {

@@ -47,7 +47,7 @@ test("a failure prints a cross, the explanation, the hint indented below it, ski
   });
   expect(code).toBe(1);
   expect(text).toContain(
-    "✗ Upload a test image: The access key id is not known to this service: check the Access key secret in the profile, and that the key belongs to this provider and account.\n" +
+    "✗ Upload a test image: The access key id is not known to this service: check S3_ACCESS_KEY_ID (or AWS_ACCESS_KEY_ID), and that the key belongs to this provider and account.\n" +
       "    Keys are per provider (and, for R2, per account): a key from elsewhere is rejected by ",
   );
   expect(text).toContain(

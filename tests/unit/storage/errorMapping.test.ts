@@ -51,6 +51,22 @@ describe("toUploadError: answers from the storage service", () => {
     expect(u.message).toMatch(/^The access key id is not known to this service: check the Access key secret in the profile/);
   });
 
+  test("in the command-line tool, the words name its environment variables and flags, not the plugin's settings", () => {
+    const cli = { profile, face: "cli" as const };
+    expect(toUploadError(serviceError("InvalidAccessKeyId", 403), cli).message).toBe(
+      "The access key id is not known to this service: check S3_ACCESS_KEY_ID (or AWS_ACCESS_KEY_ID), and that the key belongs to this provider and account.",
+    );
+    expect(toUploadError(serviceError("SignatureDoesNotMatch", 403), cli).hint).toBe(
+      "Check S3_SECRET_ACCESS_KEY (or AWS_SECRET_ACCESS_KEY), and --region (now us-east-1).",
+    );
+    const acl = toUploadError(serviceError("AccessControlListNotSupported", 400), { ...cli, profile: { ...profile, acl: "public-read" } });
+    expect(acl.message).toContain("set --acl to none.");
+    expect(toUploadError(serviceError("SomethingOdd", 418), cli).hint).toBe("Check --endpoint, --bucket and --region.");
+    for (const e of [serviceError("InvalidAccessKeyId", 403), serviceError("SignatureDoesNotMatch", 403), serviceError("SomethingOdd", 418)]) {
+      expect(toUploadError(e, cli).toUserText()).not.toContain("profile");
+    }
+  });
+
   test("a signature mismatch blames the secret key or the region in plain words", () => {
     const u = toUploadError(serviceError("SignatureDoesNotMatch", 403), { profile });
     expect(u.code).toBe("SignatureDoesNotMatch");
