@@ -127,7 +127,6 @@ async function upload(args: CliArgs, io: CliIO, term: Terminal): Promise<number>
       index: cache.index,
       maxBytes,
       imagesOnly: defaults.imagesOnly,
-      overwriteAdvice: "run again with --overwrite",
       face: "cli",
     });
 

@@ -45,11 +45,6 @@ export interface UploaderOptions {
   imagesOnly?: boolean;
   /** A client to use instead of creating one; the caller then owns (and destroys) it. */
   client?: S3Client;
-  /**
-   * How the person allows replacing a file in the bucket, in the words of the face they use,
-   * ending a sentence: the plugin's setting by default; the command-line tool names its flag.
-   */
-  overwriteAdvice?: string;
   /** Whose words the errors use: the plugin names its settings (the default), the tool its flags and environment. */
   face?: Face;
 }
@@ -87,7 +82,9 @@ export function createUploader(opts: UploaderOptions): Uploader {
   const inFlight = new Map<string, Promise<StoredAsset>>();
   const holders = new KeyHolders();
   const contentAddressed = isContentAddressed(profile.keyTemplate);
-  const overwriteAdvice = opts.overwriteAdvice ?? `turn on "Replace existing files" in the settings of the profile "${profile.name}"`;
+  // How the person allows replacing a file in the bucket, in the words of the face they use.
+  const overwriteAdvice =
+    opts.face === "cli" ? "run again with --overwrite" : `turn on "Replace existing files" in the settings of the profile "${profile.name}"`;
 
   const native = nativeHashes(client);
   const md5 = native.md5 ?? ((bytes: Uint8Array) => md5Hex(bytes));
