@@ -5,30 +5,52 @@
  * `![](![my shot](https://…))` the line is one image whose destination is the new link, and
  * the note no longer shows the picture. An unfinished `<img src=` does the same.
  */
-import { scanEmbeds, type Embed } from "../markdown";
+import { scanEmbeds, type Embed, type ScanOptions } from "../markdown";
 import type { Replacement } from "./replacements";
 
-/** The text with `reps` made, and the start and text every embed should have in it. */
-function expectedAfter(text: string, embeds: readonly Embed[], reps: readonly Replacement[]): { text: string; embeds: string[] } {
+interface Expected {
+  start: number;
+  end: number;
+  raw: string;
+  /**
+   * A Hexo asset tag becomes another form (`{% img URL %}` holds an embed of its own
+   * argument, `asset_path` just the URL, which may complete an image around it): whatever
+   * it reads as must stay inside its span or hold it, not reach into other embeds.
+   */
+  loose: boolean;
+}
+
+/** The text with `reps` made, and where every embed should be in it and read how. */
+function expectedAfter(text: string, embeds: readonly Embed[], reps: readonly Replacement[]): { text: string; embeds: Expected[] } {
   const byStart = new Map(reps.map((r) => [r.start, r]));
   let out = "";
   let at = 0;
-  const want: string[] = [];
+  const want: Expected[] = [];
   for (const e of embeds) {
     const r = byStart.get(e.start);
-    const now = r !== undefined && r.end === e.end ? r.replacement : e.raw;
+    const replaced = r !== undefined && r.end === e.end;
+    const now = replaced ? r.replacement : e.raw;
     out += text.slice(at, e.start);
-    want.push(`${out.length}\u0000${now}`);
+    want.push({ start: out.length, end: out.length + now.length, raw: now, loose: replaced && e.kind === "hexo-asset" });
     out += now;
     at = e.end;
   }
   return { text: out + text.slice(at), embeds: want };
 }
 
-function readsAsPlanned(text: string, embeds: readonly Embed[], reps: readonly Replacement[]): boolean {
+function readsAsPlanned(text: string, embeds: readonly Embed[], reps: readonly Replacement[], options?: ScanOptions): boolean {
   const after = expectedAfter(text, embeds, reps);
-  const got = scanEmbeds(after.text).map((e) => `${e.start}\u0000${e.raw}`);
-  return got.length === after.embeds.length && got.every((g, i) => g === after.embeds[i]);
+  const got = scanEmbeds(after.text, options);
+  let g = 0;
+  for (const want of after.embeds) {
+    if (want.loose) {
+      while (g < got.length && got[g].start < want.end && got[g].end > want.start) g += 1;
+      continue;
+    }
+    if (g >= got.length || got[g].start !== want.start || got[g].raw !== want.raw) return false;
+    g += 1;
+  }
+  return g === got.length;
 }
 
 /**
@@ -38,14 +60,20 @@ function readsAsPlanned(text: string, embeds: readonly Embed[], reps: readonly R
  * of the note is still there as it was. A replacement that matches no embed is left out.
  * All are tried at once first; when that fails, the halves are tried in turn, down to single
  * replacements, so a long note with one bad spot costs a few scans rather than one per link.
+ * `options` are the scan options `embeds` were found with.
  */
-export function readableRewrites(text: string, embeds: readonly Embed[], reps: readonly Replacement[]): { kept: Replacement[]; unreadable: Replacement[] } {
+export function readableRewrites(
+  text: string,
+  embeds: readonly Embed[],
+  reps: readonly Replacement[],
+  options?: ScanOptions,
+): { kept: Replacement[]; unreadable: Replacement[] } {
   const spans = new Set(embeds.map((e) => `${e.start}:${e.end}`));
   const kept: Replacement[] = [];
   const unreadable = new Set(reps.filter((r) => !spans.has(`${r.start}:${r.end}`)));
   const add = (group: Replacement[]): void => {
     if (group.length === 0) return;
-    if (readsAsPlanned(text, embeds, [...kept, ...group])) {
+    if (readsAsPlanned(text, embeds, [...kept, ...group], options)) {
       kept.push(...group);
     } else if (group.length === 1) {
       unreadable.add(group[0]);

@@ -1,5 +1,5 @@
 import { rewriteEmbed } from "../link/embedLink";
-import { scanEmbeds, type Embed } from "../markdown";
+import { scanEmbeds, type Embed, type ScanOptions } from "../markdown";
 import { readableRewrites } from "./readability";
 import { applyReplacements, type Replacement } from "./replacements";
 import type { TextChange } from "./textChanges";
@@ -43,12 +43,13 @@ export type LinkOutcome = "rewritten" | "changed" | "unreadable";
 
 /**
  * Rewrites `links` in one atomic rewrite of the note and says, link by link, what became of it.
- * Rejects when `rewriteNote` does.
+ * `options` are the scan options the links were found with. Rejects when `rewriteNote` does.
  */
 export async function writeLinks(
   links: UploadedLink[],
   shifts: NoteShifts,
   rewriteNote: (edit: (text: string) => TextChange[]) => Promise<void>,
+  options?: ScanOptions,
 ): Promise<LinkOutcome[]> {
   const reps: Replacement[] = links.map(({ embed, url }) => {
     const start = shifts.map(embed.start);
@@ -59,7 +60,7 @@ export async function writeLinks(
   await rewriteNote((text) => {
     // A link that moved is found again by its text, but only where that text is a link now:
     // the same characters in a code block or a comment are not it, even when nearer.
-    const embeds = scanEmbeds(text);
+    const embeds = scanEmbeds(text, options);
     const embedsAt = new Map(embeds.map((e) => [e.start, e.raw]));
     const result = applyReplacements(text, reps, (start, r) => embedsAt.get(start) === r.expected);
     // `applied` holds copies with new offsets; identical replacements (the same link to the
@@ -83,6 +84,7 @@ export async function writeLinks(
         text,
         embeds,
         found.map((f) => f.rep),
+        options,
       ).kept,
     );
     const changes: TextChange[] = [];

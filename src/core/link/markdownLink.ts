@@ -71,12 +71,29 @@ export interface ImageLinkExtras {
  * @throws UploadError `MalformedLink` when the URL is not an absolute http(s) URL.
  */
 export function markdownImage(alt: string, url: string, extras: ImageLinkExtras = {}): string {
-  const destination = safeDestination(url);
-  const title = extras.title === undefined || extras.title === "" ? "" : ` "${formatTitle(extras.title)}"`;
-  return `![${oneLine(alt)}${extras.sizeHint ?? ""}](${destination}${title})`;
+  return `![${oneLine(alt)}${extras.sizeHint ?? ""}]${imageDestination(url, extras.title)}`;
 }
 
-function safeDestination(url: string): string {
+/** The `(url "title")` part of a markdown image, written as `markdownImage` writes it. */
+export function imageDestination(url: string, title?: string): string {
+  const formatted = title === undefined || title === "" ? "" : ` "${formatTitle(title)}"`;
+  return `(${markdownDestination(url)}${formatted})`;
+}
+
+/**
+ * The URL as a markdown link destination: http(s) only, with the characters that would end
+ * or split it percent-encoded.
+ * @throws UploadError `MalformedLink` when the URL is not an absolute http(s) URL.
+ */
+export function markdownDestination(url: string): string {
+  return [...checkedUrl(url)].map((ch) => (isControl(ch) || /[\s()<>"\\|]/.test(ch) ? percentEncode(ch) : ch)).join("");
+}
+
+/**
+ * `url` itself when it is an absolute http(s) URL: only those are ever written into a note.
+ * @throws UploadError `MalformedLink` otherwise.
+ */
+export function checkedUrl(url: string): string {
   if (!parseHttpUrl(url)) {
     throw new UploadError(
       "MalformedLink",
@@ -84,7 +101,7 @@ function safeDestination(url: string): string {
       "Check the public base URL in the profile settings.",
     );
   }
-  return [...url].map((ch) => (isControl(ch) || /[\s()<>"\\|]/.test(ch) ? percentEncode(ch) : ch)).join("");
+  return url;
 }
 
 /** A title between double quotes that reads back as written, on one line. */

@@ -4,48 +4,17 @@
  * just those spans. Nothing is filtered by file type or location; `isRemote`,
  * {@link isImagePath} and {@link isLocalImageEmbed} let callers decide.
  */
+import { frontMatterEmbeds, htmlEmbeds, pathTarget, tagEmbed } from "./blogEmbeds";
+import { span } from "./destinations";
+import type { Embed, EmbedSize } from "./embed";
+import { frontMatterBlock } from "./frontMatter";
 import type { LinkDefinition } from "./linkDefinitions";
 import { scanBlocks } from "./markdownBlocks";
 import { scanHtmlImages, scanInline, type InlineHit } from "./markdownInline";
-import { decodeEntities, looksRemote, parseOpenTag, percentDecode, unescapeMarkdown } from "./markdownSyntax";
+import { looksRemote, unescapeMarkdown } from "./markdownSyntax";
+import { scanSettings, type ScanOptions, type ScanSettings } from "./scanOptions";
 import type { SourceText } from "./sourceText";
 import { hasImageExtension } from "../imageExtensions";
-
-export type EmbedKind = "markdown" | "reference" | "wiki" | "html";
-
-/** Width and optional height in pixels, from `|300`, `|300x200` or `width`/`height` attributes. */
-export interface EmbedSize {
-  width: number;
-  height?: number;
-}
-
-export interface Embed {
-  kind: EmbedKind;
-  /** UTF-16 offsets of the whole embed in the note: `text.slice(start, end) === raw`. */
-  start: number;
-  end: number;
-  /** The embed as written; for reference style only the `![alt][ref]` usage. */
-  raw: string;
-  /**
-   * The destination, decoded: escapes, character references and `%XX` resolved, `<>`
-   * removed, `#fragment` split off for local paths. Wiki embeds: the link path as written.
-   */
-  target: string;
-  /**
-   * Markdown and reference style: the alt text as written between the brackets, size
-   * suffix included (`Engelbart|100`), so a rewrite can keep it byte for byte. Wiki: the
-   * display text unless it is only a size. HTML: the decoded `alt` attribute.
-   */
-  alt: string;
-  title?: string;
-  size?: EmbedSize;
-  /** The part after `#` of a wiki embed or of a local markdown/HTML destination. */
-  fragment?: string;
-  /** A URL (`https:`, `data:`, any scheme) or a protocol-relative `//host` link. */
-  isRemote: boolean;
-  /** Reference style: the `[ref]: dest` definition this usage resolved to. */
-  definition?: { start: number; end: number; raw: string; label: string };
-}
 
 /** True when the path ends in an image extension (case-insensitive); a query or fragment is ignored. */
 export function isImagePath(path: string): boolean {
@@ -77,19 +46,6 @@ function altSize(alt: string): EmbedSize | undefined {
   return m ? parseSize(m[1]) : undefined;
 }
 
-/** Splits a local destination into path and fragment, then percent-decodes both. */
-function splitDestination(dest: string): { target: string; fragment?: string; isRemote: boolean } {
-  if (looksRemote(dest)) return { target: percentDecode(dest), isRemote: true };
-  const hash = dest.indexOf("#");
-  if (hash < 0) return { target: percentDecode(dest), isRemote: false };
-  const fragment = percentDecode(dest.slice(hash + 1));
-  return { target: percentDecode(dest.slice(0, hash)), isRemote: false, ...(fragment ? { fragment } : {}) };
-}
-
-function span(src: SourceText, from: number, to: number): { start: number; end: number } {
-  return { start: src.offsets[from], end: src.offsets[to - 1] + 1 };
-}
-
 function linkEmbed(
   text: string,
   pos: { start: number; end: number },
@@ -97,9 +53,10 @@ function linkEmbed(
   alt: string,
   rawDest: string,
   rawTitle: string | undefined,
+  settings: ScanSettings,
   definition?: LinkDefinition,
 ): Embed {
-  const e: Embed = { kind, ...pos, raw: text.slice(pos.start, pos.end), alt, ...splitDestination(unescapeMarkdown(rawDest)) };
+  const e: Embed = { kind, ...pos, raw: text.slice(pos.start, pos.end), alt, ...pathTarget(unescapeMarkdown(rawDest), settings) };
   if (rawTitle !== undefined) e.title = unescapeMarkdown(rawTitle);
   const size = altSize(alt);
   if (size) e.size = size;
@@ -135,38 +92,24 @@ function wikiEmbed(text: string, pos: { start: number; end: number }, inner: str
   return e;
 }
 
-/** `tagText` is the tag with container prefixes (`> `) removed, so attributes parse across lines. */
-function htmlEmbed(text: string, pos: { start: number; end: number }, tagText: string): Embed | null {
-  const raw = text.slice(pos.start, pos.end);
-  const tag = parseOpenTag(tagText);
-  const attr = (name: string): string | undefined => tag?.attributes.find((a) => a.name === name)?.value;
-  const src = attr("src");
-  if (src === undefined) return null;
-  const e: Embed = { kind: "html", ...pos, raw, alt: decodeEntities(attr("alt") ?? ""), ...splitDestination(decodeEntities(src)) };
-  const title = attr("title");
-  if (title !== undefined) e.title = decodeEntities(title);
-  const width = /^\s*(\d{1,5})(?:px)?\s*$/.exec(attr("width") ?? "");
-  const height = /^\s*(\d{1,5})(?:px)?\s*$/.exec(attr("height") ?? "");
-  if (width) {
-    e.size = { width: parseInt(width[1], 10) };
-    if (height) e.size.height = parseInt(height[1], 10);
-  }
-  return e;
-}
-
-function toEmbed(text: string, src: SourceText, hit: InlineHit): Embed | null {
+function toEmbeds(text: string, src: SourceText, hit: InlineHit, settings: ScanSettings): Embed[] {
   const pos = span(src, hit.start, hit.end);
   switch (hit.kind) {
-    case "markdown":
-      return linkEmbed(text, pos, "markdown", src.text.slice(hit.altStart, hit.altEnd), hit.rawDest, hit.rawTitle);
+    case "markdown": {
+      const e = linkEmbed(text, pos, "markdown", src.text.slice(hit.altStart, hit.altEnd), hit.rawDest, hit.rawTitle, settings);
+      return [{ ...e, path: span(src, hit.destStart, hit.destEnd) }];
+    }
     case "reference": {
       const d = hit.definition;
-      return linkEmbed(text, pos, "reference", src.text.slice(hit.altStart, hit.altEnd), d.rawDest, d.rawTitle, d);
+      const e = linkEmbed(text, pos, "reference", src.text.slice(hit.altStart, hit.altEnd), d.rawDest, d.rawTitle, settings, d);
+      return [{ ...e, path: span(src, hit.altEnd, hit.end) }];
     }
     case "wiki":
-      return wikiEmbed(text, pos, hit.inner);
+      return [wikiEmbed(text, pos, hit.inner)];
     case "html":
-      return htmlEmbed(text, pos, src.text.slice(hit.start, hit.end));
+      return htmlEmbeds(text, src, hit.start, hit.end, settings);
+    case "tag":
+      return [tagEmbed(text, src, hit.tag, settings)];
   }
 }
 
@@ -177,19 +120,20 @@ function toEmbed(text: string, src: SourceText, hit: InlineHit): Embed | null {
  * brackets, balanced parentheses, `<…>` destinations, titles, reference definitions with
  * case-insensitive labels where the first definition wins). Nothing is reported from
  * fenced or indented code, code spans, HTML comments, Obsidian `%%comments%%`, `$math$`
- * and `$$math$$`, YAML front matter, or after a backslash-escaped `!`. An image inside
- * another image's alt text is not reported: it is rendered as text.
+ * and `$$math$$`, YAML front matter (unless its image fields are read), or after a
+ * backslash-escaped `!`. An image inside another image's alt text is not reported: it is
+ * rendered as text. `options.forms` says which forms are read (default: Obsidian's).
  */
-export function scanEmbeds(text: string): Embed[] {
-  const blocks = scanBlocks(text);
-  const embeds: Embed[] = [];
+export function scanEmbeds(text: string, options?: ScanOptions): Embed[] {
+  const settings = scanSettings(options);
+  const fm = settings.forms.has("front-matter") ? frontMatterBlock(text) : null;
+  // Obsidian knows only YAML front matter; TOML front matter is skipped where blogs are read.
+  const blocks = scanBlocks(text, fm?.language === "toml" ? fm.end : 0);
+  const embeds: Embed[] = fm ? frontMatterEmbeds(text, settings) : [];
   const collect = (src: SourceText, hits: InlineHit[]): void => {
-    for (const hit of hits) {
-      const e = toEmbed(text, src, hit);
-      if (e) embeds.push(e);
-    }
+    for (const hit of hits) for (const e of toEmbeds(text, src, hit, settings)) if (settings.forms.has(e.kind)) embeds.push(e);
   };
-  for (const src of blocks.inlines) collect(src, scanInline(src.text, blocks.definitions));
+  for (const src of blocks.inlines) collect(src, scanInline(src.text, blocks.definitions, settings.forms));
   for (const src of blocks.htmlBlocks) collect(src, scanHtmlImages(src.text));
   return embeds.sort((a, b) => a.start - b.start);
 }

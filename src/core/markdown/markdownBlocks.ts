@@ -68,13 +68,16 @@ class BlockParser {
   private lastMatched = 0;
   private allClosed = true;
 
-  constructor(text: string) {
+  private readonly from: number;
+
+  constructor(text: string, from: number) {
     this.text = text;
+    this.from = from;
   }
 
   parse(): BlockScan {
     const lineEnd = /\r\n|\r|\n/g;
-    let pos = frontMatterEnd(this.text);
+    let pos = Math.max(frontMatterEnd(this.text), this.from);
     while (pos < this.text.length) {
       lineEnd.lastIndex = pos;
       const m = lineEnd.exec(this.text);
@@ -358,7 +361,10 @@ class BlockParser {
   }
 }
 
-/** Splits a note into the places where inline markdown is read, plus its link definitions. */
-export function scanBlocks(text: string): BlockScan {
-  return new BlockParser(text).parse();
+/**
+ * Splits a note into the places where inline markdown is read, plus its link definitions.
+ * Reading starts after YAML front matter, or at `from` when that is later (TOML front matter).
+ */
+export function scanBlocks(text: string, from = 0): BlockScan {
+  return new BlockParser(text, from).parse();
 }

@@ -8,6 +8,7 @@
  * `[[wiki links]]`, `%%comments%%` and `$math$`, none of which may contain an image.
  */
 import { Closers } from "./inlineClosers";
+import { liquidFilterAt, liquidPrefixLength } from "./liquid";
 import type { LinkDefinition } from "./linkDefinitions";
 import {
   autolinkLength,
@@ -20,13 +21,28 @@ import {
   rawHtmlLength,
   skipSpaceNewline,
 } from "./markdownSyntax";
+import type { EmbedForm } from "./scanOptions";
+import { hexoTagAt, hugoFigureAt, type TemplateTag } from "./templateTags";
+import { hasImageExtension } from "../imageExtensions";
 
 /** Positions below are indices into the scanned text. */
 export type InlineHit =
-  | { kind: "markdown"; start: number; end: number; altStart: number; altEnd: number; rawDest: string; rawTitle?: string }
+  | {
+      kind: "markdown";
+      start: number;
+      end: number;
+      altStart: number;
+      altEnd: number;
+      /** The destination as written, `<>` included. */
+      destStart: number;
+      destEnd: number;
+      rawDest: string;
+      rawTitle?: string;
+    }
   | { kind: "reference"; start: number; end: number; altStart: number; altEnd: number; definition: LinkDefinition }
   | { kind: "wiki"; start: number; end: number; inner: string }
-  | { kind: "html"; start: number; end: number };
+  | { kind: "html"; start: number; end: number }
+  | { kind: "tag"; start: number; end: number; tag: TemplateTag };
 
 interface Opener {
   /** Index of the `[`. */
@@ -47,8 +63,12 @@ interface Openers {
   spent: number;
 }
 
-/** Scans inline text for images. Images nested in another image's alt text are not rendered, so they are dropped. */
-export function scanInline(s: string, definitions: Map<string, LinkDefinition>): InlineHit[] {
+/**
+ * Scans inline text for images. Images nested in another image's alt text are not rendered,
+ * so they are dropped. `forms` decides whether wiki embeds, template tags and Liquid
+ * destinations are read; without them their characters are plain text.
+ */
+export function scanInline(s: string, definitions: Map<string, LinkDefinition>, forms: ReadonlySet<EmbedForm>): InlineHit[] {
   const hits: InlineHit[] = [];
   const openers: Openers = { list: [], spent: 0 };
   const closers = new Closers(s);
@@ -56,6 +76,12 @@ export function scanInline(s: string, definitions: Map<string, LinkDefinition>):
   while (i < s.length) {
     const c = s.charAt(i);
     switch (c) {
+      case "{": {
+        const tag = templateTagAt(s, i, forms);
+        if (tag) hits.push({ kind: "tag", start: tag.start, end: tag.end, tag });
+        i = tag ? tag.end : i + 1;
+        break;
+      }
       case "\\":
         i += isAsciiPunct(s.charAt(i + 1)) ? 2 : 1;
         break;
@@ -76,7 +102,7 @@ export function scanInline(s: string, definitions: Map<string, LinkDefinition>):
         const html = closers.htmlMayClose(i) ? rawHtmlLength(s, i) : 0;
         if (html > 0) {
           const tag = parseOpenTag(s.slice(i, i + html));
-          if (tag?.name === "img") hits.push({ kind: "html", start: i, end: i + html });
+          if (tag?.name === "img" || tag?.name === "source") hits.push({ kind: "html", start: i, end: i + html });
           i += html;
         } else {
           i += 1;
@@ -98,7 +124,7 @@ export function scanInline(s: string, definitions: Map<string, LinkDefinition>):
         }
         break;
       case "!":
-        if (s.startsWith("![[", i)) {
+        if (forms.has("wiki") && s.startsWith("![[", i)) {
           const end = closers.wikiEnd(i + 1);
           if (end >= 0) {
             hits.push({ kind: "wiki", start: i, end, inner: s.slice(i + 3, end - 2) });
@@ -114,7 +140,7 @@ export function scanInline(s: string, definitions: Map<string, LinkDefinition>):
         }
         break;
       case "[": {
-        const end = s.charAt(i + 1) === "[" ? closers.wikiEnd(i) : -1;
+        const end = forms.has("wiki") && s.charAt(i + 1) === "[" ? closers.wikiEnd(i) : -1;
         if (end >= 0) {
           i = end;
         } else {
@@ -124,7 +150,7 @@ export function scanInline(s: string, definitions: Map<string, LinkDefinition>):
         break;
       }
       case "]":
-        i = closeBracket(s, i, openers, hits, definitions);
+        i = closeBracket(s, i, openers, hits, definitions, forms.has("liquid"));
         break;
       default:
         i += 1;
@@ -144,10 +170,33 @@ function popOpener(openers: Openers): void {
   openers.spent = Math.min(openers.spent, openers.list.length);
 }
 
+/** A template tag at `i` of a form that is read, or null. */
+function templateTagAt(s: string, i: number, forms: ReadonlySet<EmbedForm>): TemplateTag | null {
+  const next = s.charAt(i + 1);
+  let tag: TemplateTag | null = null;
+  if (next === "%" && (forms.has("hexo-asset") || forms.has("hexo-img"))) tag = hexoTagAt(s, i, hasImageExtension);
+  else if (next === "{" && forms.has("hugo-figure")) tag = hugoFigureAt(s, i);
+  return tag && forms.has(tag.kind) ? tag : null;
+}
+
+/**
+ * A destination at `i` written through Liquid (`{{ site.baseurl }}/x.png`,
+ * `{{ "/x.png" | relative_url }}`). Jekyll renders Liquid before markdown, so the spaces
+ * inside the braces do not end the destination.
+ */
+function liquidDestination(s: string, i: number): { raw: string; end: number } | null {
+  const filter = liquidFilterAt(s, i);
+  if (filter) return { raw: s.slice(i, i + filter.length), end: i + filter.length };
+  const prefix = liquidPrefixLength(s, i);
+  if (prefix === 0 || s.charAt(i + prefix) !== "/") return null;
+  const rest = parseLinkDestination(s, i + prefix);
+  return rest ? { raw: s.slice(i, rest.end), end: rest.end } : null;
+}
+
 /** Inline link tail `(dest "title")` starting at the `(` at `i`. */
-function inlineTail(s: string, i: number): { end: number; rawDest: string; rawTitle?: string } | null {
+function inlineTail(s: string, i: number, liquid: boolean): { end: number; destStart: number; destEnd: number; rawDest: string; rawTitle?: string } | null {
   const destStart = skipSpaceNewline(s, i + 1);
-  const dest = parseLinkDestination(s, destStart);
+  const dest = (liquid ? liquidDestination(s, destStart) : null) ?? parseLinkDestination(s, destStart);
   if (!dest) return null;
   let j = skipSpaceNewline(s, dest.end);
   let rawTitle: string | undefined;
@@ -160,11 +209,11 @@ function inlineTail(s: string, i: number): { end: number; rawDest: string; rawTi
     }
   }
   if (s.charAt(j) !== ")") return null;
-  return { end: j + 1, rawDest: dest.raw, rawTitle };
+  return { end: j + 1, destStart, destEnd: dest.end, rawDest: dest.raw, rawTitle };
 }
 
 /** Resolves the `]` at `i`; returns where scanning continues. */
-function closeBracket(s: string, i: number, openers: Openers, hits: InlineHit[], definitions: Map<string, LinkDefinition>): number {
+function closeBracket(s: string, i: number, openers: Openers, hits: InlineHit[], definitions: Map<string, LinkDefinition>, liquid: boolean): number {
   const opener = openers.list[openers.list.length - 1];
   if (!opener) return i + 1;
   if (!opener.image && openers.list.length <= openers.spent) {
@@ -175,10 +224,11 @@ function closeBracket(s: string, i: number, openers: Openers, hits: InlineHit[],
   let hit: InlineHit | null = null;
   const start = opener.image ? opener.bracket - 1 : opener.bracket;
   if (s.charAt(i + 1) === "(") {
-    const tail = inlineTail(s, i + 1);
+    const tail = inlineTail(s, i + 1, liquid);
     if (tail) {
       end = tail.end;
-      hit = { kind: "markdown", start, end, altStart: opener.bracket + 1, altEnd: i, rawDest: tail.rawDest, rawTitle: tail.rawTitle };
+      const { destStart, destEnd, rawDest, rawTitle } = tail;
+      hit = { kind: "markdown", start, end, altStart: opener.bracket + 1, altEnd: i, destStart, destEnd, rawDest, rawTitle };
     }
   }
   if (end < 0) {
@@ -211,7 +261,7 @@ function closeBracket(s: string, i: number, openers: Openers, hits: InlineHit[],
   return end;
 }
 
-/** Finds `<img>` tags in raw HTML, skipping comments. */
+/** Finds `<img>` and `<source>` tags in raw HTML, skipping comments. */
 export function scanHtmlImages(s: string): InlineHit[] {
   const hits: InlineHit[] = [];
   let i = s.indexOf("<");
@@ -220,7 +270,7 @@ export function scanHtmlImages(s: string): InlineHit[] {
     if (s.startsWith("<!--", i)) {
       const close = s.indexOf("-->", i + 4);
       next = close < 0 ? s.length : close + 3;
-    } else if (/^<img[ \t\r\n/>]/i.test(s.slice(i, i + 5))) {
+    } else if (/^<(?:img|source)[ \t\r\n/>]/i.test(s.slice(i, i + 8))) {
       const len = rawHtmlLength(s, i);
       if (len > 0) {
         hits.push({ kind: "html", start: i, end: i + len });

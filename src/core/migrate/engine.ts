@@ -1,5 +1,5 @@
 import { Batcher, type SetTimer } from "./batcher";
-import { isLocalImageEmbed, scanEmbeds, type Embed } from "../markdown";
+import { isLocalImageEmbed, scanEmbeds, type Embed, type ScanOptions } from "../markdown";
 import { errorText, isUploadError } from "../errors";
 import { baseName } from "../paths";
 import { NoteShifts, writeLinks, type LinkOutcome } from "../apply/writeLinks";
@@ -45,8 +45,10 @@ export interface MigrationPorts {
   /**
    * Vault path of the file a link points to from `notePath`, or null. Throws an
    * `UploadError` for a link that must not be followed (`AmbiguousLink`, `OutsideVault`).
+   * `embed` is the link as found: its `kind` says how the path is meant (the slug of a
+   * `hexo-asset` tag names a file of the post's asset folder, not one beside the note).
    */
-  resolve(linkpath: string, notePath: string): string | null;
+  resolve(linkpath: string, notePath: string, embed?: Embed): string | null;
   /**
    * Bytes of a vault file. A port that can tell why it will not or cannot read the file
    * rejects with an `UploadError` (`MissingFile`, `TooLarge` checked before reading,
@@ -89,6 +91,8 @@ export interface MigrationOptions {
   onProgress?: (p: MigrationProgress) => void;
   /** Stops starting uploads; those in flight finish and their links are still rewritten. */
   signal?: AbortSignal;
+  /** Which forms of image the notes are scanned for (default: those Obsidian renders). */
+  scan?: ScanOptions;
 }
 
 /**
@@ -177,7 +181,7 @@ export async function migrateNotes(notePaths: string[], ports: MigrationPorts, o
     report.failures.push({ note, link, code, message });
   };
 
-  const files = await planFiles([...new Set(notePaths)], ports, report, fail);
+  const files = await planFiles([...new Set(notePaths)], ports, report, fail, opts.scan);
   if (opts.dryRun) {
     for (const f of files) report.skipped += f.links.length;
     return report;
@@ -187,7 +191,7 @@ export async function migrateNotes(notePaths: string[], ports: MigrationPorts, o
     opts.onProgress?.({ done, total: files.length, file, uploaded: report.uploaded, reused: report.reused, failed: report.failed });
 
   const batcher = new Batcher<FileJob>(
-    (batch) => writeBack(batch, ports, report, fail),
+    (batch) => writeBack(batch, ports, report, fail, opts.scan),
     opts.flushEvery ?? DEFAULT_FLUSH_EVERY,
     opts.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
     opts.setTimer,
@@ -219,7 +223,7 @@ export async function migrateNotes(notePaths: string[], ports: MigrationPorts, o
 type Fail = (note: string, link: string, code: string, message: string) => void;
 
 /** Reads and scans every note, resolves its local image links, and groups them by file. */
-async function planFiles(notePaths: string[], ports: MigrationPorts, report: MigrationReport, fail: Fail): Promise<FileJob[]> {
+async function planFiles(notePaths: string[], ports: MigrationPorts, report: MigrationReport, fail: Fail, scan?: ScanOptions): Promise<FileJob[]> {
   const byPath = new Map<string, FileJob>();
   for (const notePath of notePaths) {
     let text: string;
@@ -231,11 +235,11 @@ async function planFiles(notePaths: string[], ports: MigrationPorts, report: Mig
       continue;
     }
     const note: NoteJob = { path: notePath, shifts: new NoteShifts() };
-    for (const embed of scanEmbeds(text)) {
+    for (const embed of scanEmbeds(text, scan)) {
       if (!isLocalImageEmbed(embed)) continue;
       let path: string | null;
       try {
-        path = ports.resolve(embed.target, notePath);
+        path = ports.resolve(embed.target, notePath, embed);
       } catch (e) {
         if (!isUploadError(e)) throw e;
         fail(notePath, embed.raw, e.code, e.toUserText());
@@ -292,7 +296,7 @@ async function uploadOne(file: FileJob, ports: MigrationPorts, report: Migration
 }
 
 /** Rewrites the links of a batch of uploaded files, one atomic rewrite per note. */
-async function writeBack(batch: FileJob[], ports: MigrationPorts, report: MigrationReport, fail: Fail): Promise<void> {
+async function writeBack(batch: FileJob[], ports: MigrationPorts, report: MigrationReport, fail: Fail, scan?: ScanOptions): Promise<void> {
   const byNote = new Map<NoteJob, LinkJob[]>();
   for (const file of batch) {
     for (const link of file.links) {
@@ -311,6 +315,7 @@ async function writeBack(batch: FileJob[], ports: MigrationPorts, report: Migrat
           links.map((l) => ({ embed: l.embed, url: report.files[l.file.entry].url as string })),
           note.shifts,
           (edit) => ports.rewriteNote(note.path, edit),
+          scan,
         );
       } catch (e) {
         for (const l of links) {

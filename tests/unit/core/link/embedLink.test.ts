@@ -52,8 +52,14 @@ describe("rewriteEmbed: markdown images", () => {
     expect(embedIn(out).title).toBe('say "hi" \\ bye');
   });
 
-  it("joins an alt text that ran over lines in a callout onto one line", () => {
-    expect(rewrite("> ![two\n> lines](x.png)")).toBe(`![two lines](${URL})`);
+  it("keeps an alt text that runs over lines byte for byte, callout prefix and CRLF included", () => {
+    expect(rewrite("> ![two\n> lines](x.png)")).toBe(`![two\n> lines](${URL})`);
+    expect(rewrite("![Figure 1: first line\r\nsecond line](f.png 'T')")).toBe(`![Figure 1: first line\r\nsecond line](${URL} 'T')`);
+  });
+
+  it("keeps a reference image's alt text over lines and writes the definition's title", () => {
+    const text = "> ![first\n> second][r]\n\n[r]: f.png 'T'\n";
+    expect(rewriteEmbed(scanEmbeds(text)[0], URL)).toBe(`![first\n> second](${URL} "T")`);
   });
 });
 
