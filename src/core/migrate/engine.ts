@@ -43,10 +43,11 @@ export interface MigrationPorts {
    */
   rewriteNote(notePath: string, edit: (text: string) => TextChange[]): Promise<void>;
   /**
-   * Vault path of the file a link points to from `notePath`, or null. Throws an
-   * `UploadError` for a link that must not be followed (`AmbiguousLink`, `OutsideVault`).
+   * Vault path of the file a link points to from `notePath`, or null; with the rule that
+   * found it when that rule was a guess (see `ResolvedPath`). Throws an `UploadError` for a
+   * link that must not be followed (`AmbiguousLink`, `OutsideVault`, `MissingFile` with a hint).
    */
-  resolve(linkpath: string, notePath: string): string | null;
+  resolve(linkpath: string, notePath: string): string | ResolvedPath | null;
   /**
    * Bytes of a vault file. A port that can tell why it will not or cannot read the file
    * rejects with an `UploadError` (`MissingFile`, `TooLarge` checked before reading,
@@ -60,6 +61,13 @@ export interface MigrationPorts {
    */
   releaseFile?(bytes: Uint8Array): void;
   uploader: ImageUploader;
+}
+
+/** A file a link was resolved to, and, when it was found by a guess, the name of the rule that guessed. */
+export interface ResolvedPath {
+  path: string;
+  /** Set only for a guess (`name-only`, `post-asset-folder` …): the run lists these links. */
+  guess?: string;
 }
 
 /** Reported once before the first upload (`done: 0`) and after each file finishes. */
@@ -117,6 +125,8 @@ export interface MigrationReport {
   failures: { note: string; link: string; code: string; message: string }[];
   /** Links whose text the user changed while the run was going, so they were not rewritten. */
   skippedEdits: { note: string; link: string }[];
+  /** Links resolved by a guess rather than by the path they spell, with the rule that guessed. */
+  guesses: { note: string; link: string; file: string; rule: string }[];
   /** Each distinct file, in the order first linked. */
   files: MigratedFile[];
 }
@@ -170,6 +180,7 @@ export async function migrateNotes(notePaths: string[], ports: MigrationPorts, o
     rewritten: 0,
     failures: [],
     skippedEdits: [],
+    guesses: [],
     files: [],
   };
   const fail = (note: string, link: string, code: string, message: string): void => {
@@ -235,7 +246,11 @@ async function planFiles(notePaths: string[], ports: MigrationPorts, report: Mig
       if (!isLocalImageEmbed(embed)) continue;
       let path: string | null;
       try {
-        path = ports.resolve(embed.target, notePath);
+        const found = ports.resolve(embed.target, notePath);
+        path = typeof found === "string" || found === null ? found : found.path;
+        if (found !== null && typeof found !== "string" && found.guess !== undefined) {
+          report.guesses.push({ note: notePath, link: embed.raw, file: found.path, rule: found.guess });
+        }
       } catch (e) {
         if (!isUploadError(e)) throw e;
         fail(notePath, embed.raw, e.code, e.toUserText());
