@@ -29,7 +29,7 @@ afterAll(async () => {
 const makeVault = (files: Record<string, string | Uint8Array>): string => makeCliVault(work, files);
 
 async function upload(vault: string, ...flags: string[]): Promise<{ code: number; out: CliJson; stderr: string }> {
-  const run = await runCli(["upload", vault, ...serverFlags(bucket), ...flags, "--json"], cliEnv(work));
+  const run = await runCli(["upload", vault, ...serverFlags(bucket), "--site", "obsidian", ...flags, "--json"], cliEnv(work));
   return { code: run.code, out: JSON.parse(run.stdout) as CliJson, stderr: run.stderr };
 }
 

@@ -1,8 +1,8 @@
 import { UploadError } from "../../../../src/core/errors";
 import { SiteResolver } from "../../../../src/core/sites/siteResolver";
-import { siteType, type SiteKind } from "../../../../src/core/sites/siteTypes";
+import { siteType, type SiteKind, type SiteSettings } from "../../../../src/core/sites/siteTypes";
 
-const NO_SETTINGS = { themes: [], postAssetFolder: false };
+const NO_SETTINGS: SiteSettings = { themes: [], postAssetFolder: false };
 
 function resolver(kind: SiteKind, files: string[], settings = NO_SETTINGS, staticDirs?: string[]): SiteResolver {
   return new SiteResolver(siteType(kind), files, { settings, staticDirs, staticHint: "STATIC-HINT", nameOnlyHint: "NAME-HINT" });
