@@ -200,7 +200,11 @@ describe("file names in another Unicode form than their links", () => {
 
     const { code, out, stderr } = await upload(vault);
 
-    expect({ code, stderr, out }).toEqual({ code: 0, stderr: "", out: { uploaded: 2, reused: 0, skipped: 0, failed: 0, rewritten: 2, failures: [] } });
+    expect({ code, stderr, out }).toEqual({
+      code: 0,
+      stderr: "",
+      out: { uploaded: 2, reused: 0, skipped: 0, failed: 0, rewritten: 2, failures: [], guesses: [] },
+    });
     const after = readNote(vault, "N.md");
     const [first, second] = scanEmbeds(after);
     expect(after).toBe(`# ${linkForm} au lait\n\n${first.raw}\n${second.raw}\n`);

@@ -81,6 +81,7 @@ asUser("a folder the user may not read", () => {
             'The folder "private" could not be read (permission denied), so the notes in it were not scanned for images. Make it readable and run again, or give only the folders to upload.',
         },
       ],
+      guesses: [],
     });
     expect(remoteLinkCount(readFileSync(path.join(vault, "Blog/Post.md"), "utf8"))).toBe(1);
   });
