@@ -1,7 +1,8 @@
 import { parseArgs as parseArgv } from "node:util";
 import { MAX_FILE_SIZE_MB } from "../core/settings/settingsModel";
 import type { Profile } from "../core/types";
-import { fieldFlags, RUN_OPTIONS, type Command } from "./options";
+import type { SiteKind } from "../core/sites/siteTypes";
+import { fieldFlags, RUN_OPTIONS, SITE_CHOICES, type Command } from "./options";
 
 /** Bad command-line usage or settings: the tool prints the message and exits with 2. */
 export class UsageError extends Error {
@@ -21,6 +22,12 @@ export interface CliArgs {
   /** Profile fields set by flags; they override the config file's. */
   profile: Partial<Profile>;
   vault?: string;
+  /** `--site`; absent for `auto`. */
+  site?: SiteKind;
+  /** `--static-dir`, in the order given. */
+  staticDirs: string[];
+  /** `--out`: where the rewritten notes go instead of over the notes. */
+  out?: string;
   config?: string;
   cache?: string;
   concurrency?: number;
@@ -43,8 +50,11 @@ export const CREDENTIALS_FROM_ENV =
 export const MAX_SIZE_HINT = "Raise the limit with --max-size MB, or make the image smaller.";
 
 /** Flags of the run that take a value, by the `CliArgs` field they set. */
-const RUN_VALUES: Record<string, "vault" | "config" | "cache" | "concurrency" | "maxSizeMB"> = {
+const RUN_VALUES: Record<string, "vault" | "config" | "cache" | "concurrency" | "maxSizeMB" | "site" | "staticDirs" | "out"> = {
   "--vault": "vault",
+  "--site": "site",
+  "--static-dir": "staticDirs",
+  "--out": "out",
   "--config": "config",
   "--cache": "cache",
   "--concurrency": "concurrency",
@@ -67,7 +77,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   }
   const { tokens } = parseArgv({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
 
-  const args: CliArgs = { command: "upload", paths: [], profile: {}, dryRun: false, json: false };
+  const args: CliArgs = { command: "upload", paths: [], profile: {}, staticDirs: [], dryRun: false, json: false };
   const positionals = tokens.filter((t) => t.kind === "positional").map((t) => t.value);
   const command = positionals[0];
   const topic = COMMANDS.includes(command ?? "") ? (command as Command) : undefined;
@@ -126,6 +136,12 @@ function setRunValue(args: CliArgs, key: (typeof RUN_VALUES)[string], flag: stri
       throw new UsageError(`${flag} must be a size in MB greater than 0 and at most ${MAX_FILE_SIZE_MB}.`);
     }
     args.maxSizeMB = n;
+  } else if (key === "site") {
+    if (!SITE_CHOICES.includes(value)) throw new UsageError(`${flag} must be one of ${SITE_CHOICES.join(", ")}.`);
+    args.site = value === "auto" ? undefined : (value as SiteKind);
+  } else if (key === "staticDirs") {
+    if (value === "") throw new UsageError(`${flag} needs a folder.`);
+    args.staticDirs.push(value);
   } else {
     args[key] = value;
   }

@@ -5,7 +5,8 @@ import type { MigrationPorts } from "../core/migrate/engine";
 import type { ImageUploader } from "../core/ports";
 import { tooLargeError } from "../core/prepare/prepareAsset";
 import { applyTextChanges } from "../core/apply/textChanges";
-import { VaultPathIndex } from "../core/migrate/vaultPathIndex";
+import { SiteResolver } from "../core/sites/siteResolver";
+import { siteType } from "../core/sites/siteTypes";
 import { baseName } from "../core/paths";
 import { randomHex } from "../core/randomHex";
 import { MAX_SIZE_HINT, UsageError } from "./args";
@@ -190,6 +191,13 @@ export interface FsPortsOptions {
   maxBytes?: number;
   /** The vault's tool folder, which notes are saved through (see `writeFileAtomic`). */
   temps?: TempFiles;
+  /** How links resolve: a site's rules. Default: an Obsidian vault's. */
+  resolver?: SiteResolver;
+  /**
+   * A folder (real path) to write rewritten notes to, at their vault paths, instead of over
+   * the notes, which are then only read.
+   */
+  out?: string;
 }
 
 /**
@@ -201,7 +209,7 @@ export interface FsPortsOptions {
  * vault folder that is itself reached through a link.
  */
 export function createFsPorts(vault: string, vaultFiles: string[], uploader: ImageUploader, opts: FsPortsOptions = {}): MigrationPorts {
-  const index = new VaultPathIndex(vaultFiles);
+  const resolver = opts.resolver ?? new SiteResolver(siteType("obsidian"), vaultFiles, { settings: { themes: [], postAssetFolder: false } });
   const buffers = new FileBuffers();
   const bounds = new VaultBounds(vault);
   /** Vault path → where it really is, for the files links have been resolved to. */
@@ -210,17 +218,30 @@ export function createFsPorts(vault: string, vaultFiles: string[], uploader: Ima
   const noteHint = "To migrate it, run the tool on the folder it really is in.";
   const imageRefused = "nothing was uploaded and the link was left as it was.";
   const imageHint = "Copy the image into the vault if it is meant to be published.";
+  /** Notes already written to `opts.out` in this run: their next rewrite starts from that copy. */
+  const written = new Set<string>();
   return {
     readNote: async (notePath) => readText(bounds.realInside(notePath, `The note "${notePath}"`, noteRefused, noteHint)),
     async rewriteNote(notePath, edit) {
       const file = bounds.realInside(notePath, `The note "${notePath}"`, "it was not changed.");
+      if (opts.out !== undefined) {
+        const copy = path.join(opts.out, ...notePath.split("/"));
+        const before = readText(written.has(notePath) ? copy : file);
+        const changes = edit(before);
+        if (changes.length === 0) return;
+        await fs.mkdir(path.dirname(copy), { recursive: true });
+        await writeFileAtomic(copy, applyTextChanges(before, changes), { inside: opts.out });
+        written.add(notePath);
+        return;
+      }
       const before = readText(file);
       const changes = edit(before);
       if (changes.length > 0) await writeFileAtomic(file, applyTextChanges(before, changes), { inside: bounds.root, temps: opts.temps });
     },
     resolve(linkpath, notePath) {
-      const found = index.resolve(linkpath, notePath);
-      if (found === null) return null;
+      const hit = resolver.resolve(linkpath, notePath);
+      if (hit === null) return null;
+      const found = hit.path;
       // Checked when the link is found, so that a dry run reports it too, and again when read.
       let real = realPaths.get(found);
       if (real === undefined) {
@@ -229,7 +250,7 @@ export function createFsPorts(vault: string, vaultFiles: string[], uploader: Ima
       }
       // A file that cannot be looked at now (real === null) is reported when it is read, with the reason.
       if (real !== null && !isInside(bounds.root, real)) throw outsideVaultError(`The image "${found}" linked in "${notePath}"`, real, imageRefused, imageHint);
-      return found;
+      return hit.guess ? { path: found, guess: hit.rule } : found;
     },
     readFile: async (p) => {
       try {

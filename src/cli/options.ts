@@ -6,6 +6,7 @@
 import { DEFAULT_SETTINGS, MAX_FILE_SIZE_MB } from "../core/settings/settingsModel";
 import { PROFILE_FIELDS } from "../core/settings/profileFields";
 import type { Profile } from "../core/types";
+import { SITE_KINDS } from "../core/sites/siteTypes";
 
 export type Command = "upload" | "doctor";
 
@@ -21,7 +22,14 @@ export interface RunOption {
   bucket?: boolean;
   /** `-h` for `--help`. */
   short?: string;
+  /** May be given more than once; each adds a value. */
+  repeatable?: boolean;
+  /** The values it accepts, when it is a choice. */
+  choices?: readonly string[];
 }
+
+/** What `--site` accepts: `auto`, then every site kind. */
+export const SITE_CHOICES: readonly string[] = ["auto", ...SITE_KINDS];
 
 export const RUN_OPTIONS: readonly RunOption[] = [
   {
@@ -35,6 +43,26 @@ export const RUN_OPTIONS: readonly RunOption[] = [
     flag: "--vault",
     value: "DIR",
     help: "vault root used to resolve links (default: the common parent of the paths given)",
+    commands: ["upload"],
+  },
+  {
+    flag: "--site",
+    value: "KIND",
+    choices: SITE_CHOICES,
+    help: `how links resolve: ${SITE_CHOICES.join(", ")} (default auto: told from the site's root; without --vault, the nearest folder above the paths that is a site's root, up to the top of the git repository, is the root)`,
+    commands: ["upload"],
+  },
+  {
+    flag: "--static-dir",
+    value: "DIR",
+    repeatable: true,
+    help: "folder that site-absolute links (/img/a.png) are served from, instead of the site's own (Hexo source/, Hugo static/ and assets/, public/ for Next.js and Astro); repeat it for several, the first holding a file wins",
+    commands: ["upload"],
+  },
+  {
+    flag: "--out",
+    value: "DIR",
+    help: "write the rewritten notes to DIR, at the same paths relative to the root, and leave the notes themselves unchanged (images are still uploaded)",
     commands: ["upload"],
   },
   { flag: "--concurrency", value: "N", help: `uploads at once, 1 to 64 (default ${DEFAULT_SETTINGS.concurrency})`, commands: ["upload"] },

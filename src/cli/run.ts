@@ -1,3 +1,4 @@
+import { promises as fs } from "node:fs";
 import { homedir } from "node:os";
 import { clearTimeout, setTimeout } from "node:timers";
 import * as path from "node:path";
@@ -12,7 +13,9 @@ import { helpText } from "./help";
 import { openUploadCache } from "./cache";
 import { buildProfile, credentialsFromEnv, defaultCachePath, loadConfigFile, UnsendableCredentials, type Env } from "./config";
 import { fsReason } from "./fsErrors";
-import { collectNotes, commonParent, createFsPorts, walkFiles } from "./fsPorts";
+import { collectNotes, commonParent, createFsPorts, toVaultPath, walkFiles } from "./fsPorts";
+import { inBuildOutput } from "../core/sites/siteTypes";
+import { findSiteRoot, openSite, type Site } from "./siteRoot";
 import { LockHeldError } from "./lock";
 import { escapeControls, TerminalText } from "./terminalText";
 import { openToolFolder } from "./toolFolder";
@@ -89,16 +92,38 @@ async function doctor(args: CliArgs, io: CliIO, term: Terminal): Promise<number>
 
 async function upload(args: CliArgs, io: CliIO, term: Terminal): Promise<number> {
   const config = args.config === undefined ? undefined : await loadConfigFile(args.config);
-  const profile = buildProfile(config, args);
+  // A dry run talks to no server, so it needs no bucket settings: they are checked only for a real run.
+  const profile = args.dryRun ? undefined : buildProfile(config, args);
   const defaults = migrateSettings(undefined);
 
-  const vault = path.resolve(args.vault ?? (await commonParent(args.paths)));
-  if (args.vault !== undefined) await checkVaultFolder(vault, args.vault);
+  let vault: string;
+  if (args.vault !== undefined) {
+    vault = path.resolve(args.vault);
+    await checkVaultFolder(vault, args.vault);
+  } else {
+    const start = await commonParent(args.paths);
+    vault = (await findSiteRoot(start, args.site)) ?? path.resolve(start);
+  }
+  const out = args.out === undefined ? undefined : await outFolder(args.out, vault);
   const unreadable = new UnreadableFolders(vault, args.paths, (line) => term.err.write(`s3-image-hosting: ${line}\n`));
-  const vaultFiles = await walkFiles(vault, vault, unreadable.skip).catch((e: unknown) => {
+  const walked = await walkFiles(vault, vault, unreadable.skip).catch((e: unknown) => {
     throw new UsageError(`The vault folder ${vault} cannot be read (${fsReason(e)}).`);
   });
-  const notes = await collectNotes(vault, args.paths, vaultFiles, unreadable.skip);
+  const outRel = out === undefined ? undefined : path.relative(vault, out);
+  const outInside =
+    outRel !== undefined && outRel !== "" && !outRel.startsWith("..") && !path.isAbsolute(outRel) ? `${toVaultPath(vault, out as string)}/` : undefined;
+  const inVault = outInside === undefined ? walked : walked.filter((f) => !f.startsWith(outInside));
+  const site = await openSite(vault, inVault, args.site, args.staticDirs);
+  const vaultFiles = inVault.filter((f) => !inBuildOutput(site.type, f));
+  for (const input of args.paths) {
+    const rel = toVaultPath(vault, path.resolve(input));
+    if (rel !== "" && !rel.startsWith("..") && inBuildOutput(site.type, rel)) {
+      throw new UsageError(
+        `${input} is build output of this ${site.type.name} (${site.type.buildOutputs.join(", ")}), which the tool never reads or rewrites; give the folders the site is built from.`,
+      );
+    }
+  }
+  const notes = (await collectNotes(vault, args.paths, vaultFiles, unreadable.skip)).filter((n) => outInside === undefined || !n.startsWith(outInside));
   const withUnreadable = (report: MigrationReport): MigrationReport => {
     const failures = unreadable.failures();
     return { ...report, failed: report.failed + failures.length, failures: [...failures, ...report.failures] };
@@ -106,9 +131,11 @@ async function upload(args: CliArgs, io: CliIO, term: Terminal): Promise<number>
 
   // A dry run reads no image, talks to no server and writes nothing, so it works before
   // credentials are set up, and takes no lock: it can look at a vault while a run goes on.
-  if (args.dryRun) {
-    const report = withUnreadable(await migrateNotes(notes, createFsPorts(vault, vaultFiles, NO_UPLOADS), { concurrency: 1, dryRun: true }));
-    term.out.write(args.json ? `${JSON.stringify(jsonReport(report))}\n` : humanReport(report, notes.length, true));
+  if (profile === undefined) {
+    const report = withUnreadable(
+      await migrateNotes(notes, createFsPorts(vault, vaultFiles, NO_UPLOADS, { resolver: site.resolver }), { concurrency: 1, dryRun: true }),
+    );
+    term.out.write(args.json ? `${JSON.stringify(jsonReport(report))}\n` : humanReport(report, notes.length, true, site));
     return report.failed > 0 ? EXIT.failed : EXIT.ok;
   }
 
@@ -138,15 +165,19 @@ async function upload(args: CliArgs, io: CliIO, term: Terminal): Promise<number>
         }
       : undefined;
     try {
-      report = await migrateNotes(notes, createFsPorts(vault, vaultFiles, withToolHints(uploader), { maxBytes, temps: toolFolder.temps }), {
-        concurrency: args.concurrency ?? defaults.concurrency,
-        onProgress,
-        setTimer: (fn, ms) => {
-          const t = setTimeout(fn, ms);
-          return () => clearTimeout(t);
+      report = await migrateNotes(
+        notes,
+        createFsPorts(vault, vaultFiles, withToolHints(uploader), { maxBytes, temps: toolFolder.temps, resolver: site.resolver, out }),
+        {
+          concurrency: args.concurrency ?? defaults.concurrency,
+          onProgress,
+          setTimer: (fn, ms) => {
+            const t = setTimeout(fn, ms);
+            return () => clearTimeout(t);
+          },
+          signal: io.signal,
         },
-        signal: io.signal,
-      });
+      );
     } finally {
       if (showProgress) term.err.control(CLEAR_LINE);
       uploader.destroy();
@@ -159,9 +190,26 @@ async function upload(args: CliArgs, io: CliIO, term: Terminal): Promise<number>
   }
 
   report = withUnreadable(report);
-  term.out.write(args.json ? `${JSON.stringify(jsonReport(report))}\n` : humanReport(report, notes.length, false));
+  term.out.write(args.json ? `${JSON.stringify(jsonReport(report))}\n` : humanReport(report, notes.length, false, site));
   if (io.signal?.aborted) return EXIT.interrupted;
   return report.failed > 0 ? EXIT.failed : EXIT.ok;
+}
+
+/**
+ * The real path of `--out`, created if missing. Refused when it is the vault itself, where
+ * writing the copies would change the notes `--out` promises to leave alone.
+ */
+async function outFolder(given: string, vault: string): Promise<string> {
+  const abs = path.resolve(given);
+  try {
+    await fs.mkdir(abs, { recursive: true });
+  } catch (e) {
+    throw new UsageError(`--out ${given} cannot be made a folder (${fsReason(e)}).`);
+  }
+  const real = await fs.realpath(abs);
+  const realVault = await fs.realpath(vault).catch(() => vault);
+  if (real === realVault) throw new UsageError(`--out ${given} is the folder of the notes themselves; leave --out away to rewrite the notes in place.`);
+  return real;
 }
 
 /** Back to the start of the line, and clear it: the progress line is redrawn in place. */
@@ -191,6 +239,13 @@ const NO_UPLOADS: ImageUploader = {
   upload: () => Promise.reject(new Error("a dry run uploads nothing")),
 };
 
+/** Which rules the run used: `Hexo site at /blog; site-absolute links from source/, themes/x/source/.` */
+function siteLine(site: Site): string {
+  const roots = site.resolver.staticRoots().map((r) => (r === "" ? "its root" : `${r}/`));
+  const from = site.type.kind === "obsidian" ? "" : `; site-absolute links from ${roots.join(", ")}`;
+  return `${site.type.name} at ${site.root}${from}.`;
+}
+
 function progressLine(p: MigrationProgress): string {
   return `Uploading ${p.done} of ${p.total}${p.file ? `: ${p.file}` : "…"}`;
 }
@@ -204,13 +259,15 @@ export function jsonReport(r: MigrationReport): object {
     failed: r.failed,
     rewritten: r.rewritten,
     failures: r.failures.map((f) => ({ note: f.note, link: f.link, code: f.code, message: f.message })),
+    guesses: r.guesses.map((g) => ({ note: g.note, link: g.link, file: g.file, rule: g.rule })),
   };
 }
 
 /** The terminal output: a summary, then one line per failure or skipped edit. */
-export function humanReport(r: MigrationReport, noteCount: number, dryRun: boolean): string {
+export function humanReport(r: MigrationReport, noteCount: number, dryRun: boolean, site?: Site): string {
   const notes = `${noteCount} ${noteCount === 1 ? "note" : "notes"} scanned`;
   const lines: string[] = [];
+  if (site !== undefined && site.type.kind !== "plain") lines.push(siteLine(site));
   if (dryRun) {
     const n = (count: number, word: string): string => `${count} ${word}${count === 1 ? "" : "s"}`;
     lines.push("Dry run: nothing was uploaded and no note was changed.");

@@ -36,3 +36,18 @@ export function extensionOf(name: string): string {
   const dot = name.lastIndexOf(".");
   return dot > 0 ? name.slice(dot + 1).toLowerCase() : "";
 }
+
+/** Joins `rel` onto `folder`, resolving `.` and `..`; null when it climbs above the vault root. */
+export function joinPath(folder: string, rel: string): string | null {
+  const parts = folder === "" ? [] : folder.split("/");
+  for (const seg of rel.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") {
+      if (parts.length === 0) return null;
+      parts.pop();
+    } else {
+      parts.push(seg);
+    }
+  }
+  return parts.join("/");
+}

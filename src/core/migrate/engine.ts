@@ -43,12 +43,13 @@ export interface MigrationPorts {
    */
   rewriteNote(notePath: string, edit: (text: string) => TextChange[]): Promise<void>;
   /**
-   * Vault path of the file a link points to from `notePath`, or null. Throws an
-   * `UploadError` for a link that must not be followed (`AmbiguousLink`, `OutsideVault`).
+   * Vault path of the file a link points to from `notePath`, or null; with the rule that
+   * found it when that rule was a guess (see `ResolvedPath`). Throws an `UploadError` for a
+   * link that must not be followed (`AmbiguousLink`, `OutsideVault`, `MissingFile` with a hint).
    * `embed` is the link as found: its `kind` says how the path is meant (the slug of a
    * `hexo-asset` tag names a file of the post's asset folder, not one beside the note).
    */
-  resolve(linkpath: string, notePath: string, embed?: Embed): string | null;
+  resolve(linkpath: string, notePath: string, embed?: Embed): string | ResolvedPath | null;
   /**
    * Bytes of a vault file. A port that can tell why it will not or cannot read the file
    * rejects with an `UploadError` (`MissingFile`, `TooLarge` checked before reading,
@@ -62,6 +63,13 @@ export interface MigrationPorts {
    */
   releaseFile?(bytes: Uint8Array): void;
   uploader: ImageUploader;
+}
+
+/** A file a link was resolved to, and, when it was found by a guess, the name of the rule that guessed. */
+export interface ResolvedPath {
+  path: string;
+  /** Set only for a guess (`name-only`, `post-asset-folder` …): the run lists these links. */
+  guess?: string;
 }
 
 /** Reported once before the first upload (`done: 0`) and after each file finishes. */
@@ -121,6 +129,8 @@ export interface MigrationReport {
   failures: { note: string; link: string; code: string; message: string }[];
   /** Links whose text the user changed while the run was going, so they were not rewritten. */
   skippedEdits: { note: string; link: string }[];
+  /** Links resolved by a guess rather than by the path they spell, with the rule that guessed. */
+  guesses: { note: string; link: string; file: string; rule: string }[];
   /** Each distinct file, in the order first linked. */
   files: MigratedFile[];
 }
@@ -174,6 +184,7 @@ export async function migrateNotes(notePaths: string[], ports: MigrationPorts, o
     rewritten: 0,
     failures: [],
     skippedEdits: [],
+    guesses: [],
     files: [],
   };
   const fail = (note: string, link: string, code: string, message: string): void => {
@@ -239,7 +250,11 @@ async function planFiles(notePaths: string[], ports: MigrationPorts, report: Mig
       if (!isLocalImageEmbed(embed)) continue;
       let path: string | null;
       try {
-        path = ports.resolve(embed.target, notePath, embed);
+        const found = ports.resolve(embed.target, notePath, embed);
+        path = typeof found === "string" || found === null ? found : found.path;
+        if (found !== null && typeof found !== "string" && found.guess !== undefined) {
+          report.guesses.push({ note: notePath, link: embed.raw, file: found.path, rule: found.guess });
+        }
       } catch (e) {
         if (!isUploadError(e)) throw e;
         fail(notePath, embed.raw, e.code, e.toUserText());

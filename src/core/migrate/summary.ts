@@ -16,6 +16,12 @@ export function migrationDetails(r: MigrationReport): { heading: string; items: 
   if (r.skippedEdits.length > 0) {
     out.push({ heading: "Not rewritten because the note changed there meanwhile:", items: r.skippedEdits.map((s) => `${s.note}: ${s.link}`) });
   }
+  if (r.guesses.length > 0) {
+    out.push({
+      heading: "Resolved by a guess (check that each is the image meant):",
+      items: r.guesses.map((g) => `${g.note}: ${g.link} → ${g.file} (${g.rule})`),
+    });
+  }
   if (r.failures.length > 0) {
     out.push({ heading: "Failed:", items: r.failures.map((f) => `${f.note}${f.link ? `: ${f.link}` : ""} — ${f.message}`) });
   }

@@ -4,22 +4,7 @@
  */
 import { UploadError } from "../errors";
 import { percentDecode } from "../markdown";
-import { baseName, folderOf } from "../paths";
-
-/** Joins `rel` onto `folder`, resolving `.` and `..`; null when it climbs above the vault root. */
-function joinPath(folder: string, rel: string): string | null {
-  const parts = folder === "" ? [] : folder.split("/");
-  for (const seg of rel.split("/")) {
-    if (seg === "" || seg === ".") continue;
-    if (seg === "..") {
-      if (parts.length === 0) return null;
-      parts.pop();
-    } else {
-      parts.push(seg);
-    }
-  }
-  return parts.join("/");
-}
+import { baseName, folderOf, joinPath } from "../paths";
 
 /** Whether the last path segment has an extension (`a.png`, not `Notes` or `.hidden`). */
 function hasExtension(path: string): boolean {
@@ -54,8 +39,10 @@ interface ComposedView {
  * 3. Otherwise, by name: every file whose path ends with the link (`shot.png` matches
  *    `Attachments/shot.png`; `img/shot.png` matches `blog/img/shot.png`), compared
  *    case-insensitively as Obsidian does. Among several: files matching in exact case,
- *    then the one in the source note's folder, then the shortest path, then the
- *    alphabetically first, so the answer never depends on listing order.
+ *    then the one in the source note's folder, then the shortest path. Should two files
+ *    remain equally good after that, the link is ambiguous (`AmbiguousLink`, naming them):
+ *    the index never picks one by the order of their names. With `nameOnly: false` this
+ *    step is left out, and a link that only a name would find resolves to nothing.
  * 4. Only when nothing matches as written: the same steps with the link and every path in
  *    Unicode NFC, since macOS writes accented letters in file names decomposed (NFD) while
  *    notes typed elsewhere hold them composed, and the reverse. Should that match two files
@@ -67,8 +54,10 @@ export class VaultPathIndex {
   private readonly byLowerPath = new Map<string, string[]>();
   private readonly byLowerName = new Map<string, string[]>();
   private composed?: ComposedView;
+  private readonly nameOnly: boolean;
 
-  constructor(paths: string[]) {
+  constructor(paths: string[], { nameOnly = true }: { nameOnly?: boolean } = {}) {
+    this.nameOnly = nameOnly;
     for (const raw of paths) {
       const path = raw.replace(/^\/+/, "");
       if (path === "" || this.exact.has(path)) continue;
@@ -86,6 +75,14 @@ export class VaultPathIndex {
    *   the file, and it finds more than one.
    */
   resolve(linkpath: string, sourcePath: string): string | null {
+    return this.resolveHit(linkpath, sourcePath)?.path ?? null;
+  }
+
+  /**
+   * As `resolve`, and says how the file was found: `byName` when only the name-only lookup
+   * (step 3) found it, so that a face can tell the person which links were resolved by a guess.
+   */
+  resolveHit(linkpath: string, sourcePath: string): PathHit | null {
     const spellings = [linkpath];
     const decoded = percentDecode(linkpath);
     if (decoded !== linkpath) spellings.push(decoded);
@@ -98,19 +95,19 @@ export class VaultPathIndex {
       const nfc = spelling.normalize("NFC");
       // Nothing to gain where the link and every path are composed already: the same lookup failed above.
       if (composed.allComposed && nfc === spelling) continue;
-      const found = composed.index.resolveAsWritten(nfc, sourcePath.normalize("NFC"));
+      const found = composed.index.resolveAsWritten(nfc, sourcePath.normalize("NFC"), linkpath);
       if (found === null) continue;
-      const paths = composed.paths.get(found) ?? [];
+      const paths = composed.paths.get(found.path) ?? [];
       if (paths.length > 1) throw ambiguousLinkError(linkpath, sourcePath, paths);
-      return paths[0] ?? null;
+      return paths.length === 1 ? { path: paths[0], byName: found.byName } : null;
     }
     return null;
   }
 
-  private resolveAsWritten(spelling: string, sourcePath: string): string | null {
+  private resolveAsWritten(spelling: string, sourcePath: string, linkpath = spelling): PathHit | null {
     const link = spelling.trim();
     if (link === "") return null;
-    return this.resolveSpelling(link, sourcePath) ?? (hasExtension(link) ? null : this.resolveSpelling(`${link}.md`, sourcePath));
+    return this.resolveSpelling(link, sourcePath, linkpath) ?? (hasExtension(link) ? null : this.resolveSpelling(`${link}.md`, sourcePath, linkpath));
   }
 
   private composedView(): ComposedView {
@@ -123,26 +120,34 @@ export class VaultPathIndex {
         paths.set(nfc, [...(paths.get(nfc) ?? []), path]);
       }
       for (const same of paths.values()) same.sort();
-      this.composed = { index: new VaultPathIndex([...paths.keys()]), paths, allComposed };
+      this.composed = { index: new VaultPathIndex([...paths.keys()], { nameOnly: this.nameOnly }), paths, allComposed };
     }
     return this.composed;
   }
 
-  private resolveSpelling(link: string, sourcePath: string): string | null {
+  private resolveSpelling(link: string, sourcePath: string, linkpath: string): PathHit | null {
     const folder = folderOf(sourcePath);
     const explicitRelative = link.startsWith("./") || link.startsWith("../");
     const absolute = link.startsWith("/");
     const candidates = explicitRelative ? [joinPath(folder, link)] : absolute ? [joinPath("", link)] : [joinPath("", link), joinPath(folder, link)];
-    for (const c of candidates) if (c !== null && this.exact.has(c)) return c;
+    for (const c of candidates) if (c !== null && this.exact.has(c)) return { path: c, byName: false };
     for (const c of candidates) {
       const folded = c === null ? undefined : this.byLowerPath.get(c.toLowerCase());
-      if (folded) return this.pick(folded, c ?? "", folder);
+      if (folded) return { path: this.pick(folded, c ?? "", folder, linkpath, sourcePath), byName: false };
     }
-    if (explicitRelative) return null;
-    return this.byName(link.replace(/^\/+/, ""), folder);
+    if (explicitRelative || !this.nameOnly) return null;
+    const found = this.byName(link.replace(/^\/+/, ""), folder, linkpath, sourcePath);
+    return found === null ? null : { path: found, byName: true };
   }
 
-  private byName(link: string, folder: string): string | null {
+  /** Whether some file has the name `linkpath` ends with, as the name-only lookup matches them (whether or not that lookup is on). */
+  hasNameMatch(linkpath: string): boolean {
+    const lower = joinPath("", percentDecode(linkpath).trim().replace(/^\/+/, ""))?.toLowerCase();
+    if (!lower) return false;
+    return (this.byLowerName.get(baseName(lower)) ?? []).some((p) => p.toLowerCase().endsWith(`/${lower}`) || p.toLowerCase() === lower);
+  }
+
+  private byName(link: string, folder: string, linkpath: string, sourcePath: string): string | null {
     const normalized = joinPath("", link);
     if (normalized === null || normalized === "") return null;
     const lower = normalized.toLowerCase();
@@ -151,20 +156,54 @@ export class VaultPathIndex {
       const pl = p.toLowerCase();
       return pl === lower || pl.endsWith(`/${lower}`);
     });
-    return matches.length === 0 ? null : this.pick(matches, normalized, folder);
+    return matches.length === 0 ? null : this.pick(matches, normalized, folder, linkpath, sourcePath);
   }
 
-  private pick(matches: string[], link: string, folder: string): string {
+  /** The one best of `matches` (see the class comment); throws `AmbiguousLink` when two are equally good. */
+  private pick(matches: string[], link: string, folder: string, linkpath: string, sourcePath: string): string {
     const sameCase = matches.filter((p) => p === link || p.endsWith(`/${link}`));
     const pool = sameCase.length > 0 ? sameCase : matches;
-    return [...pool].sort((a, b) => {
-      const aHere = folderOf(a) === folder ? 0 : 1;
-      const bHere = folderOf(b) === folder ? 0 : 1;
-      if (aHere !== bHere) return aHere - bHere;
-      if (a.length !== b.length) return a.length - b.length;
-      return a < b ? -1 : a > b ? 1 : 0;
-    })[0];
+    const rank = (p: string): [number, number] => [folderOf(p) === folder ? 0 : 1, p.length];
+    const sorted = [...pool].sort((a, b) => {
+      const [ra, rb] = [rank(a), rank(b)];
+      return ra[0] - rb[0] || ra[1] - rb[1] || (a < b ? -1 : a > b ? 1 : 0);
+    });
+    const best = rank(sorted[0]);
+    const tied = sorted.filter((p) => {
+      const r = rank(p);
+      return r[0] === best[0] && r[1] === best[1];
+    });
+    if (tied.length > 1) throw equallyGoodError(linkpath, sourcePath, tied);
+    return sorted[0];
   }
+}
+
+/** How `VaultPathIndex.resolveHit` found a file. */
+export interface PathHit {
+  path: string;
+  /** Found by its name alone, somewhere in the vault, rather than by a path the link spells. */
+  byName: boolean;
+}
+
+/** `"a", "b" and "c"` */
+function listed(items: readonly string[]): string {
+  return items.length === 1 ? items[0] : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+
+/**
+ * The refusal of a link that several files match equally well, so that picking one would be
+ * a guess that may show the wrong image.
+ * @param linkpath the link as the note has it
+ * @param sourcePath the note's vault path
+ * @param paths the vault paths of the files the link could mean
+ * @param how what makes them match, in words ("by name")
+ */
+export function equallyGoodError(linkpath: string, sourcePath: string, paths: readonly string[], how = "equally well"): UploadError {
+  return new UploadError(
+    "AmbiguousLink",
+    `The image "${linkpath}" linked in "${sourcePath}" matches ${paths.length} files ${how}: ${listed(paths.map((p) => `"${p}"`))}; the link was left as it was.`,
+    "Write the link as the path of the file you mean, or rename all but one of them, then run again.",
+  );
 }
 
 /** How a name spells its accented letters, in words a person can tell two look-alike names apart by. */
@@ -183,11 +222,10 @@ function unicodeForm(path: string): string {
  * @param paths the vault paths of the files the link could mean
  */
 export function ambiguousLinkError(linkpath: string, sourcePath: string, paths: readonly string[]): UploadError {
-  const named = paths.map((p) => `"${p}" (${unicodeForm(p)})`);
-  const listed = `${named.slice(0, -1).join(", ")} and ${named[named.length - 1]}`;
+  const named = listed(paths.map((p) => `"${p}" (${unicodeForm(p)})`));
   return new UploadError(
     "AmbiguousLink",
-    `The image "${linkpath}" linked in "${sourcePath}" matches ${paths.length} files whose names look the same but spell their accented letters differently: ${listed}; the link was left as it was.`,
+    `The image "${linkpath}" linked in "${sourcePath}" matches ${paths.length} files whose names look the same but spell their accented letters differently: ${named}; the link was left as it was.`,
     "Rename or remove all but one of them, then run again.",
   );
 }

@@ -29,7 +29,7 @@ afterAll(async () => {
 const makeVault = (files: Record<string, string | Uint8Array>): string => makeCliVault(work, files);
 
 async function upload(vault: string, ...flags: string[]): Promise<{ code: number; out: CliJson; stderr: string }> {
-  const run = await runCli(["upload", vault, ...serverFlags(bucket), ...flags, "--json"], cliEnv(work));
+  const run = await runCli(["upload", vault, ...serverFlags(bucket), "--site", "obsidian", ...flags, "--json"], cliEnv(work));
   return { code: run.code, out: JSON.parse(run.stdout) as CliJson, stderr: run.stderr };
 }
 
@@ -148,7 +148,7 @@ describe("awkward file names", () => {
     expect({ code, stderr, out }).toEqual({
       code: 0,
       stderr: "",
-      out: { uploaded: 1, reused: 0, skipped: 0, failed: 0, rewritten: lines.length, failures: [] },
+      out: { uploaded: 1, reused: 0, skipped: 0, failed: 0, rewritten: lines.length, failures: [], guesses: [] },
     });
     const after = readNote(vault, "N.md").split("\n");
     expect(after).toHaveLength(lines.length + 1);

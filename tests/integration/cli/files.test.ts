@@ -32,7 +32,7 @@ afterEach(async () => {
 });
 
 async function upload(target: string, ...flags: string[]): Promise<{ code: number; out: CliJson; stderr: string }> {
-  const run = await runCli(["upload", target, ...serverFlags(bucket), ...flags, "--json"], cliEnv(work));
+  const run = await runCli(["upload", target, ...serverFlags(bucket), "--site", "obsidian", ...flags, "--json"], cliEnv(work));
   return { code: run.code, out: JSON.parse(run.stdout) as CliJson, stderr: run.stderr };
 }
 
@@ -85,7 +85,7 @@ describe("symbolic links", () => {
     const vault = makeVault(work, { "N.md": "![[a.png]]\n" });
     symlinkSync(path.join(outside, "private.png"), path.join(vault, "a.png"));
 
-    const run = await runCli(["upload", vault, ...serverFlags(bucket), "--dry-run", "--json"], {});
+    const run = await runCli(["upload", vault, ...serverFlags(bucket), "--site", "obsidian", "--dry-run", "--json"], {});
 
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout).failures).toEqual([expect.objectContaining({ link: "![[a.png]]", code: "OutsideVault" })]);
@@ -177,7 +177,7 @@ describe("the size limit", () => {
     expect(bufferConstants.MAX_LENGTH).toBeLessThan(size);
     truncateSync(path.join(vault, "huge.png"), size);
 
-    const run = await runCli(["upload", vault, ...serverFlags(bucket), "--json"], cliEnv(work));
+    const run = await runCli(["upload", vault, ...serverFlags(bucket), "--site", "obsidian", "--json"], cliEnv(work));
 
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 1, stderr: "" });
     expect(JSON.parse(run.stdout).failures).toEqual([
@@ -200,7 +200,11 @@ describe("file names in another Unicode form than their links", () => {
 
     const { code, out, stderr } = await upload(vault);
 
-    expect({ code, stderr, out }).toEqual({ code: 0, stderr: "", out: { uploaded: 2, reused: 0, skipped: 0, failed: 0, rewritten: 2, failures: [] } });
+    expect({ code, stderr, out }).toEqual({
+      code: 0,
+      stderr: "",
+      out: { uploaded: 2, reused: 0, skipped: 0, failed: 0, rewritten: 2, failures: [], guesses: [] },
+    });
     const after = readNote(vault, "N.md");
     const [first, second] = scanEmbeds(after);
     expect(after).toBe(`# ${linkForm} au lait\n\n${first.raw}\n${second.raw}\n`);

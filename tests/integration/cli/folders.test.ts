@@ -62,7 +62,7 @@ asUser("a folder the user may not read", () => {
   it("is skipped with a warning naming it, the rest is uploaded, and the run exits 1 when its notes were asked for", async () => {
     const user = uid as number;
     const vault = vaultWithClosedFolder(user);
-    const run = await runCli(["upload", vault, ...serverFlags(bucket), "--json"], cliEnv(cacheFor(user)), { uid: user });
+    const run = await runCli(["upload", vault, ...serverFlags(bucket), "--site", "obsidian", "--json"], cliEnv(cacheFor(user)), { uid: user });
 
     expect(run.code).toBe(1);
     expect(run.stderr).toBe('s3-image-hosting: Skipping the folder "private": it cannot be read (permission denied), so the notes in it are not scanned.\n');
@@ -81,6 +81,7 @@ asUser("a folder the user may not read", () => {
             'The folder "private" could not be read (permission denied), so the notes in it were not scanned for images. Make it readable and run again, or give only the folders to upload.',
         },
       ],
+      guesses: [],
     });
     expect(remoteLinkCount(readFileSync(path.join(vault, "Blog/Post.md"), "utf8"))).toBe(1);
   });
@@ -88,7 +89,11 @@ asUser("a folder the user may not read", () => {
   it("only warns, with exit 0, when it is outside the folders given", async () => {
     const user = uid as number;
     const vault = vaultWithClosedFolder(user);
-    const run = await runCli(["upload", path.join(vault, "Blog"), "--vault", vault, ...serverFlags(bucket), "--json"], cliEnv(cacheFor(user)), { uid: user });
+    const run = await runCli(
+      ["upload", path.join(vault, "Blog"), "--vault", vault, ...serverFlags(bucket), "--site", "obsidian", "--json"],
+      cliEnv(cacheFor(user)),
+      { uid: user },
+    );
 
     expect(run.code).toBe(0);
     expect(run.stderr).toBe(

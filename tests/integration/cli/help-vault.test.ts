@@ -17,7 +17,7 @@ const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 
 const REMOVED = ["Attachments/Engelbart.jpg", "Attachments/icons/lucide-cog.svg"];
 
-const JSON_KEYS = ["failed", "failures", "reused", "rewritten", "skipped", "uploaded"];
+const JSON_KEYS = ["failed", "failures", "guesses", "reused", "rewritten", "skipped", "uploaded"];
 
 describeWithHelpVault("s3-image-hosting upload on the Obsidian help vault", () => {
   let work: string;
@@ -43,7 +43,7 @@ describeWithHelpVault("s3-image-hosting upload on the Obsidian help vault", () =
   });
 
   it("rewrites every local image link to an object holding exactly the file's bytes, and changes nothing else", async () => {
-    const run = await runCli(["upload", vault, ...serverFlags(bucket), "--json"], cliEnv(work));
+    const run = await runCli(["upload", vault, ...serverFlags(bucket), "--site", "obsidian", "--json"], cliEnv(work));
     expect(run.stderr).toBe("");
     const out = JSON.parse(run.stdout);
     expect(Object.keys(out).sort()).toEqual(JSON_KEYS);
@@ -117,7 +117,7 @@ describeWithHelpVault("s3-image-hosting upload on the Obsidian help vault", () =
 
   it("uploads nothing on a second run and leaves the notes as the first run wrote them", async () => {
     const first = await snapshot(vault);
-    const run = await runCli(["upload", vault, ...serverFlags(bucket), "--json"], cliEnv(work));
+    const run = await runCli(["upload", vault, ...serverFlags(bucket), "--site", "obsidian", "--json"], cliEnv(work));
     const out = JSON.parse(run.stdout);
     const missing = links.filter((l) => l.file === null);
     expect(out).toMatchObject({ uploaded: 0, reused: 0, rewritten: 0, skipped: 0, failed: missing.length });
@@ -139,7 +139,7 @@ describeWithHelpVault("s3-image-hosting upload on the Obsidian help vault", () =
     const copy = path.join(work, "copy");
     cpSync(helpVault, copy, { recursive: true });
     for (const gone of REMOVED) rmSync(path.join(copy, gone));
-    const run = await runCli(["upload", copy, ...serverFlags(bucket), "--json"], cliEnv(work));
+    const run = await runCli(["upload", copy, ...serverFlags(bucket), "--site", "obsidian", "--json"], cliEnv(work));
     const out = JSON.parse(run.stdout);
     const resolved = links.filter((l) => l.file !== null);
     const distinct = new Set(resolved.map((l) => l.file as string));

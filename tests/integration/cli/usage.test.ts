@@ -48,7 +48,7 @@ describe("--dry-run", () => {
     const vault = path.join(work, "dry");
     cpSync(helpVault, vault, { recursive: true });
     const before = await snapshot(vault);
-    const run = await runCli(["upload", vault, ...serverFlags(bucket), "--dry-run"], cliEnv(work));
+    const run = await runCli(["upload", vault, ...serverFlags(bucket), "--site", "obsidian", "--dry-run"], cliEnv(work));
     expect(run.stdout).toContain("Dry run: nothing was uploaded and no note was changed.");
     expect(run.stdout).toMatch(/would be uploaded/);
     expect(run.stdout).toContain("Attachments/Engelbart.jpg");
@@ -60,9 +60,9 @@ describe("--dry-run", () => {
 
   it("works without credentials, since it talks to no server", async () => {
     const vault = makeVault("dry-nocreds", { "N.md": "![[a.png]]", "a.png": uniquePng() });
-    const run = await runCli(["upload", vault, ...serverFlags(bucket), "--dry-run", "--json"], { XDG_CACHE_HOME: work });
+    const run = await runCli(["upload", vault, ...serverFlags(bucket), "--site", "obsidian", "--dry-run", "--json"], { XDG_CACHE_HOME: work });
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ uploaded: 0, reused: 0, skipped: 1, failed: 0, rewritten: 0, failures: [] });
+    expect(JSON.parse(run.stdout)).toEqual({ uploaded: 0, reused: 0, skipped: 1, failed: 0, rewritten: 0, failures: [], guesses: [] });
   });
 });
 
@@ -175,7 +175,10 @@ describe("writing notes", () => {
 
   it("resolves links against --vault when only one note of it is given", async () => {
     const vault = makeVault("one-note", { "Notes/Day.md": "![[pic.png]]", "Attachments/pic.png": uniquePng(), "Other.md": "![[pic.png]]" });
-    const run = await runCli(["upload", path.join(vault, "Notes/Day.md"), "--vault", vault, ...serverFlags(bucket), "--json"], cliEnv(work));
+    const run = await runCli(
+      ["upload", path.join(vault, "Notes/Day.md"), "--vault", vault, ...serverFlags(bucket), "--site", "obsidian", "--json"],
+      cliEnv(work),
+    );
     expect(JSON.parse(run.stdout)).toMatchObject({ uploaded: 1, rewritten: 1, failed: 0 });
     expect(readFileSync(path.join(vault, "Other.md"), "utf8")).toBe("![[pic.png]]");
   });

@@ -163,6 +163,8 @@ describe("upload all while one file keeps failing", () => {
         "public-read",
         "--cache",
         path.join(dir, ".cache.json"),
+        "--site",
+        "obsidian",
       ],
       {
         stdout: { write: (s: string) => (stdout += s) },

@@ -40,11 +40,20 @@ describe("parseArgs", () => {
       "c.json",
       "--provider",
       "minio",
+      "--site=hugo",
+      "--static-dir",
+      "static",
+      "--static-dir=themes/t/static",
+      "--out",
+      "build",
     ]);
     expect(a).toEqual({
       command: "upload",
       paths: ["notes", "Blog/Post.md"],
       vault: "/v",
+      site: "hugo",
+      staticDirs: ["static", "themes/t/static"],
+      out: "build",
       config: "cfg.json",
       profile: {
         endpoint: "http://127.0.0.1:7480",
@@ -61,6 +70,13 @@ describe("parseArgs", () => {
       json: true,
       cache: "c.json",
     });
+  });
+
+  it("reads --site auto as telling the site from its root, and refuses a kind it does not know", () => {
+    expect(parseArgs(["upload", "x", "--site", "auto"]).site).toBeUndefined();
+    expect(parseArgs(["upload", "x"]).staticDirs).toEqual([]);
+    expect(() => parseArgs(["upload", "x", "--site", "gatsby"])).toThrow("--site must be one of auto, hexo, hugo, jekyll, next, astro, obsidian, plain.");
+    expect(() => parseArgs(["upload", "x", "--static-dir="])).toThrow("--static-dir needs a folder.");
   });
 
   it("takes options before the paths and paths after -- even when they start with a dash", () => {

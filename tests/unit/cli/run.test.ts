@@ -127,6 +127,7 @@ describe("runCli exit codes", () => {
           message: 'The image "gone.png" linked in "N.md" is not in the vault; the link was left as it was.',
         },
       ],
+      guesses: [],
     });
     expect(readFileSync(path.join(v, "N.md"), "utf8")).toBe("![[a.png]] ![[gone.png]]");
   });

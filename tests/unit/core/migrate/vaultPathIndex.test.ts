@@ -92,11 +92,45 @@ describe("VaultPathIndex.resolve", () => {
   });
 
   it("does not depend on the order paths were listed in", () => {
-    const paths = ["b/c/t.png", "a/t.png", "z/t.png"];
+    const paths = ["b/c/t.png", "a/t.png", "zz/t.png"];
     const forward = new VaultPathIndex(paths);
     const backward = new VaultPathIndex([...paths].reverse());
     expect(forward.resolve("t.png", "Home.md")).toBe("a/t.png");
     expect(backward.resolve("t.png", "Home.md")).toBe("a/t.png");
+  });
+
+  it("refuses a name two files match equally well (same distance, same length) instead of picking the first alphabetically", () => {
+    const paths = ["first-post/1.png", "other-post/1.png", "source/_posts/first-post.md"];
+    for (const order of [paths, [...paths].reverse()]) {
+      const vault = new VaultPathIndex(order);
+      let thrown: unknown;
+      try {
+        vault.resolve("1.png", "source/_posts/first-post.md");
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(UploadError);
+      expect((thrown as UploadError).code).toBe("AmbiguousLink");
+      expect((thrown as UploadError).message).toBe(
+        'The image "1.png" linked in "source/_posts/first-post.md" matches 2 files equally well: "first-post/1.png" and "other-post/1.png"; the link was left as it was.',
+      );
+    }
+  });
+
+  it("refuses a path that matches two files differing only in case when neither matches in exact case", () => {
+    const vault = new VaultPathIndex(["img/Photo.png", "img/PHOTO.png"]);
+    expect(() => vault.resolve("img/photo.png", "N.md")).toThrow(/matches 2 files equally well/);
+    expect(vault.resolve("img/Photo.png", "N.md")).toBe("img/Photo.png");
+  });
+
+  it("says whether a file was found by name alone, and finds nothing by name when that lookup is off", () => {
+    const vault = new VaultPathIndex(["Attachments/shot.png", "Home.md"]);
+    expect(vault.resolveHit("shot.png", "Home.md")).toEqual({ path: "Attachments/shot.png", byName: true });
+    expect(vault.resolveHit("Attachments/shot.png", "Home.md")).toEqual({ path: "Attachments/shot.png", byName: false });
+    const strict = new VaultPathIndex(["Attachments/shot.png", "Home.md"], { nameOnly: false });
+    expect(strict.resolve("shot.png", "Home.md")).toBeNull();
+    expect(strict.hasNameMatch("shot.png")).toBe(true);
+    expect(strict.resolve("Attachments/shot.png", "Home.md")).toBe("Attachments/shot.png");
   });
 });
 
