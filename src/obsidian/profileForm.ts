@@ -31,7 +31,7 @@ export interface ProfileFormHost {
   redraw(): void;
 }
 
-type TextKey = "id" | "name" | "endpoint" | "region" | "bucket" | "publicBaseUrl" | "keyTemplate" | "cacheControl";
+type TextKey = "id" | "name" | "endpoint" | "region" | "bucket" | "publicBaseUrl" | "keyTemplate" | "cacheControl" | "quality" | "maxWidth" | "maxHeight";
 type ToggleKey = "forcePathStyle" | "overwrite";
 type SecretKey = "accessKeyIdSecret" | "secretAccessKeySecret";
 
