@@ -2,11 +2,12 @@
  * Converting and scaling images in the command-line tool (sharp), against the real S3 server:
  * what the bucket holds afterwards is read back and measured.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { oneImageIn } from "../../support/badInput";
-import { cliEnv, makeVault, runCli, serverFlags, sha256, type CliJson } from "../../support/cli";
+import { cliEnv, cliPath, makeVault, runCli, serverFlags, sha256, type CliJson } from "../../support/cli";
 import { animatedGif, imageFacts, photoJpeg, tinyPng } from "../../support/images";
 import { createTestBucket, removeTestBucket, storedObject } from "../../support/s3";
 
@@ -108,5 +109,34 @@ describe("converting and scaling with --convert and --max-width", () => {
       's3-image-hosting: The bucket settings are not usable:\n  quality: Quality must be a whole number from 1 to 100 (default 82), not "101".\n',
     );
     expect(readFileSync(path.join(vault, "N.md"), "utf8")).toBe("![[dot.png]]\n");
+  });
+
+  it("where sharp cannot be loaded, still prints its version and uploads without converting, and says how to fix a run that converts", async () => {
+    // The built tool alone, away from the repository's node_modules: sharp cannot be found.
+    const bare = mkdtempSync(path.join(tmpdir(), "s3ih-no-sharp-"));
+    const cli = path.join(bare, "cli.cjs");
+    copyFileSync(cliPath, cli);
+    const run = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
+      new Promise((resolve) =>
+        execFile(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH, ...cliEnv(work) } }, (e, stdout, stderr) =>
+          resolve({ code: e ? Number(e.code) : 0, stdout, stderr }),
+        ),
+      );
+    try {
+      expect((await run(["--version"])).code).toBe(0);
+      const plain = makeVault(work, { "N.md": "![[dot.png]]\n", "dot.png": await tinyPng() });
+      expect(JSON.parse((await run(["upload", plain, ...serverFlags(bucket), "--json"])).stdout)).toMatchObject({ uploaded: 1, failed: 0 });
+
+      const vault = makeVault(work, { "N.md": "![[dot.png]]\n", "dot.png": await tinyPng() });
+      const converting = await run(["upload", vault, ...serverFlags(bucket), "--convert", "webp"]);
+      expect(converting.code).toBe(2);
+      expect(converting.stderr).toMatch(
+        /^s3-image-hosting: Converting or scaling images needs the sharp package, which could not be loaded here \(.*sharp.*\)\. Install the tool again with npm/,
+      );
+      expect(converting.stderr).not.toMatch(/\n\s+at /);
+      expect(readFileSync(path.join(vault, "N.md"), "utf8")).toBe("![[dot.png]]\n");
+    } finally {
+      rmSync(bare, { recursive: true, force: true });
+    }
   });
 });
