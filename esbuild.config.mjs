@@ -212,6 +212,8 @@ const cliOptions = {
   banner: { js: "#!/usr/bin/env node" },
   entryPoints: ["src/cli/main.ts"],
   bundle: true,
+  // A native module with a prebuilt binary per system: installed beside the tool by npm, loaded at run time.
+  external: ["sharp"],
   format: "cjs",
   platform: "node",
   target: "node20",

@@ -3,6 +3,7 @@ import type { UploadIndex } from "./core/ports";
 import type { PluginSettings } from "./core/settings/settingsModel";
 import { MemoryUploadIndex } from "./core/settings/uploadIndex";
 import { PasteDropHandler, PLUGIN_NAME } from "./obsidian/pasteDrop";
+import { platformCodec } from "./obsidian/platformCodec";
 import { sdkUploaderFactory } from "./obsidian/sdkUploader";
 import { registerUploadAll } from "./obsidian/uploadAllCommand";
 import { loadPluginSettings } from "./obsidian/settingsStore";
@@ -43,6 +44,11 @@ export default class S3ImageHostingPlugin extends Plugin implements SettingsHost
           if (this.live) this.index.set(scope, sha, r);
         },
       } satisfies UploadIndex,
+      // The browser codec is evaluated only when a profile first converts or scales an image.
+      codec: platformCodec(
+        () => import("./obsidian/canvasCodec").then((m) => m.createCanvasCodec()),
+        (message) => new Notice(message, 10_000),
+      ),
     }),
   );
 

@@ -74,6 +74,20 @@ export function renderTable(r) {
     "second run: ms",
     r.dedupe ? `first run ${r.dedupe.firstRun.ms} ms: ${r.dedupe.firstRun.puts} PUTs, ${r.dedupe.firstRun.heads} HEADs` : "",
   );
+  add(
+    "convert.webp1600Ms",
+    "4 MB photo → WebP 1600 px wide (sharp), ms",
+    r.convert
+      ? `AVIF ${r.convert.detail.avif1600.medianMs} ms, JPEG ${r.convert.detail.jpeg1600.medianMs} ms, WebP full size ${r.convert.detail.webpFull.medianMs} ms`
+      : "",
+  );
+  add(
+    "convert.webp1600SavedPercent",
+    "bytes saved by it, %",
+    r.convert
+      ? `${r.convert.detail.inBytes} → ${r.convert.detail.webp1600.outBytes} bytes; AVIF ${r.convert.detail.avif1600.savedPercent}%, JPEG ${r.convert.detail.jpeg1600.savedPercent}%, WebP full size ${r.convert.detail.webpFull.savedPercent}%`
+      : "",
+  );
   add("hash.sha256MBps", "SHA-256 of 8 MB, MB/s");
   add("hash.md5MBps", "MD5 of 8 MB, MB/s");
   add("hash.maxBlockMs", "longest event-loop block while hashing, ms");

@@ -2,7 +2,7 @@
  * The benchmark's Node workloads, run by bench.mjs in child processes (bundled for Node):
  * bulk migration through the command-line tool's own run function against the same PUTs
  * made directly with the SDK, dedupe, the concurrency sweep, hashing, peak memory, and the
- * embed scanner on pathological notes (scanWorkload.ts).
+ * embed scanner on pathological notes (scanWorkload.ts), and converting photos (sharp).
  *
  *   node workloads.cjs TASK JSON_ARGS     prints `RESULT {...}` as its last line
  */
@@ -20,6 +20,10 @@ import { migrateSettings } from "../../src/core/settings/storedSettings";
 import type { Profile } from "../../src/core/types";
 import { freshCopy, imageVaultTemplate, log, median, now, pool, randomPng, round, runTask, syncTree, type ServerInfo } from "./common";
 import { scan } from "./scanWorkload";
+import sharp from "sharp";
+import { sharpCodec } from "../../src/cli/sharpCodec";
+import { transformForWeb } from "../../src/core/prepare/transform";
+import { photoJpeg } from "../../tests/support/images";
 
 /** The engine's default number of uploads in flight, as the plugin and the CLI use it. */
 const DEFAULT_CONCURRENCY = migrateSettings(undefined).concurrency;
@@ -445,6 +449,37 @@ async function hash(a: { size: number; reps: number }) {
   return { bytes: a.size, sha256, md5, maxBlockMs: Math.max(sha256.maxBlockMs, md5.maxBlockMs) };
 }
 
+/**
+ * Converting and scaling a 4 MB, 4000 × 3000 photo with the command-line tool's codec (sharp)
+ * through the same transform every face runs: time and bytes saved per photo.
+ */
+async function convert(a: { reps: number }) {
+  const photo = await photoJpeg(4000, 3000);
+  const codec = sharpCodec(sharp);
+  const cases: Array<[string, Partial<Profile>]> = [
+    ["webp1600", { convert: "webp", maxWidth: "1600" }],
+    ["avif1600", { convert: "avif", maxWidth: "1600" }],
+    ["jpeg1600", { convert: "jpeg", maxWidth: "1600" }],
+    ["webpFull", { convert: "webp" }],
+  ];
+  const out: Record<string, { medianMs: number; outBytes: number; savedPercent: number }> = {};
+  for (const [name, fields] of cases) {
+    const profile = { ...newProfile("generic", "bench"), ...fields };
+    const ms: number[] = [];
+    let outBytes = 0;
+    for (let r = 0; r < a.reps; r++) {
+      const t0 = now();
+      const done = await transformForWeb({ bytes: photo, name: "photo.jpg", notePath: "N.md" }, profile, codec);
+      ms.push(now() - t0);
+      if (!done.outcome?.applied) throw new Error(`${name} was not converted`);
+      outBytes = done.asset.bytes.byteLength;
+    }
+    out[name] = { medianMs: round(median(ms), 0), outBytes, savedPercent: round((1 - outBytes / photo.byteLength) * 100, 1) };
+    log(`  ${name}: ${out[name].medianMs} ms, ${photo.byteLength} → ${outBytes} bytes`);
+  }
+  return { inBytes: photo.byteLength, ...out };
+}
+
 /** Peak RSS of the built command-line tool migrating a note of large images, in its own process. */
 async function memory(a: Common & { count: number; size: number; reps: number; cli: string; preload: string; concurrency?: number }) {
   const t = imageVaultTemplate(a.root, a.count, a.size);
@@ -509,7 +544,7 @@ async function setup(a: { server: ServerInfo }) {
   return { bucket: a.server.bucket, defaultConcurrency: DEFAULT_CONCURRENCY };
 }
 
-void runTask({ setup, bulk, fixture, sweep, dedupe, hash, memory, scan }).catch((e: unknown) => {
+void runTask({ setup, bulk, fixture, sweep, dedupe, hash, memory, scan, convert }).catch((e: unknown) => {
   process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exitCode = 1;
 });

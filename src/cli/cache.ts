@@ -43,7 +43,8 @@ export async function openUploadCache(file: string): Promise<UploadCache> {
         folderMade = true;
         // Synchronous and unbuffered: the line is in the kernel's hands before the upload is
         // reported done, so even SIGKILL cannot lose it.
-        appendFileSync(journal, `${lineBreak}${JSON.stringify([scope, sha256, record.key, record.at])}\n`);
+        const entry = record.sha256 === undefined ? [scope, sha256, record.key, record.at] : [scope, sha256, record.key, record.at, record.sha256];
+        appendFileSync(journal, `${lineBreak}${JSON.stringify(entry)}\n`);
         lineBreak = "";
       } catch {
         // The file is still written at the end of the run; only a crash would lose records.
@@ -109,11 +110,11 @@ function replay(text: string, index: MemoryUploadIndex): boolean {
     } catch {
       continue;
     }
-    if (!Array.isArray(entry) || entry.length !== 4) continue;
-    const [scope, sha256, key, at] = entry as unknown[];
+    if (!Array.isArray(entry) || entry.length < 4 || entry.length > 5) continue;
+    const [scope, sha256, key, at, stored] = entry as unknown[];
     if (typeof scope !== "string" || typeof sha256 !== "string" || !/^[0-9a-fA-F]{64}$/.test(sha256)) continue;
     if (typeof key !== "string" || key === "" || typeof at !== "number" || !Number.isFinite(at)) continue;
-    index.set(scope, sha256, { key, at });
+    index.set(scope, sha256, typeof stored === "string" ? { key, at, sha256: stored } : { key, at });
   }
   return any;
 }

@@ -81,7 +81,8 @@ function configValue(field: ProfileField, value: unknown): unknown {
     }
     return value;
   }
-  if (typeof value !== "string") throw new UsageError(`"${field.key}" in the config file must be a string.`);
+  if (field.numeric && typeof value === "number") return String(value);
+  if (typeof value !== "string") throw new UsageError(`"${field.key}" in the config file must be ${field.numeric ? "a number" : "a string"}.`);
   return value;
 }
 

@@ -7,6 +7,7 @@ import type { ImageUploader } from "../core/ports";
 import { migrateNotes, type MigrationProgress, type MigrationReport } from "../core/migrate/engine";
 import { migrationCounts, migrationDetails } from "../core/migrate/summary";
 import { maxUploadBytes } from "../core/settings/settingsModel";
+import { profileTransform } from "../core/prepare/transform";
 import { migrateSettings } from "../core/settings/storedSettings";
 import { MAX_SIZE_HINT, parseArgs, UsageError, type CliArgs } from "./args";
 import { helpText } from "./help";
@@ -147,6 +148,9 @@ async function upload(args: CliArgs, io: CliIO, term: Terminal): Promise<number>
     const cache = await openUploadCache(args.cache ?? defaultCachePath(io.env, homedir()));
     const maxSizeMB = args.maxSizeMB ?? defaults.maxFileSizeMB;
     const maxBytes = maxUploadBytes({ maxFileSizeMB: maxSizeMB });
+    // sharp is loaded only when the profile converts or scales, and before any upload, so a
+    // machine without it hears how to fix that once instead of once per image.
+    const codec = profileTransform(profile) ? await (await import("./sharpCodec")).loadSharpCodec() : undefined;
     const { createUploader } = await import("../storage/uploader");
     const uploader = createUploader({
       profile,
@@ -155,6 +159,7 @@ async function upload(args: CliArgs, io: CliIO, term: Terminal): Promise<number>
       maxBytes,
       imagesOnly: defaults.imagesOnly,
       face: "cli",
+      codec,
     });
 
     const showProgress = !args.json && term.err.isTTY;

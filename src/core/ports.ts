@@ -14,6 +14,11 @@ export interface UploadRecord {
   key: string;
   /** Epoch milliseconds of the upload. */
   at: number;
+  /**
+   * SHA-256 of the bytes stored at `key`, when they are not the bytes the record is filed
+   * under: an image converted before upload is remembered by its original too.
+   */
+  sha256?: string;
 }
 
 /**

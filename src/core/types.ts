@@ -1,4 +1,5 @@
 /** Shared vocabulary of the pipeline: capture → prepare → store → link → apply. */
+import type { ConvertSetting, TransformOutcome } from "./prepare/transformPlan";
 
 /** Which header the profile sends for object ACLs. `none` sends no `x-amz-acl` at all. */
 export type AclSetting = "none" | "public-read" | "private";
@@ -28,6 +29,14 @@ export interface Profile {
    * an image is not uploaded, so nothing already published changes behind the person's back.
    */
   overwrite: boolean;
+  /** The type images are converted to before upload; `keep` leaves their type as it is. */
+  convert: ConvertSetting;
+  /** Quality of converted and scaled images, 1 to 100, as text (the form's and the flag's). */
+  quality: string;
+  /** Largest width in pixels images are scaled down to; empty for no limit. Never enlarges. */
+  maxWidth: string;
+  /** Largest height in pixels images are scaled down to; empty for no limit. Never enlarges. */
+  maxHeight: string;
   /** Name (id) of the secret holding the access key id in Obsidian's secret storage. */
   accessKeyIdSecret: string;
   /** Name (id) of the secret holding the secret access key in Obsidian's secret storage. */
@@ -67,6 +76,8 @@ export interface PreparedAsset {
   md5?: string;
   /** Object key rendered from the profile's template. */
   key: string;
+  /** What converting and scaling did, when the profile asks for it; `asset` holds the bytes to upload. */
+  transform?: TransformOutcome;
 }
 
 /** Result of storing one asset. */

@@ -11,6 +11,7 @@ import type { AclSetting, Profile, ProviderId } from "../core/types";
 import { applyPreset, PROVIDERS } from "../core/providers";
 import { PROFILE_FIELDS, providerText, type ProfileField } from "../core/settings/profileFields";
 import { testConnection } from "./connectionTest";
+import type { ConvertSetting } from "../core/prepare/transformPlan";
 
 /** A field whose messages are shown, and where. */
 interface FieldRow {
@@ -29,9 +30,11 @@ export interface ProfileFormHost {
   changed(): void;
   /** Draw the form again (after a change that alters which fields exist). */
   redraw(): void;
+  /** Which image types this device can write, shown under "Convert images to". */
+  encoders?: () => Promise<string>;
 }
 
-type TextKey = "id" | "name" | "endpoint" | "region" | "bucket" | "publicBaseUrl" | "keyTemplate" | "cacheControl";
+type TextKey = "id" | "name" | "endpoint" | "region" | "bucket" | "publicBaseUrl" | "keyTemplate" | "cacheControl" | "quality" | "maxWidth" | "maxHeight";
 type ToggleKey = "forcePathStyle" | "overwrite";
 type SecretKey = "accessKeyIdSecret" | "secretAccessKeySecret";
 
@@ -74,6 +77,7 @@ export class ProfileForm {
       // The provider's row redraws the whole form, so it shows no messages of its own.
       if (field.key !== "provider") this.row(field.key, setting);
       if (field.key === "keyTemplate") this.keyNoteEl = setting.infoEl.createDiv({ cls: "s3ih-field-note" });
+      if (field.key === "convert") this.encodersNote(setting);
     }
 
     // Where the endpoint's host name spells out the region (B2, AWS, OSS, COS), the region follows it.
@@ -128,6 +132,17 @@ export class ProfileForm {
     resultsEl.hide();
   }
 
+  /** What this device can convert to, filled in once the probe has run. */
+  private encodersNote(setting: Setting): void {
+    const encoders = this.host.encoders;
+    if (!encoders) return;
+    const note = setting.infoEl.createDiv({ cls: "s3ih-field-note" });
+    encoders().then(
+      (text) => note.setText(text),
+      () => note.setText("Which image types this device can write could not be found out."),
+    );
+  }
+
   private row(field: keyof Profile, setting: Setting): void {
     const messageEl = setting.infoEl.createDiv({ cls: "s3ih-field-message s3ih-fail" });
     this.rows.push({ field, setting, messageEl });
@@ -160,7 +175,7 @@ export class ProfileForm {
           this.host.changed();
           this.host.redraw();
         } else {
-          this.set(field.key as "acl", v as AclSetting);
+          this.set(field.key as "acl" | "convert", v as AclSetting & ConvertSetting);
         }
       });
     });

@@ -4,6 +4,7 @@
  * the bundle holds it, but it is only evaluated when this factory first runs.
  */
 import type { UploadIndex } from "../core/ports";
+import type { ImageCodec } from "../core/prepare/imageCodec";
 import type { RequestUrlFn } from "../storage/requestUrlHandler";
 import type { UploaderFactory } from "./uploaderCache";
 
@@ -13,6 +14,8 @@ export interface SdkUploaderOptions {
   requestUrl: RequestUrlFn;
   index: UploadIndex;
   now?: () => Date;
+  /** The codec for the profile's convert and resize settings; without one images are uploaded as they are. */
+  codec?: ImageCodec;
 }
 
 /** An `UploaderFactory` that builds the S3 uploader over `requestUrl`, importing it lazily. */
@@ -27,6 +30,7 @@ export function sdkUploaderFactory(opts: SdkUploaderOptions): UploaderFactory {
       now: opts.now,
       maxBytes: config.maxBytes,
       imagesOnly: config.imagesOnly,
+      codec: opts.codec,
     });
   };
 }

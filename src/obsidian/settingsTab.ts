@@ -7,6 +7,7 @@ import type { App, DropdownComponent, Plugin } from "obsidian";
 import { MAX_CONCURRENCY, newProfile, type PluginSettings } from "../core/settings/settingsModel";
 import { SUPPORTED_IMAGE_FORMATS } from "../core/prepare/sniff";
 import type { Profile } from "../core/types";
+import { encodableSummary } from "./platformCodec";
 import { ProfileForm } from "./profileForm";
 import { activeProfile } from "./readiness";
 
@@ -212,6 +213,7 @@ export class S3ImageHostingSettingTab extends PluginSettingTab {
         this.changed();
       },
       redraw: () => this.render(),
+      encoders: () => import("./canvasCodec").then(async (m) => encodableSummary(m.createCanvasCodec())),
     }).render(containerEl);
   }
 

@@ -20,7 +20,10 @@ import type { S3Client, ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/c
 import type { BuildMiddleware } from "@smithy/types";
 import { isUploadError, UploadError } from "../core/errors";
 import type { ImageUploader, UploadIndex } from "../core/ports";
-import { bytesToHex, md5Hex } from "../core/prepare/hash";
+import { bytesToHex, md5Hex, sha256Hex } from "../core/prepare/hash";
+import type { ImageCodec } from "../core/prepare/imageCodec";
+import { profileTransform } from "../core/prepare/transform";
+import { transformRecipe, type TransformOutcome } from "../core/prepare/transformPlan";
 import { bucketKeyCollision, KeyHolders } from "../core/prepare/keyCollision";
 import { isContentAddressed } from "../core/prepare/keyTemplate";
 import { prepareAsset } from "../core/prepare/prepareAsset";
@@ -47,6 +50,8 @@ export interface UploaderOptions {
   client?: S3Client;
   /** Whose words the errors use: the plugin names its settings (the default), the tool its flags and environment. */
   face?: Face;
+  /** The platform's image codec, for the profile's convert and resize settings; without one images are uploaded as they are. */
+  codec?: ImageCodec;
 }
 
 /** An `ImageUploader` whose steps can also be called one by one. */
@@ -89,7 +94,27 @@ export function createUploader(opts: UploaderOptions): Uploader {
   const native = nativeHashes(client);
   const md5 = native.md5 ?? ((bytes: Uint8Array) => md5Hex(bytes));
   const prepare = (asset: Asset): Promise<PreparedAsset> =>
-    prepareAsset(asset, profile, { now: now(), maxBytes: opts.maxBytes, imagesOnly: opts.imagesOnly, sha256: native.sha256 });
+    prepareAsset(asset, profile, { now: now(), maxBytes: opts.maxBytes, imagesOnly: opts.imagesOnly, sha256: native.sha256, codec: opts.codec });
+  const sha256 = native.sha256 ?? sha256Hex;
+
+  /**
+   * Converting an image costs far more than hashing it, so an image converted before is
+   * remembered by its original bytes and the settings it was converted with, and found again
+   * without converting it: the object at the remembered key must still hold the bytes that
+   * were uploaded then (its stored SHA-256).
+   */
+  async function sourceId(bytes: Uint8Array, recipe: string): Promise<string> {
+    return sha256(new TextEncoder().encode(`${recipe}\n${await sha256(bytes)}`));
+  }
+
+  async function storedFromSource(id: string, asset: Asset): Promise<StoredAsset | undefined> {
+    const record = index.get(scope, id);
+    if (record?.sha256 === undefined || holders.heldByOther(record.key, record.sha256)) return undefined;
+    const there = await objectAt(record.key);
+    if (there?.sha256?.trim().toLowerCase() !== record.sha256) return undefined;
+    holders.take({ asset, sha256: record.sha256, key: record.key });
+    return { key: record.key, url: buildPublicUrl(profile, record.key), reused: true, sha256: record.sha256 };
+  }
 
   const stored = (p: PreparedAsset, key: string, reused: boolean): StoredAsset => ({ key, url: buildPublicUrl(profile, key), reused, sha256: p.sha256 });
 
@@ -202,12 +227,25 @@ export function createUploader(opts: UploaderOptions): Uploader {
     prepare,
     store,
     async upload(asset: Asset): Promise<StoredAsset> {
-      return store(await prepare(asset));
+      const settings = opts.codec && profileTransform(profile);
+      if (!settings) return store(await prepare(asset));
+      const id = await sourceId(asset.bytes, transformRecipe(settings));
+      const known = await storedFromSource(id, asset);
+      if (known) return known;
+      const p = await prepare(asset);
+      const result = await store(p);
+      if (!dependsOnDevice(p.transform)) index.set(scope, id, { key: result.key, at: now().getTime(), sha256: result.sha256 });
+      return result;
     },
     destroy(): void {
       if (ownsClient) client.destroy();
     },
   };
+}
+
+/** Whether the outcome would differ on another device or a later try (a codec that can write AVIF), so it must not be remembered. */
+function dependsOnDevice(outcome: TransformOutcome | undefined): boolean {
+  return outcome !== undefined && !outcome.applied && ["cannot-decode", "cannot-encode", "codec-failed"].includes(outcome.reason);
 }
 
 /**

@@ -24,7 +24,7 @@ export class KeyHolders {
    * Gives `key` to the bytes of `p`; the same bytes may take it again.
    * @throws UploadError `KeyCollision` naming both images when a different image holds it.
    */
-  take(p: PreparedAsset, key: string = p.key): void {
+  take(p: Pick<PreparedAsset, "asset" | "sha256" | "key">, key: string = p.key): void {
     const holder = this.held.get(key);
     if (holder === undefined) {
       this.held.set(key, { sha256: p.sha256, label: imageLabel(p.asset) });

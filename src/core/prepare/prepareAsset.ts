@@ -5,6 +5,8 @@ import { renderKey, templateNeedsMd5, validateKeyTemplate } from "./keyTemplate"
 import { BYTES_PER_MB } from "../settings/settingsModel";
 import { SUPPORTED_IMAGE_FORMATS, extensionForMime, sniffImageType } from "./sniff";
 import type { Asset, PreparedAsset, Profile } from "../types";
+import type { ImageCodec } from "./imageCodec";
+import { transformForWeb } from "./transform";
 
 export interface PrepareOptions {
   /** Time of the upload, for date tokens in the key. */
@@ -18,6 +20,8 @@ export interface PrepareOptions {
    * layer passes a faster one where the platform has it (Node's native hash in the CLI).
    */
   sha256?: (bytes: Uint8Array) => Promise<string>;
+  /** The platform's image codec, for the profile's convert and resize settings; nothing is converted without one. */
+  codec?: ImageCodec;
 }
 
 const OCTET_STREAM = "application/octet-stream";
@@ -42,7 +46,9 @@ const PLAIN_TEXT_TYPES = new Set(["text/plain", "text/csv", "text/markdown"]);
 
 /**
  * Turns a captured asset into one ready to store.
- * @throws UploadError `EmptyFile`, `TooLarge`, `NotAnImage` or `InvalidSettings` (a bad key template).
+ * Converts and scales it first when the profile asks (see `transformForWeb`): the type, hashes
+ * and key are then those of the bytes uploaded.
+ * @throws UploadError `EmptyFile`, `TooLarge`, `NotAnImage` or `InvalidSettings` (a bad key template or image setting).
  */
 export async function prepareAsset(asset: Asset, profile: Profile, opts: PrepareOptions): Promise<PreparedAsset> {
   const size = asset.bytes.length;
@@ -54,6 +60,9 @@ export async function prepareAsset(asset: Asset, profile: Profile, opts: Prepare
   if (problems.length > 0) {
     throw new UploadError("InvalidSettings", problems[0], `Fix the key template of the profile "${profile.name}".`);
   }
+
+  const transformed = await transformForWeb(asset, profile, opts.codec);
+  asset = transformed.asset;
 
   const sniffed = sniffImageType(asset.bytes);
   let contentType: string;
@@ -81,7 +90,7 @@ export async function prepareAsset(asset: Asset, profile: Profile, opts: Prepare
     ext,
     notePath: asset.notePath,
   });
-  return { asset, contentType, ext, sha256, md5, key };
+  return { asset, contentType, ext, sha256, md5, key, ...(transformed.outcome && { transform: transformed.outcome }) };
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { DEFAULT_KEY_TEMPLATE, KEY_TEMPLATE_TOKENS } from "../prepare/keyTemplate";
 import { PROVIDER_IDS, PROVIDERS, type Provider } from "../providers";
+import { DEFAULT_QUALITY } from "../prepare/transformPlan";
 import type { AclSetting, Profile } from "../types";
 
 /** Keys are content-addressed, so the bytes behind a URL never change and CDNs may keep them forever. */
@@ -57,6 +58,8 @@ export interface ProfileField<K extends keyof Profile = keyof Profile> {
    * secrets mean nothing outside Obsidian). Absent: the config file refuses the key.
    */
   config?: "read" | "ignore";
+  /** A text field that holds a whole number: the config file takes it as a JSON number too. */
+  numeric?: boolean;
 }
 
 /** Keeps each row's `default` typed by its own key. */
@@ -205,6 +208,67 @@ export const PROFILE_FIELDS: ReadonlyArray<ProfileField> = [
     kind: "text",
     default: DEFAULT_CACHE_CONTROL,
     config: "read",
+  }),
+  field({
+    key: "convert",
+    label: "Convert images to",
+    noun: "the image type to convert to",
+    description:
+      "The type images are written as before upload. WebP and AVIF are much smaller than PNG and JPEG; not every device can write AVIF (see below). SVG and animated GIF, WebP and PNG images are never converted, and a result that is not smaller than the original is not used: the original is uploaded.",
+    kind: "choice",
+    choices: [
+      { value: "keep", label: "Keep the type" },
+      { value: "webp", label: "WebP" },
+      { value: "avif", label: "AVIF" },
+      { value: "jpeg", label: "JPEG" },
+    ],
+    default: "keep",
+    cli: {
+      flag: "--convert",
+      value: "TYPE",
+      help: "keep, webp, avif or jpeg: the type images are written as before upload (default keep). SVG and animated images are never converted; a result not smaller than the original is not used",
+    },
+    config: "read",
+  }),
+  field({
+    key: "quality",
+    label: "Quality",
+    noun: "the quality",
+    description: `Quality of converted and scaled images, 1 to 100 (default ${DEFAULT_QUALITY}). Lower gives smaller files.`,
+    placeholder: String(DEFAULT_QUALITY),
+    kind: "text",
+    default: String(DEFAULT_QUALITY),
+    cli: { flag: "--quality", value: "Q", help: `quality of converted and scaled images, 1 to 100 (default ${DEFAULT_QUALITY})` },
+    config: "read",
+    numeric: true,
+  }),
+  field({
+    key: "maxWidth",
+    label: "Largest width",
+    noun: "the largest width",
+    description: "Wider images are scaled down to this many pixels, keeping their proportions; never enlarged. Empty: no limit.",
+    placeholder: "No limit",
+    kind: "text",
+    default: "",
+    cli: { flag: "--max-width", value: "PX", help: "scale wider images down to this width in pixels, keeping proportions; never enlarges (default: no limit)" },
+    config: "read",
+    numeric: true,
+  }),
+  field({
+    key: "maxHeight",
+    label: "Largest height",
+    noun: "the largest height",
+    description: "Taller images are scaled down to this many pixels, keeping their proportions; never enlarged. Empty: no limit.",
+    placeholder: "No limit",
+    kind: "text",
+    default: "",
+    cli: {
+      flag: "--max-height",
+      value: "PX",
+      help: "scale taller images down to this height in pixels, keeping proportions; never enlarges (default: no limit)",
+    },
+    config: "read",
+    numeric: true,
   }),
   field({
     key: "accessKeyIdSecret",

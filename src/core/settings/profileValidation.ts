@@ -1,5 +1,6 @@
 /** Profile validation that speaks to a person: what is wrong, per field, and what to do. */
 import { validateKeyTemplate } from "../prepare/keyTemplate";
+import { maxSideMessages, qualityMessages } from "../prepare/transformPlan";
 import { parseHttpUrl } from "../link/httpUrl";
 import { PROVIDERS } from "../providers";
 import type { Profile } from "../types";
@@ -22,6 +23,9 @@ export function validateProfile(p: Profile): FieldMessage[] {
   add("publicBaseUrl", publicBaseUrlMessages(p));
   add("keyTemplate", validateKeyTemplate(p.keyTemplate));
   add("cacheControl", cacheControlMessages(p.cacheControl.trim()));
+  add("quality", qualityMessages(p.quality));
+  add("maxWidth", maxSideMessages(p.maxWidth, "Largest width"));
+  add("maxHeight", maxSideMessages(p.maxHeight, "Largest height"));
   const provider = PROVIDERS[p.provider];
   if (p.acl !== "none" && provider.aclRefusal) add("acl", [`${provider.aclRefusal}; set the ACL to none.`]);
   if (p.forcePathStyle && provider.pathStyleRefusal) add("forcePathStyle", [provider.pathStyleRefusal]);

@@ -5,6 +5,7 @@
  */
 import type { Profile } from "../types";
 import { PROVIDER_IDS } from "../providers";
+import { CONVERT_SETTINGS } from "../prepare/transformPlan";
 import { cleanUploadIndexData } from "./uploadIndex";
 import { ACLS, DEFAULT_PROFILE_ID, MAX_CONCURRENCY, MAX_FILE_SIZE_MB, defaultSettings, newProfile, type PluginSettings } from "./settingsModel";
 
@@ -126,6 +127,11 @@ function readProfile(raw: Record<string, unknown>, id: string): Profile {
   p.cacheControl = str(raw.cacheControl) ?? p.cacheControl;
   // Profiles saved before this setting existed never replaced a file knowingly: they keep it off.
   p.overwrite = bool(raw.overwrite, p.overwrite);
+  p.convert = CONVERT_SETTINGS.find((c) => c === raw.convert) ?? p.convert;
+  // Kept as written, even when unusable: validation says what is wrong rather than a silent default.
+  p.quality = numberText(raw.quality) ?? p.quality;
+  p.maxWidth = numberText(raw.maxWidth) ?? p.maxWidth;
+  p.maxHeight = numberText(raw.maxHeight) ?? p.maxHeight;
   p.accessKeyIdSecret = str(raw.accessKeyIdSecret) ?? "";
   p.secretAccessKeySecret = str(raw.secretAccessKeySecret) ?? "";
   return p;
@@ -148,6 +154,12 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function str(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
+}
+
+/** A number field as the form's text: numbers become their digits, text is kept. */
+function numberText(value: unknown): string | undefined {
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  return str(value)?.trim();
 }
 
 function bool(value: unknown, fallback: boolean): boolean {

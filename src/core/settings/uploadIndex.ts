@@ -31,7 +31,7 @@ export class MemoryUploadIndex implements UploadIndex {
 
   set(scope: string, sha256: string, record: UploadRecord): void {
     const records = own(this.data, scope) ?? (this.data[scope] = {});
-    records[sha256.toLowerCase()] = { key: record.key, at: record.at };
+    records[sha256.toLowerCase()] = cleanRecord(record) ?? { key: record.key, at: record.at };
     this.onChange?.();
   }
 
@@ -68,14 +68,22 @@ export function cleanUploadIndexData(raw: unknown): UploadIndexData {
     if (!isPlainObject(records)) continue;
     const clean: Record<string, UploadRecord> = {};
     for (const [hash, record] of Object.entries(records)) {
-      if (!/^[0-9a-fA-F]{64}$/.test(hash) || !isPlainObject(record)) continue;
-      const { key, at } = record;
-      if (typeof key !== "string" || key === "" || typeof at !== "number" || !Number.isFinite(at)) continue;
-      clean[hash.toLowerCase()] = { key, at };
+      const kept = SHA256_HEX.test(hash) ? cleanRecord(record) : undefined;
+      if (kept) clean[hash.toLowerCase()] = kept;
     }
     if (Object.keys(clean).length > 0) out[scope] = clean;
   }
   return out;
+}
+
+const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
+
+/** `{ key, at }` and a well-formed `sha256` of the stored bytes, or undefined when not a record. */
+function cleanRecord(record: unknown): UploadRecord | undefined {
+  if (!isPlainObject(record)) return undefined;
+  const { key, at, sha256 } = record;
+  if (typeof key !== "string" || key === "" || typeof at !== "number" || !Number.isFinite(at)) return undefined;
+  return typeof sha256 === "string" && SHA256_HEX.test(sha256) ? { key, at, sha256: sha256.toLowerCase() } : { key, at };
 }
 
 /** Own properties only: a scope named `constructor` must not find Object.prototype's. */

@@ -19,6 +19,10 @@ const profile: Profile = {
   acl: "none",
   cacheControl: "",
   overwrite: false,
+  convert: "keep",
+  quality: "82",
+  maxWidth: "",
+  maxHeight: "",
   accessKeyIdSecret: "blog-key-id",
   secretAccessKeySecret: "blog-secret",
 };

@@ -11,6 +11,7 @@ const VALID = { endpoint: "http://127.0.0.1:9000", region: "us-east-1", bucket: 
 function sample(f: ProfileField): string | boolean {
   if (f.kind === "toggle") return !f.default;
   if (f.kind === "choice") return f.choices?.find((c) => c.value !== f.default)?.value ?? "";
+  if (f.numeric) return "64";
   if (f.key === "keyTemplate") return "pics/{hash:16}.{ext}";
   if (f.key === "publicBaseUrl") return "https://img.example.com";
   if (f.key === "cacheControl") return "public, max-age=60";
@@ -72,11 +73,23 @@ describe("the profile field table", () => {
       'The config file has an unknown setting "storageClass".',
     );
     for (const f of PROFILE_FIELDS.filter((f) => f.config === "read")) {
-      const wrong = f.kind === "toggle" ? "yes" : 7;
+      const wrong = f.kind === "toggle" ? "yes" : f.numeric ? true : 7;
       expect(usageMessage(() => buildProfile({ ...VALID, [f.key]: wrong }, parseArgs(["upload", "notes"])))).toMatch(
         new RegExp(`^"${f.key}" in the config file must be`),
       );
     }
+  });
+
+  test("a whole-number field takes a JSON number in the config file, and an unusable number is refused with its range", () => {
+    const profile = buildProfile({ ...VALID, quality: 70, maxWidth: 1600 }, parseArgs(["upload", "notes"]));
+    expect([profile.quality, profile.maxWidth, profile.maxHeight]).toEqual(["70", "1600", ""]);
+    expect(usageMessage(() => buildProfile(VALID, parseArgs(["upload", "notes", "--quality", "0"])))).toContain(
+      'quality: Quality must be a whole number from 1 to 100 (default 82), not "0".',
+    );
+    expect(usageMessage(() => buildProfile(VALID, parseArgs(["upload", "notes", "--max-width", "wide"])))).toContain(
+      'Largest width must be a whole number of pixels from 1 to 100000, or empty for no limit; not "wide".',
+    );
+    expect(usageMessage(() => parseArgs(["upload", "notes", "--convert", "png"]))).toBe("--convert must be one of keep, webp, avif, jpeg.");
   });
 
   test("names a field by its label in the plugin and by its flag, or config key, in the tool", () => {

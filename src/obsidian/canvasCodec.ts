@@ -1,0 +1,136 @@
+/**
+ * The browser's own image codec: `createImageBitmap` decodes (upright, as EXIF says) and
+ * scales, an `OffscreenCanvas` encodes. The work runs in a worker where the platform allows,
+ * so the editor never waits on a large photo; where no worker can start, on the main thread.
+ * Loaded on first use (see platformCodec.ts). No Node or Electron API: it runs on mobile.
+ */
+import type { DecodedImage, EncodableType, EncodeRequest, ImageCodec } from "../core/prepare/imageCodec";
+
+/** What the encoder is sent: the original bytes, and what to make of them. */
+interface EncodeJob extends EncodeRequest {
+  bytes: ArrayBuffer;
+  inputType: string;
+}
+
+/**
+ * Decodes, scales and encodes one image. Sent to the worker as its source text, so it uses
+ * nothing but the platform's globals.
+ */
+async function encodeImage(job: EncodeJob): Promise<{ bytes: ArrayBuffer; type: string }> {
+  const bitmap = await createImageBitmap(new Blob([job.bytes], { type: job.inputType }), {
+    imageOrientation: "from-image",
+    resizeWidth: job.width,
+    resizeHeight: job.height,
+    resizeQuality: "high",
+  });
+  try {
+    const canvas = new OffscreenCanvas(job.width, job.height);
+    const ctx = canvas.getContext("2d");
+    if (!ctx) throw new Error("no 2D canvas");
+    if (job.type === "image/jpeg") {
+      // JPEG has no transparency: transparent parts become white, as on a page, not black.
+      ctx.fillStyle = "#ffffff";
+      ctx.fillRect(0, 0, job.width, job.height);
+    }
+    ctx.drawImage(bitmap, 0, 0);
+    const blob = await canvas.convertToBlob({ type: job.type, quality: job.quality / 100 });
+    return { bytes: await blob.arrayBuffer(), type: blob.type };
+  } finally {
+    bitmap.close();
+  }
+}
+
+type Encoder = (job: EncodeJob) => Promise<{ bytes: ArrayBuffer; type: string }>;
+
+/** The worker could not run at all (a content security policy, a platform without OffscreenCanvas in workers). */
+class WorkerUnavailable extends Error {}
+
+/** An encoder in a worker, or undefined where none can be started (no Worker, no OffscreenCanvas, a CSP refusal). */
+function workerEncoder(): Encoder | undefined {
+  if (typeof Worker === "undefined" || typeof Blob === "undefined" || typeof URL.createObjectURL !== "function") return undefined;
+  let worker: Worker;
+  try {
+    const source = `const encodeImage = ${encodeImage.toString()};
+self.onmessage = async (e) => {
+  try { const r = await encodeImage(e.data.job); self.postMessage({ id: e.data.id, r }, [r.bytes]); }
+  catch (err) { self.postMessage({ id: e.data.id, error: String(err && err.message || err) }); }
+};`;
+    const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+    worker = new Worker(url);
+    URL.revokeObjectURL(url);
+  } catch {
+    return undefined;
+  }
+  let next = 0;
+  const waiting = new Map<number, { resolve: (r: { bytes: ArrayBuffer; type: string }) => void; reject: (e: Error) => void }>();
+  worker.onmessage = (e: MessageEvent<{ id: number; r?: { bytes: ArrayBuffer; type: string }; error?: string }>) => {
+    const w = waiting.get(e.data.id);
+    waiting.delete(e.data.id);
+    if (e.data.r) w?.resolve(e.data.r);
+    else w?.reject(new Error(e.data.error ?? "the image could not be converted"));
+  };
+  worker.onerror = () => {
+    for (const w of waiting.values()) w.reject(new WorkerUnavailable("the worker did not run"));
+    waiting.clear();
+    worker.terminate();
+  };
+  return (job) =>
+    new Promise((resolve, reject) => {
+      const id = next++;
+      waiting.set(id, { resolve, reject });
+      worker.postMessage({ id, job });
+    });
+}
+
+/** Whether this device's canvas writes `type`: one that cannot writes PNG instead, as the HTML standard says. */
+async function probe(type: EncodableType): Promise<boolean> {
+  if (typeof OffscreenCanvas === "undefined") return false;
+  try {
+    const blob = await new OffscreenCanvas(1, 1).convertToBlob({ type, quality: 0.8 });
+    return blob.type === type;
+  } catch {
+    return false;
+  }
+}
+
+/** The codec over this device's browser engine. */
+export function createCanvasCodec(): ImageCodec {
+  const probes = new Map<EncodableType, Promise<boolean>>();
+  let encoder: Encoder | undefined;
+  const encode: Encoder = async (job) => {
+    encoder ??= workerEncoder() ?? encodeImage;
+    try {
+      return await encoder(job);
+    } catch (e) {
+      // A worker the platform would not run: the main thread from then on.
+      if (!(e instanceof WorkerUnavailable)) throw e;
+      encoder = encodeImage;
+      return encodeImage(job);
+    }
+  };
+  return {
+    canDecode: () => true,
+    canEncode(type) {
+      let known = probes.get(type);
+      if (!known) probes.set(type, (known = probe(type)));
+      return known;
+    },
+    async decode(bytes: Uint8Array, inputType: string): Promise<DecodedImage> {
+      // Decoded once for its upright size; the encoder decodes it again, scaled, where it runs.
+      const bitmap = await createImageBitmap(new Blob([bytes], { type: inputType }), { imageOrientation: "from-image" });
+      const { width, height } = bitmap;
+      bitmap.close();
+      return {
+        width,
+        height,
+        async encode(request) {
+          const copy = bytes.slice().buffer;
+          const out = await encode({ ...request, bytes: copy, inputType });
+          if (out.type !== request.type) throw new Error(`the device wrote ${out.type} instead of ${request.type}`);
+          return new Uint8Array(out.bytes);
+        },
+        close: () => undefined,
+      };
+    },
+  };
+}
