@@ -173,6 +173,12 @@ const CLEAR_LINE = "\r\x1b[K";
  */
 function withToolHints(uploader: ImageUploader): ImageUploader {
   return {
+    forRun: uploader.forRun
+      ? (files) => {
+          const run = uploader.forRun?.(files);
+          return { ...withToolHints(run ?? uploader), end: () => run?.end() };
+        }
+      : undefined,
     upload: (asset) =>
       uploader.upload(asset).catch((e: unknown) => {
         if (isUploadError(e) && e.code === "TooLarge") {

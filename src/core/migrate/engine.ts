@@ -195,6 +195,8 @@ export async function migrateNotes(notePaths: string[], ports: MigrationPorts, o
 
   let done = 0;
   const started = new Set<FileJob>();
+  // The uploader may learn once what the bucket holds rather than ask about every file.
+  const run = ports.uploader.forRun?.(files.length);
   progress(0);
   await runPool(
     files,
@@ -204,12 +206,12 @@ export async function migrateNotes(notePaths: string[], ports: MigrationPorts, o
       // Nothing is left to start: the links of the files done so far are written while the
       // last uploads run, rather than after them.
       if (started.size === files.length) batcher.flush();
-      await uploadOne(file, ports, report, fail);
+      await uploadOne(file, ports, run ?? ports.uploader, report, fail);
       if (report.files[file.entry].url !== undefined) batcher.add(file);
       progress(++done, file.path);
     },
     opts.signal,
-  );
+  ).finally(() => run?.end());
   await batcher.drain();
 
   for (const f of files) if (!started.has(f)) report.skipped += f.links.length;
@@ -260,7 +262,7 @@ async function planFiles(notePaths: string[], ports: MigrationPorts, report: Mig
 }
 
 /** Reads one file and uploads it; on failure every link to it becomes a failure. */
-async function uploadOne(file: FileJob, ports: MigrationPorts, report: MigrationReport, fail: Fail): Promise<void> {
+async function uploadOne(file: FileJob, ports: MigrationPorts, uploader: ImageUploader, report: MigrationReport, fail: Fail): Promise<void> {
   let bytes: Uint8Array;
   try {
     bytes = await ports.readFile(file.path);
@@ -278,7 +280,7 @@ async function uploadOne(file: FileJob, ports: MigrationPorts, report: Migration
     return;
   }
   try {
-    const stored = await ports.uploader.upload({ bytes, name: baseName(file.path), notePath: file.links[0].note.path, sourcePath: file.path });
+    const stored = await uploader.upload({ bytes, name: baseName(file.path), notePath: file.links[0].note.path, sourcePath: file.path });
     Object.assign(report.files[file.entry], { url: stored.url, reused: stored.reused });
     if (stored.reused) report.reused++;
     else report.uploaded++;
