@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { errorText, isUploadError, UploadError } from "../core/errors";
 import type { ImageUploader } from "../core/ports";
 import { migrateNotes, type MigrationProgress, type MigrationReport } from "../core/migrate/engine";
+import { DESKTOP_BYTES_IN_FLIGHT } from "../core/migrate/memoryBudget";
 import { migrationCounts, migrationDetails } from "../core/migrate/summary";
 import { maxUploadBytes } from "../core/settings/settingsModel";
 import { migrateSettings } from "../core/settings/storedSettings";
@@ -140,6 +141,7 @@ async function upload(args: CliArgs, io: CliIO, term: Terminal): Promise<number>
     try {
       report = await migrateNotes(notes, createFsPorts(vault, vaultFiles, withToolHints(uploader), { maxBytes, temps: toolFolder.temps }), {
         concurrency: args.concurrency ?? defaults.concurrency,
+        maxBytesInFlight: DESKTOP_BYTES_IN_FLIGHT,
         onProgress,
         setTimer: (fn, ms) => {
           const t = setTimeout(fn, ms);

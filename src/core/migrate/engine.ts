@@ -59,6 +59,8 @@ export interface MigrationPorts {
    * any more, so that a port may read a later file into the same memory.
    */
   releaseFile?(bytes: Uint8Array): void;
+  /** Size in bytes of a vault file before it is read, when known cheaply; weighs it against `maxBytesInFlight`. */
+  fileSize?(path: string): number | undefined;
   uploader: ImageUploader;
 }
 
@@ -78,6 +80,11 @@ export interface MigrationProgress {
 export interface MigrationOptions {
   /** Uploads in flight at once. */
   concurrency: number;
+  /**
+   * Bytes of images in flight at once (read and not yet uploaded), as `ports.fileSize` tells
+   * them; an image larger than this still goes, alone. Unbounded when left out.
+   */
+  maxBytesInFlight?: number;
   /** Scan and resolve only: no file is read or uploaded and no note is written. */
   dryRun?: boolean;
   /** Rewrite the notes after this many finished files (default 128). */
@@ -211,6 +218,7 @@ export async function migrateNotes(notePaths: string[], ports: MigrationPorts, o
       progress(++done, file.path);
     },
     opts.signal,
+    opts.maxBytesInFlight !== undefined ? { limit: opts.maxBytesInFlight, weight: (file) => ports.fileSize?.(file.path) ?? 0 } : undefined,
   ).finally(() => run?.end());
   await batcher.drain();
 

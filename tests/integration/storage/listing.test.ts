@@ -130,7 +130,9 @@ describe("a bulk run of a content-addressed template", () => {
     const profile = hashedProfile();
     const image = uniquePng();
     const key = `${profile.keyTemplate.split("/")[0]}/${sha256(image).slice(0, 32)}.png`;
-    await admin.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.from("short"), ContentType: "image/png", Metadata: { sha256: sha256(image) } }));
+    await admin.send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.from("short"), ContentType: "image/png", Metadata: { sha256: sha256(image) } }),
+    );
     const { stored, transport } = await bulkRun(profile, [image, uniquePng()]);
     expect(stored[0]).toMatchObject({ key, reused: false });
     expect(transport.count("PUT")).toBe(2);
