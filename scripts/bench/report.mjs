@@ -90,6 +90,8 @@ export function renderTable(r) {
     "rerun with the cache: requests in all",
     r.rerun ? `${r.rerun.putCount} PUTs, ${r.rerun.headCount} HEADs, ${r.rerun.reused} reused` : "",
   );
+  add("index.bytesPer1k", "upload index file, bytes per 1,000 records", r.index ? `${r.index.records} records, ${r.index.bytes} bytes` : "");
+  add("index.readMs", "reading 50,000 records on first use (not at start-up), ms");
   add("hash.sha256MBps", "SHA-256 of 8 MB, MB/s");
   add("hash.md5MBps", "MD5 of 8 MB, MB/s");
   add("hash.maxBlockMs", "longest event-loop block while hashing, ms");

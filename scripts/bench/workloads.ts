@@ -19,7 +19,8 @@ import { prepareAsset } from "../../src/core/prepare/prepareAsset";
 import { DEFAULT_CACHE_CONTROL, newProfile } from "../../src/core/settings/settingsModel";
 import { migrateSettings } from "../../src/core/settings/storedSettings";
 import type { Profile } from "../../src/core/types";
-import { freshCopy, imageVaultTemplate, log, median, now, pool, randomPng, round, runTask, syncTree, type ServerInfo } from "./common";
+import { FileUploadIndex } from "../../src/core/settings/uploadIndexFile";
+import { freshCopy, imageVaultTemplate, indexFileText, log, median, now, pool, randomPng, round, runTask, syncTree, type ServerInfo } from "./common";
 import { scan } from "./scanWorkload";
 
 /** The engine's default number of uploads in flight, as the plugin and the CLI use it. */
@@ -472,6 +473,27 @@ async function listing(a: Common & { count: number; size: number }) {
   return { files: a.count, freshMachine: summaryOf(fresh), rerun: summaryOf(rerun) };
 }
 
+/** The plugin's upload index file: its size per 1,000 records, and the time to read 50,000 on first use. */
+async function uploadIndex(a: { records: number; reps: number }) {
+  const text = await indexFileText(a.records, { endpoint: "https://s3.example.com", bucket: "images" });
+  const ms: number[] = [];
+  for (let r = 0; r < a.reps; r++) {
+    (globalThis as { gc?: () => void }).gc?.();
+    const t0 = now();
+    const index = new FileUploadIndex({ read: async () => text, write: async () => undefined, append: async () => undefined });
+    await index.load();
+    ms.push(now() - t0);
+    if (index.size !== a.records) throw new Error(`index: read ${index.size} of ${a.records} records`);
+  }
+  return {
+    records: a.records,
+    bytes: text.length,
+    bytesPer1k: Math.round((text.length / a.records) * 1000),
+    readMs: round(median(ms), 2),
+    runsMs: ms.map((m) => round(m, 2)),
+  };
+}
+
 /** Longest stretch the event loop could not turn, measured by a chain of immediates. */
 function blockProbe(): () => number {
   let last = now();
@@ -578,7 +600,7 @@ async function setup(a: { server: ServerInfo }) {
   return { bucket: a.server.bucket, defaultConcurrency: DEFAULT_CONCURRENCY };
 }
 
-void runTask({ setup, bulk, fixture, sweep, dedupe, listing, hash, memory, scan }).catch((e: unknown) => {
+void runTask({ setup, bulk, fixture, sweep, dedupe, listing, hash, memory, scan, index: uploadIndex }).catch((e: unknown) => {
   process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exitCode = 1;
 });
