@@ -44,7 +44,6 @@ export interface FileUploadIndexOptions {
 /** Stale lines beyond this many, and beyond the live records, get the file rewritten. */
 const COMPACT_MIN_STALE = 64;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
-const BASE36 = /^[0-9a-z]{1,11}$/;
 
 /** An `UploadIndex` kept in an append-only line file (see the module comment). */
 export class FileUploadIndex implements UploadIndex {
@@ -127,9 +126,7 @@ export class FileUploadIndex implements UploadIndex {
   private async readFile(): Promise<void> {
     const text = (await this.file.read()) ?? "";
     const parsed = parseIndexFile(text);
-    for (const [id, scope] of parsed.scopes) {
-      if (scopeId(scope) === id) this.defined.add(id);
-    }
+    for (const id of parsed.scopes.keys()) this.defined.add(id);
     for (const r of parsed.records) this.remember(r.scope, r.sha256, { key: r.key, at: r.at });
     this.openLine = text !== "" && !text.endsWith("\n");
     const stale = parsed.lines - this.size - this.defined.size;
@@ -208,37 +205,57 @@ export function parseIndexFile(text: string): {
   const raw: { id: string; sha256: string; key: string; at: number }[] = [];
   let lines = 0;
   let start = 0;
+  // Fields are found by position in the text, not by splitting it: a file of 50,000 records is
+  // read on the first upload, which should not wait for it.
   while (start < text.length) {
     let end = text.indexOf("\n", start);
     if (end < 0) end = text.length;
-    const line = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
+    const lineEnd = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    const lineStart = start;
     start = end + 1;
-    if (line === "") continue;
+    if (lineEnd === lineStart) continue;
     lines++;
-    const a = line.indexOf(" ");
-    if (a <= 0) continue;
-    if (line.charCodeAt(0) === 64 /* @ */) {
-      const scope = parseKey(line.slice(a + 1));
-      if (scope !== undefined && !scopes.has(line.slice(1, a))) scopes.set(line.slice(1, a), scope);
+    const a = text.indexOf(" ", lineStart);
+    if (a <= lineStart || a >= lineEnd) continue;
+    if (text.charCodeAt(lineStart) === 64 /* @ */) {
+      const id = text.slice(lineStart + 1, a);
+      const scope = parseKey(text.slice(a + 1, lineEnd));
+      // A scope line is trusted only when its id is the scope's own.
+      if (scope !== undefined && !scopes.has(id) && scopeId(scope) === id) scopes.set(id, scope);
       continue;
     }
     const b = a + 65;
-    const c = line.indexOf(" ", b + 1);
-    if (line.charCodeAt(b) !== 32 || c < 0) continue;
-    const sha256 = line.slice(a + 1, b);
-    const atText = line.slice(b + 1, c);
-    const key = parseKey(line.slice(c + 1));
-    if (!SHA256_HEX.test(sha256) || !BASE36.test(atText) || key === undefined || key === "") continue;
-    const at = parseInt(atText, 36);
-    raw.push({ id: line.slice(0, a), sha256, key, at });
+    if (b >= lineEnd || text.charCodeAt(b) !== 32 || !isLowerHex(text, a + 1, b)) continue;
+    const c = text.indexOf(" ", b + 1);
+    if (c < 0 || c >= lineEnd || c - b - 1 > 11 || !isBase36(text, b + 1, c)) continue;
+    const key = parseKey(text.slice(c + 1, lineEnd));
+    if (key === undefined || key === "") continue;
+    raw.push({ id: text.slice(lineStart, a), sha256: text.slice(a + 1, b), key, at: parseInt(text.slice(b + 1, c), 36) });
   }
   const records: { scope: string; sha256: string; key: string; at: number }[] = [];
   // A record is kept only with its scope line, wherever that line is (a merge may put it after).
   for (const r of raw) {
     const scope = scopes.get(r.id);
-    if (scope !== undefined && scopeId(scope) === r.id) records.push({ scope, sha256: r.sha256, key: r.key, at: r.at });
+    if (scope !== undefined) records.push({ scope, sha256: r.sha256, key: r.key, at: r.at });
   }
   return { scopes, records, lines };
+}
+
+function isLowerHex(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
+function isBase36(text: string, from: number, to: number): boolean {
+  if (to <= from) return false;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 122))) return false;
+  }
+  return true;
 }
 
 function scopeLine(id: string, scope: string): string {
@@ -264,8 +281,21 @@ function parseKey(text: string): string | undefined {
   }
 }
 
+const scopeIds = new Map<string, string>();
+
 /** A short id for a scope, the same on every device (cyrb53, base 36). */
 export function scopeId(scope: string): string {
+  let id = scopeIds.get(scope);
+  if (id === undefined) {
+    id = cyrb53(scope);
+    // A vault uses a handful of buckets; the bound only guards against a file full of them.
+    if (scopeIds.size >= 256) scopeIds.clear();
+    scopeIds.set(scope, id);
+  }
+  return id;
+}
+
+function cyrb53(scope: string): string {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < scope.length; i++) {
