@@ -1,7 +1,7 @@
 import { debounce, Notice, Plugin, requestUrl } from "obsidian";
 import type { UploadIndex } from "./core/ports";
 import type { PluginSettings } from "./core/settings/settingsModel";
-import { MemoryUploadIndex } from "./core/settings/uploadIndex";
+import { FileUploadIndex } from "./core/settings/uploadIndexFile";
 import { PasteDropHandler, PLUGIN_NAME } from "./obsidian/pasteDrop";
 import { platformCodec } from "./obsidian/platformCodec";
 import { sdkUploaderFactory } from "./obsidian/sdkUploader";
@@ -9,13 +9,18 @@ import { registerUploadAll } from "./obsidian/uploadAllCommand";
 import { loadPluginSettings } from "./obsidian/settingsStore";
 import { S3ImageHostingSettingTab, type SettingsHost } from "./obsidian/settingsTab";
 import { UploaderCache, type UploaderConfig } from "./obsidian/uploaderCache";
+import { adapterIndexFile, UPLOAD_INDEX_FILE } from "./obsidian/uploadIndexStore";
 
 /** Wait this long after the last change before writing data.json. */
 const SAVE_DELAY_MS = 1000;
 
 /**
  * Lifecycle and registration only: settings in, handlers and the settings tab registered,
- * pending saves written on unload. The S3 SDK is not loaded here; the first upload loads it.
+ * pending saves written on unload. The S3 SDK is not loaded here, nor the upload index (a file
+ * of its own beside data.json): the first upload loads both.
+ *
+ * The index of older versions lived in data.json (`uploadIndex`). The first upload folds it
+ * into the index file, and only once that file is written is it removed from data.json.
  *
  * Obsidian keeps this object alive after `onunload`: uploads in flight still finish and timers
  * still fire, while a NEW instance (enabling the plugin again) owns data.json. So once unloaded,
@@ -25,7 +30,7 @@ const SAVE_DELAY_MS = 1000;
  */
 export default class S3ImageHostingPlugin extends Plugin implements SettingsHost {
   settings!: PluginSettings;
-  private index!: MemoryUploadIndex;
+  private index!: FileUploadIndex;
   private readonly saveSoon = debounce(() => this.saveSettings(), SAVE_DELAY_MS, true);
   private saving: Promise<void> = Promise.resolve();
   /** Settings changed since the last `saveData` call. */
@@ -35,9 +40,8 @@ export default class S3ImageHostingPlugin extends Plugin implements SettingsHost
   private readonly uploaders = new UploaderCache(
     sdkUploaderFactory({
       requestUrl,
-      // Through a getter: settings reloaded from disk replace the index object. An upload that
-      // finishes after unload keeps its link, but its record is dropped: data.json is no longer
-      // this instance's to write.
+      // An upload that finishes after unload keeps its link, but its record is dropped: the
+      // plugin's files are no longer this instance's to write.
       index: {
         get: (scope, sha) => this.index.get(scope, sha),
         set: (scope, sha, r) => {
@@ -49,10 +53,16 @@ export default class S3ImageHostingPlugin extends Plugin implements SettingsHost
         () => import("./obsidian/canvasCodec").then((m) => m.createCanvasCodec()),
         (message) => new Notice(message, 10_000),
       ),
+      loadIndex: () => this.index.load(),
     }),
   );
 
   async onload(): Promise<void> {
+    const folder = this.manifest.dir ?? `${this.app.vault.configDir}/plugins/${this.manifest.id}`;
+    this.index = new FileUploadIndex(adapterIndexFile(this.app.vault.adapter, `${folder}/${UPLOAD_INDEX_FILE}`), {
+      migrateFrom: () => this.oldIndex(),
+      onError: (e) => console.error(`${PLUGIN_NAME}: could not read or write the upload index`, e),
+    });
     await this.loadSettings();
 
     // Every face reads the settings when it acts and shares one uploader per configuration.
@@ -90,10 +100,13 @@ export default class S3ImageHostingPlugin extends Plugin implements SettingsHost
   async loadSettings(): Promise<void> {
     const { settings, movedCredentials, plaintextFound } = loadPluginSettings(await this.loadData(), this.app.secretStorage);
     this.settings = settings;
-    this.index = new MemoryUploadIndex(settings.uploadIndex, { onChange: () => this.requestSave() });
-    // The index's live data is what gets saved, so the two never drift apart.
-    this.settings.uploadIndex = this.index.toJSON();
     if (plaintextFound) await this.saveSettings();
+    // data.json synced from a device whose version still keeps the index there, after this
+    // session's index was read: its records go into the file too, then leave data.json.
+    const old = this.oldIndex();
+    if (old && this.index.loaded) {
+      void this.index.absorb(old.data).then(old.done, (e: unknown) => console.error(`${PLUGIN_NAME}: could not move the upload index out of data.json`, e));
+    }
     if (movedCredentials > 0) {
       new Notice(`${PLUGIN_NAME}: moved the access keys of ${movedCredentials} profile(s) from data.json into Obsidian's secret storage.`);
     }
@@ -113,7 +126,23 @@ export default class S3ImageHostingPlugin extends Plugin implements SettingsHost
 
   private writeNow(): Promise<void> {
     this.dirty = false;
-    return this.saveData(this.settings);
+    // Once moved to its own file, the index is left out of data.json altogether.
+    const { uploadIndex, ...rest } = this.settings;
+    return this.saveData(Object.keys(uploadIndex).length > 0 ? this.settings : rest);
+  }
+
+  /** The index an older version kept in data.json, and how to drop it from there once moved. */
+  private oldIndex(): { data: PluginSettings["uploadIndex"]; done: () => Promise<void> } | undefined {
+    const data = this.settings.uploadIndex;
+    if (Object.keys(data).length === 0) return undefined;
+    return {
+      data,
+      done: async () => {
+        if (this.settings.uploadIndex !== data) return;
+        this.settings.uploadIndex = {};
+        await this.saveSettings();
+      },
+    };
   }
 
   requestSave(): void {
@@ -125,6 +154,9 @@ export default class S3ImageHostingPlugin extends Plugin implements SettingsHost
   /** Writes pending changes now; resolves when every write so far has finished. */
   async flushSave(): Promise<void> {
     await this.saveSoon.run();
+    await this.saving;
+    // The index file is written only once it has been read (by an upload): nothing to wait for before.
+    if (this.index?.loaded) await this.index.flush();
     await this.saving;
   }
 

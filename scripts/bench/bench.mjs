@@ -10,7 +10,7 @@
 // The S3 server is started only for steps that talk to it: `--only=scan` or `--only=hash`
 // runs in seconds without one.
 //
-//   node scripts/bench/bench.mjs [--only=scan,hash,convert,load,bulk,fixture,latency,dedupe,sweep,paste,memory]
+//   node scripts/bench/bench.mjs [--only=scan,hash,convert,index,load,bulk,fixture,latency,dedupe,listing,sweep,paste,memory]
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -28,7 +28,7 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const here = path.join(repo, "scripts", "bench");
 const only = new Set((process.argv.find((a) => a.startsWith("--only="))?.slice(7) ?? "").split(",").filter(Boolean));
 const wanted = (name) => only.size === 0 || only.has(name);
-const SERVER_STEPS = ["load", "bulk", "fixture", "latency", "dedupe", "sweep", "paste", "memory"];
+const SERVER_STEPS = ["load", "bulk", "fixture", "latency", "dedupe", "listing", "sweep", "paste", "memory"];
 const LATENCY_MS = 80;
 // A bucket on another continent: the concurrency sweep also runs this far away.
 const OCEAN_MS = 200;
@@ -237,6 +237,9 @@ try {
     const h = await task(bins.workloads, "hash", { size: 8e6, reps: 9 });
     results.hash = { sha256MBps: h.sha256.MBps, md5MBps: h.md5.MBps, maxBlockMs: h.maxBlockMs, detail: h };
   });
+  await step("index", "upload index file: 50,000 records", async () => {
+    results.index = await task(bins.workloads, "index", { records: 50_000, reps: 9 });
+  });
   // Cold starts are quick, so a burst of load on the machine could hit all of them at once:
   // they are taken in three groups at different times of the run.
   const loadRuns = [];
@@ -271,6 +274,11 @@ try {
   });
   await step("dedupe", "dedupe: a second run over the same images", async () => {
     results.dedupe = await task(bins.workloads, "dedupe", { ...base, endpoint: counting, count: 200, size: 200_000, reps: 5 });
+  });
+  await step("listing", "listing: 200 images already stored, from a fresh machine and again with its cache", async () => {
+    const l = await task(bins.workloads, "listing", { ...base, endpoint: counting, count: 200, size: 200_000 });
+    results.freshMachine = l.freshMachine;
+    results.rerun = l.rerun;
   });
   await step("sweep", "concurrency sweep", async () => {
     const near = await task(bins.workloads, "sweep", {
@@ -311,11 +319,20 @@ try {
     });
     results.paste = { overheadMs1MB: p["1000000"].overheadMs, overheadMs8MB: p["8000000"].overheadMs, detail: p };
   });
-  await step("memory", "memory: 50 × 4 MB through dist/cli.cjs", async () => {
-    const args = { ...base, count: 50, size: 4e6, cli: path.join(repo, "dist", "cli.cjs"), preload: path.join(here, "peakRss.cjs") };
-    const m = await task(bins.workloads, "memory", { ...args, reps: 3 });
-    const atMax = await task(bins.workloads, "memory", { ...args, reps: 2, concurrency: 32 });
-    results.memory = { peakMB: m.peakMB, peakMBAtConcurrency32: atMax.peakMB, detail: m, detailAtConcurrency32: atMax };
+  await step("memory", "memory: 16 × 20 MB and 50 × 4 MB through dist/cli.cjs", async () => {
+    const args = { ...base, cli: path.join(repo, "dist", "cli.cjs"), preload: path.join(here, "peakRss.cjs") };
+    const large = await task(bins.workloads, "memory", { ...args, count: 16, size: 20e6, reps: 3 });
+    const m = await task(bins.workloads, "memory", { ...args, count: 50, size: 4e6, reps: 3 });
+    const atMax = await task(bins.workloads, "memory", { ...args, count: 50, size: 4e6, reps: 2, concurrency: 32 });
+    results.memory = {
+      peakMB: large.peakMB,
+      budgetMB: large.budgetMB,
+      peakMB50x4MB: m.peakMB,
+      peakMBAtConcurrency32: atMax.peakMB,
+      detail: large,
+      detail50x4MB: m,
+      detailAtConcurrency32: atMax,
+    };
   });
   await loadGroup(5);
 } catch (e) {

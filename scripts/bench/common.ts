@@ -2,10 +2,13 @@
  * Pieces shared by the benchmark's workloads: test images, a promise pool for the baselines,
  * medians, and the task protocol between the orchestrator (bench.mjs) and its child processes.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
+import { bucketScope } from "../../src/core/link/publicUrl";
+import { FileUploadIndex } from "../../src/core/settings/uploadIndexFile";
+import type { Profile } from "../../src/core/types";
 
 /** Where the S3 server is, as the orchestrator passes it to every task. */
 export interface ServerInfo {
@@ -152,4 +155,22 @@ export async function runTask(tasks: Record<string, (args: never) => Promise<unk
 /** A progress line on stderr, which the orchestrator shows as it runs. */
 export function log(message: string): void {
   process.stderr.write(`  ${message}\n`);
+}
+
+/**
+ * The text of an upload index file holding `count` records of `profile`'s bucket, written by the
+ * index itself (keys as the default template gives them).
+ */
+export async function indexFileText(count: number, profile: Pick<Profile, "endpoint" | "bucket">): Promise<string> {
+  let text = "";
+  const file = { read: async () => text, write: async (t: string) => void (text = t), append: async (t: string) => void (text += t) };
+  const index = new FileUploadIndex(file);
+  await index.load();
+  const scope = bucketScope(profile);
+  for (let i = 0; i < count; i++) {
+    const hash = createHash("sha256").update(String(i)).digest("hex");
+    index.set(scope, hash, { key: `img/${hash.slice(0, 32)}.png`, at: 1_700_000_000_000 + i * 1000 });
+  }
+  await index.flush();
+  return text;
 }

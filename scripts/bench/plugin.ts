@@ -20,7 +20,8 @@ import { fileOf, pasteEvent } from "../../tests/support/dataTransfer";
 import * as obsidian from "../../tests/fakes/obsidian";
 import { pasteVault, placeholdersIn, SECRET_NAMES, type PasteVault } from "../../tests/support/pasteVault";
 import { requestUrl } from "../../tests/fakes/requestUrl";
-import { log, median, now, randomPng, round, runTask, type ServerInfo } from "./common";
+import { UPLOAD_INDEX_FILE } from "../../src/obsidian/uploadIndexStore";
+import { indexFileText, log, median, now, randomPng, round, runTask, type ServerInfo } from "./common";
 
 interface LoadedPlugin {
   load(): void | Promise<void>;
@@ -75,6 +76,8 @@ async function vaultWithPlugin(server: ServerInfo, manifestFile: string): Promis
   const dataFile = path.join(v.dir, `.obsidian/plugins/${manifest.id}/data.json`);
   fs.mkdirSync(path.dirname(dataFile), { recursive: true });
   fs.writeFileSync(dataFile, JSON.stringify({ profiles: [profile], activeProfileId: profile.id }));
+  // An upload index of 50,000 records beside it, as after years of use: start-up must not read it.
+  fs.writeFileSync(path.join(path.dirname(dataFile), UPLOAD_INDEX_FILE), await indexFileText(50_000, profile));
   return { v, manifest };
 }
 

@@ -9,16 +9,18 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { runCli, type CliIO } from "../../src/cli/run";
 import { collectNotes, createFsPorts, walkFiles } from "../../src/cli/fsPorts";
 import { md5Hex, sha256Hex } from "../../src/core/prepare/hash";
 import { migrateNotes } from "../../src/core/migrate/engine";
+import { DESKTOP_BYTES_IN_FLIGHT } from "../../src/core/migrate/memoryBudget";
 import { prepareAsset } from "../../src/core/prepare/prepareAsset";
 import { DEFAULT_CACHE_CONTROL, newProfile } from "../../src/core/settings/settingsModel";
 import { migrateSettings } from "../../src/core/settings/storedSettings";
 import type { Profile } from "../../src/core/types";
-import { freshCopy, imageVaultTemplate, log, median, now, pool, randomPng, round, runTask, syncTree, type ServerInfo } from "./common";
+import { FileUploadIndex } from "../../src/core/settings/uploadIndexFile";
+import { freshCopy, imageVaultTemplate, indexFileText, log, median, now, pool, randomPng, round, runTask, syncTree, type ServerInfo } from "./common";
 import { scan } from "./scanWorkload";
 import sharp from "sharp";
 import { sharpCodec } from "../../src/cli/sharpCodec";
@@ -89,6 +91,27 @@ function sdkClient(s: ServerInfo, endpoint: string): S3Client {
 
 function cliProfile(s: ServerInfo, endpoint: string): Profile {
   return { ...newProfile("generic", "bench"), endpoint, region: s.region, bucket: s.bucket, forcePathStyle: true };
+}
+
+/**
+ * Deletes the objects at `keys` (not timed). A run of the engine links the images it finds in
+ * the bucket instead of uploading them, so every timed run starts from a bucket without them:
+ * each side's PUTs create the objects, as a first upload does.
+ */
+async function clearKeys(s: ServerInfo, keys: string[]): Promise<void> {
+  const client = sdkClient(s, s.endpoint);
+  try {
+    await pool(keys, 16, async (key) => {
+      await client.send(new DeleteObjectCommand({ Bucket: s.bucket, Key: key }));
+    });
+  } finally {
+    client.destroy();
+  }
+}
+
+/** The keys the engine gives the images of a vault. */
+async function keysOf(s: ServerInfo, vault: string, files: string[], notePath: string): Promise<string[]> {
+  return (await rawItems(vault, files, notePath, cliProfile(s, s.endpoint))).map((it) => it.key);
 }
 
 /** One image as the baselines put it: the bytes, and the key and type the engine gives it. */
@@ -259,7 +282,9 @@ async function compare(a: CompareArgs) {
     engineFailures = {};
     for (const f of r.report.failures) engineFailures[f.code] = (engineFailures[f.code] ?? 0) + 1;
   };
+  const keys = items.map((it) => it.key);
   const engineOnce = async (): Promise<Timed> => {
+    await clearKeys(a.server, keys);
     const vault = freshCopy(a.template, a.root, "run");
     const cache = path.join(vault, ".bench-cache.json");
     try {
@@ -270,12 +295,17 @@ async function compare(a: CompareArgs) {
       fs.rmSync(vault, { recursive: true, force: true });
     }
   };
-  // Warm-up (not counted): every key exists afterwards, so every measured PUT replaces an object.
-  const cold = { engine: await engineOnce(), raw: await rawRun(a, items, DEFAULT_CONCURRENCY) };
+  // Every timed run, of each side, starts with none of the keys in the bucket (see clearKeys).
+  const rawSide = async (fn: typeof rawRun): Promise<Timed> => {
+    await clearKeys(a.server, keys);
+    return fn(a, items, DEFAULT_CONCURRENCY);
+  };
+  // Warm-up (not counted).
+  const cold = { engine: await engineOnce(), raw: await rawSide(rawRun) };
   for (let w = 1; w < (a.warmupRounds ?? 1); w++) {
     await engineOnce();
-    await rawRun(a, items, DEFAULT_CONCURRENCY);
-    await rawWithReadRun(a, items, DEFAULT_CONCURRENCY);
+    await rawSide(rawRun);
+    await rawSide(rawWithReadRun);
   }
   const seqReps = a.seqReps ?? a.reps;
   for (let r = 0; r < a.reps; r++) {
@@ -283,9 +313,9 @@ async function compare(a: CompareArgs) {
     for (let i = 0; i < order.length; i++) {
       const which = order[(i + r) % order.length];
       if (which === "engine") runs.engine.push(await engineOnce());
-      else if (which === "raw") runs.raw.push(await rawRun(a, items, DEFAULT_CONCURRENCY));
-      else if (which === "rawRead") runs.rawRead.push(await rawWithReadRun(a, items, DEFAULT_CONCURRENCY));
-      else if (r < seqReps) runs.seq.push(await sequentialRun(a, items));
+      else if (which === "raw") runs.raw.push(await rawSide(rawRun));
+      else if (which === "rawRead") runs.rawRead.push(await rawSide(rawWithReadRun));
+      else if (r < seqReps) runs.seq.push(await rawSide((c, its) => sequentialRun(c, its)));
     }
     log(
       `${a.label} round ${r + 1}/${a.reps}: engine ${round(runs.engine.at(-1)?.ms ?? NaN, 0)} ms, raw ${round(runs.raw.at(-1)?.ms ?? NaN, 0)} ms${r < seqReps ? `, sequential ${round(runs.seq.at(-1)?.ms ?? NaN, 0)} ms` : ""}`,
@@ -354,8 +384,10 @@ async function fixture(a: Common & { fixture: string; reps: number; seqReps?: nu
 /** Engine only, at each concurrency, interleaved: which default serves near and far buckets. */
 async function sweep(a: Common & { label: string; count: number; size: number; levels: number[]; reps: number }) {
   const t = imageVaultTemplate(a.root, a.count, a.size);
+  const keys = await keysOf(a.server, t.dir, t.images, t.note);
   const runs = new Map<number, Timed[]>(a.levels.map((l) => [l, []]));
   const once = async (level: number): Promise<Timed> => {
+    await clearKeys(a.server, keys);
     const vault = freshCopy(t.dir, a.root, "sweep");
     try {
       const r = await engineRun(a, vault, path.join(vault, ".bench-cache.json"), level);
@@ -407,6 +439,62 @@ async function dedupe(a: Common & { count: number; size: number; reps: number })
     secondRunRewritten: last.rewritten,
     secondRunMs: round(median(second.map((s) => s.ms)), 1),
     secondRunRunsMs: second.map((s) => round(s.ms, 1)),
+  };
+}
+
+/**
+ * What a run costs in requests when the bucket already holds every image: on a fresh machine
+ * (a new, empty upload cache) and again with the cache that run left. Counted at the proxy.
+ */
+async function listing(a: Common & { count: number; size: number }) {
+  const t = imageVaultTemplate(a.root, a.count, a.size);
+  const once = async (cache: string) => {
+    const vault = freshCopy(t.dir, a.root, "listing");
+    try {
+      await proxyStats(a.endpoint, true);
+      const r = await engineRun(a, vault, cache);
+      const requests = await proxyStats(a.endpoint);
+      if (r.code !== 0) throw new Error(`listing run: exit ${r.code}`);
+      return { ms: round(r.ms, 1), report: r.report, requests, total: Object.values(requests).reduce((n, x) => n + x, 0) };
+    } finally {
+      fs.rmSync(vault, { recursive: true, force: true });
+    }
+  };
+  const stamp = Date.now();
+  // Every image in the bucket, from another machine's run.
+  await once(path.join(a.root, `listing-other-${stamp}.json`));
+  const cache = path.join(a.root, `listing-cache-${stamp}.json`);
+  const fresh = await once(cache);
+  const rerun = await once(cache);
+  const summaryOf = (r: typeof fresh) => ({
+    putCount: r.requests.PUT ?? 0,
+    headCount: r.requests.HEAD ?? 0,
+    requests: r.total,
+    reused: r.report.reused,
+    uploaded: r.report.uploaded,
+    ms: r.ms,
+  });
+  return { files: a.count, freshMachine: summaryOf(fresh), rerun: summaryOf(rerun) };
+}
+
+/** The plugin's upload index file: its size per 1,000 records, and the time to read 50,000 on first use. */
+async function uploadIndex(a: { records: number; reps: number }) {
+  const text = await indexFileText(a.records, { endpoint: "https://s3.example.com", bucket: "images" });
+  const ms: number[] = [];
+  for (let r = 0; r < a.reps; r++) {
+    (globalThis as { gc?: () => void }).gc?.();
+    const t0 = now();
+    const index = new FileUploadIndex({ read: async () => text, write: async () => undefined, append: async () => undefined });
+    await index.load();
+    ms.push(now() - t0);
+    if (index.size !== a.records) throw new Error(`index: read ${index.size} of ${a.records} records`);
+  }
+  return {
+    records: a.records,
+    bytes: text.length,
+    bytesPer1k: Math.round((text.length / a.records) * 1000),
+    readMs: round(median(ms), 2),
+    runsMs: ms.map((m) => round(m, 2)),
   };
 }
 
@@ -483,7 +571,9 @@ async function convert(a: { reps: number }) {
 /** Peak RSS of the built command-line tool migrating a note of large images, in its own process. */
 async function memory(a: Common & { count: number; size: number; reps: number; cli: string; preload: string; concurrency?: number }) {
   const t = imageVaultTemplate(a.root, a.count, a.size);
+  const keys = await keysOf(a.server, t.dir, t.images, t.note);
   const runOnce = async (): Promise<{ peakMB: number; ms: number; code: number }> => {
+    await clearKeys(a.server, keys);
     const vault = freshCopy(t.dir, a.root, "memory");
     const out = path.join(a.root, `rss-${process.pid}-${Date.now()}.txt`);
     const args = [
@@ -521,6 +611,7 @@ async function memory(a: Common & { count: number; size: number; reps: number; c
   const runs = [];
   for (let r = 0; r < a.reps; r++) runs.push(await runOnce());
   return {
+    budgetMB: round(DESKTOP_BYTES_IN_FLIGHT / 2 ** 20, 1),
     files: a.count,
     fileMB: a.size / 1e6,
     totalMB: (a.count * a.size) / 1e6,
@@ -544,7 +635,7 @@ async function setup(a: { server: ServerInfo }) {
   return { bucket: a.server.bucket, defaultConcurrency: DEFAULT_CONCURRENCY };
 }
 
-void runTask({ setup, bulk, fixture, sweep, dedupe, hash, memory, scan, convert }).catch((e: unknown) => {
+void runTask({ setup, bulk, fixture, sweep, dedupe, listing, hash, memory, scan, convert, index: uploadIndex }).catch((e: unknown) => {
   process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exitCode = 1;
 });

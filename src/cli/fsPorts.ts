@@ -266,6 +266,14 @@ export function createFsPorts(vault: string, vaultFiles: string[], uploader: Ima
       }
     },
     releaseFile: (bytes) => buffers.release(bytes),
+    fileSize(p) {
+      try {
+        return statSync(bounds.realInside(p, `"${p}"`, imageRefused, imageHint)).size;
+      } catch {
+        // Reading it reports why.
+        return undefined;
+      }
+    },
     uploader,
   };
 }

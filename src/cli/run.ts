@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { errorText, isUploadError, UploadError } from "../core/errors";
 import type { ImageUploader } from "../core/ports";
 import { migrateNotes, type MigrationProgress, type MigrationReport } from "../core/migrate/engine";
+import { DESKTOP_BYTES_IN_FLIGHT } from "../core/migrate/memoryBudget";
 import { migrationCounts, migrationDetails } from "../core/migrate/summary";
 import { maxUploadBytes } from "../core/settings/settingsModel";
 import { profileTransform } from "../core/prepare/transform";
@@ -175,6 +176,7 @@ async function upload(args: CliArgs, io: CliIO, term: Terminal): Promise<number>
         createFsPorts(vault, vaultFiles, withToolHints(uploader), { maxBytes, temps: toolFolder.temps, resolver: site.resolver, out }),
         {
           concurrency: args.concurrency ?? defaults.concurrency,
+          maxBytesInFlight: DESKTOP_BYTES_IN_FLIGHT,
           onProgress,
           setTimer: (fn, ms) => {
             const t = setTimeout(fn, ms);
@@ -226,6 +228,12 @@ const CLEAR_LINE = "\r\x1b[K";
  */
 function withToolHints(uploader: ImageUploader): ImageUploader {
   return {
+    forRun: uploader.forRun
+      ? (files) => {
+          const run = uploader.forRun?.(files);
+          return { ...withToolHints(run ?? uploader), end: () => run?.end() };
+        }
+      : undefined,
     upload: (asset) =>
       uploader.upload(asset).catch((e: unknown) => {
         if (isUploadError(e) && e.code === "TooLarge") {

@@ -7,6 +7,18 @@ import type { Asset, StoredAsset } from "./types";
  */
 export interface ImageUploader {
   upload(asset: Asset): Promise<StoredAsset>;
+  /**
+   * An uploader for one bulk run of `files` uploads. It may learn what the bucket holds once
+   * (one listing) instead of asking per file; what it learnt is dropped by `end`, so a later
+   * paste never relies on it. Absent where the uploader has nothing to gain from knowing.
+   */
+  forRun?(files: number): RunUploader;
+}
+
+/** The uploader of one bulk run (see `ImageUploader.forRun`). */
+export interface RunUploader extends ImageUploader {
+  /** The run is over: forget what the bucket held. */
+  end(): void;
 }
 
 /** One upload remembered: where the bytes with a given SHA-256 live in a bucket. */

@@ -13,6 +13,8 @@ export interface SdkUploaderOptions {
   /** Obsidian's `requestUrl` (or a stand-in with the same contract). */
   requestUrl: RequestUrlFn;
   index: UploadIndex;
+  /** Makes `index` ready (reads its file); awaited before the first uploader is built. */
+  loadIndex?: () => Promise<void>;
   now?: () => Date;
   /** The codec for the profile's convert and resize settings; without one images are uploaded as they are. */
   codec?: ImageCodec;
@@ -21,7 +23,11 @@ export interface SdkUploaderOptions {
 /** An `UploaderFactory` that builds the S3 uploader over `requestUrl`, importing it lazily. */
 export function sdkUploaderFactory(opts: SdkUploaderOptions): UploaderFactory {
   return async (config) => {
-    const [{ createUploader }, { RequestUrlHttpHandler }] = await Promise.all([import("../storage/uploader"), import("../storage/requestUrlHandler")]);
+    const [{ createUploader }, { RequestUrlHttpHandler }] = await Promise.all([
+      import("../storage/uploader"),
+      import("../storage/requestUrlHandler"),
+      opts.loadIndex?.(),
+    ]);
     return createUploader({
       profile: config.profile,
       credentials: config.credentials,

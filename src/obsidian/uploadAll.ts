@@ -3,8 +3,9 @@
  * if the settings ask for it, the local copies that nothing needs any more go to the trash.
  * The command and menu items that start a run are in `uploadAllCommand.ts`.
  */
-import type { App, TFile } from "obsidian";
+import { Platform, type App, type TFile } from "obsidian";
 import { migrateNotes, type MigrationReport } from "../core/migrate/engine";
+import { bytesInFlightFor } from "../core/migrate/memoryBudget";
 import type { ImageUploader } from "../core/ports";
 import type { PluginSettings } from "../core/settings/settingsModel";
 import { checkReadiness } from "./readiness";
@@ -51,6 +52,8 @@ export async function uploadAllLocalImages(
     obsidianPorts(app, uploader, { maxBytes: ready.config.maxBytes }),
     {
       concurrency: settings.concurrency,
+      // A phone closes an app that holds too much memory: fewer large images at once there.
+      maxBytesInFlight: bytesInFlightFor({ mobile: Platform.isMobile }),
       signal: opts.signal,
       onProgress: (p) => opts.onProgress?.(p.done, p.total),
       setTimer: (fn, ms) => {

@@ -3,7 +3,7 @@
  * profile, the credentials or the limits change. A replaced uploader is destroyed only after
  * its last upload has finished, so changing a setting never breaks an upload in flight.
  */
-import type { ImageUploader } from "../core/ports";
+import type { ImageUploader, RunUploader } from "../core/ports";
 import type { Asset, Credentials, Profile, StoredAsset } from "../core/types";
 
 /** Everything an uploader is built from. */
@@ -50,15 +50,33 @@ export class UploaderCache {
 
   /** An `ImageUploader` for `config`, sharing the cached client while the config is unchanged. */
   uploaderFor(config: UploaderConfig): ImageUploader {
-    return { upload: (asset) => this.upload(config, asset) };
+    return {
+      upload: (asset) => this.upload(config, asset),
+      forRun: (files) => {
+        // One run of each uploader the run meets (a setting changed mid-run builds another).
+        const runs = new Map<DisposableUploader, RunUploader>();
+        const runOf = (u: DisposableUploader): ImageUploader => {
+          let run = runs.get(u);
+          if (!run && u.forRun) runs.set(u, (run = u.forRun(files)));
+          return run ?? u;
+        };
+        return {
+          upload: (asset) => this.upload(config, asset, runOf),
+          end: () => {
+            for (const run of runs.values()) run.end();
+            runs.clear();
+          },
+        };
+      },
+    };
   }
 
-  /** Uploads with the uploader for `config`, creating or replacing it as needed. */
-  async upload(config: UploaderConfig, asset: Asset): Promise<StoredAsset> {
+  /** Uploads with the uploader for `config`, creating or replacing it as needed; `pick` chooses a bulk run's view of it. */
+  async upload(config: UploaderConfig, asset: Asset, pick: (u: DisposableUploader) => ImageUploader = (u) => u): Promise<StoredAsset> {
     const entry = this.entryFor(config);
     entry.active++;
     try {
-      return await (await entry.uploader).upload(asset);
+      return await pick(await entry.uploader).upload(asset);
     } finally {
       entry.active--;
       this.destroyIfDone(entry);

@@ -51,6 +51,7 @@ export function obsidianPorts(app: App, uploader: ImageUploader, limits: { maxBy
       if (limits.maxBytes !== undefined && file.stat.size > limits.maxBytes) throw tooLargeError(file.name, file.stat.size, limits.maxBytes);
       return new Uint8Array(await app.vault.readBinary(file));
     },
+    fileSize: (path) => (resolved.get(path) ?? app.vault.getFileByPath(path))?.stat.size,
     uploader,
   };
 }

@@ -2,8 +2,8 @@
  * The bucket operations the pipeline needs, over the S3 SDK: put an object, look at one,
  * delete one. Every failure comes out as an `UploadError` in plain words.
  */
-import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import type { HeadObjectCommandOutput, PutObjectCommandInput, S3Client } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import type { HeadObjectCommandOutput, ListObjectsV2CommandOutput, PutObjectCommandInput, S3Client } from "@aws-sdk/client-s3";
 import type { UploadError } from "../core/errors";
 import { PROVIDERS } from "../core/providers";
 import type { Profile } from "../core/types";
@@ -108,6 +108,33 @@ export class S3ObjectStore {
       throw await this.fail(e, `check ${key}`);
     }
     return { size: out.ContentLength, etag: out.ETag, sha256: out.Metadata?.[SHA256_METADATA] };
+  }
+
+  /**
+   * Size and ETag of every object whose key starts with `prefix` (ListObjectsV2, 1,000 keys a
+   * page unless `pageKeys` asks for fewer), or null when there are more than `maxPages` pages of them: a listing that long
+   * costs more requests than it saves. A listing carries no user metadata, so `sha256` is
+   * never set.
+   */
+  async list(prefix: string, maxPages: number, pageKeys?: number): Promise<Map<string, ObjectInfo> | null> {
+    const objects = new Map<string, ObjectInfo>();
+    let token: string | undefined;
+    for (let page = 0; page < maxPages; page++) {
+      let out: ListObjectsV2CommandOutput;
+      try {
+        out = await this.send(() =>
+          this.client.send(new ListObjectsV2Command({ Bucket: this.profile.bucket, Prefix: prefix || undefined, ContinuationToken: token, MaxKeys: pageKeys })),
+        );
+      } catch (e) {
+        throw await this.fail(e, `list ${prefix || "the bucket"}`);
+      }
+      for (const o of out.Contents ?? []) if (o.Key !== undefined) objects.set(o.Key, { size: o.Size, etag: o.ETag });
+      token = out.NextContinuationToken;
+      if (!out.IsTruncated) return objects;
+      // A truncated page without a way to the next one: the listing is not whole.
+      if (token === undefined) return null;
+    }
+    return null;
   }
 
   /**

@@ -15,22 +15,28 @@
  *   request per file. Any other key is looked at first (one HEAD, comparing the SHA-256 kept
  *   with every upload as `x-amz-meta-sha256`), and where the provider supports it the write
  *   is made conditional too, so another writer cannot slip in between.
+ *
+ * A bulk run of a content-addressed template (`forRun`) lists the template's folder once and
+ * answers "is it there?" from the listing: a key the listing shows with the same size and an
+ * ETag that is the MD5 of these bytes holds them (the key names their hash too) and is linked
+ * without a request; a listed key holding anything else is put again, as it always was.
  */
 import type { S3Client, ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-s3";
 import type { BuildMiddleware } from "@smithy/types";
 import { isUploadError, UploadError } from "../core/errors";
-import type { ImageUploader, UploadIndex } from "../core/ports";
+import type { ImageUploader, RunUploader, UploadIndex } from "../core/ports";
 import { bytesToHex, md5Hex, sha256Hex } from "../core/prepare/hash";
 import type { ImageCodec } from "../core/prepare/imageCodec";
 import { profileTransform } from "../core/prepare/transform";
 import { transformRecipe, type TransformOutcome } from "../core/prepare/transformPlan";
 import { bucketKeyCollision, KeyHolders } from "../core/prepare/keyCollision";
-import { isContentAddressed } from "../core/prepare/keyTemplate";
+import { isContentAddressed, keyTemplatePrefix } from "../core/prepare/keyTemplate";
 import { prepareAsset } from "../core/prepare/prepareAsset";
 import { bucketScope, buildPublicUrl } from "../core/link/publicUrl";
 import { DEFAULT_CACHE_CONTROL } from "../core/settings/settingsModel";
 import type { Asset, Credentials, PreparedAsset, Profile, StoredAsset } from "../core/types";
 import type { Face } from "../core/settings/profileFields";
+import { BucketListing, listPagesFor } from "./bucketListing";
 import { S3ObjectStore, type ObjectInfo, type PutOutcome } from "./objectStore";
 import { createS3Client } from "./s3Client";
 import type { SdkHttpHandler } from "./s3Client";
@@ -118,13 +124,13 @@ export function createUploader(opts: UploaderOptions): Uploader {
 
   const stored = (p: PreparedAsset, key: string, reused: boolean): StoredAsset => ({ key, url: buildPublicUrl(profile, key), reused, sha256: p.sha256 });
 
-  async function storeOnce(p: PreparedAsset): Promise<StoredAsset> {
+  async function storeOnce(p: PreparedAsset, listing?: BucketListing): Promise<StoredAsset> {
     const record = index.get(scope, p.sha256);
     let atKey: ObjectInfo | null | undefined;
     // A remembered key that a different image took in this uploader's life is not linked
     // again: that image is being put there.
     if (record && !holders.heldByOther(record.key, p.sha256)) {
-      const there = await objectAt(record.key);
+      const there = await lookUp(record.key, listing);
       if (there && (await holdsBytes(there, p))) {
         holders.take(p, record.key);
         return stored(p, record.key, true);
@@ -135,7 +141,12 @@ export function createUploader(opts: UploaderOptions): Uploader {
     holders.take(p);
     try {
       if (contentAddressed || profile.overwrite) {
+        if (contentAddressed && listing && (await listedWithBytes(p, listing, atKey))) {
+          index.set(scope, p.sha256, { key: p.key, at: now().getTime() });
+          return stored(p, p.key, true);
+        }
         await put(p, false);
+        listing?.wrote(p.key, { size: p.asset.bytes.byteLength, sha256: p.sha256 });
       } else {
         const there = atKey !== undefined ? atKey : await checkKey(p);
         if (there) return await reuseOrRefuse(there, p);
@@ -183,8 +194,34 @@ export function createUploader(opts: UploaderOptions): Uploader {
   async function holdsBytes(there: ObjectInfo, p: PreparedAsset): Promise<boolean> {
     if (there.sha256 !== undefined) return there.sha256.trim().toLowerCase() === p.sha256;
     if (there.size !== p.asset.bytes.byteLength) return false;
-    const etag = /^"?([0-9a-f]{32})"?$/i.exec(there.etag?.trim() ?? "")?.[1]?.toLowerCase();
+    const etag = md5Etag(there);
     return etag !== undefined && etag === (p.md5 ?? (await md5(p.asset.bytes)));
+  }
+
+  /**
+   * Whether the run's listing shows these bytes at the content-addressed key. `known` is what
+   * was already learnt of the key (undefined: nothing). A key listed with the right size but
+   * an ETag that is no MD5 (multipart, encrypted) is looked at once more (HEAD: its stored
+   * SHA-256), which costs less than putting the bytes again; a key the listing cannot tell
+   * about is put, as without a listing.
+   */
+  async function listedWithBytes(p: PreparedAsset, listing: BucketListing, known: ObjectInfo | null | undefined): Promise<boolean> {
+    const there = known !== undefined ? known : await listing.at(p.key);
+    if (!there) return false;
+    if (there.sha256 !== undefined || md5Etag(there) !== undefined || there.size !== p.asset.bytes.byteLength) return holdsBytes(there, p);
+    const looked = await objectAt(p.key);
+    return looked ? holdsBytes(looked, p) : false;
+  }
+
+  /**
+   * What is at `key`: from the run's listing when it can tell and has enough to decide (an
+   * MD5 ETag, or this run's own write), else from a HEAD.
+   */
+  async function lookUp(key: string, listing: BucketListing | undefined): Promise<ObjectInfo | null | undefined> {
+    const listed = await listing?.at(key);
+    if (listed === null) return null;
+    if (listed && (listed.sha256 !== undefined || md5Etag(listed) !== undefined)) return listed;
+    return objectAt(key);
   }
 
   // A remembered key that cannot be checked (some write-only keys may not read) is not linked
@@ -215,27 +252,39 @@ export function createUploader(opts: UploaderOptions): Uploader {
     }
   }
 
-  function store(p: PreparedAsset): Promise<StoredAsset> {
+  function store(p: PreparedAsset, listing?: BucketListing): Promise<StoredAsset> {
     const running = inFlight.get(p.sha256);
     if (running) return running.then((r) => ({ ...r, reused: true }));
-    const task = storeOnce(p).finally(() => inFlight.delete(p.sha256));
+    const task = storeOnce(p, listing).finally(() => inFlight.delete(p.sha256));
     inFlight.set(p.sha256, task);
     return task;
   }
 
+  async function uploadAsset(asset: Asset, listing?: BucketListing): Promise<StoredAsset> {
+    const settings = opts.codec && profileTransform(profile);
+    if (!settings) return store(await prepare(asset), listing);
+    const id = await sourceId(asset.bytes, transformRecipe(settings));
+    const known = await storedFromSource(id, asset);
+    if (known) return known;
+    const p = await prepare(asset);
+    const result = await store(p, listing);
+    if (!dependsOnDevice(p.transform)) index.set(scope, id, { key: result.key, at: now().getTime(), sha256: result.sha256 });
+    return result;
+  }
+
   return {
     prepare,
-    store,
-    async upload(asset: Asset): Promise<StoredAsset> {
-      const settings = opts.codec && profileTransform(profile);
-      if (!settings) return store(await prepare(asset));
-      const id = await sourceId(asset.bytes, transformRecipe(settings));
-      const known = await storedFromSource(id, asset);
-      if (known) return known;
-      const p = await prepare(asset);
-      const result = await store(p);
-      if (!dependsOnDevice(p.transform)) index.set(scope, id, { key: result.key, at: now().getTime(), sha256: result.sha256 });
-      return result;
+    store: (p) => store(p),
+    upload: (asset: Asset) => uploadAsset(asset),
+    forRun(files: number): RunUploader {
+      // A listing pays off only where it can stand in for more than one request per file, and
+      // only a content-addressed key can be trusted by its name and size (other keys are
+      // looked at per file, as without a listing).
+      const listing = contentAddressed && files > 1 ? new BucketListing(bucket, keyTemplatePrefix(profile.keyTemplate), listPagesFor(files)) : undefined;
+      return {
+        upload: (asset) => uploadAsset(asset, listing),
+        end: () => listing?.end(),
+      };
     },
     destroy(): void {
       if (ownsClient) client.destroy();
@@ -246,6 +295,11 @@ export function createUploader(opts: UploaderOptions): Uploader {
 /** Whether the outcome would differ on another device or a later try (a codec that can write AVIF), so it must not be remembered. */
 function dependsOnDevice(outcome: TransformOutcome | undefined): boolean {
   return outcome !== undefined && !outcome.applied && ["cannot-decode", "cannot-encode", "codec-failed"].includes(outcome.reason);
+}
+
+/** The MD5 an ETag states, lower case; undefined for any other ETag (multipart `…-2`, encrypted, none). */
+function md5Etag(info: ObjectInfo): string | undefined {
+  return /^"?([0-9a-f]{32})"?$/i.exec(info.etag?.trim() ?? "")?.[1]?.toLowerCase();
 }
 
 /**

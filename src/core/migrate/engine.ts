@@ -62,6 +62,8 @@ export interface MigrationPorts {
    * any more, so that a port may read a later file into the same memory.
    */
   releaseFile?(bytes: Uint8Array): void;
+  /** Size in bytes of a vault file before it is read, when known cheaply; weighs it against `maxBytesInFlight`. */
+  fileSize?(path: string): number | undefined;
   uploader: ImageUploader;
 }
 
@@ -88,6 +90,11 @@ export interface MigrationProgress {
 export interface MigrationOptions {
   /** Uploads in flight at once. */
   concurrency: number;
+  /**
+   * Bytes of images in flight at once (read and not yet uploaded), as `ports.fileSize` tells
+   * them; an image larger than this still goes, alone. Unbounded when left out.
+   */
+  maxBytesInFlight?: number;
   /** Scan and resolve only: no file is read or uploaded and no note is written. */
   dryRun?: boolean;
   /** Rewrite the notes after this many finished files (default 128). */
@@ -210,6 +217,8 @@ export async function migrateNotes(notePaths: string[], ports: MigrationPorts, o
 
   let done = 0;
   const started = new Set<FileJob>();
+  // The uploader may learn once what the bucket holds rather than ask about every file.
+  const run = ports.uploader.forRun?.(files.length);
   progress(0);
   await runPool(
     files,
@@ -219,12 +228,13 @@ export async function migrateNotes(notePaths: string[], ports: MigrationPorts, o
       // Nothing is left to start: the links of the files done so far are written while the
       // last uploads run, rather than after them.
       if (started.size === files.length) batcher.flush();
-      await uploadOne(file, ports, report, fail);
+      await uploadOne(file, ports, run ?? ports.uploader, report, fail);
       if (report.files[file.entry].url !== undefined) batcher.add(file);
       progress(++done, file.path);
     },
     opts.signal,
-  );
+    opts.maxBytesInFlight !== undefined ? { limit: opts.maxBytesInFlight, weight: (file) => ports.fileSize?.(file.path) ?? 0 } : undefined,
+  ).finally(() => run?.end());
   await batcher.drain();
 
   for (const f of files) if (!started.has(f)) report.skipped += f.links.length;
@@ -279,7 +289,7 @@ async function planFiles(notePaths: string[], ports: MigrationPorts, report: Mig
 }
 
 /** Reads one file and uploads it; on failure every link to it becomes a failure. */
-async function uploadOne(file: FileJob, ports: MigrationPorts, report: MigrationReport, fail: Fail): Promise<void> {
+async function uploadOne(file: FileJob, ports: MigrationPorts, uploader: ImageUploader, report: MigrationReport, fail: Fail): Promise<void> {
   let bytes: Uint8Array;
   try {
     bytes = await ports.readFile(file.path);
@@ -297,7 +307,7 @@ async function uploadOne(file: FileJob, ports: MigrationPorts, report: Migration
     return;
   }
   try {
-    const stored = await ports.uploader.upload({ bytes, name: baseName(file.path), notePath: file.links[0].note.path, sourcePath: file.path });
+    const stored = await uploader.upload({ bytes, name: baseName(file.path), notePath: file.links[0].note.path, sourcePath: file.path });
     Object.assign(report.files[file.entry], { url: stored.url, reused: stored.reused });
     if (stored.reused) report.reused++;
     else report.uploaded++;

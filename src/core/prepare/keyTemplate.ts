@@ -344,3 +344,17 @@ function longestRendering(parts: Part[]): number {
     return sum + (FIXED_TOKEN_BYTES[p.name] ?? 2);
   }, 0);
 }
+
+/**
+ * The folder every key of `template` starts with: its literal text before the first token,
+ * up to and including the last `/` (`img/{hash:32}.{ext}` → `img/`). Empty when the template
+ * starts with a token or has no folder before one, or is invalid. Listing the bucket under
+ * this prefix finds every key the template can give.
+ */
+export function keyTemplatePrefix(template: string): string {
+  const { parts, problems } = compile(template);
+  if (problems.length > 0 || parts[0]?.kind !== "text") return "";
+  // Normalized as rendered keys are (`a//b/` renders as `a/b/`).
+  const folder = normalizeKey(parts[0].text.slice(0, parts[0].text.lastIndexOf("/") + 1));
+  return folder === "" ? "" : `${folder}/`;
+}

@@ -88,6 +88,15 @@ export class FakeAdapter {
     await fs.promises.writeFile(this.abs(path), data, "utf8");
   }
 
+  /**
+   * Adds text at the end of an existing file (BEHAVIOURS.md V10). The API does not say what it
+   * does with a missing file, so the fake refuses one rather than guess it kindly (V11).
+   */
+  async append(path: string, data: string): Promise<void> {
+    if (!fs.existsSync(this.abs(path))) throw new Error(`ENOENT: no such file, append '${path}'`);
+    await fs.promises.appendFile(this.abs(path), data, "utf8");
+  }
+
   async mkdir(path: string): Promise<void> {
     await fs.promises.mkdir(this.abs(path), { recursive: true });
   }

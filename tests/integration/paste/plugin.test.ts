@@ -4,6 +4,7 @@
  * the real S3 server.
  */
 import * as fs from "node:fs";
+import { parseIndexFile } from "../../../src/core/settings/uploadIndexFile";
 import * as path from "node:path";
 import type { App as ObsidianApp, PluginManifest } from "obsidian";
 import S3ImageHostingPlugin from "../../../src/main";
@@ -85,16 +86,20 @@ test("a bucket changed in the settings is used by the next paste", async () => {
   expect(Buffer.compare((await anonymousGet(second)).body, Buffer.from(png))).toBe(0);
 });
 
-test("the record of uploads is saved to data.json with no secret in it", async () => {
+test("the record of uploads is saved to the index file beside data.json, and neither holds a secret", async () => {
   await pasteAndWait(uniquePng());
   await plugin.flushSave();
   plugin.requestSave();
   await plugin.flushSave();
-  const saved = fs.readFileSync(path.join(v.dir, ".obsidian/plugins/s3-image-hosting/data.json"), "utf8");
-  const index = JSON.parse(saved).uploadIndex as Record<string, Record<string, { key: string }>>;
-  expect(Object.values(index).flatMap((records) => Object.values(records).map((r) => r.key))).toEqual([expect.stringMatching(/^img\/[0-9a-f]{32}\.png$/)]);
-  expect(saved).not.toContain(testCredentials().secretAccessKey);
-  expect(saved).not.toContain(testCredentials().accessKeyId);
+  const folder = path.join(v.dir, ".obsidian/plugins/s3-image-hosting");
+  const saved = fs.readFileSync(path.join(folder, "data.json"), "utf8");
+  expect(JSON.parse(saved)).not.toHaveProperty("uploadIndex");
+  const indexText = fs.readFileSync(path.join(folder, "upload-index.txt"), "utf8");
+  expect(parseIndexFile(indexText).records.map((r) => r.key)).toEqual([expect.stringMatching(/^img\/[0-9a-f]{32}\.png$/)]);
+  for (const text of [saved, indexText]) {
+    expect(text).not.toContain(testCredentials().secretAccessKey);
+    expect(text).not.toContain(testCredentials().accessKeyId);
+  }
 });
 
 test("disabled during an upload, enabled again and changed: the old instance's upload lands, its data.json writes do not", async () => {

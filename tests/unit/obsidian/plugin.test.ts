@@ -4,6 +4,7 @@
  * uploads through this same wiring are in tests/integration/paste/plugin.test.ts.
  */
 import * as fs from "node:fs";
+import { parseIndexFile } from "../../../src/core/settings/uploadIndexFile";
 import * as path from "node:path";
 import type { App as ObsidianApp, PluginManifest } from "obsidian";
 import type { UploaderOptions } from "../../../src/storage/uploader";
@@ -53,6 +54,8 @@ const writeData = (data: unknown) => {
   fs.writeFileSync(dataPath(), JSON.stringify(data));
 };
 const readData = () => JSON.parse(fs.readFileSync(dataPath(), "utf8")) as Record<string, any>;
+const indexPath = () => path.join(v.dir, ".obsidian/plugins/s3-image-hosting/upload-index.txt");
+const readIndex = () => (fs.existsSync(indexPath()) ? fs.readFileSync(indexPath(), "utf8") : "");
 
 /** Unloads as Obsidian does, then waits for the writes unloading starts. */
 async function unload(plugin: S3ImageHostingPlugin & FakePlugin): Promise<void> {
@@ -244,15 +247,56 @@ test("one uploader serves every upload until the profile changes; then a new one
   expect(mockStorage.destroyed).toBe(2);
 });
 
-test("the upload index is saved to data.json, and no secret value ever is", async () => {
+test("the upload index is kept in its own file beside data.json, one line a record; data.json holds no index and no secret value", async () => {
   writeData(readyData());
   const plugin = await loadPlugin();
   await dispatchEditorInput(v.app, "paste", pasteEvent({ files: [fileOf(PNG, "a.png", "image/png")] }), v.view);
   await waitFor(() => v.view.editor.getValue().includes("https://"));
+  plugin.requestSave();
   await unload(plugin);
+  expect(parseIndexFile(readIndex()).records).toEqual([{ scope: "scope", sha256: "f".repeat(64), key: "img/a.png", at: 1 }]);
   const saved = fs.readFileSync(dataPath(), "utf8");
-  expect(JSON.parse(saved).uploadIndex).toEqual({ scope: { ["f".repeat(64)]: { key: "img/a.png", at: 1 } } });
+  expect(JSON.parse(saved)).not.toHaveProperty("uploadIndex");
   for (const name of Object.values(SECRET_NAMES)) expect(saved).not.toContain(v.app.secretStorage.getSecret(name)!);
+});
+
+test("an index kept in data.json by an older version stays there until the first upload, which moves it into the index file", async () => {
+  const old = { scope: { ["e".repeat(64)]: { key: "img/old.png", at: 5 } } };
+  writeData({ ...readyData(), uploadIndex: old });
+  const plugin = await loadPlugin();
+  // Start-up reads neither the index nor its file, and leaves data.json's index where it is.
+  expect(fs.existsSync(indexPath())).toBe(false);
+  plugin.requestSave();
+  await plugin.flushSave();
+  expect(readData().uploadIndex).toEqual(old);
+
+  await dispatchEditorInput(v.app, "paste", pasteEvent({ files: [fileOf(PNG, "a.png", "image/png")] }), v.view);
+  await waitFor(() => v.view.editor.getValue().includes("https://"));
+  await plugin.flushSave();
+  const records = parseIndexFile(readIndex()).records;
+  expect(records).toContainEqual({ scope: "scope", sha256: "e".repeat(64), key: "img/old.png", at: 5 });
+  expect(records).toContainEqual({ scope: "scope", sha256: "f".repeat(64), key: "img/a.png", at: 1 });
+  expect(readData()).not.toHaveProperty("uploadIndex");
+  await unload(plugin);
+});
+
+test("an index file that cannot be written leaves data.json's index in place", async () => {
+  const old = { scope: { ["e".repeat(64)]: { key: "img/old.png", at: 5 } } };
+  writeData({ ...readyData(), uploadIndex: old });
+  // A folder where the file should be: writing it fails.
+  fs.mkdirSync(indexPath(), { recursive: true });
+  const errors = jest.spyOn(console, "error").mockImplementation(() => undefined);
+  try {
+    const plugin = await loadPlugin();
+    await dispatchEditorInput(v.app, "paste", pasteEvent({ files: [fileOf(PNG, "a.png", "image/png")] }), v.view);
+    await waitFor(() => v.view.editor.getValue().includes("https://"));
+    plugin.requestSave();
+    await unload(plugin);
+    expect(readData().uploadIndex).toEqual(old);
+    expect(errors).toHaveBeenCalled();
+  } finally {
+    errors.mockRestore();
+  }
 });
 
 describe("disable and enable again, as Obsidian does it", () => {
@@ -299,8 +343,9 @@ describe("disable and enable again, as Obsidian does it", () => {
 
     expect(readData().uploadOnDrop).toBe(false);
     expect(old.saveDataCalls.filter((c) => c.afterUnload)).toEqual([]);
-    // The old instance's index record was dropped with it, not written over the new settings.
-    expect(readData().uploadIndex).toEqual({});
+    // The old instance's index record was dropped with it, not written after its unload.
+    expect(readData()).not.toHaveProperty("uploadIndex");
+    expect(readIndex()).not.toContain("img/a.png");
     sw.disable();
     await settle();
   });

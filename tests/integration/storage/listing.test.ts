@@ -1,0 +1,243 @@
+/**
+ * A bulk run of a content-addressed template against the real S3 server: one listing of the
+ * template's folder answers "is it there?" instead of a PUT or a HEAD per file, every request
+ * counted at the transport. A listing refused by a bucket policy falls back to the per-file
+ * checks without failing anything, and a listed key holding other bytes is never linked.
+ */
+import { createHash } from "node:crypto";
+import { DeleteBucketPolicyCommand, PutBucketPolicyCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { Asset, Profile } from "../../../src/core/types";
+import { MemoryUploadIndex } from "../../../src/core/settings/uploadIndex";
+import { bucketScope } from "../../../src/core/link/publicUrl";
+import { createUploader } from "../../../src/storage/uploader";
+import { createS3Client } from "../../../src/storage/s3Client";
+import { S3ObjectStore } from "../../../src/storage/objectStore";
+import { BucketListing } from "../../../src/storage/bucketListing";
+import { adminClient, createTestBucket, removeTestBucket, storedObject, testCredentials, testProfile, uniquePng } from "../../support/s3";
+import { RequestRecorder } from "../../support/requestRecorder";
+
+jest.setTimeout(60_000);
+
+let bucket: string;
+let admin: S3Client;
+beforeAll(async () => {
+  bucket = await createTestBucket("t-listing");
+  admin = adminClient();
+});
+afterAll(async () => {
+  admin.destroy();
+  await removeTestBucket(bucket);
+});
+
+let folder = 0;
+/** A content-addressed template in a folder of this test's own. */
+const hashedProfile = (over: Partial<Profile> = {}): Profile => testProfile({ bucket, keyTemplate: `l${++folder}/{hash:32}.{ext}`, ...over });
+
+function uploaderFor(profile: Profile, index = new MemoryUploadIndex()) {
+  const transport = new RequestRecorder();
+  const uploader = createUploader({ profile, credentials: testCredentials(), requestHandler: transport.handler, index });
+  return { uploader, transport, index };
+}
+
+const asset = (bytes: Uint8Array, i: number): Asset => ({ bytes, name: `pic${i}.png`, notePath: "Note.md", sourcePath: `img/pic${i}.png` });
+const isList = (c: { method: string; url: string }): boolean => c.method === "GET" && c.url.includes("list-type=2");
+const sha256 = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
+
+/** Uploads every image through one bulk run of `profile`'s uploader and returns the transport's record. */
+async function bulkRun(profile: Profile, images: Uint8Array[], index = new MemoryUploadIndex()) {
+  const { uploader, transport } = uploaderFor(profile, index);
+  const run = uploader.forRun?.(images.length);
+  if (!run) throw new Error("the uploader offers no bulk run");
+  try {
+    const stored = await Promise.all(images.map((b, i) => run.upload(asset(b, i))));
+    return { stored, transport, index };
+  } finally {
+    run.end();
+    uploader.destroy();
+  }
+}
+
+describe("a bulk run of a content-addressed template", () => {
+  test("a fresh machine (empty index) finds every image already stored with one LIST and no PUT or HEAD", async () => {
+    const profile = hashedProfile();
+    const images = Array.from({ length: 12 }, () => uniquePng());
+    const first = await bulkRun(profile, images);
+    expect(first.stored.every((s) => !s.reused)).toBe(true);
+    expect(first.transport.count("PUT")).toBe(12);
+
+    const again = await bulkRun(profile, images);
+    expect(again.stored.map((s) => s.key)).toEqual(first.stored.map((s) => s.key));
+    expect(again.stored.every((s) => s.reused)).toBe(true);
+    expect(again.transport.calls.map((c) => (isList(c) ? "LIST" : c.method))).toEqual(["LIST"]);
+    // The index learnt where each image is, for the next run.
+    for (const [i, b] of images.entries()) expect(again.index.get(bucketScope(profile), sha256(b))?.key).toBe(first.stored[i].key);
+  });
+
+  test("a rerun with the index makes one LIST in all, not a HEAD per remembered image", async () => {
+    const profile = hashedProfile();
+    const images = Array.from({ length: 12 }, () => uniquePng());
+    const { index } = await bulkRun(profile, images);
+    const rerun = await bulkRun(profile, images, index);
+    expect(rerun.stored.every((s) => s.reused)).toBe(true);
+    expect(rerun.transport.count()).toBe(1);
+    expect(rerun.transport.calls.filter(isList)).toHaveLength(1);
+  });
+
+  test("new images are put, ones already there are linked; the listing is taken once for the run", async () => {
+    const profile = hashedProfile();
+    const old = Array.from({ length: 3 }, () => uniquePng());
+    await bulkRun(profile, old);
+    const fresh = Array.from({ length: 4 }, () => uniquePng());
+    const { stored, transport } = await bulkRun(profile, [...old, ...fresh]);
+    expect(stored.map((s) => s.reused)).toEqual([true, true, true, false, false, false, false]);
+    expect(transport.calls.filter(isList)).toHaveLength(1);
+    expect(transport.count("PUT")).toBe(4);
+    expect(transport.count("HEAD")).toBe(0);
+    for (const [i, b] of fresh.entries()) expect((await storedObject(bucket, stored[3 + i].key)).bytes.equals(Buffer.from(b))).toBe(true);
+  });
+
+  test("the same image twice in one run is put once: the run remembers what it wrote after the listing", async () => {
+    const profile = hashedProfile();
+    const image = uniquePng();
+    const { uploader, transport } = uploaderFor(profile);
+    const run = uploader.forRun?.(2);
+    try {
+      const a = await run!.upload(asset(image, 1));
+      const b = await run!.upload(asset(image, 2));
+      expect([a.reused, b.reused]).toEqual([false, true]);
+      expect(transport.count("PUT")).toBe(1);
+      expect(transport.count("HEAD")).toBe(0);
+    } finally {
+      run?.end();
+      uploader.destroy();
+    }
+  });
+
+  test("a listed key holding other bytes of the same size is not linked: the image is put there again", async () => {
+    const profile = hashedProfile();
+    const [image, other] = [uniquePng(), uniquePng()];
+    expect(other.byteLength).toBe(image.byteLength);
+    const key = `${profile.keyTemplate.split("/")[0]}/${sha256(image).slice(0, 32)}.png`;
+    await admin.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: other, ContentType: "image/png" }));
+    const { stored, transport } = await bulkRun(profile, [image, uniquePng()]);
+    expect(stored[0]).toMatchObject({ key, reused: false });
+    expect(transport.count("PUT")).toBe(2);
+    expect((await storedObject(bucket, key)).bytes.equals(Buffer.from(image))).toBe(true);
+  });
+
+  test("a listed key of another size is not linked either, even with the upload's own SHA-256 claimed in its metadata", async () => {
+    const profile = hashedProfile();
+    const image = uniquePng();
+    const key = `${profile.keyTemplate.split("/")[0]}/${sha256(image).slice(0, 32)}.png`;
+    await admin.send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.from("short"), ContentType: "image/png", Metadata: { sha256: sha256(image) } }),
+    );
+    const { stored, transport } = await bulkRun(profile, [image, uniquePng()]);
+    expect(stored[0]).toMatchObject({ key, reused: false });
+    expect(transport.count("PUT")).toBe(2);
+    expect((await storedObject(bucket, key)).bytes.equals(Buffer.from(image))).toBe(true);
+  });
+
+  test("a remembered key the listing does not show is gone: the image is put again without a HEAD", async () => {
+    const profile = hashedProfile();
+    const image = uniquePng();
+    const index = new MemoryUploadIndex();
+    index.set(bucketScope(profile), sha256(image), { key: `${profile.keyTemplate.split("/")[0]}/deleted.png`, at: 1 });
+    const { stored, transport } = await bulkRun(profile, [image, uniquePng()], index);
+    expect(stored[0].reused).toBe(false);
+    expect(transport.count("HEAD")).toBe(0);
+    expect(transport.count("PUT")).toBe(2);
+    expect(index.get(bucketScope(profile), sha256(image))?.key).toBe(stored[0].key);
+  });
+
+  test("a remembered key outside the listed folder (the template changed since) is looked at with a HEAD", async () => {
+    const before = hashedProfile();
+    const image = uniquePng();
+    const { index, stored: first } = await bulkRun(before, [image, uniquePng()]);
+    const after = hashedProfile();
+    const { stored, transport } = await bulkRun(after, [image, uniquePng()], index);
+    expect(stored[0]).toMatchObject({ key: first[0].key, reused: true });
+    expect(transport.count("HEAD")).toBe(1);
+    expect(transport.count("PUT")).toBe(1);
+  });
+
+  test("a single upload (a paste) lists nothing: it goes straight to PUT as before", async () => {
+    const { uploader, transport } = uploaderFor(hashedProfile());
+    try {
+      await uploader.upload(asset(uniquePng(), 0));
+      const run = uploader.forRun?.(1);
+      await run!.upload(asset(uniquePng(), 1));
+      run!.end();
+      expect(transport.calls.map((c) => c.method)).toEqual(["PUT", "PUT"]);
+    } finally {
+      uploader.destroy();
+    }
+  });
+
+  test("a template that is not content-addressed never lists: each key is looked at with a HEAD", async () => {
+    const profile = testProfile({ bucket, keyTemplate: `l${++folder}/{name}.{ext}` });
+    const images = [uniquePng(), uniquePng(), uniquePng()];
+    const { transport } = await bulkRun(profile, images);
+    expect(transport.calls.filter(isList)).toHaveLength(0);
+    expect(transport.count("HEAD")).toBe(3);
+  });
+
+  test("a listing refused by a bucket policy falls back to the per-file checks and the run succeeds", async () => {
+    const denied = await createTestBucket("t-listing-denied");
+    await admin.send(
+      new PutBucketPolicyCommand({
+        Bucket: denied,
+        Policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Deny", Principal: "*", Action: ["s3:ListBucket"], Resource: [`arn:aws:s3:::${denied}`] }],
+        }),
+      }),
+    );
+    try {
+      const profile = testProfile({ bucket: denied, keyTemplate: "img/{hash:32}.{ext}" });
+      const images = [uniquePng(), uniquePng(), uniquePng()];
+      const first = await bulkRun(profile, images);
+      expect(first.stored.every((s) => !s.reused)).toBe(true);
+      // The listing was asked for and refused (403), and the uploads went on as without one.
+      const lists = first.transport.calls.filter(isList);
+      expect(lists).toHaveLength(1);
+      expect(first.transport.count("PUT")).toBe(3);
+      // With the index, each remembered key is looked at with a HEAD, as without a listing.
+      const rerun = await bulkRun(profile, images, first.index);
+      expect(rerun.stored.every((s) => s.reused)).toBe(true);
+      expect(rerun.transport.count("HEAD")).toBe(3);
+      expect(rerun.transport.count("PUT")).toBe(0);
+    } finally {
+      await admin.send(new DeleteBucketPolicyCommand({ Bucket: denied }));
+      await removeTestBucket(denied);
+    }
+  });
+});
+
+describe("the listing itself", () => {
+  test("lists every key under the folder across pages, and gives up (null) past the page limit", async () => {
+    const prefix = `pages${++folder}/`;
+    for (let i = 0; i < 5; i++) await admin.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}k${i}`, Body: Buffer.from(`object ${i}`) }));
+    await admin.send(new PutObjectCommand({ Bucket: bucket, Key: `other${folder}/k`, Body: Buffer.from("x") }));
+    const client = createS3Client(testProfile({ bucket }), testCredentials());
+    try {
+      const store = new S3ObjectStore(client, testProfile({ bucket }));
+      const all = await store.list(prefix, 3, 2);
+      expect([...(all?.keys() ?? [])].sort()).toEqual([0, 1, 2, 3, 4].map((i) => `${prefix}k${i}`));
+      expect(all?.get(`${prefix}k0`)).toEqual({ size: 8, etag: `"${createHash("md5").update("object 0").digest("hex")}"` });
+      expect(await store.list(prefix, 2, 2)).toBeNull();
+
+      const listing = new BucketListing({ list: (p, pages) => store.list(p, pages, 2) }, prefix, 2);
+      expect(await listing.at(`${prefix}k0`)).toBeUndefined();
+      const whole = new BucketListing(store, prefix, 1);
+      expect(await whole.at(`${prefix}k0`)).toMatchObject({ size: 8 });
+      expect(await whole.at(`${prefix}missing`)).toBeNull();
+      expect(await whole.at(`other${folder}/k`)).toBeUndefined();
+      whole.end();
+      expect(await whole.at(`${prefix}k0`)).toBeUndefined();
+    } finally {
+      client.destroy();
+    }
+  });
+});

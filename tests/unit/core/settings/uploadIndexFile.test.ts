@@ -1,0 +1,198 @@
+import { FileUploadIndex, parseIndexFile, scopeId, type IndexFilePort } from "../../../../src/core/settings/uploadIndexFile";
+
+const H = (c: string) => c.repeat(64);
+
+/** The index file in memory, with every write and append recorded. */
+class MemoryFile implements IndexFilePort {
+  writes = 0;
+  appends = 0;
+  failWrites = false;
+  constructor(public text: string | null = null) {}
+  async read() {
+    return this.text;
+  }
+  async write(text: string) {
+    if (this.failWrites) throw new Error("disk full");
+    this.writes++;
+    this.text = text;
+  }
+  async append(text: string) {
+    this.appends++;
+    this.text = (this.text ?? "") + text;
+  }
+}
+
+async function reopen(file: MemoryFile): Promise<FileUploadIndex> {
+  const index = new FileUploadIndex(file);
+  await index.load();
+  return index;
+}
+
+describe("the upload index file", () => {
+  test("each record is one appended line, and a new index reads them all back", async () => {
+    const file = new MemoryFile();
+    const index = await reopen(file);
+    index.set("bucket-a", H("a"), { key: "img/a.png", at: 1000 });
+    index.set("bucket-a", H("b"), { key: "img/b c.png", at: 2000 });
+    index.set("bucket-b", H("a"), { key: "other/a.png", at: 3000 });
+    await index.flush();
+    expect(file.writes).toBe(0);
+    expect(file.text?.split("\n").filter(Boolean)).toHaveLength(5);
+    const again = await reopen(file);
+    expect(again.get("bucket-a", H("a"))).toEqual({ key: "img/a.png", at: 1000 });
+    expect(again.get("bucket-a", H("b"))).toEqual({ key: "img/b c.png", at: 2000 });
+    expect(again.get("bucket-b", H("a"))).toEqual({ key: "other/a.png", at: 3000 });
+    expect(again.get("bucket-b", H("b"))).toBeUndefined();
+  });
+
+  test("a record filed under other bytes than it stores keeps the stored bytes' SHA-256; a bad one costs only its line", async () => {
+    const file = new MemoryFile();
+    const index = await reopen(file);
+    index.set("bucket-a", H("a"), { key: "img/a.webp", at: 1000, sha256: H("b") });
+    index.set("bucket-a", H("c"), { key: "img/c.png", at: 2000, sha256: H("c") });
+    await index.flush();
+    expect(file.text).toContain(`:${H("b")} img/a.webp`);
+    expect(file.text).not.toContain(`:${H("c")}`);
+    file.text += `${scopeId("bucket-a")} ${H("d")} 1s:${"b".repeat(63)} img/d.png\n`;
+    const again = await reopen(file);
+    expect(again.get("bucket-a", H("a"))).toEqual({ key: "img/a.webp", at: 1000, sha256: H("b") });
+    expect(again.get("bucket-a", H("c"))).toEqual({ key: "img/c.png", at: 2000 });
+    expect(again.get("bucket-a", H("d"))).toBeUndefined();
+  });
+
+  test("keys that hold line breaks or start with a quote read back exactly", async () => {
+    const file = new MemoryFile();
+    const index = await reopen(file);
+    for (const [i, key] of ['"quoted".png', "two\nlines.png", "cr\r.png", "ünï €.png"].entries())
+      index.set("s", String(i).repeat(64).slice(0, 64).replace(/./g, "abcd"[i]), { key, at: i });
+    await index.flush();
+    const again = await reopen(file);
+    expect(["a", "b", "c", "d"].map((c) => again.get("s", H(c))?.key)).toEqual(['"quoted".png', "two\nlines.png", "cr\r.png", "ünï €.png"]);
+  });
+
+  test("unreadable lines are skipped and cost only themselves; a line cut short does not swallow the next record", async () => {
+    const file = new MemoryFile();
+    const index = await reopen(file);
+    index.set("s", H("a"), { key: "img/a.png", at: 1 });
+    await index.flush();
+    const id = scopeId("s");
+    file.text += `garbage\n${id} ${H("z").slice(0, 20)} 1 img/short.png\n${id} ${H("b")} zz!! img/b.png\n@broken\n${id} ${H("c")} 3 img/c`;
+    const after = await reopen(file);
+    expect(after.get("s", H("a"))?.key).toBe("img/a.png");
+    expect(after.get("s", H("c"))?.key).toBe("img/c");
+    after.set("s", H("d"), { key: "img/d.png", at: 4 });
+    await after.flush();
+    const last = await reopen(file);
+    expect(last.get("s", H("c"))?.key).toBe("img/c");
+    expect(last.get("s", H("d"))?.key).toBe("img/d.png");
+    expect(last.size).toBe(3);
+  });
+
+  test("a record whose scope line comes later (lines merged from two devices) is kept; one with no scope line is not", async () => {
+    const id = scopeId("s");
+    const file = new MemoryFile(`${id} ${H("a")} 1 img/a.png\nq1w2e3 ${H("b")} 1 img/b.png\n@${id} "s"\n`);
+    const index = await reopen(file);
+    expect(index.get("s", H("a"))?.key).toBe("img/a.png");
+    expect(index.size).toBe(1);
+  });
+
+  test("two devices' appends merged in either order: every record is kept, and where both know a hash the newer wins", async () => {
+    const base = new MemoryFile();
+    const a = await reopen(base);
+    a.set("s", H("a"), { key: "img/a.png", at: 1 });
+    await a.flush();
+    const deviceA = new MemoryFile(base.text);
+    const deviceB = new MemoryFile(base.text);
+    const ia = await reopen(deviceA);
+    const ib = await reopen(deviceB);
+    ia.set("s", H("b"), { key: "img/b-from-a.png", at: 10 });
+    ia.set("t", H("c"), { key: "c.png", at: 11 });
+    ib.set("s", H("b"), { key: "img/b-from-b.png", at: 20 });
+    ib.set("s", H("d"), { key: "img/d.png", at: 21 });
+    await ia.flush();
+    await ib.flush();
+    const tail = (f: MemoryFile) => (f.text ?? "").slice((base.text ?? "").length);
+    for (const merged of [base.text + tail(deviceA) + tail(deviceB), base.text + tail(deviceB) + tail(deviceA)]) {
+      const index = await reopen(new MemoryFile(merged));
+      expect(index.get("s", H("a"))?.key).toBe("img/a.png");
+      expect(index.get("s", H("b"))?.key).toBe("img/b-from-b.png");
+      expect(index.get("t", H("c"))?.key).toBe("c.png");
+      expect(index.get("s", H("d"))?.key).toBe("img/d.png");
+    }
+  });
+
+  test("a file mostly of stale lines is rewritten with the live records only, losing none", async () => {
+    const file = new MemoryFile();
+    const index = await reopen(file);
+    for (let i = 0; i < 200; i++) index.set("s", H("a"), { key: `img/a-${i}.png`, at: i });
+    index.set("s", H("b"), { key: "img/b.png", at: 1 });
+    await index.flush();
+    expect(file.text?.split("\n").filter(Boolean)).toHaveLength(202);
+    const compacted = await reopen(file);
+    expect(file.writes).toBe(1);
+    expect(file.text?.split("\n").filter(Boolean)).toHaveLength(3);
+    expect(compacted.get("s", H("a"))?.key).toBe("img/a-199.png");
+    expect(compacted.get("s", H("b"))?.key).toBe("img/b.png");
+    // Appends after the rewrite still land, and a file with few stale lines is left alone.
+    compacted.set("s", H("c"), { key: "img/c.png", at: 3 });
+    await compacted.flush();
+    const last = await reopen(file);
+    expect(file.writes).toBe(1);
+    expect(last.size).toBe(3);
+  });
+
+  test("records kept in data.json by an older version are written into the file first, and only then dropped from there", async () => {
+    const file = new MemoryFile();
+    const calls: string[] = [];
+    const index = new FileUploadIndex(file, {
+      migrateFrom: () => ({
+        data: { s: { [H("a")]: { key: "img/a.png", at: 1 } }, t: { [H("b")]: { key: "b.png", at: 2 } } },
+        done: () => {
+          calls.push(`done with ${file.text === null ? "no file" : "the file written"}`);
+        },
+      }),
+    });
+    await index.load();
+    expect(calls).toEqual(["done with the file written"]);
+    const again = await reopen(file);
+    expect(again.get("s", H("a"))?.key).toBe("img/a.png");
+    expect(again.get("t", H("b"))?.key).toBe("b.png");
+  });
+
+  test("a migration whose file cannot be written keeps data.json's records there, and the index still works from memory", async () => {
+    const file = new MemoryFile();
+    file.failWrites = true;
+    const done = jest.fn();
+    const errors: unknown[] = [];
+    const index = new FileUploadIndex(file, {
+      migrateFrom: () => ({ data: { s: { [H("a")]: { key: "img/a.png", at: 1 } } }, done }),
+      onError: (e) => errors.push(e),
+    });
+    await index.load();
+    expect(done).not.toHaveBeenCalled();
+    expect(errors).toHaveLength(1);
+    expect(index.get("s", H("a"))?.key).toBe("img/a.png");
+  });
+
+  test("records set before the file is read are appended once it is, none lost", async () => {
+    const file = new MemoryFile();
+    const early = new FileUploadIndex(file);
+    early.set("s", H("a"), { key: "img/a.png", at: 1 });
+    expect(file.appends).toBe(0);
+    await early.flush();
+    expect(parseIndexFile(file.text ?? "").records).toEqual([{ scope: "s", sha256: H("a"), key: "img/a.png", at: 1 }]);
+  });
+
+  test("50,000 records of the default template: about 125 bytes each, all read back", async () => {
+    const file = new MemoryFile();
+    const index = await reopen(file);
+    const hex = (n: number) => n.toString(16).padStart(64, "0");
+    for (let i = 0; i < 50_000; i++) index.set("https://s3.example.com/bucket", hex(i), { key: `img/${hex(i).slice(32)}.png`, at: 1_700_000_000_000 + i });
+    await index.flush();
+    const bytesPerRecord = (file.text ?? "").length / 50_000;
+    expect(bytesPerRecord).toBeLessThan(130);
+    const again = await reopen(file);
+    expect(again.size).toBe(50_000);
+    expect(again.get("https://s3.example.com/bucket", hex(49_999))?.key).toBe(`img/${hex(49_999).slice(32)}.png`);
+  });
+});
