@@ -174,7 +174,8 @@ export class SiteResolver {
    * Hugo takes depends on how it trims the slash.
    */
   private resolveFigure(link: string, linkpath: string, notePath: string): ResolvedLink | null {
-    const assets = this.opts.staticDirs === undefined && this.site.kind === "hugo" ? ["assets", ...this.opts.settings.themes.map((t) => `themes/${t}/assets`)] : [];
+    const assets =
+      this.opts.staticDirs === undefined && this.site.kind === "hugo" ? ["assets", ...this.opts.settings.themes.map((t) => `themes/${t}/assets`)] : [];
     if (!link.startsWith("/")) {
       const beside = joinPath(folderOf(notePath), link);
       const hit = beside === null || beside === "" ? null : this.lookup(beside, linkpath, notePath);
@@ -204,7 +205,8 @@ export class SiteResolver {
         const abs = joinPath("", link);
         found = abs === null || abs === "" ? null : this.resolveAbsolute(`/${abs}`, linkpath, notePath);
       } else {
-        const at = rule === "note-folder" ? joinPath(folderOf(notePath), link) : isHexoPost(notePath) ? joinPath(notePath.replace(/\.[^./]+$/, ""), link) : null;
+        const at =
+          rule === "note-folder" ? joinPath(folderOf(notePath), link) : isHexoPost(notePath) ? joinPath(notePath.replace(/\.[^./]+$/, ""), link) : null;
         const hit = at === null || at === "" ? null : this.lookup(at, linkpath, notePath);
         found = hit === null ? null : { path: hit, rule: rule === "note-folder" ? this.site.besideNote(notePath) : "post-asset-folder", guess: false };
       }

@@ -95,7 +95,10 @@ export const SITE_TYPES: readonly SiteType[] = [
     nameOnly: false,
     besideNote: relative,
     forms: ["markdown", "reference", "html", "srcset", "front-matter", "hexo-asset", "hexo-img"],
-    frontMatter: [{ rule: "site-root", guess: false }, { rule: "post-asset-folder", guess: true }],
+    frontMatter: [
+      { rule: "site-root", guess: false },
+      { rule: "post-asset-folder", guess: true },
+    ],
   },
   {
     kind: "hugo",
@@ -114,7 +117,10 @@ export const SITE_TYPES: readonly SiteType[] = [
     nameOnly: false,
     besideNote: (note) => (/(^|\/)_?index\.md$/i.test(note) ? "page-bundle" : "relative"),
     forms: ["markdown", "reference", "html", "srcset", "front-matter", "hugo-figure"],
-    frontMatter: [{ rule: "note-folder", guess: false }, { rule: "site-root", guess: false }],
+    frontMatter: [
+      { rule: "note-folder", guess: false },
+      { rule: "site-root", guess: false },
+    ],
   },
   {
     kind: "jekyll",
@@ -140,7 +146,10 @@ export const SITE_TYPES: readonly SiteType[] = [
     nameOnly: false,
     besideNote: () => "co-located",
     forms: ["markdown", "reference", "html", "srcset", "front-matter"],
-    frontMatter: [{ rule: "note-folder", guess: true }, { rule: "site-root", guess: true }],
+    frontMatter: [
+      { rule: "note-folder", guess: true },
+      { rule: "site-root", guess: true },
+    ],
   },
   {
     kind: "astro",
@@ -179,7 +188,10 @@ export const SITE_TYPES: readonly SiteType[] = [
     nameOnly: false,
     besideNote: relative,
     forms: ALL_FORMS,
-    frontMatter: [{ rule: "note-folder", guess: false }, { rule: "site-root", guess: false }],
+    frontMatter: [
+      { rule: "note-folder", guess: false },
+      { rule: "site-root", guess: false },
+    ],
   },
 ];
 
