@@ -26,6 +26,8 @@ export interface CliArgs {
   site?: SiteKind;
   /** `--static-dir`, in the order given. */
   staticDirs: string[];
+  /** `--front-matter-key`: front matter fields read as images besides the default ones. */
+  frontMatterKeys: string[];
   /** `--out`: where the rewritten notes go instead of over the notes. */
   out?: string;
   config?: string;
@@ -50,10 +52,11 @@ export const CREDENTIALS_FROM_ENV =
 export const MAX_SIZE_HINT = "Raise the limit with --max-size MB, or make the image smaller.";
 
 /** Flags of the run that take a value, by the `CliArgs` field they set. */
-const RUN_VALUES: Record<string, "vault" | "config" | "cache" | "concurrency" | "maxSizeMB" | "site" | "staticDirs" | "out"> = {
+const RUN_VALUES: Record<string, "vault" | "config" | "cache" | "concurrency" | "maxSizeMB" | "site" | "staticDirs" | "frontMatterKeys" | "out"> = {
   "--vault": "vault",
   "--site": "site",
   "--static-dir": "staticDirs",
+  "--front-matter-key": "frontMatterKeys",
   "--out": "out",
   "--config": "config",
   "--cache": "cache",
@@ -77,7 +80,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   }
   const { tokens } = parseArgv({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
 
-  const args: CliArgs = { command: "upload", paths: [], profile: {}, staticDirs: [], dryRun: false, json: false };
+  const args: CliArgs = { command: "upload", paths: [], profile: {}, staticDirs: [], frontMatterKeys: [], dryRun: false, json: false };
   const positionals = tokens.filter((t) => t.kind === "positional").map((t) => t.value);
   const command = positionals[0];
   const topic = COMMANDS.includes(command ?? "") ? (command as Command) : undefined;
@@ -142,6 +145,12 @@ function setRunValue(args: CliArgs, key: (typeof RUN_VALUES)[string], flag: stri
   } else if (key === "staticDirs") {
     if (value === "") throw new UsageError(`${flag} needs a folder.`);
     args.staticDirs.push(value);
+  } else if (key === "frontMatterKeys") {
+    // A dot joins nested keys; each part is a key as YAML and TOML front matter write one bare.
+    if (!/^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/.test(value)) {
+      throw new UsageError(`${flag} must be a front matter field name (letters, digits, _ and -), with a dot between nested names: cover, hero.image.`);
+    }
+    args.frontMatterKeys.push(value);
   } else {
     args[key] = value;
   }

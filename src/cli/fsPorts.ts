@@ -238,8 +238,8 @@ export function createFsPorts(vault: string, vaultFiles: string[], uploader: Ima
       const changes = edit(before);
       if (changes.length > 0) await writeFileAtomic(file, applyTextChanges(before, changes), { inside: bounds.root, temps: opts.temps });
     },
-    resolve(linkpath, notePath) {
-      const hit = resolver.resolve(linkpath, notePath);
+    resolve(linkpath, notePath, embed) {
+      const hit = resolver.resolve(linkpath, notePath, embed);
       if (hit === null) return null;
       const found = hit.path;
       // Checked when the link is found, so that a dry run reports it too, and again when read.

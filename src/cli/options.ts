@@ -7,6 +7,7 @@ import { DEFAULT_SETTINGS, MAX_FILE_SIZE_MB } from "../core/settings/settingsMod
 import { PROFILE_FIELDS } from "../core/settings/profileFields";
 import type { Profile } from "../core/types";
 import { SITE_KINDS } from "../core/sites/siteTypes";
+import { DEFAULT_FRONT_MATTER_KEYS } from "../core/markdown";
 
 export type Command = "upload" | "doctor";
 
@@ -57,6 +58,13 @@ export const RUN_OPTIONS: readonly RunOption[] = [
     value: "DIR",
     repeatable: true,
     help: "folder that site-absolute links (/img/a.png) are served from, instead of the site's own (Hexo source/, Hugo static/ and assets/, public/ for Next.js and Astro); repeat it for several, the first holding a file wins",
+    commands: ["upload"],
+  },
+  {
+    flag: "--front-matter-key",
+    value: "KEY",
+    repeatable: true,
+    help: `front matter field whose value is an image, besides ${DEFAULT_FRONT_MATTER_KEYS.join(", ")}; a dot reaches into a nested map or table (hero.image); repeat it for several. Front matter is read in Hexo, Hugo, Jekyll, Next.js and Astro sites and plain folders, not in Obsidian vaults`,
     commands: ["upload"],
   },
   {

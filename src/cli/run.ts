@@ -3,6 +3,7 @@ import { homedir } from "node:os";
 import { clearTimeout, setTimeout } from "node:timers";
 import * as path from "node:path";
 import { errorText, isUploadError, UploadError } from "../core/errors";
+import type { ScanOptions } from "../core/markdown";
 import type { ImageUploader } from "../core/ports";
 import { migrateNotes, type MigrationProgress, type MigrationReport } from "../core/migrate/engine";
 import { DESKTOP_BYTES_IN_FLIGHT } from "../core/migrate/memoryBudget";
@@ -125,6 +126,7 @@ async function upload(args: CliArgs, io: CliIO, term: Terminal): Promise<number>
       );
     }
   }
+  const scan = scanOptions(site, args.frontMatterKeys);
   const notes = (await collectNotes(vault, args.paths, vaultFiles, unreadable.skip)).filter((n) => outInside === undefined || !n.startsWith(outInside));
   const withUnreadable = (report: MigrationReport): MigrationReport => {
     const failures = unreadable.failures();
@@ -135,7 +137,7 @@ async function upload(args: CliArgs, io: CliIO, term: Terminal): Promise<number>
   // credentials are set up, and takes no lock: it can look at a vault while a run goes on.
   if (profile === undefined) {
     const report = withUnreadable(
-      await migrateNotes(notes, createFsPorts(vault, vaultFiles, NO_UPLOADS, { resolver: site.resolver }), { concurrency: 1, dryRun: true }),
+      await migrateNotes(notes, createFsPorts(vault, vaultFiles, NO_UPLOADS, { resolver: site.resolver }), { concurrency: 1, dryRun: true, scan }),
     );
     term.out.write(args.json ? `${JSON.stringify(jsonReport(report))}\n` : humanReport(report, notes.length, true, site));
     return report.failed > 0 ? EXIT.failed : EXIT.ok;
@@ -183,6 +185,7 @@ async function upload(args: CliArgs, io: CliIO, term: Terminal): Promise<number>
             return () => clearTimeout(t);
           },
           signal: io.signal,
+          scan,
         },
       );
     } finally {
@@ -217,6 +220,19 @@ async function outFolder(given: string, vault: string): Promise<string> {
   const realVault = await fs.realpath(vault).catch(() => vault);
   if (real === realVault) throw new UsageError(`--out ${given} is the folder of the notes themselves; leave --out away to rewrite the notes in place.`);
   return real;
+}
+
+/**
+ * The forms the site's notes are scanned for, with the front matter keys given. A key for a
+ * site whose front matter is not read would do nothing, so it is refused rather than ignored.
+ */
+function scanOptions(site: Site, frontMatterKeys: readonly string[]): ScanOptions {
+  if (frontMatterKeys.length > 0 && !site.type.forms.includes("front-matter")) {
+    throw new UsageError(
+      `--front-matter-key is for blogs, whose front matter is read for images; the notes of this ${site.type.name} are not (pass --site with the kind of site, if it is one).`,
+    );
+  }
+  return { forms: site.type.forms, frontMatterKeys };
 }
 
 /** Back to the start of the line, and clear it: the progress line is redrawn in place. */

@@ -39,14 +39,34 @@ const SITES: Record<
     files: {
       "_config.yml": "title: Blog\ntheme: landscape\npost_asset_folder: true\n",
       "package.json": "{}\n",
-      "source/_posts/first-post.md": crlf("---\ntitle: First\n---\n![red](1.png)\n![logo over\ntwo lines](/img/logo.png)\n"),
-      "source/_posts/second-post.md": '![blue](1.png)\n<img src="/img/logo.png" alt="logo">\n\n![remote](https://example.com/r.png)\n',
+      "source/_posts/first-post.md": crlf(
+        [
+          "---",
+          "title: First",
+          "cover: img/cover.png",
+          "images:",
+          "  - /img/logo.png",
+          "---",
+          "![red](1.png)",
+          "![logo over",
+          "two lines](/img/logo.png)",
+          '{% asset_img 1.png "First one" %}',
+          "{% img left /img/logo.png 300 %}",
+          '<img srcset="/img/logo.png 1x, /img/cover.png 2x" src="/img/logo.png" alt="logo">',
+          "",
+        ].join("\n"),
+      ),
+      "source/_posts/second-post.md":
+        '---\ncover: "/img/cover.png"\n---\n![blue](1.png)\n<img src="/img/logo.png" alt="logo">\n\n![remote](https://example.com/r.png)\n{% asset_img big 1.png 600 400 "Second one" %}\n',
+      "source/img/cover.png": uniquePng(),
+      "public/img/cover.png": uniquePng(),
       "source/_posts/first-post/1.png": uniquePng(),
       "source/_posts/second-post/1.png": uniquePng(),
       "source/img/logo.png": uniquePng(),
       "public/img/logo.png": uniquePng(),
       "public/2024/01/01/first-post/1.png": uniquePng(),
-      "source/_posts/旅行日记.md": "![照片](照片.png)\n![编码](%E7%85%A7%E7%89%87.png)\n![主题](/images/图标.png)\n",
+      "source/_posts/旅行日记.md":
+        "![照片](照片.png)\n![编码](%E7%85%A7%E7%89%87.png)\n![主题](/images/图标.png)\n{% asset_img 照片.png 旅行 %}\n{% img /images/图标.png %}\n",
       "source/_posts/旅行日记/照片.png": uniquePng(),
       "themes/landscape/source/images/图标.png": uniquePng(),
       "public/images/图标.png": uniquePng(),
@@ -54,8 +74,12 @@ const SITES: Record<
     target: "source/_posts",
     notes: ["source/_posts/first-post.md", "source/_posts/second-post.md", "source/_posts/旅行日记.md"],
     serve: (ref, note, has) => {
+      // asset_img looks its slug up among the post's assets as written.
+      if (ref.kind === "hexo-asset") return normalize(`${note.replace(/\.md$/, "")}/${ref.url}`);
       const url = decoded(ref.url);
-      if (url.startsWith("/")) return first([normalize(`source${url}`), normalize(`themes/landscape/source${url}`)], has);
+      // Themes pass a front matter path to url_for, which makes it site-absolute.
+      const path = ref.kind === "front-matter" && !url.startsWith("/") ? `/${url}` : url;
+      if (path.startsWith("/")) return first([normalize(`source${path}`), normalize(`themes/landscape/source${path}`)], has);
       return normalize(`${note.replace(/\.md$/, "")}/${url}`);
     },
   }),
@@ -64,16 +88,33 @@ const SITES: Record<
   hugo: () => ({
     files: {
       "hugo.toml": 'title = "Blog"\ntheme = "ananke"\n',
-      "content/posts/trip/index.md": crlf("![map](map.png)\n![static over\ntwo lines](/images/a.png)\n"),
+      "content/posts/trip/index.md": crlf(
+        [
+          "+++",
+          'title = "Trip"',
+          "images = ['/images/a.png', \"map.png\"]",
+          "[cover]",
+          'image = "map.png"',
+          "+++",
+          "![map](map.png)",
+          "![static over",
+          "two lines](/images/a.png)",
+          '{{< figure src="map.png" title="The map" >}}',
+          "{{% figure src=/images/theme.png caption=`theme` %}}",
+          '{{< figure src="global.png" >}}',
+          "",
+        ].join("\n"),
+      ),
+      "assets/global.png": uniquePng(),
       "content/posts/trip/map.png": uniquePng(),
-      "content/posts/other/index.md": "![map](map.png)\n![theme](/images/theme.png)\n",
+      "content/posts/other/index.md": "---\ncover:\n  image: map.png\n  alt: The map\n---\n![map](map.png)\n![theme](/images/theme.png)\n",
       "content/posts/other/map.png": uniquePng(),
       "static/images/a.png": uniquePng(),
       "themes/ananke/static/images/theme.png": uniquePng(),
       "public/images/a.png": uniquePng(),
       "public/posts/trip/map.png": uniquePng(),
       "resources/_gen/images/a.png": uniquePng(),
-      "content/文章/旅行/index.md": '![照片](照片.png)\n<img src="/images/%E5%9B%BE.png">\n',
+      "content/文章/旅行/index.md": '![照片](照片.png)\n<img src="/images/%E5%9B%BE.png">\n{{< figure src="照片.png" >}}\n',
       "content/文章/旅行/照片.png": uniquePng(),
       "static/images/图.png": uniquePng(),
     },
@@ -81,8 +122,13 @@ const SITES: Record<
     notes: ["content/posts/other/index.md", "content/posts/trip/index.md", "content/文章/旅行/index.md"],
     serve: (ref, note, has) => {
       const url = decoded(ref.url);
+      const bundle = normalize(`${folder(note)}/${url}`);
+      // figure: a page resource, else a global resource (assets/), else the path as written.
+      if (ref.kind === "hugo-figure" && !url.startsWith("/")) return first([bundle, normalize(`assets/${url}`)], has);
+      // PaperMod: a cover among the bundle's resources, else the path from the site root.
+      if (ref.kind === "front-matter" && !url.startsWith("/")) return first([bundle, normalize(`static/${url}`)], has);
       if (url.startsWith("/")) return first([normalize(`static${url}`), normalize(`themes/ananke/static${url}`)], has);
-      return normalize(`${folder(note)}/${url}`);
+      return bundle;
     },
   }),
   // Jekyll: every file of the site root that is not a special folder is copied as it is;
@@ -91,7 +137,22 @@ const SITES: Record<
     files: {
       "_config.yml": "title: Blog\n",
       Gemfile: "source 'https://rubygems.org'\n",
-      "_posts/2024-01-01-hello.md": crlf("---\nlayout: post\n---\n![cat over\ntwo lines](/assets/2024/cat.png)\n"),
+      "_posts/2024-01-01-hello.md": crlf(
+        [
+          "---",
+          "layout: post",
+          "header:",
+          "  image: /assets/2024/cat.png",
+          "  teaser: assets/2025/cat.png",
+          "---",
+          "![cat over",
+          "two lines](/assets/2024/cat.png)",
+          "![liquid]({{ site.baseurl }}/assets/2025/cat.png)",
+          '<img src="{{ site.url }}{{ site.baseurl }}/assets/2024/cat.png" alt="both">',
+          '![filter]({{ "assets/图片/猫.png" | relative_url }})',
+          "",
+        ].join("\n"),
+      ),
       "_posts/2025-01-01-again.md": '<img src="/assets/2025/cat.png" alt="cat">\n\n![猫](/assets/%E5%9B%BE%E7%89%87/%E7%8C%AB.png)\n',
       "assets/2024/cat.png": uniquePng(),
       "assets/2025/cat.png": uniquePng(),
@@ -103,14 +164,17 @@ const SITES: Record<
     notes: ["_posts/2024-01-01-hello.md", "_posts/2025-01-01-again.md"],
     serve: (ref, note) => {
       const url = decoded(ref.url);
-      return url.startsWith("/") ? normalize(url) : normalize(`${folder(note)}/${url}`);
+      // A Liquid path is site-absolute; minimal-mistakes passes header images to absolute_url.
+      return url.startsWith("/") || ref.kind === "front-matter" ? normalize(url) : normalize(`${folder(note)}/${url}`);
     },
   }),
   // Next.js: `public/` is served at the site root; a page imports images kept beside it.
   next: () => ({
     files: {
       "next.config.mjs": "export default {};\n",
-      "posts/a/index.md": crlf("![cover](./cover.png)\n![logo over\ntwo lines](/img/logo.png)\n"),
+      "posts/a/index.md": crlf(
+        '---\ncoverImage: "/img/logo.png"\n---\n![cover](./cover.png)\n![logo over\ntwo lines](/img/logo.png)\n<img srcset="./cover.png 1x, /img/logo.png 2x" src="./cover.png">\n',
+      ),
       "posts/a/cover.png": uniquePng(),
       "posts/b/index.md": "![cover](./cover.png)\n",
       "posts/b/cover.png": uniquePng(),
@@ -131,7 +195,7 @@ const SITES: Record<
   astro: () => ({
     files: {
       "astro.config.mjs": "export default {};\n",
-      "src/content/blog/first/index.md": crlf("![cover over\ntwo lines](./cover.png)\n![og](/og.png)\n"),
+      "src/content/blog/first/index.md": crlf("---\ntitle: First\nheroImage: ./cover.png\n---\n![cover over\ntwo lines](./cover.png)\n![og](/og.png)\n"),
       "src/content/blog/first/cover.png": uniquePng(),
       "src/content/blog/second/index.md": "![cover](./cover.png)\n",
       "src/content/blog/second/cover.png": uniquePng(),

@@ -21,6 +21,7 @@ export const DEFAULT_FRONT_MATTER_KEYS: readonly string[] = [
   "featuredImage",
   "og_image",
   "ogImage",
+  "cover.image",
   "header.image",
   "header.teaser",
   "header.overlay_image",

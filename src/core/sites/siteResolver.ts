@@ -14,9 +14,17 @@
  *
  * A link is tried as written and percent-decoded; a file whose name differs only in its
  * Unicode form (NFC/NFD) is found too, and two such files make the link ambiguous.
+ *
+ * The form a link is written in changes where it looks (given the embed):
+ * - Hexo's `{% asset_img slug %}` / `{% asset_path slug %}` name a file of the post's asset
+ *   folder and nothing else (`source/_posts/p/slug` for `source/_posts/p.md`), as written;
+ * - a Liquid path (`{{ site.baseurl }}/x`, `{{ "/x" | relative_url }}`) is site-absolute;
+ * - a Hugo `figure`'s `src` is looked up as Hugo's figure shortcode does: a resource of the
+ *   page, then a global resource (`assets/`), then as it is written (`static/` for `/x`);
+ * - a relative front matter value by the site's front matter rules (`siteTypes.ts`).
  */
 import { UploadError } from "../errors";
-import { percentDecode } from "../markdown";
+import { percentDecode, type Embed } from "../markdown";
 import { ambiguousLinkError, equallyGoodError, VaultPathIndex } from "../migrate/vaultPathIndex";
 import { folderOf, joinPath } from "../paths";
 import { inBuildOutput, type SiteSettings, type SiteType } from "./siteTypes";
@@ -104,16 +112,21 @@ export class SiteResolver {
    * @throws UploadError `AmbiguousLink` when several files fit equally; `MissingFile` with a
    *   hint for a site-absolute link no static root holds, or a name this site does not look up.
    */
-  resolve(linkpath: string, notePath: string): ResolvedLink | null {
+  resolve(linkpath: string, notePath: string, embed?: Embed): ResolvedLink | null {
     if (this.obsidian) {
       const hit = this.obsidian.resolveHit(linkpath, notePath);
       return hit === null ? null : { path: hit.path, rule: hit.byName ? "name-only" : "path", guess: hit.byName };
     }
     const link = linkpath.trim();
     if (link === "") return null;
+    if (embed?.kind === "hexo-asset") return this.resolveAsset(link, linkpath, notePath);
     const spellings = [...new Set([link, percentDecode(link)])];
     for (const spelling of spellings) {
-      const found = spelling.startsWith("/") ? this.resolveAbsolute(spelling, linkpath, notePath) : this.resolveRelative(spelling, linkpath, notePath);
+      let found: ResolvedLink | null;
+      if (embed?.kind === "hugo-figure") found = this.resolveFigure(spelling, linkpath, notePath);
+      else if (spelling.startsWith("/")) found = this.resolveAbsolute(spelling, linkpath, notePath);
+      else if (embed?.kind === "front-matter") found = this.resolveFrontMatter(spelling, linkpath, notePath);
+      else found = this.resolveRelative(spelling, linkpath, notePath);
       if (found !== null) return found;
     }
     if (link.startsWith("/")) throw this.notInStaticRoots(linkpath, notePath, spellings);
@@ -133,6 +146,82 @@ export class SiteResolver {
     const same = this.composed.get(path.normalize("NFC")) ?? [];
     if (same.length > 1) throw ambiguousLinkError(linkpath, notePath, same);
     return same[0] ?? null;
+  }
+
+  /**
+   * A Hexo asset tag's slug: the file of that path in the post's asset folder, as written
+   * (Hexo looks the slug up among the post's assets without decoding it). In a folder that
+   * is not a Hexo site the same convention is a guess.
+   */
+  private resolveAsset(slug: string, linkpath: string, notePath: string): ResolvedLink | null {
+    const hexo = this.site.kind === "hexo";
+    if (hexo && !isHexoPost(notePath)) {
+      throw new UploadError(
+        "MissingFile",
+        `The image "${linkpath}" in "${notePath}" is a Hexo asset tag, which names a file of a post's asset folder, but "${notePath}" is not a post (source/_posts/ or source/_drafts/); the link was left as it was.`,
+        "Write the image as a path, {% img /path %} or ![](/path), from the site's source/ folder.",
+      );
+    }
+    const at = joinPath(notePath.replace(/\.[^./]+$/, ""), slug);
+    const hit = at === null || at === "" ? null : this.lookup(at, linkpath, notePath);
+    return hit === null ? null : { path: hit, rule: "post-asset-folder", guess: !hexo || !this.opts.settings.postAssetFolder };
+  }
+
+  /**
+   * Hugo's `figure` shortcode: a resource of the page (beside a page bundle's `index.md`), else
+   * a global resource (`assets/`), else the path as written, which for `/x` is `static/x`. A
+   * site-absolute path found both in `assets/` and in `static/` is ambiguous, since which one
+   * Hugo takes depends on how it trims the slash.
+   */
+  private resolveFigure(link: string, linkpath: string, notePath: string): ResolvedLink | null {
+    const assets =
+      this.opts.staticDirs === undefined && this.site.kind === "hugo" ? ["assets", ...this.opts.settings.themes.map((t) => `themes/${t}/assets`)] : [];
+    if (!link.startsWith("/")) {
+      const beside = joinPath(folderOf(notePath), link);
+      const hit = beside === null || beside === "" ? null : this.lookup(beside, linkpath, notePath);
+      if (hit !== null) return { path: hit, rule: this.site.besideNote(notePath), guess: false };
+      for (const root of assets) {
+        const at = joinPath(root, link);
+        const found = at === null || at === "" ? null : this.lookup(at, linkpath, notePath);
+        if (found !== null) return { path: found, rule: "static-root", guess: false };
+      }
+      return this.site.kind === "hugo" ? null : this.resolveRelative(link, linkpath, notePath);
+    }
+    const inAssets = assets.map((root) => joinPath(root, link)).find((at) => at !== null && at !== "" && this.lookup(at, linkpath, notePath) !== null);
+    const asWritten = this.resolveAbsolute(link, linkpath, notePath);
+    const fromAssets = inAssets === undefined ? null : this.lookup(inAssets as string, linkpath, notePath);
+    if (fromAssets !== null && asWritten !== null && fromAssets !== asWritten.path) {
+      throw equallyGoodError(linkpath, notePath, [fromAssets, asWritten.path], "as a Hugo figure's global resource and as a static file");
+    }
+    return asWritten ?? (fromAssets === null ? null : { path: fromAssets, rule: "static-root", guess: false });
+  }
+
+  /** A relative front matter value, by the site's front matter rules; two rules finding two files make it ambiguous. */
+  private resolveFrontMatter(link: string, linkpath: string, notePath: string): ResolvedLink | null {
+    const hits = new Map<string, ResolvedLink>();
+    for (const { rule, guess } of this.site.frontMatter) {
+      let found: ResolvedLink | null = null;
+      if (rule === "site-root") {
+        const abs = joinPath("", link);
+        found = abs === null || abs === "" ? null : this.resolveAbsolute(`/${abs}`, linkpath, notePath);
+      } else {
+        const at =
+          rule === "note-folder" ? joinPath(folderOf(notePath), link) : isHexoPost(notePath) ? joinPath(notePath.replace(/\.[^./]+$/, ""), link) : null;
+        const hit = at === null || at === "" ? null : this.lookup(at, linkpath, notePath);
+        found = hit === null ? null : { path: hit, rule: rule === "note-folder" ? this.site.besideNote(notePath) : "post-asset-folder", guess: false };
+      }
+      if (found !== null && !hits.has(found.path)) hits.set(found.path, { ...found, guess: found.guess || guess });
+    }
+    if (hits.size > 1) {
+      throw equallyGoodError(
+        linkpath,
+        notePath,
+        [...hits.keys()],
+        `by different readings of a front matter path in a ${this.site.name} (${[...hits.values()].map((h) => h.rule).join(", ")})`,
+      );
+    }
+    for (const hit of hits.values()) return hit;
+    return null;
   }
 
   private resolveAbsolute(link: string, linkpath: string, notePath: string): ResolvedLink | null {

@@ -8,7 +8,11 @@
  * asset folder beside the post; Hugo serves `static/` (and a theme's), publishes a page
  * bundle's resources beside its `index.md`; Jekyll copies every other file of the site root;
  * Next.js and Astro serve `public/` at the site root.
+ *
+ * Which forms of image a note is scanned for follows what the site's renderer reads: a Hexo
+ * tag in a Hugo post is text, so it is not an image there.
  */
+import { ALL_FORMS, OBSIDIAN_FORMS, type EmbedForm } from "../markdown";
 
 export type SiteKind = "obsidian" | "hexo" | "hugo" | "jekyll" | "next" | "astro" | "plain";
 
@@ -23,6 +27,22 @@ export type RelativeRule =
   | "post-asset-folder"
   /** Against the root of the folder, as Obsidian reads a link that is not `./` or `../`. */
   | "vault-root";
+
+/**
+ * Where a relative front matter value (`cover: a.png`) may find its file. Front matter is
+ * read by the theme, not the generator, so these follow what the popular themes do:
+ * - `site-root`: as a site-absolute path, through the site's static folders: Hexo themes pass
+ *   it to `url_for` (Butterfly, Icarus), Hugo's PaperMod to `absURL`, Jekyll's minimal-mistakes
+ *   to `absolute_url`, all of which read it from the site root;
+ * - `note-folder`: against the note's folder (a Hugo page bundle: PaperMod looks the cover up
+ *   among the bundle's resources; Astro's `image()` schema reads it beside the entry);
+ * - `post-asset-folder`: Hexo's `source/_posts/p/` for `p.md`.
+ * `guess` marks a reading that no documented rule of the generator or of those themes makes.
+ */
+export interface FrontMatterRule {
+  rule: "site-root" | "note-folder" | "post-asset-folder";
+  guess: boolean;
+}
 
 export interface SiteType {
   kind: SiteKind;
@@ -46,6 +66,10 @@ export interface SiteType {
   nameOnly: boolean;
   /** What a relative link found beside its note is called for this kind (`page-bundle` for Hugo's `index.md`). */
   besideNote(notePath: string): "relative" | "page-bundle" | "co-located";
+  /** The forms of image its notes are scanned for. */
+  forms: readonly EmbedForm[];
+  /** How a relative front matter value finds its file; two readings finding two files make it ambiguous. */
+  frontMatter: readonly FrontMatterRule[];
 }
 
 /** What a site's configuration says that changes where files are found. */
@@ -70,6 +94,11 @@ export const SITE_TYPES: readonly SiteType[] = [
     relative: ["note-folder", "post-asset-folder"],
     nameOnly: false,
     besideNote: relative,
+    forms: ["markdown", "reference", "html", "srcset", "front-matter", "hexo-asset", "hexo-img"],
+    frontMatter: [
+      { rule: "site-root", guess: false },
+      { rule: "post-asset-folder", guess: true },
+    ],
   },
   {
     kind: "hugo",
@@ -87,6 +116,11 @@ export const SITE_TYPES: readonly SiteType[] = [
     relative: ["note-folder"],
     nameOnly: false,
     besideNote: (note) => (/(^|\/)_?index\.md$/i.test(note) ? "page-bundle" : "relative"),
+    forms: ["markdown", "reference", "html", "srcset", "front-matter", "hugo-figure"],
+    frontMatter: [
+      { rule: "note-folder", guess: false },
+      { rule: "site-root", guess: false },
+    ],
   },
   {
     kind: "jekyll",
@@ -98,6 +132,8 @@ export const SITE_TYPES: readonly SiteType[] = [
     relative: ["note-folder"],
     nameOnly: false,
     besideNote: relative,
+    forms: ["markdown", "reference", "html", "srcset", "front-matter", "liquid"],
+    frontMatter: [{ rule: "site-root", guess: false }],
   },
   {
     kind: "next",
@@ -109,6 +145,11 @@ export const SITE_TYPES: readonly SiteType[] = [
     relative: ["note-folder"],
     nameOnly: false,
     besideNote: () => "co-located",
+    forms: ["markdown", "reference", "html", "srcset", "front-matter"],
+    frontMatter: [
+      { rule: "note-folder", guess: true },
+      { rule: "site-root", guess: true },
+    ],
   },
   {
     kind: "astro",
@@ -120,6 +161,8 @@ export const SITE_TYPES: readonly SiteType[] = [
     relative: ["note-folder"],
     nameOnly: false,
     besideNote: () => "co-located",
+    forms: ["markdown", "reference", "html", "srcset", "front-matter"],
+    frontMatter: [{ rule: "note-folder", guess: false }],
   },
   {
     kind: "obsidian",
@@ -131,6 +174,8 @@ export const SITE_TYPES: readonly SiteType[] = [
     relative: ["vault-root", "note-folder"],
     nameOnly: true,
     besideNote: relative,
+    forms: OBSIDIAN_FORMS,
+    frontMatter: [],
   },
   {
     kind: "plain",
@@ -142,6 +187,11 @@ export const SITE_TYPES: readonly SiteType[] = [
     relative: ["note-folder", "vault-root"],
     nameOnly: false,
     besideNote: relative,
+    forms: ALL_FORMS,
+    frontMatter: [
+      { rule: "note-folder", guess: false },
+      { rule: "site-root", guess: false },
+    ],
   },
 ];
 

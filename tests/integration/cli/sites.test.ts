@@ -91,6 +91,34 @@ describe("--dry-run", () => {
   });
 });
 
+describe("blog forms", () => {
+  it("--dry-run lists a Hexo asset tag as a guess when _config.yml does not turn post asset folders on, with no credentials", async () => {
+    const site = makeSite(work, "hexo");
+    writeFileSync(path.join(site.root, "_config.yml"), "title: Blog\ntheme: landscape\n");
+    const before = await snapshot(site.root);
+    const run = await runCli(["upload", site.target, "--dry-run"], {});
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(run.stdout).toContain(
+      '  source/_posts/second-post.md: {% asset_img big 1.png 600 400 "Second one" %} → source/_posts/second-post/1.png (post-asset-folder)\n',
+    );
+    expect(run.stdout).toContain("  source/_posts/旅行日记.md: {% asset_img 照片.png 旅行 %} → source/_posts/旅行日记/照片.png (post-asset-folder)\n");
+    expect(await snapshot(site.root)).toEqual(before);
+  });
+
+  it("--front-matter-key reads another field, and is refused where front matter is not read", async () => {
+    const vault = makeVault(work, { "hugo.toml": "", "content/p/index.md": "---\nsocial:\n  card: card.png\n---\n", "content/p/card.png": uniquePng() });
+    const none = JSON.parse((await runCli(["upload", path.join(vault, "content"), "--dry-run", "--json"], {})).stdout) as Json;
+    expect(none.skipped).toBe(0);
+    const run = await runCli(["upload", path.join(vault, "content"), "--front-matter-key", "social.card", "--dry-run"], {});
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("  content/p/card.png\n");
+    const obsidian = makeSite(work, "obsidian");
+    const refused = await runCli(["upload", obsidian.target, "--front-matter-key", "cover", "--dry-run"], {});
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("--front-matter-key is for blogs, whose front matter is read for images; the notes of this Obsidian vault are not");
+  });
+});
+
 describe("link resolution that would have to guess", () => {
   it("refuses a name two files in an Obsidian vault match equally well, naming both, and leaves the link", async () => {
     const note = "![[1.png]]\n";

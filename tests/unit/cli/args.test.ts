@@ -44,6 +44,9 @@ describe("parseArgs", () => {
       "--static-dir",
       "static",
       "--static-dir=themes/t/static",
+      "--front-matter-key",
+      "hero.image",
+      "--front-matter-key=og",
       "--out",
       "build",
     ]);
@@ -53,6 +56,7 @@ describe("parseArgs", () => {
       vault: "/v",
       site: "hugo",
       staticDirs: ["static", "themes/t/static"],
+      frontMatterKeys: ["hero.image", "og"],
       out: "build",
       config: "cfg.json",
       profile: {
@@ -77,6 +81,14 @@ describe("parseArgs", () => {
     expect(parseArgs(["upload", "x"]).staticDirs).toEqual([]);
     expect(() => parseArgs(["upload", "x", "--site", "gatsby"])).toThrow("--site must be one of auto, hexo, hugo, jekyll, next, astro, obsidian, plain.");
     expect(() => parseArgs(["upload", "x", "--static-dir="])).toThrow("--static-dir needs a folder.");
+  });
+
+  it("refuses a --front-matter-key that is not a field name, saying what one is", () => {
+    for (const bad of ["", "cover image", ".cover", "cover.", "a..b", "cover:x"]) {
+      expect(() => parseArgs(["upload", "x", `--front-matter-key=${bad}`])).toThrow(
+        "--front-matter-key must be a front matter field name (letters, digits, _ and -), with a dot between nested names: cover, hero.image.",
+      );
+    }
   });
 
   it("takes options before the paths and paths after -- even when they start with a dash", () => {

@@ -1,4 +1,5 @@
 import { UploadError } from "../../../../src/core/errors";
+import type { Embed } from "../../../../src/core/markdown";
 import { SiteResolver } from "../../../../src/core/sites/siteResolver";
 import { siteType, type SiteKind, type SiteSettings } from "../../../../src/core/sites/siteTypes";
 
@@ -162,5 +163,107 @@ describe("SiteResolver for Obsidian vaults and plain folders", () => {
     expect(two.resolve("Caf\u00e9.png", "n.md")?.path).toBe("Caf\u00e9.png");
     const mixed = resolver("plain", ["R\u00e9sum\u00e9.png", "Re\u0301sume\u0301.png", "n.md"]);
     expect(refusal(() => mixed.resolve("R\u00e9sume\u0301.png", "n.md")).code).toBe("AmbiguousLink");
+  });
+});
+
+describe("SiteResolver by the form a link is written in", () => {
+  const embed = (kind: Embed["kind"], target: string, liquid?: boolean): Embed => ({
+    kind,
+    start: 0,
+    end: 1,
+    raw: target,
+    target,
+    alt: "",
+    isRemote: false,
+    liquid,
+  });
+  const hexo = [
+    "source/_posts/a.md",
+    "source/_posts/b.md",
+    "source/_posts/a/1.png",
+    "source/_posts/b/1.png",
+    "source/about/index.md",
+    "source/1.png",
+    "source/img/cover.png",
+    "source/_posts/a/cover.png",
+  ];
+  const on = { themes: [], postAssetFolder: true };
+
+  it("finds an asset_img slug in its own post's asset folder only, and calls it a guess when post asset folders are off", () => {
+    const r = resolver("hexo", hexo, on);
+    expect(r.resolve("1.png", "source/_posts/a.md", embed("hexo-asset", "1.png"))).toEqual({
+      path: "source/_posts/a/1.png",
+      rule: "post-asset-folder",
+      guess: false,
+    });
+    expect(r.resolve("1.png", "source/_posts/b.md", embed("hexo-asset", "1.png"))).toEqual({
+      path: "source/_posts/b/1.png",
+      rule: "post-asset-folder",
+      guess: false,
+    });
+    expect(resolver("hexo", hexo).resolve("1.png", "source/_posts/a.md", embed("hexo-asset", "1.png"))?.guess).toBe(true);
+    // The site's source/1.png is not an asset of the post, even though a relative link would not find it either.
+    expect(r.resolve("2.png", "source/_posts/a.md", embed("hexo-asset", "2.png"))).toBeNull();
+  });
+
+  it("refuses an asset tag in a page that is not a post, saying why", () => {
+    const e = refusal(() => resolver("hexo", hexo, on).resolve("1.png", "source/about/index.md", embed("hexo-asset", "1.png")));
+    expect(e.code).toBe("MissingFile");
+    expect(e.message).toContain('"source/about/index.md" is not a post');
+  });
+
+  it("reads a relative Hexo cover from source/ as url_for does, and refuses it when the post's asset folder holds another file of that path", () => {
+    const r = resolver("hexo", hexo, on);
+    expect(r.resolve("img/cover.png", "source/_posts/b.md", embed("front-matter", "img/cover.png"))).toEqual({
+      path: "source/img/cover.png",
+      rule: "static-root",
+      guess: false,
+    });
+    expect(r.resolve("cover.png", "source/_posts/a.md", embed("front-matter", "cover.png"))).toEqual({
+      path: "source/_posts/a/cover.png",
+      rule: "post-asset-folder",
+      guess: true,
+    });
+    const both = resolver("hexo", [...hexo, "source/cover.png"], on);
+    expect(refusal(() => both.resolve("cover.png", "source/_posts/a.md", embed("front-matter", "cover.png"))).code).toBe("AmbiguousLink");
+  });
+
+  it("reads a Liquid path from the Jekyll site root, and a relative front matter value too (absolute_url)", () => {
+    const r = resolver("jekyll", ["_posts/2024-01-01-p.md", "assets/a.png", "_posts/assets/a.png"]);
+    expect(r.resolve("/assets/a.png", "_posts/2024-01-01-p.md", embed("markdown", "/assets/a.png", true))?.path).toBe("assets/a.png");
+    expect(r.resolve("assets/a.png", "_posts/2024-01-01-p.md", embed("front-matter", "assets/a.png"))).toEqual({
+      path: "assets/a.png",
+      rule: "site-root",
+      guess: false,
+    });
+  });
+
+  it("reads a Hugo figure's src as a page resource, then a global resource in assets/, then static/", () => {
+    const files = ["content/p/index.md", "content/p/a.png", "assets/b.png", "static/c.png", "assets/d.png", "static/d.png"];
+    const r = resolver("hugo", files);
+    const fig = (src: string) => r.resolve(src, "content/p/index.md", embed("hugo-figure", src));
+    expect(fig("a.png")).toEqual({ path: "content/p/a.png", rule: "page-bundle", guess: false });
+    expect(fig("b.png")).toEqual({ path: "assets/b.png", rule: "static-root", guess: false });
+    expect(fig("/c.png")).toEqual({ path: "static/c.png", rule: "static-root", guess: false });
+    expect(fig("/b.png")?.path).toBe("assets/b.png");
+    expect(refusal(() => fig("/d.png")).code).toBe("AmbiguousLink");
+    // A plain markdown link does not look in assets/ by a relative path.
+    expect(refusal(() => r.resolve("b.png", "content/p/index.md", embed("markdown", "b.png"))).code).toBe("MissingFile");
+  });
+
+  it("reads a Hugo cover from the page bundle or from static/, and refuses it when both hold a file", () => {
+    const r = resolver("hugo", ["content/p/index.md", "content/p/cover.png", "static/img/x.png", "content/q/index.md", "content/q/x.png"]);
+    expect(r.resolve("cover.png", "content/p/index.md", embed("front-matter", "cover.png"))).toEqual({
+      path: "content/p/cover.png",
+      rule: "page-bundle",
+      guess: false,
+    });
+    expect(r.resolve("img/x.png", "content/p/index.md", embed("front-matter", "img/x.png"))).toEqual({
+      path: "static/img/x.png",
+      rule: "static-root",
+      guess: false,
+    });
+    const both = resolver("hugo", ["content/p/index.md", "content/p/img/x.png", "static/img/x.png"]);
+    expect(refusal(() => both.resolve("img/x.png", "content/p/index.md", embed("front-matter", "img/x.png"))).code).toBe("AmbiguousLink");
   });
 });
