@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { errorText, isUploadError, UploadError } from "../core/errors";
 import type { ImageUploader } from "../core/ports";
 import { migrateNotes, type MigrationProgress, type MigrationReport } from "../core/migrate/engine";
-import { migrationCounts, migrationDetails } from "../core/migrate/summary";
+import { migrationCounts, migrationDetails, progressCount } from "../core/migrate/summary";
 import { maxUploadBytes } from "../core/settings/settingsModel";
 import { migrateSettings } from "../core/settings/storedSettings";
 import { MAX_SIZE_HINT, parseArgs, UsageError, type CliArgs } from "./args";
@@ -192,7 +192,7 @@ const NO_UPLOADS: ImageUploader = {
 };
 
 function progressLine(p: MigrationProgress): string {
-  return `Uploading ${p.done} of ${p.total}${p.file ? `: ${p.file}` : "…"}`;
+  return `Uploading ${progressCount(p)}${p.file ? `: ${p.file}` : "…"}`;
 }
 
 /** The `--json` output: exactly these keys, so scripts can rely on them. */
