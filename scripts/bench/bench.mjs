@@ -10,7 +10,7 @@
 // The S3 server is started only for steps that talk to it: `--only=scan` or `--only=hash`
 // runs in seconds without one.
 //
-//   node scripts/bench/bench.mjs [--only=scan,hash,load,bulk,fixture,latency,dedupe,sweep,paste,memory]
+//   node scripts/bench/bench.mjs [--only=scan,hash,load,bulk,fixture,latency,dedupe,sweep,paste,memory,vault,cli,tools]
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -28,7 +28,7 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const here = path.join(repo, "scripts", "bench");
 const only = new Set((process.argv.find((a) => a.startsWith("--only="))?.slice(7) ?? "").split(",").filter(Boolean));
 const wanted = (name) => only.size === 0 || only.has(name);
-const SERVER_STEPS = ["load", "bulk", "fixture", "latency", "dedupe", "sweep", "paste", "memory"];
+const SERVER_STEPS = ["load", "bulk", "fixture", "latency", "dedupe", "sweep", "paste", "memory", "vault", "cli", "tools"];
 const LATENCY_MS = 80;
 // A bucket on another continent: the concurrency sweep also runs this far away.
 const OCEAN_MS = 200;
@@ -249,6 +249,24 @@ try {
     }
     results.bulk.fixture = await task(bins.workloads, "fixture", { ...base, fixture, reps: 7, seqReps: 3, warmupRounds: 3 });
   });
+  await step("tools", "bulk: 200 × 200 KB, whole processes: this tool, rclone, the AWS CLI", async () => {
+    const t = await task(bins.workloads, "tools", {
+      ...base,
+      cli: path.join(repo, "dist", "cli.cjs"),
+      count: 200,
+      size: 200_000,
+      reps: 5,
+      transfers: [4, 8, 16, 32],
+    });
+    results.bulk ??= {};
+    results.bulk.tools = t;
+    if (t.skipped) process.stderr.write(`  skipped: ${t.skipped}\n`);
+    else results.bulk.ratioToRclone = t.ratioToRclone;
+  });
+  await step("cli", "command-line tool start-up (whole processes)", async () => {
+    results.cli = { start: await task(bins.workloads, "cliStart", { ...base, cli: path.join(repo, "dist", "cli.cjs"), reps: 9 }) };
+    results.cli.startMs = results.cli.start.ms;
+  });
   await loadGroup(5);
   await step("latency", `bulk: 200 × 200 KB with ${LATENCY_MS} ms per request`, async () => {
     results.bulkLatency = {
@@ -303,6 +321,18 @@ try {
     const m = await task(bins.workloads, "memory", { ...args, reps: 3 });
     const atMax = await task(bins.workloads, "memory", { ...args, reps: 2, concurrency: 32 });
     results.memory = { peakMB: m.peakMB, peakMBAtConcurrency32: atMax.peakMB, detail: m, detailAtConcurrency32: atMax };
+  });
+  await step("vault", "vault: 10,000 notes with 30,000 embeds of 15,000 images, whole root folder, through main.js", async () => {
+    results.vault = await task(bins.plugin, "vault", {
+      server: s,
+      mainJs: path.join(repo, "main.js"),
+      manifest: path.join(repo, "manifest.json"),
+      root: base.root,
+      notes: 10_000,
+      images: 15_000,
+      perNote: 3,
+      imageBytes: 2_000,
+    });
   });
   await loadGroup(5);
 } catch (e) {
