@@ -135,7 +135,11 @@ export function renderTable(r) {
   add("vault.ms", "Upload all on a large vault, whole run, ms", r.vault ? `${vault}; ${r.vault.filesPerS} files/s` : "");
   add("vault.firstPutMs", "command → first PUT, ms", r.vault ? `${r.vault.puts} PUTs` : "");
   add("vault.peakMB", "peak memory of the Obsidian process double, MB", r.vault ? `by ${r.vault.peakMeasuredBy}` : "");
-  add("vault.maxBlockMs", "longest event-loop block during the run, ms");
+  add(
+    "vault.maxBlockMs",
+    "longest event-loop block during the run, ms",
+    r.vault ? `by ${r.vault.maxBlockMeasuredBy}; longest timer lag ${r.vault.maxLagMs} ms` : "",
+  );
   add("vault.maxProgressGapMs", "longest time without a progress update, ms", r.vault ? `${r.vault.progressUpdates} updates` : "");
 
   const head = ["figure", "what", "value", "target", "status", "context"];
