@@ -214,6 +214,10 @@ try {
     delete s.kind;
     delete s.pids;
     setup = await task(bins.workloads, "setup", { server: s });
+    const bucketOwner = s;
+    cleanups.push(async () => {
+      await task(bins.workloads, "teardown", { server: bucketOwner });
+    });
     base = { server: s, endpoint: s.endpoint, root: path.join(work, "data"), serverPids: server.pids ?? [] };
     far = await startProxy(s.endpoint, LATENCY_MS);
     ocean = await startProxy(s.endpoint, OCEAN_MS);

@@ -9,7 +9,7 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { runCli, type CliIO } from "../../src/cli/run";
 import { collectNotes, createFsPorts, walkFiles } from "../../src/cli/fsPorts";
 import { md5Hex, sha256Hex } from "../../src/core/prepare/hash";
@@ -596,8 +596,18 @@ async function tools(a: Common & { cli: string; count: number; size: number; rep
     S3_SECRET_ACCESS_KEY: a.server.secretAccessKey,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
   };
+  // Each copy under its own prefix is removed once timed: the test server keeps objects in a
+  // memory store of fixed size, which rounds of fresh copies would fill.
+  const client = sdkClient(a.server, a.server.endpoint);
   let round_ = 0;
   const prefix = () => `tools-${process.pid}-${round_++}`;
+  const timedThenRemoved = async (p: string, run: () => Promise<number>): Promise<number> => {
+    try {
+      return await run();
+    } finally {
+      await emptyBucket(client, a.server.bucket, `${p}/`);
+    }
+  };
   const sides: Record<string, () => Promise<number>> = {
     ours: async () => {
       const vault = freshCopy(t.dir, a.root, "tools");
@@ -611,7 +621,10 @@ async function tools(a: Common & { cli: string; count: number; size: number; rep
   };
   if (rcloneVersion !== null) {
     for (const n of a.transfers) {
-      sides[`rclone${n}`] = () => runProcess("rclone", ["copy", images, `bench:${a.server.bucket}/${prefix()}`, "--transfers", String(n)], rcloneEnv);
+      sides[`rclone${n}`] = () => {
+        const p = prefix();
+        return timedThenRemoved(p, () => runProcess("rclone", ["copy", images, `bench:${a.server.bucket}/${p}`, "--transfers", String(n)], rcloneEnv));
+      };
     }
   }
   if (awsVersion !== null) {
@@ -632,6 +645,7 @@ async function tools(a: Common & { cli: string; count: number; size: number; rep
     }
     log(`tools round ${r + 1}/${a.reps}: ${names.map((n) => `${n} ${round(runs[n][r], 0)}`).join(", ")} ms`);
   }
+  client.destroy();
   const medians = Object.fromEntries(names.map((n) => [n, round(median(runs[n]), 1)]));
   const rcloneSides = names.filter((n) => n.startsWith("rclone"));
   const best = rcloneSides.length ? rcloneSides.reduce((x, y) => (medians[y] < medians[x] ? y : x)) : null;
@@ -649,6 +663,28 @@ async function tools(a: Common & { cli: string; count: number; size: number; rep
   };
 }
 
+/** Removes every object under `prefix` (all of them without one). */
+async function emptyBucket(client: S3Client, bucket: string, prefix?: string): Promise<void> {
+  for (;;) {
+    const r = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1000 }));
+    const keys = (r.Contents ?? []).flatMap((o) => (o.Key === undefined ? [] : [{ Key: o.Key }]));
+    if (keys.length === 0) return;
+    await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys, Quiet: true } }));
+  }
+}
+
+/** Empties and removes the benchmark's bucket: the test server keeps objects in memory. */
+async function teardown(a: { server: ServerInfo }) {
+  const client = sdkClient(a.server, a.server.endpoint);
+  try {
+    await emptyBucket(client, a.server.bucket);
+    await client.send(new DeleteBucketCommand({ Bucket: a.server.bucket }));
+  } finally {
+    client.destroy();
+  }
+  return { removed: a.server.bucket };
+}
+
 /** Creates the bucket and makes the server's first (slow) write before anything is timed. */
 async function setup(a: { server: ServerInfo }) {
   const client = sdkClient(a.server, a.server.endpoint);
@@ -662,7 +698,7 @@ async function setup(a: { server: ServerInfo }) {
   return { bucket: a.server.bucket, defaultConcurrency: DEFAULT_CONCURRENCY };
 }
 
-void runTask({ setup, bulk, fixture, sweep, dedupe, hash, memory, scan, cliStart, tools }).catch((e: unknown) => {
+void runTask({ setup, teardown, bulk, fixture, sweep, dedupe, hash, memory, scan, cliStart, tools }).catch((e: unknown) => {
   process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exitCode = 1;
 });
