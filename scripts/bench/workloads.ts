@@ -531,7 +531,7 @@ async function cliStart(a: Common & { cli: string; reps: number }) {
   const kinds = {
     version: [a.cli, "--version"],
     help: [a.cli, "--help"],
-    dryRun: [a.cli, "upload", t.dir, "--dry-run", "--endpoint", a.endpoint, "--bucket", a.server.bucket, "--path-style"],
+    dryRun: [a.cli, "upload", t.dir, "--dry-run", "--endpoint", a.endpoint, "--region", a.server.region, "--bucket", a.server.bucket, "--path-style"],
   };
   const runs: Record<string, number[]> = { version: [], help: [], dryRun: [] };
   for (const args of Object.values(kinds)) await runProcess(process.execPath, args, env);

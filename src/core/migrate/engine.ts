@@ -1,10 +1,10 @@
 import { Batcher, type SetTimer } from "./batcher";
 import { errorText, isUploadError } from "../errors";
 import { baseName } from "../paths";
-import { writeLinks, type LinkOutcome } from "../apply/writeLinks";
 import type { ImageUploader } from "../ports";
 import { Feed, runFeed } from "./pool";
-import { Planner, type Fail, type FileJob, type LinkJob, type NoteJob, type OnLink } from "./planner";
+import { Planner, type Fail, type FileJob, type OnLink } from "./planner";
+import { writeBack, type Rewrite } from "./writeBack";
 import type { TextChange } from "../apply/textChanges";
 
 /**
@@ -158,12 +158,6 @@ const DEFAULT_FLUSH_INTERVAL_MS = 1000;
 const CHUNK_CHARS = 48_000;
 const CHUNK_NOTES = 32;
 
-/** Links to rewrite together: those of one file known when its upload settled, or one found later. */
-interface Rewrite {
-  file: FileJob;
-  links: LinkJob[];
-}
-
 /** Uploads every local image linked from `notePaths` and rewrites the links; see the module comment. */
 export async function migrateNotes(notePaths: string[], ports: MigrationPorts, opts: MigrationOptions): Promise<MigrationReport> {
   const report: MigrationReport = {
@@ -315,51 +309,4 @@ async function uploadOne(file: FileJob, ports: MigrationPorts, report: Migration
   } finally {
     ports.releaseFile?.(bytes);
   }
-}
-
-/** Rewrites the links of a batch of uploaded files, one atomic rewrite per note. */
-async function writeBack(batch: Rewrite[], ports: MigrationPorts, report: MigrationReport, fail: Fail): Promise<void> {
-  const byNote = new Map<NoteJob, LinkJob[]>();
-  for (const rewrite of batch) {
-    for (const link of rewrite.links) {
-      const links = byNote.get(link.note);
-      if (links) links.push(link);
-      else byNote.set(link.note, [link]);
-    }
-  }
-  // Different notes are independent; the batcher already keeps two batches from touching
-  // the same note at once.
-  await Promise.all(
-    [...byNote].map(async ([note, links]) => {
-      let outcome: LinkOutcome[];
-      try {
-        outcome = await writeLinks(
-          links.map((l) => ({ embed: l.embed, url: report.files[l.file.entry].url as string })),
-          note.shifts,
-          (edit) => ports.rewriteNote(note.path, edit),
-        );
-      } catch (e) {
-        for (const l of links) {
-          fail(note.path, l.embed.raw, "Unknown", `The note "${note.path}" could not be saved (${errorText(e)}); the link was left as it was.`);
-        }
-        return;
-      }
-      links.forEach((l, i) => {
-        if (outcome[i] === "rewritten") {
-          report.rewritten++;
-          report.files[l.file.entry].rewritten++;
-        } else if (outcome[i] === "unreadable") {
-          fail(
-            note.path,
-            l.embed.raw,
-            "MalformedLink",
-            `The image "${l.file.path}" was uploaded, but its link in "${note.path}" was left as it was: unfinished markdown just before it (an unclosed "![](" or "<img src=", for instance) would take the new link in, and it would not show as an image. Finish or remove that text and run again.`,
-          );
-        } else {
-          report.skipped++;
-          report.skippedEdits.push({ note: note.path, link: l.embed.raw });
-        }
-      });
-    }),
-  );
 }

@@ -1,5 +1,6 @@
 import { UploadError } from "../../../../src/core/errors";
 import { migrateNotes, type MigrationPorts, type MigrationProgress } from "../../../../src/core/migrate/engine";
+import { progressCount } from "../../../../src/core/migrate/summary";
 import { deferred, manualTimer, MemoryVault, settle, type Deferred } from "../../../support/migrateHarness";
 
 /** `count` notes, each embedding its own image, plus whatever `extra` notes add. */
@@ -128,5 +129,15 @@ describe("migrateNotes while notes are still being scanned", () => {
     expect(v.notes.get("Z.md")).toBe("again ![0.png](https://cdn.test/0.png) and ![[5.png]]");
     // 42 links in all: the two to 0.png rewritten, the 40 others skipped.
     expect(report).toMatchObject({ uploaded: 1, rewritten: 2, skipped: 40, failed: 0 });
+  });
+});
+
+describe("progressCount", () => {
+  const p = { done: 3, total: 40, uploaded: 3, reused: 0, failed: 0 };
+  it("says the total may still grow while notes are being scanned", () => {
+    expect(progressCount({ ...p, notesScanned: 120, notes: 10000 })).toBe("3 of 40 found so far, 120 of 10000 notes scanned");
+  });
+  it("gives the plain count once every note is scanned", () => {
+    expect(progressCount({ ...p, notesScanned: 10000, notes: 10000 })).toBe("3 of 40");
   });
 });
