@@ -10,7 +10,7 @@
 // The S3 server is started only for steps that talk to it: `--only=scan` or `--only=hash`
 // runs in seconds without one.
 //
-//   node scripts/bench/bench.mjs [--only=scan,hash,convert,index,load,bulk,fixture,latency,dedupe,listing,sweep,paste,memory]
+//   node scripts/bench/bench.mjs [--only=scan,hash,convert,index,load,bulk,fixture,latency,dedupe,listing,sweep,paste,memory,vault,cli,tools]
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -28,7 +28,7 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const here = path.join(repo, "scripts", "bench");
 const only = new Set((process.argv.find((a) => a.startsWith("--only="))?.slice(7) ?? "").split(",").filter(Boolean));
 const wanted = (name) => only.size === 0 || only.has(name);
-const SERVER_STEPS = ["load", "bulk", "fixture", "latency", "dedupe", "listing", "sweep", "paste", "memory"];
+const SERVER_STEPS = ["load", "bulk", "fixture", "latency", "dedupe", "listing", "sweep", "paste", "memory", "vault", "cli", "tools"];
 const LATENCY_MS = 80;
 // A bucket on another continent: the concurrency sweep also runs this far away.
 const OCEAN_MS = 200;
@@ -227,6 +227,10 @@ try {
     delete s.kind;
     delete s.pids;
     setup = await task(bins.workloads, "setup", { server: s });
+    const bucketOwner = s;
+    cleanups.push(async () => {
+      await task(bins.workloads, "teardown", { server: bucketOwner });
+    });
     base = { server: s, endpoint: s.endpoint, root: path.join(work, "data"), serverPids: server.pids ?? [] };
     far = await startProxy(s.endpoint, LATENCY_MS);
     ocean = await startProxy(s.endpoint, OCEAN_MS);
@@ -264,6 +268,24 @@ try {
       return;
     }
     results.bulk.fixture = await task(bins.workloads, "fixture", { ...base, fixture, reps: 7, seqReps: 3, warmupRounds: 3 });
+  });
+  await step("tools", "bulk: 200 × 200 KB, whole processes: this tool, rclone, the AWS CLI", async () => {
+    const t = await task(bins.workloads, "tools", {
+      ...base,
+      cli: path.join(repo, "dist", "cli.cjs"),
+      count: 200,
+      size: 200_000,
+      reps: 5,
+      transfers: [4, 8, 16, 32],
+    });
+    results.bulk ??= {};
+    results.bulk.tools = t;
+    if (t.skipped) process.stderr.write(`  skipped: ${t.skipped}\n`);
+    else results.bulk.ratioToRclone = t.ratioToRclone;
+  });
+  await step("cli", "command-line tool start-up (whole processes)", async () => {
+    results.cli = { start: await task(bins.workloads, "cliStart", { ...base, cli: path.join(repo, "dist", "cli.cjs"), reps: 9 }) };
+    results.cli.startMs = results.cli.start.ms;
   });
   await loadGroup(5);
   await step("latency", `bulk: 200 × 200 KB with ${LATENCY_MS} ms per request`, async () => {
@@ -333,6 +355,18 @@ try {
       detail50x4MB: m,
       detailAtConcurrency32: atMax,
     };
+  });
+  await step("vault", "vault: 10,000 notes with 30,000 embeds of 15,000 images, whole root folder, through main.js", async () => {
+    results.vault = await task(bins.plugin, "vault", {
+      server: s,
+      mainJs: path.join(repo, "main.js"),
+      manifest: path.join(repo, "manifest.json"),
+      root: base.root,
+      notes: 10_000,
+      images: 15_000,
+      perNote: 3,
+      imageBytes: 2_000,
+    });
   });
   await loadGroup(5);
 } catch (e) {

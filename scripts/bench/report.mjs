@@ -21,6 +21,11 @@ const TARGETS = [
   ["concurrency.default", ">=", 6],
   ["scan.ratioToOrdinary", "<=", 2],
   ["scan.maxGrowth", "<=", 3],
+  ["bulk.ratioToRclone", ">=", 0.95],
+  ["vault.firstPutMs", "<=", 1000],
+  ["vault.peakMB", "<=", 400],
+  ["vault.maxBlockMs", "<=", 50],
+  ["vault.maxProgressGapMs", "<=", 1000],
 ];
 
 export function targetsOf(results) {
@@ -51,6 +56,23 @@ export function renderTable(r) {
   add("bulk.ratioToRaw", "engine ÷ raw SDK PUTs, 200 × 200 KB", r.bulk ? `engine ${rate(r.bulk.engine)}; raw ${rate(r.bulk.raw)}` : "");
   add("bulk.ratioToRawWithRead", "engine ÷ raw PUTs of files read from disk", r.bulk?.rawWithRead ? `raw + read ${rate(r.bulk.rawWithRead)}` : "");
   add("bulk.speedupVsSequential", "engine ÷ one at a time", r.bulk ? `sequential ${rate(r.bulk.sequential)}` : "");
+  const tools = r.bulk?.tools;
+  add(
+    "bulk.ratioToRclone",
+    "best rclone ÷ this tool, whole processes, 200 × 200 KB",
+    tools?.skipped ??
+      (tools
+        ? `${Object.entries(tools.medianMs)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(", ")} ms; ${tools.rcloneVersion ?? "no rclone"}`
+        : ""),
+  );
+  add("bulk.tools.ratioToAwsCli", "AWS CLI ÷ this tool, whole processes", tools?.awsVersion ?? "");
+  add(
+    "cli.startMs",
+    "node dist/cli.cjs --version, whole process, ms",
+    r.cli ? `--help ${r.cli.start.helpMs} ms, upload --dry-run ${r.cli.start.dryRunMs} ms, bare node ${r.cli.start.nodeBareMs} ms` : "",
+  );
   const fixture = r.bulk?.fixture;
   add(
     "bulk.fixture.ratioToRaw",
@@ -143,6 +165,19 @@ export function renderTable(r) {
     "largest rise of scan ms per KB over a tenfold size",
     r.scan ? `${r.scan.maxGrowthPattern}, ${r.scan.growthFrom} → ${r.scan.growthTo}; 1 = linear, 10 = quadratic` : "",
   );
+
+  const vault = r.vault
+    ? `${r.vault.notes.toLocaleString("en-US")} notes, ${r.vault.embeds.toLocaleString("en-US")} embeds, ${r.vault.images.toLocaleString("en-US")} images`
+    : "";
+  add("vault.ms", "Upload all on a large vault, whole run, ms", r.vault ? `${vault}; ${r.vault.filesPerS} files/s` : "");
+  add("vault.firstPutMs", "command → first PUT, ms", r.vault ? `${r.vault.puts} PUTs` : "");
+  add("vault.peakMB", "peak memory of the Obsidian process double, MB", r.vault ? `by ${r.vault.peakMeasuredBy}` : "");
+  add(
+    "vault.maxBlockMs",
+    "longest event-loop block during the run, ms",
+    r.vault ? `by ${r.vault.maxBlockMeasuredBy}; longest timer lag ${r.vault.maxLagMs} ms` : "",
+  );
+  add("vault.maxProgressGapMs", "longest time without a progress update, ms", r.vault ? `${r.vault.progressUpdates} updates` : "");
 
   const head = ["figure", "what", "value", "target", "status", "context"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => String(row[i]).length)));

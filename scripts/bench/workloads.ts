@@ -9,7 +9,15 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
 import { runCli, type CliIO } from "../../src/cli/run";
 import { collectNotes, createFsPorts, walkFiles } from "../../src/cli/fsPorts";
 import { md5Hex, sha256Hex } from "../../src/core/prepare/hash";
@@ -622,6 +630,195 @@ async function memory(a: Common & { count: number; size: number; reps: number; c
   };
 }
 
+/** Runs a whole process to its end; resolves with its wall time, rejects on a non-zero exit. */
+function runProcess(file: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = now();
+    const child = spawn(file, args, { env, stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) =>
+      code === 0 ? resolve(now() - t0) : reject(new Error(`${path.basename(file)} ${args[0] ?? ""} exited with ${code}: ${err.slice(0, 500)}`)),
+    );
+  });
+}
+
+/** The first line a program prints for `args`, or null when it cannot be run. */
+function versionOf(file: string, args: string[]): Promise<string | null> {
+  return new Promise((resolve) => {
+    const child = spawn(file, args, { stdio: ["ignore", "pipe", "ignore"] });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.on("error", () => resolve(null));
+    child.on("exit", (code) => resolve(code === 0 ? (out.split("\n")[0]?.trim() ?? "") : null));
+  });
+}
+
+/**
+ * Start-up of the built command-line tool, whole processes: `--version`, `--help`, and a dry
+ * run over the 200-image note (none of which loads the S3 SDK).
+ */
+async function cliStart(a: Common & { cli: string; reps: number }) {
+  const t = imageVaultTemplate(a.root, 200, 200_000);
+  const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
+  const kinds = {
+    version: [a.cli, "--version"],
+    help: [a.cli, "--help"],
+    dryRun: [a.cli, "upload", t.dir, "--dry-run", "--endpoint", a.endpoint, "--region", a.server.region, "--bucket", a.server.bucket, "--path-style"],
+  };
+  const runs: Record<string, number[]> = { version: [], help: [], dryRun: [] };
+  for (const args of Object.values(kinds)) await runProcess(process.execPath, args, env);
+  for (let r = 0; r < a.reps; r++) for (const [k, args] of Object.entries(kinds)) runs[k].push(await runProcess(process.execPath, args, env));
+  // What any Node program pays to start, for scale.
+  const bare: number[] = [];
+  for (let r = 0; r < a.reps; r++) bare.push(await runProcess(process.execPath, ["-e", "0"]));
+  const med = (xs: number[]) => round(median(xs), 1);
+  return {
+    ms: med(runs.version),
+    versionMs: med(runs.version),
+    helpMs: med(runs.help),
+    dryRunMs: med(runs.dryRun),
+    nodeBareMs: med(bare),
+    runsMs: Object.fromEntries(Object.entries(runs).map(([k, xs]) => [k, xs.map((x) => round(x, 1))])),
+  };
+}
+
+/**
+ * The same 200 images put into the bucket by the built command-line tool, by rclone (at
+ * several --transfers) and by the AWS CLI, whole processes, round after round in rotating
+ * order. Each side writes its own objects: the tool under its content-addressed keys (a fresh
+ * upload cache every time, so it PUTs every file), rclone and the AWS CLI under a new prefix
+ * every time (so rclone's check of the destination finds nothing and copies every file).
+ */
+async function tools(a: Common & { cli: string; count: number; size: number; reps: number; transfers: number[] }) {
+  const t = imageVaultTemplate(a.root, a.count, a.size);
+  const images = path.join(t.dir, "attachments");
+  const rcloneVersion = await versionOf("rclone", ["version"]);
+  const awsBin = fs.existsSync("/usr/bin/aws") ? "/usr/bin/aws" : "aws";
+  const awsVersion = await versionOf(awsBin, ["--version"]);
+  if (rcloneVersion === null && awsVersion === null) return { skipped: "neither rclone nor the AWS CLI is installed (apt-get install rclone awscli)" };
+
+  const cfg = path.join(a.root, "tools-config");
+  fs.mkdirSync(cfg, { recursive: true });
+  const awsConfig = path.join(cfg, "aws-config");
+  // The AWS CLI's own default is 10 requests at once; it gets the tool's default instead.
+  fs.writeFileSync(awsConfig, `[default]\nregion = ${a.server.region}\ns3 =\n  max_concurrent_requests = ${DEFAULT_CONCURRENCY}\n`);
+  const base = { PATH: process.env.PATH, HOME: cfg };
+  const rcloneEnv = {
+    ...base,
+    RCLONE_CONFIG: path.join(cfg, "rclone.conf"),
+    RCLONE_CONFIG_BENCH_TYPE: "s3",
+    RCLONE_CONFIG_BENCH_PROVIDER: "Ceph",
+    RCLONE_CONFIG_BENCH_ENDPOINT: a.endpoint,
+    RCLONE_CONFIG_BENCH_REGION: a.server.region,
+    RCLONE_CONFIG_BENCH_ACCESS_KEY_ID: a.server.accessKeyId,
+    RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY: a.server.secretAccessKey,
+    RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE: "true",
+  };
+  const awsEnv = {
+    ...base,
+    AWS_CONFIG_FILE: awsConfig,
+    AWS_SHARED_CREDENTIALS_FILE: path.join(cfg, "none"),
+    AWS_ACCESS_KEY_ID: a.server.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: a.server.secretAccessKey,
+    AWS_PAGER: "",
+  };
+  const ourEnv = {
+    ...base,
+    S3_ACCESS_KEY_ID: a.server.accessKeyId,
+    S3_SECRET_ACCESS_KEY: a.server.secretAccessKey,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+  };
+  // Each copy under its own prefix is removed once timed: the test server keeps objects in a
+  // memory store of fixed size, which rounds of fresh copies would fill.
+  const client = sdkClient(a.server, a.server.endpoint);
+  let round_ = 0;
+  const prefix = () => `tools-${process.pid}-${round_++}`;
+  const timedThenRemoved = async (p: string, run: () => Promise<number>): Promise<number> => {
+    try {
+      return await run();
+    } finally {
+      await emptyBucket(client, a.server.bucket, `${p}/`);
+    }
+  };
+  const sides: Record<string, () => Promise<number>> = {
+    ours: async () => {
+      const vault = freshCopy(t.dir, a.root, "tools");
+      try {
+        const args = [a.cli, "upload", vault, "--endpoint", a.endpoint, "--region", a.server.region, "--bucket", a.server.bucket, "--path-style"];
+        return await runProcess(process.execPath, [...args, "--cache", path.join(vault, ".cache.json"), "--json"], ourEnv);
+      } finally {
+        fs.rmSync(vault, { recursive: true, force: true });
+      }
+    },
+  };
+  if (rcloneVersion !== null) {
+    for (const n of a.transfers) {
+      sides[`rclone${n}`] = () => {
+        const p = prefix();
+        return timedThenRemoved(p, () => runProcess("rclone", ["copy", images, `bench:${a.server.bucket}/${p}`, "--transfers", String(n)], rcloneEnv));
+      };
+    }
+  }
+  if (awsVersion !== null) {
+    sides.aws = () =>
+      runProcess(
+        awsBin,
+        ["s3", "cp", images, `s3://${a.server.bucket}/${prefix()}/`, "--recursive", "--only-show-errors", "--endpoint-url", a.endpoint],
+        awsEnv,
+      );
+  }
+  const names = Object.keys(sides);
+  const runs: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  for (const n of names) await sides[n]();
+  for (let r = 0; r < a.reps; r++) {
+    for (let i = 0; i < names.length; i++) {
+      const n = names[(i + r) % names.length];
+      runs[n].push(await sides[n]());
+    }
+    log(`tools round ${r + 1}/${a.reps}: ${names.map((n) => `${n} ${round(runs[n][r], 0)}`).join(", ")} ms`);
+  }
+  client.destroy();
+  const medians = Object.fromEntries(names.map((n) => [n, round(median(runs[n]), 1)]));
+  const rcloneSides = names.filter((n) => n.startsWith("rclone"));
+  const best = rcloneSides.length ? rcloneSides.reduce((x, y) => (medians[y] < medians[x] ? y : x)) : null;
+  return {
+    files: a.count,
+    bytes: a.count * a.size,
+    rcloneVersion,
+    awsVersion,
+    awsBin,
+    medianMs: medians,
+    runsMs: Object.fromEntries(names.map((n) => [n, runs[n].map((x) => round(x, 1))])),
+    rcloneBest: best,
+    ratioToRclone: best ? round(medians[best] / medians.ours, 3) : null,
+    ratioToAwsCli: medians.aws ? round(medians.aws / medians.ours, 3) : null,
+  };
+}
+
+/** Removes every object under `prefix` (all of them without one). */
+async function emptyBucket(client: S3Client, bucket: string, prefix?: string): Promise<void> {
+  for (;;) {
+    const r = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1000 }));
+    const keys = (r.Contents ?? []).flatMap((o) => (o.Key === undefined ? [] : [{ Key: o.Key }]));
+    if (keys.length === 0) return;
+    await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys, Quiet: true } }));
+  }
+}
+
+/** Empties and removes the benchmark's bucket: the test server keeps objects in memory. */
+async function teardown(a: { server: ServerInfo }) {
+  const client = sdkClient(a.server, a.server.endpoint);
+  try {
+    await emptyBucket(client, a.server.bucket);
+    await client.send(new DeleteBucketCommand({ Bucket: a.server.bucket }));
+  } finally {
+    client.destroy();
+  }
+  return { removed: a.server.bucket };
+}
+
 /** Creates the bucket and makes the server's first (slow) write before anything is timed. */
 async function setup(a: { server: ServerInfo }) {
   const client = sdkClient(a.server, a.server.endpoint);
@@ -635,7 +832,9 @@ async function setup(a: { server: ServerInfo }) {
   return { bucket: a.server.bucket, defaultConcurrency: DEFAULT_CONCURRENCY };
 }
 
-void runTask({ setup, bulk, fixture, sweep, dedupe, listing, hash, memory, scan, convert, index: uploadIndex }).catch((e: unknown) => {
-  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exitCode = 1;
-});
+void runTask({ setup, teardown, bulk, fixture, sweep, dedupe, listing, hash, memory, scan, convert, index: uploadIndex, cliStart, tools }).catch(
+  (e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -7,7 +7,7 @@ import type { ScanOptions } from "../core/markdown";
 import type { ImageUploader } from "../core/ports";
 import { migrateNotes, type MigrationProgress, type MigrationReport } from "../core/migrate/engine";
 import { DESKTOP_BYTES_IN_FLIGHT } from "../core/migrate/memoryBudget";
-import { migrationCounts, migrationDetails } from "../core/migrate/summary";
+import { migrationCounts, migrationDetails, progressCount } from "../core/migrate/summary";
 import { maxUploadBytes } from "../core/settings/settingsModel";
 import { profileTransform } from "../core/prepare/transform";
 import { migrateSettings } from "../core/settings/storedSettings";
@@ -276,7 +276,7 @@ function siteLine(site: Site): string {
 }
 
 function progressLine(p: MigrationProgress): string {
-  return `Uploading ${p.done} of ${p.total}${p.file ? `: ${p.file}` : "…"}`;
+  return `Uploading ${progressCount(p)}${p.file ? `: ${p.file}` : "…"}`;
 }
 
 /** The `--json` output: exactly these keys, so scripts can rely on them. */

@@ -8,12 +8,17 @@ import type { Asset, StoredAsset } from "./types";
 export interface ImageUploader {
   upload(asset: Asset): Promise<StoredAsset>;
   /**
-   * An uploader for one bulk run of `files` uploads. It may learn what the bucket holds once
-   * (one listing) instead of asking per file; what it learnt is dropped by `end`, so a later
-   * paste never relies on it. Absent where the uploader has nothing to gain from knowing.
+   * An uploader for one bulk run of `files` uploads: a number, or how many the run has found
+   * so far (a run that uploads while it still scans notes), read when the bucket is first
+   * asked about. It may learn what the bucket holds once (one listing) instead of asking per
+   * file; what it learnt is dropped by `end`, so a later paste never relies on it. Absent
+   * where the uploader has nothing to gain from knowing.
    */
-  forRun?(files: number): RunUploader;
+  forRun?(files: RunSize): RunUploader;
 }
+
+/** How many uploads a bulk run has: known, or counted as the run finds them. */
+export type RunSize = number | (() => number);
 
 /** The uploader of one bulk run (see `ImageUploader.forRun`). */
 export interface RunUploader extends ImageUploader {

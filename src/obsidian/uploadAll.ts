@@ -4,7 +4,7 @@
  * The command and menu items that start a run are in `uploadAllCommand.ts`.
  */
 import { Platform, type App, type TFile } from "obsidian";
-import { migrateNotes, type MigrationReport } from "../core/migrate/engine";
+import { migrateNotes, type MigrationProgress, type MigrationReport } from "../core/migrate/engine";
 import { bytesInFlightFor } from "../core/migrate/memoryBudget";
 import type { ImageUploader } from "../core/ports";
 import type { PluginSettings } from "../core/settings/settingsModel";
@@ -38,7 +38,7 @@ export async function uploadAllLocalImages(
   app: App,
   notes: TFile[],
   deps: UploadAllDeps,
-  opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+  opts: { signal?: AbortSignal; onProgress?: (p: MigrationProgress) => void } = {},
 ): Promise<UploadAllResult> {
   const settings = deps.settings();
   const ready = checkReadiness(settings, app.secretStorage);
@@ -55,7 +55,7 @@ export async function uploadAllLocalImages(
       // A phone closes an app that holds too much memory: fewer large images at once there.
       maxBytesInFlight: bytesInFlightFor({ mobile: Platform.isMobile }),
       signal: opts.signal,
-      onProgress: (p) => opts.onProgress?.(p.done, p.total),
+      onProgress: opts.onProgress,
       setTimer: (fn, ms) => {
         const id = window.setTimeout(fn, ms);
         return () => window.clearTimeout(id);

@@ -5,7 +5,7 @@
  */
 import { Notice, TFile, TFolder, type App, type Editor, type Menu, type Plugin, type TAbstractFile } from "obsidian";
 import { errorText } from "../core/errors";
-import { migrationCounts, migrationDetails } from "../core/migrate/summary";
+import { migrationCounts, migrationDetails, progressCount } from "../core/migrate/summary";
 import { uploadAllLocalImages, type UploadAllDeps, type UploadAllResult } from "./uploadAll";
 
 const TITLE = "Upload all local images";
@@ -71,7 +71,7 @@ async function runWithNotices(app: App, notes: TFile[], deps: UploadAllDeps, sig
   try {
     const result = await uploadAllLocalImages(app, notes, deps, {
       signal,
-      onProgress: (done, total) => progress.setMessage(`Uploading ${done} of ${total}…`),
+      onProgress: (p) => progress.setMessage(`Uploading ${progressCount(p)}…`),
     });
     progress.hide();
     const failed = result.report.failed > 0 || result.report.skippedEdits.length > 0;

@@ -28,7 +28,11 @@ export class BucketListing {
     private readonly bucket: Pick<S3ObjectStore, "list">,
     /** The folder listed; only keys under it are answered. */
     readonly prefix: string,
-    private readonly maxPages: number,
+    /**
+     * The most pages to list, read when the run first asks (a run that is still finding its
+     * files knows more by then). At 0 no listing is made and every answer is "cannot tell".
+     */
+    private readonly maxPages: number | (() => number),
   ) {}
 
   /**
@@ -42,7 +46,10 @@ export class BucketListing {
     if (written) return written;
     // Any failure means "cannot tell": the per-file checks that follow report real problems
     // (a network down, a wrong bucket) in their own words.
-    this.listed ??= this.bucket.list(this.prefix, this.maxPages).catch(() => null);
+    if (this.listed === undefined) {
+      const pages = typeof this.maxPages === "function" ? this.maxPages() : this.maxPages;
+      this.listed = pages < 1 ? Promise.resolve(null) : this.bucket.list(this.prefix, pages).catch(() => null);
+    }
     const objects = await this.listed;
     if (objects === null || this.ended) return undefined;
     return this.written.get(key) ?? objects.get(key) ?? null;

@@ -24,7 +24,7 @@
 import type { S3Client, ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-s3";
 import type { BuildMiddleware } from "@smithy/types";
 import { isUploadError, UploadError } from "../core/errors";
-import type { ImageUploader, RunUploader, UploadIndex } from "../core/ports";
+import type { ImageUploader, RunSize, RunUploader, UploadIndex } from "../core/ports";
 import { bytesToHex, md5Hex, sha256Hex } from "../core/prepare/hash";
 import type { ImageCodec } from "../core/prepare/imageCodec";
 import { profileTransform } from "../core/prepare/transform";
@@ -276,11 +276,15 @@ export function createUploader(opts: UploaderOptions): Uploader {
     prepare,
     store: (p) => store(p),
     upload: (asset: Asset) => uploadAsset(asset),
-    forRun(files: number): RunUploader {
+    forRun(files: RunSize): RunUploader {
       // A listing pays off only where it can stand in for more than one request per file, and
       // only a content-addressed key can be trusted by its name and size (other keys are
       // looked at per file, as without a listing).
-      const listing = contentAddressed && files > 1 ? new BucketListing(bucket, keyTemplatePrefix(profile.keyTemplate), listPagesFor(files)) : undefined;
+      const pages = (): number => {
+        const count = typeof files === "function" ? files() : files;
+        return count > 1 ? listPagesFor(count) : 0;
+      };
+      const listing = contentAddressed ? new BucketListing(bucket, keyTemplatePrefix(profile.keyTemplate), pages) : undefined;
       return {
         upload: (asset) => uploadAsset(asset, listing),
         end: () => listing?.end(),

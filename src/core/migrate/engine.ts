@@ -1,10 +1,11 @@
 import { Batcher, type SetTimer } from "./batcher";
-import { isLocalImageEmbed, scanEmbeds, type Embed, type ScanOptions } from "../markdown";
+import type { Embed, ScanOptions } from "../markdown";
 import { errorText, isUploadError } from "../errors";
 import { baseName } from "../paths";
-import { NoteShifts, writeLinks, type LinkOutcome } from "../apply/writeLinks";
 import type { ImageUploader } from "../ports";
-import { runPool } from "./pool";
+import { Feed, runFeed } from "./pool";
+import { Planner, type Fail, type FileJob, type OnLink } from "./planner";
+import { writeBack, type Rewrite } from "./writeBack";
 import type { TextChange } from "../apply/textChanges";
 
 /**
@@ -13,19 +14,23 @@ import type { TextChange } from "../apply/textChanges";
  * through `MigrationPorts`.
  *
  * How a run goes:
- * 1. Every note is read once and scanned for local image embeds (remote URLs, embedded
+ * 1. Notes are read one at a time and scanned for local image embeds (remote URLs, embedded
  *    notes, bases, canvases, PDFs are left alone). Each link is resolved to a vault path;
  *    a link that resolves to nothing is a `MissingFile` failure and stays as it was, and so
- *    does one the ports refuse to resolve (`AmbiguousLink`, `OutsideVault`).
- * 2. Each distinct file is read when its upload starts (never all up front) and uploaded
- *    once, `concurrency` at a time, however many links point at it. The ports may refuse
- *    to read a file (too large, outside the vault, unreadable); its links then fail with
- *    the ports' code and words.
+ *    does one the ports refuse to resolve (`AmbiguousLink`, `OutsideVault`). Scanning pauses
+ *    between chunks of notes (through `setTimer`), so a large vault never holds up the app.
+ * 2. Each distinct file starts uploading as soon as its first link is found, while later
+ *    notes are still being scanned: the number of files to upload grows until the last note
+ *    is scanned. A file is read when its upload starts (never all up front) and uploaded
+ *    once, `concurrency` at a time, however many links point at it, in whichever notes they
+ *    are found, before or after its upload. The ports may refuse to read a file (too large,
+ *    outside the vault, unreadable); its links then fail with the ports' code and words.
  * 3. Links are rewritten in batches as their uploads finish, so an interrupted run leaves
- *    every note consistent, with the finished links already rewritten. Each rewrite
- *    replaces a link only where its original text still stands; a link the user edited
- *    meanwhile is skipped and reported, never overwritten. A link that unfinished markdown
- *    around it would take in once rewritten stays as it was and is a `MalformedLink` failure.
+ *    every note consistent, with the finished links already rewritten; a link found after
+ *    its file was uploaded joins the next batch. Each rewrite replaces a link only where its
+ *    original text still stands; a link the user edited meanwhile is skipped and reported,
+ *    never overwritten. A link that unfinished markdown around it would take in once
+ *    rewritten stays as it was and is a `MalformedLink` failure.
  */
 
 /** The outside world as the engine needs it. */
@@ -74,12 +79,19 @@ export interface ResolvedPath {
   guess?: string;
 }
 
-/** Reported once before the first upload (`done: 0`) and after each file finishes. */
+/**
+ * Reported after each chunk of notes scanned (the first with `done: 0`, before any upload
+ * finishes) and after each file finishes.
+ */
 export interface MigrationProgress {
   /** Files finished so far: uploaded, found in the bucket, or failed. */
   done: number;
-  /** Distinct files to upload in this run. */
+  /** Distinct files found so far; final once `notesScanned === notes`. */
   total: number;
+  /** Notes scanned so far. */
+  notesScanned: number;
+  /** Notes to scan in this run. */
+  notes: number;
   /** Vault path of the file that just finished; absent in the first report. */
   file?: string;
   uploaded: number;
@@ -90,11 +102,6 @@ export interface MigrationProgress {
 export interface MigrationOptions {
   /** Uploads in flight at once. */
   concurrency: number;
-  /**
-   * Bytes of images in flight at once (read and not yet uploaded), as `ports.fileSize` tells
-   * them; an image larger than this still goes, alone. Unbounded when left out.
-   */
-  maxBytesInFlight?: number;
   /** Scan and resolve only: no file is read or uploaded and no note is written. */
   dryRun?: boolean;
   /** Rewrite the notes after this many finished files (default 128). */
@@ -106,6 +113,11 @@ export interface MigrationOptions {
   onProgress?: (p: MigrationProgress) => void;
   /** Stops starting uploads; those in flight finish and their links are still rewritten. */
   signal?: AbortSignal;
+  /**
+   * Bytes of images in flight at once (read and not yet uploaded), as `ports.fileSize` tells
+   * them; an image larger than this still goes, alone. Unbounded when left out.
+   */
+  maxBytesInFlight?: number;
   /** Which forms of image the notes are scanned for (default: those Obsidian renders). */
   scan?: ScanOptions;
 }
@@ -136,10 +148,10 @@ export interface MigrationReport {
   failures: { note: string; link: string; code: string; message: string }[];
   /** Links whose text the user changed while the run was going, so they were not rewritten. */
   skippedEdits: { note: string; link: string }[];
-  /** Links resolved by a guess rather than by the path they spell, with the rule that guessed. */
-  guesses: { note: string; link: string; file: string; rule: string }[];
   /** Each distinct file, in the order first linked. */
   files: MigratedFile[];
+  /** Links resolved by a guess rather than by the path they spell, with the rule that guessed. */
+  guesses: { note: string; link: string; file: string; rule: string }[];
 }
 
 /** One distinct file of a run. */
@@ -157,29 +169,16 @@ export interface MigratedFile {
   rewritten: number;
 }
 
-interface NoteJob {
-  path: string;
-  shifts: NoteShifts;
-}
-
-interface LinkJob {
-  note: NoteJob;
-  embed: Embed;
-  file: FileJob;
-}
-
-interface FileJob {
-  path: string;
-  links: LinkJob[];
-  /** Index into `report.files`, which also holds the file's URL once uploaded. */
-  entry: number;
-}
-
 // Each write of a note rescans it (twice: before, and as it would read after), and in
 // Obsidian re-renders it and may start a sync: a note is written about once a second while
 // uploads finish, not once per handful of images. The count only bounds one write's size.
 const DEFAULT_FLUSH_EVERY = 128;
 const DEFAULT_FLUSH_INTERVAL_MS = 1000;
+
+// Scanning pauses for other work (the editor, finished uploads) after this much note text
+// or this many notes, whichever comes first: about 5 ms of scanning on an ordinary note.
+const CHUNK_CHARS = 48_000;
+const CHUNK_NOTES = 32;
 
 /** Uploads every local image linked from `notePaths` and rewrites the links; see the module comment. */
 export async function migrateNotes(notePaths: string[], ports: MigrationPorts, opts: MigrationOptions): Promise<MigrationReport> {
@@ -194,176 +193,147 @@ export async function migrateNotes(notePaths: string[], ports: MigrationPorts, o
     guesses: [],
     files: [],
   };
-  const fail = (note: string, link: string, code: string, message: string): void => {
+  const fail: Fail = (note, link, code, message) => {
     report.failed++;
     report.failures.push({ note, link, code, message });
   };
-
-  const files = await planFiles([...new Set(notePaths)], ports, report, fail, opts.scan);
-  if (opts.dryRun) {
-    for (const f of files) report.skipped += f.links.length;
-    return report;
-  }
-
-  const progress = (done: number, file?: string): void =>
-    opts.onProgress?.({ done, total: files.length, file, uploaded: report.uploaded, reused: report.reused, failed: report.failed });
-
-  const batcher = new Batcher<FileJob>(
+  const notes = [...new Set(notePaths)];
+  const files: FileJob[] = [];
+  const feed = new Feed<FileJob>();
+  const batcher = new Batcher<Rewrite>(
     (batch) => writeBack(batch, ports, report, fail, opts.scan),
     opts.flushEvery ?? DEFAULT_FLUSH_EVERY,
     opts.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
     opts.setTimer,
   );
 
+  // Files first linked from the note being scanned; they start uploading once it is scanned.
+  let found: FileJob[] = [];
+  // A link found after its file's upload settled is rewritten, or fails, on its own.
+  const onLink: OnLink = (link, isNew) => {
+    const file = link.file;
+    if (isNew) {
+      files.push(file);
+      found.push(file);
+    }
+    file.links.push(link);
+    if (file.settled === undefined) return;
+    const failed = file.settled.failed?.(link);
+    if (failed) fail(link.note.path, link.embed.raw, failed.code, failed.message);
+    else batcher.add({ file, links: [link] });
+  };
+  const planner = new Planner(ports, report, fail, onLink, opts.scan);
+
+  let scanned = 0;
   let done = 0;
-  const started = new Set<FileJob>();
-  // The uploader may learn once what the bucket holds rather than ask about every file.
-  const run = ports.uploader.forRun?.(files.length);
-  progress(0);
-  await runPool(
-    files,
-    opts.concurrency,
-    async (file) => {
-      started.add(file);
+  const progress = (file?: string): void =>
+    opts.onProgress?.({
+      done,
+      total: files.length,
+      file,
+      uploaded: report.uploaded,
+      reused: report.reused,
+      failed: report.failed,
+      notesScanned: scanned,
+      notes: notes.length,
+    });
+  const pause = opts.setTimer ? () => new Promise<void>((resolve) => opts.setTimer?.(resolve, 0)) : () => Promise.resolve();
+
+  // Planning runs ahead of the uploads: each file starts as soon as its first link is found.
+  // It goes on after a stop, so that every link is accounted for and the links of files
+  // already uploaded are still rewritten wherever they are.
+  const planning = (async () => {
+    try {
+      let chars = 0;
+      let inChunk = 0;
+      for (const notePath of notes) {
+        chars += await planner.scanNote(notePath);
+        scanned++;
+        const endOfChunk = ++inChunk >= CHUNK_NOTES || chars >= CHUNK_CHARS || scanned === notes.length;
+        // The first report comes before any upload has started.
+        if (!opts.dryRun && (scanned === 1 || endOfChunk)) progress();
+        if (!opts.dryRun) for (const f of found) feed.push(f);
+        found = [];
+        if (endOfChunk) {
+          chars = 0;
+          inChunk = 0;
+          if (scanned < notes.length) await pause();
+        }
+      }
+    } finally {
+      feed.close();
       // Nothing is left to start: the links of the files done so far are written while the
       // last uploads run, rather than after them.
-      if (started.size === files.length) batcher.flush();
-      await uploadOne(file, ports, run ?? ports.uploader, report, fail);
-      if (report.files[file.entry].url !== undefined) batcher.add(file);
-      progress(++done, file.path);
+      if (feed.exhausted) batcher.flush();
+    }
+  })();
+
+  if (opts.dryRun) {
+    await planning;
+    for (const f of files) report.skipped += f.links.length;
+    return report;
+  }
+  if (notes.length === 0) progress();
+
+  // The uploader may learn once what the bucket holds rather than ask about every file; it is
+  // told how many files the run has found by the time it first asks.
+  const run = ports.uploader.forRun?.(() => files.length);
+  const uploads = runFeed(
+    feed,
+    opts.concurrency,
+    async (file) => {
+      file.started = true;
+      if (feed.exhausted) batcher.flush();
+      file.settled = await uploadOne(file, ports, run ?? ports.uploader, report);
+      const links = [...file.links];
+      if (file.settled.failed) for (const l of links) fail(l.note.path, l.embed.raw, file.settled.failed(l).code, file.settled.failed(l).message);
+      else batcher.add({ file, links });
+      done++;
+      progress(file.path);
     },
     opts.signal,
     opts.maxBytesInFlight !== undefined ? { limit: opts.maxBytesInFlight, weight: (file) => ports.fileSize?.(file.path) ?? 0 } : undefined,
   ).finally(() => run?.end());
+  // Both run to the end before either's error is rethrown: no upload is left running unseen.
+  const [planned, uploaded] = await Promise.allSettled([planning, uploads]);
   await batcher.drain();
+  if (planned.status === "rejected") throw planned.reason;
+  if (uploaded.status === "rejected") throw uploaded.reason;
 
-  for (const f of files) if (!started.has(f)) report.skipped += f.links.length;
+  for (const f of files) if (!f.started) report.skipped += f.links.length;
   return report;
 }
 
-type Fail = (note: string, link: string, code: string, message: string) => void;
-
-/** Reads and scans every note, resolves its local image links, and groups them by file. */
-async function planFiles(notePaths: string[], ports: MigrationPorts, report: MigrationReport, fail: Fail, scan?: ScanOptions): Promise<FileJob[]> {
-  const byPath = new Map<string, FileJob>();
-  for (const notePath of notePaths) {
-    let text: string;
-    try {
-      text = await ports.readNote(notePath);
-    } catch (e) {
-      if (isUploadError(e)) fail(notePath, "", e.code, e.toUserText());
-      else fail(notePath, "", "Unknown", `The note "${notePath}" could not be read (${errorText(e)}).`);
-      continue;
-    }
-    const note: NoteJob = { path: notePath, shifts: new NoteShifts() };
-    for (const embed of scanEmbeds(text, scan)) {
-      if (!isLocalImageEmbed(embed)) continue;
-      let path: string | null;
-      try {
-        const found = ports.resolve(embed.target, notePath, embed);
-        path = typeof found === "string" || found === null ? found : found.path;
-        if (found !== null && typeof found !== "string" && found.guess !== undefined) {
-          report.guesses.push({ note: notePath, link: embed.raw, file: found.path, rule: found.guess });
-        }
-      } catch (e) {
-        if (!isUploadError(e)) throw e;
-        fail(notePath, embed.raw, e.code, e.toUserText());
-        continue;
-      }
-      if (path === null) {
-        fail(notePath, embed.raw, "MissingFile", `The image "${embed.target}" linked in "${notePath}" is not in the vault; the link was left as it was.`);
-        continue;
-      }
-      let file = byPath.get(path);
-      if (!file) {
-        file = { path, links: [], entry: report.files.push({ path, notes: [], links: 0, rewritten: 0 }) - 1 };
-        byPath.set(path, file);
-      }
-      file.links.push({ note, embed, file });
-      const entry = report.files[file.entry];
-      entry.links++;
-      if (!entry.notes.includes(notePath)) entry.notes.push(notePath);
-    }
-  }
-  return [...byPath.values()];
-}
-
-/** Reads one file and uploads it; on failure every link to it becomes a failure. */
-async function uploadOne(file: FileJob, ports: MigrationPorts, uploader: ImageUploader, report: MigrationReport, fail: Fail): Promise<void> {
+/**
+ * Reads one file and uploads it. Returns how it settled: in the bucket (its URL is in the
+ * report), or the failure each link to it gets.
+ */
+async function uploadOne(file: FileJob, ports: MigrationPorts, uploader: ImageUploader, report: MigrationReport): Promise<NonNullable<FileJob["settled"]>> {
   let bytes: Uint8Array;
   try {
     bytes = await ports.readFile(file.path);
   } catch (e) {
-    for (const l of file.links) {
-      if (isUploadError(e)) fail(l.note.path, l.embed.raw, e.code, `${file.path}: ${e.toUserText()}`);
-      else
-        fail(
-          l.note.path,
-          l.embed.raw,
-          "UnreadableFile",
-          `The image "${file.path}" linked in "${l.note.path}" could not be read (${errorText(e)}); the link was left as it was.`,
-        );
-    }
-    return;
+    return {
+      failed: (l) =>
+        isUploadError(e)
+          ? { code: e.code, message: `${file.path}: ${e.toUserText()}` }
+          : {
+              code: "UnreadableFile",
+              message: `The image "${file.path}" linked in "${l.note.path}" could not be read (${errorText(e)}); the link was left as it was.`,
+            },
+    };
   }
   try {
     const stored = await uploader.upload({ bytes, name: baseName(file.path), notePath: file.links[0].note.path, sourcePath: file.path });
     Object.assign(report.files[file.entry], { url: stored.url, reused: stored.reused });
     if (stored.reused) report.reused++;
     else report.uploaded++;
+    return {};
   } catch (e) {
     const code = isUploadError(e) ? e.code : "Unknown";
     const message = isUploadError(e) ? errorText(e) : `Upload failed: ${errorText(e)}`;
-    for (const l of file.links) fail(l.note.path, l.embed.raw, code, `${file.path}: ${message}`);
+    return { failed: () => ({ code, message: `${file.path}: ${message}` }) };
   } finally {
     ports.releaseFile?.(bytes);
   }
-}
-
-/** Rewrites the links of a batch of uploaded files, one atomic rewrite per note. */
-async function writeBack(batch: FileJob[], ports: MigrationPorts, report: MigrationReport, fail: Fail, scan?: ScanOptions): Promise<void> {
-  const byNote = new Map<NoteJob, LinkJob[]>();
-  for (const file of batch) {
-    for (const link of file.links) {
-      const links = byNote.get(link.note);
-      if (links) links.push(link);
-      else byNote.set(link.note, [link]);
-    }
-  }
-  // Different notes are independent; the batcher already keeps two batches from touching
-  // the same note at once.
-  await Promise.all(
-    [...byNote].map(async ([note, links]) => {
-      let outcome: LinkOutcome[];
-      try {
-        outcome = await writeLinks(
-          links.map((l) => ({ embed: l.embed, url: report.files[l.file.entry].url as string })),
-          note.shifts,
-          (edit) => ports.rewriteNote(note.path, edit),
-          scan,
-        );
-      } catch (e) {
-        for (const l of links) {
-          fail(note.path, l.embed.raw, "Unknown", `The note "${note.path}" could not be saved (${errorText(e)}); the link was left as it was.`);
-        }
-        return;
-      }
-      links.forEach((l, i) => {
-        if (outcome[i] === "rewritten") {
-          report.rewritten++;
-          report.files[l.file.entry].rewritten++;
-        } else if (outcome[i] === "unreadable") {
-          fail(
-            note.path,
-            l.embed.raw,
-            "MalformedLink",
-            `The image "${l.file.path}" was uploaded, but its link in "${note.path}" was left as it was: unfinished markdown just before it (an unclosed "![](" or "<img src=", for instance) would take the new link in, and it would not show as an image. Finish or remove that text and run again.`,
-          );
-        } else {
-          report.skipped++;
-          report.skippedEdits.push({ note: note.path, link: l.embed.raw });
-        }
-      });
-    }),
-  );
 }

@@ -28,34 +28,111 @@ export async function runPool<T>(
   signal?: AbortSignal,
   budget?: PoolBudget<T>,
 ): Promise<void> {
+  const feed = new Feed<{ item: T; index: number }>();
+  items.forEach((item, index) => feed.push({ item, index }));
+  feed.close();
+  await runFeed(
+    feed,
+    Math.min(Math.max(1, Math.floor(concurrency) || 1), Math.max(1, items.length)),
+    ({ item, index }) => worker(item, index),
+    signal,
+    budget && { limit: budget.limit, weight: ({ item }) => budget.weight(item) },
+  );
+}
+
+/**
+ * Items that arrive over time, for `runFeed`: pushed as they are found, closed once no more
+ * will come. The migration engine pushes each file as its note is scanned, so uploads start
+ * while later notes are still being read.
+ */
+export class Feed<T> {
+  private readonly items: T[] = [];
+  private next = 0;
+  private closed = false;
+  private waiters: (() => void)[] = [];
+
+  push(item: T): void {
+    if (this.closed) throw new Error("push after close");
+    this.items.push(item);
+    this.wake();
+  }
+
+  /** No more items will come; lanes waiting for one end once the rest are taken. */
+  close(): void {
+    this.closed = true;
+    this.wake();
+  }
+
+  /** Closed, and every item taken: nothing is left to start. */
+  get exhausted(): boolean {
+    return this.closed && this.next >= this.items.length;
+  }
+
+  /** The next item if one is waiting, without waiting; undefined otherwise. */
+  tryTake(): T | undefined {
+    return this.next < this.items.length ? this.items[this.next++] : undefined;
+  }
+
+  /** Resolves once an item is waiting or the feed is closed (at once if either holds now). */
+  arrival(): Promise<void> {
+    if (this.closed || this.next < this.items.length) return Promise.resolve();
+    return new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+}
+
+/**
+ * `runPool` over a `Feed`: at most `concurrency` calls in flight, each item started in the
+ * order pushed, as soon as it is pushed and a slot (and, with a `budget`, room in it) is free.
+ * Resolves once the feed is exhausted (or `signal` aborted) and every started call has
+ * settled; a worker's rejection is rethrown then, as in `runPool`.
+ */
+export async function runFeed<T>(
+  feed: Feed<T>,
+  concurrency: number,
+  worker: (item: T) => Promise<void>,
+  signal?: AbortSignal,
+  budget?: PoolBudget<T>,
+): Promise<void> {
   const limit = Math.max(1, Math.floor(concurrency) || 1);
-  let next = 0;
   let firstError: { error: unknown } | undefined;
   let inFlight = 0;
   let weightInFlight = 0;
-  // The weight of the next item, read once: it waits at the head of the line until it fits.
-  let headWeight: number | undefined;
   let wake: (() => void) | undefined;
   let woken: Promise<void> | undefined;
   const released = (): Promise<void> => (woken ??= new Promise<void>((resolve) => (wake = resolve)));
 
+  // The next item, taken from the feed and waiting at the head of the line until there is room
+  // for it: items start in the order pushed, and a heavy one is not overtaken by lighter ones.
+  let head: { item: T; weight: number } | undefined;
+
   const lane = async (): Promise<void> => {
-    while (next < items.length && !signal?.aborted) {
-      let weight = 0;
-      if (budget) {
-        headWeight ??= weightOf(budget, items[next]);
-        if (inFlight > 0 && weightInFlight + headWeight > budget.limit) {
-          await released();
+    while (!signal?.aborted) {
+      if (head === undefined) {
+        const item = feed.tryTake();
+        if (item === undefined) {
+          if (feed.exhausted) return;
+          await feed.arrival();
           continue;
         }
-        weight = headWeight;
-        headWeight = undefined;
+        head = { item, weight: budget ? weightOf(budget, item) : 0 };
       }
-      const index = next++;
+      if (budget && inFlight > 0 && weightInFlight + head.weight > budget.limit) {
+        await released();
+        continue;
+      }
+      // An item taken but not started when the run stops is left unstarted, like those never taken.
+      const { item, weight } = head;
+      head = undefined;
       inFlight++;
       weightInFlight += weight;
       try {
-        await worker(items[index], index);
+        await worker(item);
       } catch (error) {
         firstError ??= { error };
       } finally {
@@ -67,10 +144,7 @@ export async function runPool<T>(
       }
     }
   };
-
-  const lanes: Promise<void>[] = [];
-  for (let i = 0; i < Math.min(limit, items.length); i++) lanes.push(lane());
-  await Promise.all(lanes);
+  await Promise.all(Array.from({ length: limit }, lane));
   if (firstError) throw firstError.error;
 }
 

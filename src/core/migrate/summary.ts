@@ -1,4 +1,4 @@
-import type { MigrationReport } from "./engine";
+import type { MigrationProgress, MigrationReport } from "./engine";
 
 /**
  * The words every face (notice, terminal) uses to tell a person what a migration did, so
@@ -26,4 +26,13 @@ export function migrationDetails(r: MigrationReport): { heading: string; items: 
     out.push({ heading: "Failed:", items: r.failures.map((f) => `${f.note}${f.link ? `: ${f.link}` : ""} — ${f.message}`) });
   }
   return out;
+}
+
+/**
+ * `3 of 40`, or while notes are still being scanned (uploads start before the last note is
+ * read, so the total can still grow) `3 of 40 found so far, 120 of 10000 notes scanned`.
+ */
+export function progressCount(p: MigrationProgress): string {
+  if (p.notesScanned >= p.notes) return `${p.done} of ${p.total}`;
+  return `${p.done} of ${p.total} found so far, ${p.notesScanned} of ${p.notes} notes scanned`;
 }

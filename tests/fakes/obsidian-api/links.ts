@@ -18,7 +18,11 @@ function resolveRelative(folder: string, rel: string): string {
   return parts.join("/");
 }
 
+const lastSegment = (path: string): string => path.slice(path.lastIndexOf("/") + 1);
+
 export class MetadataCache extends Events {
+  private index: ReturnType<MetadataCache["fileIndex"]> | undefined;
+
   constructor(private readonly vault: Vault) {
     super();
   }
@@ -40,10 +44,13 @@ export class MetadataCache extends Events {
     link = normalizeSeparators(link);
     const lower = link.toLowerCase();
     const wanted = [lower, `${lower}.md`];
-    const files = this.vault.getFiles();
-    const exact = files.find((f) => wanted.includes(f.path.toLowerCase()));
+    const index = this.fileIndex();
+    // The first file in the vault's order whose path is the link's, or the link's with `.md`.
+    const exact = wanted.flatMap((w) => index.byPath.get(w) ?? []).sort((a, b) => index.order.get(a)! - index.order.get(b)!)[0];
     if (exact) return exact;
-    const candidates = files.filter((f) => wanted.some((w) => f.path.toLowerCase().endsWith(`/${w}`)));
+    const candidates = [...new Set(wanted.flatMap((w) => index.byName.get(lastSegment(w)) ?? []))]
+      .filter((f) => wanted.some((w) => f.path.toLowerCase().endsWith(`/${w}`)))
+      .sort((a, b) => index.order.get(a)! - index.order.get(b)!);
     if (candidates.length === 0) return null;
     const sourceFolder = parentOf(sourcePath);
     candidates.sort((a, b) => {
@@ -52,6 +59,32 @@ export class MetadataCache extends Events {
       return sameA - sameB || a.path.length - b.path.length || a.path.localeCompare(b.path);
     });
     return candidates[0];
+  }
+
+  /**
+   * The vault's files by lower-cased path and by lower-cased last path segment, with their
+   * place in `getFiles()`: the same answers as a walk over every file, without one per
+   * lookup (a vault of 25,000 files is resolved 30,000 times by "Upload all local images").
+   * Rebuilt after any change to the vault's files.
+   */
+  private fileIndex(): { generation: number; byPath: Map<string, TFile[]>; byName: Map<string, TFile[]>; order: Map<TFile, number> } {
+    if (this.index?.generation === this.vault.generation) return this.index;
+    const byPath = new Map<string, TFile[]>();
+    const byName = new Map<string, TFile[]>();
+    const order = new Map<TFile, number>();
+    this.vault.getFiles().forEach((f, i) => {
+      const lower = f.path.toLowerCase();
+      const add = (map: Map<string, TFile[]>, key: string): void => {
+        const list = map.get(key);
+        if (list) list.push(f);
+        else map.set(key, [f]);
+      };
+      add(byPath, lower);
+      add(byName, lastSegment(lower));
+      order.set(f, i);
+    });
+    this.index = { generation: this.vault.generation, byPath, byName, order };
+    return this.index;
   }
 
   /**

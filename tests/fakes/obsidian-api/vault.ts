@@ -130,6 +130,7 @@ export class Vault extends Events {
   private readonly root: TFolder;
   private readonly byPath = new Map<string, TAbstractFile>();
   private readonly config: VaultConfig;
+  private changes = 0;
 
   constructor(
     readonly baseDir: string,
@@ -171,6 +172,7 @@ export class Vault extends Events {
     file.parent = parent;
     parent.children.push(file);
     this.byPath.set(file.path, file);
+    this.changes++;
     return file;
   }
 
@@ -202,6 +204,14 @@ export class Vault extends Events {
   setConfig<K extends keyof VaultConfig>(key: K, value: VaultConfig[K]): void {
     this.config[key] = value;
     this.trigger("config-changed");
+  }
+
+  /**
+   * Goes up whenever a file or folder is added, removed or renamed: lets the link resolver
+   * keep an index of the vault's files between changes (not part of Obsidian's API).
+   */
+  get generation(): number {
+    return this.changes;
   }
 
   getAbstractFileByPath(path: string): TAbstractFile | null {
@@ -346,6 +356,7 @@ export class Vault extends Events {
     };
     collect(file);
     for (const f of moved) this.byPath.delete(f.path);
+    this.changes++;
     if (file.parent) file.parent.children = file.parent.children.filter((c) => c !== file);
     for (const f of moved) {
       f.path = f === file ? target : `${target}${f.path.slice(oldPath.length)}`;
@@ -360,6 +371,7 @@ export class Vault extends Events {
   private detach(file: TAbstractFile): void {
     if (file instanceof TFolder) for (const c of [...file.children]) this.detach(c);
     this.byPath.delete(file.path);
+    this.changes++;
     if (file.parent) file.parent.children = file.parent.children.filter((c) => c !== file);
   }
 

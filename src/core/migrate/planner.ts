@@ -1,0 +1,109 @@
+import { isLocalImageEmbed, scanEmbeds, type Embed, type ScanOptions } from "../markdown";
+import { errorText, isUploadError } from "../errors";
+import { NoteShifts } from "../apply/writeLinks";
+import type { MigrationPorts, MigrationReport } from "./engine";
+
+/**
+ * The planning half of a migration: reads notes one at a time, finds their local image
+ * links, resolves each to a vault file and groups the links by file, so that a file linked
+ * from many notes is uploaded once. The engine runs it while uploads of the files already
+ * found are going on.
+ */
+
+/** A note of the run and the shifts its rewrites so far have made. */
+export interface NoteJob {
+  path: string;
+  shifts: NoteShifts;
+}
+
+/** One local image link, where it was found, and the file it resolved to. */
+export interface LinkJob {
+  note: NoteJob;
+  embed: Embed;
+  file: FileJob;
+}
+
+/** One distinct file of the run. */
+export interface FileJob {
+  path: string;
+  /** Every link to it found so far, in scan order. */
+  links: LinkJob[];
+  /** Index into `report.files`, which also holds the file's URL once uploaded. */
+  entry: number;
+  /** Set when its upload starts. */
+  started?: boolean;
+  /**
+   * Set once its upload has settled: `failed` says what each link to it failed with, links
+   * found before and after alike; without it the file is in the bucket (`report.files[entry].url`).
+   */
+  settled?: { failed?: (link: LinkJob) => { code: string; message: string } };
+}
+
+export type Fail = (note: string, link: string, code: string, message: string) => void;
+
+/** Called with each link found; `isNew` when it is the first link to its file. */
+export type OnLink = (link: LinkJob, isNew: boolean) => void;
+
+export class Planner {
+  private readonly byPath = new Map<string, FileJob>();
+
+  constructor(
+    private readonly ports: MigrationPorts,
+    private readonly report: MigrationReport,
+    private readonly fail: Fail,
+    private readonly onLink: OnLink,
+    private readonly scan?: ScanOptions,
+  ) {}
+
+  /** Distinct files found so far. */
+  get fileCount(): number {
+    return this.byPath.size;
+  }
+
+  /**
+   * Reads and scans one note; every link it resolves goes to `onLink`. A note that cannot be
+   * read, and links that resolve to nothing or must not be followed, are failures. Returns
+   * the length of the note's text (0 when it could not be read), the measure of the work done.
+   */
+  async scanNote(notePath: string): Promise<number> {
+    let text: string;
+    try {
+      text = await this.ports.readNote(notePath);
+    } catch (e) {
+      if (isUploadError(e)) this.fail(notePath, "", e.code, e.toUserText());
+      else this.fail(notePath, "", "Unknown", `The note "${notePath}" could not be read (${errorText(e)}).`);
+      return 0;
+    }
+    const note: NoteJob = { path: notePath, shifts: new NoteShifts() };
+    for (const embed of scanEmbeds(text, this.scan)) {
+      if (!isLocalImageEmbed(embed)) continue;
+      let path: string | null;
+      try {
+        const found = this.ports.resolve(embed.target, notePath, embed);
+        path = typeof found === "string" || found === null ? found : found.path;
+        if (found !== null && typeof found !== "string" && found.guess !== undefined) {
+          this.report.guesses.push({ note: notePath, link: embed.raw, file: found.path, rule: found.guess });
+        }
+      } catch (e) {
+        if (!isUploadError(e)) throw e;
+        this.fail(notePath, embed.raw, e.code, e.toUserText());
+        continue;
+      }
+      if (path === null) {
+        this.fail(notePath, embed.raw, "MissingFile", `The image "${embed.target}" linked in "${notePath}" is not in the vault; the link was left as it was.`);
+        continue;
+      }
+      let file = this.byPath.get(path);
+      const isNew = file === undefined;
+      if (!file) {
+        file = { path, links: [], entry: this.report.files.push({ path, notes: [], links: 0, rewritten: 0 }) - 1 };
+        this.byPath.set(path, file);
+      }
+      const entry = this.report.files[file.entry];
+      entry.links++;
+      if (entry.notes[entry.notes.length - 1] !== notePath && !entry.notes.includes(notePath)) entry.notes.push(notePath);
+      this.onLink({ note, embed, file }, isNew);
+    }
+    return text.length;
+  }
+}
