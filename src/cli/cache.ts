@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync, promises as fs } from "node:fs";
 import * as path from "node:path";
 import type { UploadIndex } from "../core/ports";
-import { MemoryUploadIndex, type UploadIndexData } from "../core/settings/uploadIndex";
+import { cleanRecord, MemoryUploadIndex, type UploadIndexData } from "../core/settings/uploadIndex";
 import { writeFileAtomic } from "./fsPorts";
 
 /** The upload index of the command-line tool, kept in a JSON file between runs. */
@@ -43,7 +43,9 @@ export async function openUploadCache(file: string): Promise<UploadCache> {
         folderMade = true;
         // Synchronous and unbuffered: the line is in the kernel's hands before the upload is
         // reported done, so even SIGKILL cannot lose it.
-        appendFileSync(journal, `${lineBreak}${JSON.stringify([scope, sha256, record.key, record.at])}\n`);
+        // A record of a processed original has two more fields; older versions skip such lines.
+        const fields = record.sha256 === undefined ? [] : [record.sha256, record.processing];
+        appendFileSync(journal, `${lineBreak}${JSON.stringify([scope, sha256, record.key, record.at, ...fields])}\n`);
         lineBreak = "";
       } catch {
         // The file is still written at the end of the run; only a crash would lose records.
@@ -109,11 +111,11 @@ function replay(text: string, index: MemoryUploadIndex): boolean {
     } catch {
       continue;
     }
-    if (!Array.isArray(entry) || entry.length !== 4) continue;
-    const [scope, sha256, key, at] = entry as unknown[];
+    if (!Array.isArray(entry) || (entry.length !== 4 && entry.length !== 6)) continue;
+    const [scope, sha256, key, at, uploaded, processing] = entry as unknown[];
     if (typeof scope !== "string" || typeof sha256 !== "string" || !/^[0-9a-fA-F]{64}$/.test(sha256)) continue;
-    if (typeof key !== "string" || key === "" || typeof at !== "number" || !Number.isFinite(at)) continue;
-    index.set(scope, sha256, { key, at });
+    const record = cleanRecord({ key, at, sha256: uploaded, processing });
+    if (record) index.set(scope, sha256, record);
   }
   return any;
 }

@@ -14,6 +14,13 @@ export interface UploadRecord {
   key: string;
   /** Epoch milliseconds of the upload. */
   at: number;
+  /**
+   * For a record of an original file that was processed before upload: the SHA-256 of the bytes
+   * uploaded (those at `key`), and the processing that made them (`processingSignature`).
+   * Absent: the bytes at `key` are the ones this record is filed under.
+   */
+  sha256?: string;
+  processing?: string;
 }
 
 /**

@@ -5,6 +5,11 @@
  * is linked again instead of uploaded again, even after the key template changed. Before it
  * is linked, the object there is checked to still hold those bytes (its stored SHA-256).
  *
+ * Images are processed before upload (metadata removed, SVG made safe), so the bytes in the
+ * bucket differ from the captured ones. The index remembers the captured bytes' SHA-256 too,
+ * with the SHA-256 of what was uploaded: a later run over the same originals finds them there,
+ * checks the object, and neither processes nor uploads them again.
+ *
  * Two different images never share a key unless the person allows it:
  * - within one uploader's life (a run of the command-line tool, a session of the plugin), the
  *   first image to get a key keeps it, and a different image with the same key is refused
@@ -23,7 +28,7 @@ import type { ImageUploader, UploadIndex } from "../core/ports";
 import { bytesToHex, md5Hex } from "../core/prepare/hash";
 import { bucketKeyCollision, KeyHolders } from "../core/prepare/keyCollision";
 import { isContentAddressed } from "../core/prepare/keyTemplate";
-import { prepareAsset } from "../core/prepare/prepareAsset";
+import { prepareAsset, type RememberedOriginal } from "../core/prepare/prepareAsset";
 import { bucketScope, buildPublicUrl } from "../core/link/publicUrl";
 import { DEFAULT_CACHE_CONTROL } from "../core/settings/settingsModel";
 import type { Asset, Credentials, PreparedAsset, Profile, StoredAsset } from "../core/types";
@@ -88,8 +93,37 @@ export function createUploader(opts: UploaderOptions): Uploader {
 
   const native = nativeHashes(client);
   const md5 = native.md5 ?? ((bytes: Uint8Array) => md5Hex(bytes));
+  // Prepared assets found through the index by their original bytes, with the object checked to hold the uploaded bytes.
+  const confirmed = new WeakMap<PreparedAsset, ObjectInfo>();
   const prepare = (asset: Asset): Promise<PreparedAsset> =>
-    prepareAsset(asset, profile, { now: now(), maxBytes: opts.maxBytes, imagesOnly: opts.imagesOnly, sha256: native.sha256 });
+    prepareAsset(asset, profile, { now: now(), maxBytes: opts.maxBytes, imagesOnly: opts.imagesOnly, sha256: native.sha256, face: opts.face, remembered });
+
+  /** An upload of these original bytes, processed the same way, that the bucket still holds. */
+  async function remembered(asset: Asset, original: RememberedOriginal): Promise<PreparedAsset | undefined> {
+    const record = index.get(scope, original.sha256);
+    if (!record?.sha256 || record.processing !== original.processing || holders.heldByOther(record.key, record.sha256)) return undefined;
+    const there = await objectAt(record.key);
+    if (!there || there.sha256?.trim().toLowerCase() !== record.sha256) return undefined;
+    // `store` links such an asset and never puts it: its bytes are the captured ones, not those at the key.
+    const p: PreparedAsset = {
+      asset,
+      contentType: original.contentType,
+      ext: original.ext,
+      sha256: record.sha256,
+      key: record.key,
+      originalSha256: original.sha256,
+      processing: record.processing,
+    };
+    confirmed.set(p, there);
+    return p;
+  }
+
+  /** Files the upload under the original bytes' hash too, when processing changed them. */
+  function rememberOriginal(p: PreparedAsset, key: string): void {
+    if (p.originalSha256 && p.originalSha256 !== p.sha256 && p.processing) {
+      index.set(scope, p.originalSha256, { key, at: now().getTime(), sha256: p.sha256, processing: p.processing });
+    }
+  }
 
   const stored = (p: PreparedAsset, key: string, reused: boolean): StoredAsset => ({ key, url: buildPublicUrl(profile, key), reused, sha256: p.sha256 });
 
@@ -102,6 +136,7 @@ export function createUploader(opts: UploaderOptions): Uploader {
       const there = await objectAt(record.key);
       if (there && (await holdsBytes(there, p))) {
         holders.take(p, record.key);
+        rememberOriginal(p, record.key);
         return stored(p, record.key, true);
       }
       // What is at the remembered key is gone or was replaced since; no need to look twice.
@@ -126,6 +161,7 @@ export function createUploader(opts: UploaderOptions): Uploader {
       throw e;
     }
     index.set(scope, p.sha256, { key: p.key, at: now().getTime() });
+    rememberOriginal(p, p.key);
     return stored(p, p.key, false);
   }
 
@@ -144,6 +180,7 @@ export function createUploader(opts: UploaderOptions): Uploader {
       throw bucketKeyCollision(p, there.sha256 !== undefined || there.size !== p.asset.bytes.byteLength, overwriteAdvice);
     }
     index.set(scope, p.sha256, { key: p.key, at: now().getTime() });
+    rememberOriginal(p, p.key);
     return stored(p, p.key, true);
   }
 
@@ -191,6 +228,14 @@ export function createUploader(opts: UploaderOptions): Uploader {
   }
 
   function store(p: PreparedAsset): Promise<StoredAsset> {
+    if (confirmed.has(p)) {
+      try {
+        holders.take(p);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return Promise.resolve(stored(p, p.key, true));
+    }
     const running = inFlight.get(p.sha256);
     if (running) return running.then((r) => ({ ...r, reused: true }));
     const task = storeOnce(p).finally(() => inFlight.delete(p.sha256));

@@ -1,5 +1,8 @@
-/** The prepare stage: checks an asset, names its type from the bytes, hashes it and renders its key. */
+/** The prepare stage: checks an asset, names its type from the bytes, processes it, hashes it and renders its key. */
 import { UploadError } from "../errors";
+import { imageLabel } from "./keyCollision";
+import { processImage, processingSignature, ProcessRefusal, type ProcessOptions } from "./process";
+import { profileField, type Face } from "../settings/profileFields";
 import { md5Hex, sha256Hex } from "./hash";
 import { renderKey, templateNeedsMd5, validateKeyTemplate } from "./keyTemplate";
 import { BYTES_PER_MB } from "../settings/settingsModel";
@@ -18,6 +21,23 @@ export interface PrepareOptions {
    * layer passes a faster one where the platform has it (Node's native hash in the CLI).
    */
   sha256?: (bytes: Uint8Array) => Promise<string>;
+  /** Whose words a refusal's advice uses: the plugin names its settings (the default), the tool its flags. */
+  face?: Face;
+  /**
+   * Called with the SHA-256 of the captured bytes before they are processed. A prepared asset
+   * it returns (the upload index knows these bytes, processed the same way, are in the bucket)
+   * is the result, and nothing is processed.
+   */
+  remembered?: (asset: Asset, original: RememberedOriginal) => Promise<PreparedAsset | undefined>;
+}
+
+/** What prepare knows of captured bytes before processing them. */
+export interface RememberedOriginal {
+  sha256: string;
+  contentType: string;
+  ext: string;
+  /** The processing the profile asks for (`processingSignature`). */
+  processing: string;
 }
 
 const OCTET_STREAM = "application/octet-stream";
@@ -41,8 +61,10 @@ const ACTIVE_TYPES = new Set([
 const PLAIN_TEXT_TYPES = new Set(["text/plain", "text/csv", "text/markdown"]);
 
 /**
- * Turns a captured asset into one ready to store.
- * @throws UploadError `EmptyFile`, `TooLarge`, `NotAnImage` or `InvalidSettings` (a bad key template).
+ * Turns a captured asset into one ready to store. The bytes are processed (see
+ * `processImage`) before they are hashed, so `{hash}` and `{md5}` are of the bytes uploaded.
+ * @throws UploadError `EmptyFile`, `TooLarge`, `NotAnImage`, `InvalidSettings` (a bad key
+ *   template), `MetadataNotRemoved` or `UnsafeSvg` (an image processing cannot make safe).
  */
 export async function prepareAsset(asset: Asset, profile: Profile, opts: PrepareOptions): Promise<PreparedAsset> {
   const size = asset.bytes.length;
@@ -71,8 +93,22 @@ export async function prepareAsset(asset: Asset, profile: Profile, opts: Prepare
     ext = extensionOf(asset.name) ?? extensionForMime(contentType) ?? "bin";
   }
 
-  const sha256 = await (opts.sha256 ?? sha256Hex)(asset.bytes);
-  const md5 = templateNeedsMd5(profile.keyTemplate) ? await md5Hex(asset.bytes) : undefined;
+  const hash = opts.sha256 ?? sha256Hex;
+  const originalSha256 = await hash(asset.bytes);
+  const options: ProcessOptions = asset.unprocessed
+    ? { stripMetadata: false, sanitizeSvg: false }
+    : { stripMetadata: profile.stripMetadata, sanitizeSvg: profile.sanitizeSvg };
+  const processing = processingSignature(options);
+  if (sniffed && processing !== "") {
+    const known = await opts.remembered?.(asset, { sha256: originalSha256, contentType, ext, processing });
+    if (known) return known;
+  }
+  let bytes = asset.bytes;
+  if (sniffed) bytes = processOrRefuse(asset, contentType, options, profile, opts.face ?? "plugin");
+  const changed = bytes !== asset.bytes;
+  const uploaded: Asset = changed ? { ...asset, bytes } : asset;
+  const sha256 = changed ? await hash(bytes) : originalSha256;
+  const md5 = templateNeedsMd5(profile.keyTemplate) ? await md5Hex(bytes) : undefined;
   const key = renderKey(profile.keyTemplate, {
     date: opts.now,
     sha256,
@@ -81,7 +117,42 @@ export async function prepareAsset(asset: Asset, profile: Profile, opts: Prepare
     ext,
     notePath: asset.notePath,
   });
-  return { asset, contentType, ext, sha256, md5, key };
+  const prepared: PreparedAsset = { asset: uploaded, contentType, ext, sha256, md5, key, originalSha256 };
+  if (changed) prepared.processing = processing;
+  return prepared;
+}
+
+/** The processed bytes, or the refusal in words the person can act on. */
+function processOrRefuse(asset: Asset, type: string, options: ProcessOptions, profile: Profile, face: Face): Uint8Array {
+  try {
+    return processImage(asset.bytes, type, options).bytes;
+  } catch (e) {
+    if (!(e instanceof ProcessRefusal)) throw e;
+    const name = imageLabel(asset);
+    if (e.step === "svg") {
+      return refuse(
+        "UnsafeSvg",
+        `"${name}" was not uploaded: it is an SVG file and ${e.message}.`,
+        bypassAdvice("sanitizeSvg", face, profile, "upload it as it is, with anything in it that could run"),
+      );
+    }
+    return refuse(
+      "MetadataNotRemoved",
+      `"${name}" was not uploaded: its metadata could not be removed, because ${e.message}.`,
+      bypassAdvice("stripMetadata", face, profile, "upload it as it is, metadata included"),
+    );
+  }
+}
+
+function refuse(code: "UnsafeSvg" | "MetadataNotRemoved", message: string, hint: string): never {
+  throw new UploadError(code, message, hint);
+}
+
+/** How to turn a processing step off: the setting in the plugin, the flag in the tool. */
+function bypassAdvice(key: "stripMetadata" | "sanitizeSvg", face: Face, profile: Profile, what: string): string {
+  const field = profileField(key);
+  if (face === "cli") return `To ${what}, run with ${field.cli?.off?.flag ?? `"${key}": false in the config file`}.`;
+  return `To ${what}, use the command "Paste image without processing", or turn off "${field.label}" in the settings of the profile "${profile.name}".`;
 }
 
 /**

@@ -126,6 +126,9 @@ function readProfile(raw: Record<string, unknown>, id: string): Profile {
   p.cacheControl = str(raw.cacheControl) ?? p.cacheControl;
   // Profiles saved before this setting existed never replaced a file knowingly: they keep it off.
   p.overwrite = bool(raw.overwrite, p.overwrite);
+  // Profiles saved before these settings existed get them on: a published GPS position cannot be taken back.
+  p.stripMetadata = bool(raw.stripMetadata, p.stripMetadata);
+  p.sanitizeSvg = bool(raw.sanitizeSvg, p.sanitizeSvg);
   p.accessKeyIdSecret = str(raw.accessKeyIdSecret) ?? "";
   p.secretAccessKeySecret = str(raw.secretAccessKeySecret) ?? "";
   return p;

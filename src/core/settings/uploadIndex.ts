@@ -31,7 +31,7 @@ export class MemoryUploadIndex implements UploadIndex {
 
   set(scope: string, sha256: string, record: UploadRecord): void {
     const records = own(this.data, scope) ?? (this.data[scope] = {});
-    records[sha256.toLowerCase()] = { key: record.key, at: record.at };
+    records[sha256.toLowerCase()] = cleanRecord(record) ?? { key: record.key, at: record.at };
     this.onChange?.();
   }
 
@@ -59,7 +59,9 @@ export class MemoryUploadIndex implements UploadIndex {
 
 /**
  * A clean copy of stored index data: anything that is not a SHA-256 mapped to
- * `{ key: string, at: number }` is dropped rather than trusted.
+ * `{ key: string, at: number }` is dropped rather than trusted. A record's optional
+ * `sha256` and `processing` (see `UploadRecord`) are kept when well formed, and otherwise
+ * the record is dropped: it would claim the wrong bytes.
  */
 export function cleanUploadIndexData(raw: unknown): UploadIndexData {
   const out: UploadIndexData = {};
@@ -69,13 +71,21 @@ export function cleanUploadIndexData(raw: unknown): UploadIndexData {
     const clean: Record<string, UploadRecord> = {};
     for (const [hash, record] of Object.entries(records)) {
       if (!/^[0-9a-fA-F]{64}$/.test(hash) || !isPlainObject(record)) continue;
-      const { key, at } = record;
-      if (typeof key !== "string" || key === "" || typeof at !== "number" || !Number.isFinite(at)) continue;
-      clean[hash.toLowerCase()] = { key, at };
+      const cleaned = cleanRecord(record);
+      if (cleaned) clean[hash.toLowerCase()] = cleaned;
     }
     if (Object.keys(clean).length > 0) out[scope] = clean;
   }
   return out;
+}
+
+/** A well-formed record, or undefined. */
+export function cleanRecord(record: Record<string, unknown> | UploadRecord): UploadRecord | undefined {
+  const { key, at, sha256, processing } = record as Record<string, unknown>;
+  if (typeof key !== "string" || key === "" || typeof at !== "number" || !Number.isFinite(at)) return undefined;
+  if (sha256 === undefined && processing === undefined) return { key, at };
+  if (typeof sha256 !== "string" || !/^[0-9a-fA-F]{64}$/.test(sha256) || typeof processing !== "string") return undefined;
+  return { key, at, sha256: sha256.toLowerCase(), processing };
 }
 
 /** Own properties only: a scope named `constructor` must not find Object.prototype's. */

@@ -19,6 +19,8 @@ const profile: Profile = {
   acl: "none",
   cacheControl: "",
   overwrite: false,
+  stripMetadata: true,
+  sanitizeSvg: true,
   accessKeyIdSecret: "blog-key-id",
   secretAccessKeySecret: "blog-secret",
 };
