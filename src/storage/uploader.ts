@@ -229,12 +229,11 @@ export function createUploader(opts: UploaderOptions): Uploader {
 
   function store(p: PreparedAsset): Promise<StoredAsset> {
     if (confirmed.has(p)) {
-      try {
+      // Rejects with KeyCollision should a different image have taken the key since.
+      return Promise.resolve().then(() => {
         holders.take(p);
-      } catch (e) {
-        return Promise.reject(e);
-      }
-      return Promise.resolve(stored(p, p.key, true));
+        return stored(p, p.key, true);
+      });
     }
     const running = inFlight.get(p.sha256);
     if (running) return running.then((r) => ({ ...r, reused: true }));

@@ -1,7 +1,7 @@
 /** The prepare stage: checks an asset, names its type from the bytes, processes it, hashes it and renders its key. */
 import { UploadError } from "../errors";
 import { imageLabel } from "./keyCollision";
-import { processImage, processingSignature, ProcessRefusal, type ProcessOptions } from "./process";
+import { processImage, processingSignature, ProcessRefusal, type ProcessOptions } from "./processing";
 import { profileField, type Face } from "../settings/profileFields";
 import { md5Hex, sha256Hex } from "./hash";
 import { renderKey, templateNeedsMd5, validateKeyTemplate } from "./keyTemplate";

@@ -8,15 +8,15 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import * as exifr from "exifr";
-import * as jpegMetadata from "../../../src/core/prepare/process/jpegMetadata";
+import * as jpegMetadata from "../../../src/core/prepare/processing/jpegMetadata";
 import { MemoryUploadIndex } from "../../../src/core/settings/uploadIndex";
 import type { Asset } from "../../../src/core/types";
 import { createUploader } from "../../../src/storage/uploader";
-import { PasteDropHandler } from "../../../src/obsidian/pasteDrop";
 import { dispatchEditorInput, Notice } from "../../fakes/obsidian";
 import { cliEnv, makeVault, runCli, serverFlags, type CliJson } from "../../support/cli";
-import { fileOf, pasteEvent } from "../../support/dataTransfer";
-import { HOSTILE_SVG, jpegImageData, photoJpeg } from "../../support/images";
+import { dropEvent, fileOf, pasteEvent } from "../../support/dataTransfer";
+import { FakeClipboard } from "../../fakes/clipboard";
+import { HOSTILE_SVG, jpegImageData, photoJpeg, photoPng } from "../../support/images";
 import { startPasteRig } from "../../support/pasteRig";
 import { RequestRecorder } from "../../support/requestRecorder";
 import { storedObject, testCredentials, testProfile, useTestBucket } from "../../support/s3";
@@ -80,7 +80,7 @@ test("a pasted photo is linked to a copy without its GPS position", async () => 
     const photo = new Uint8Array(photoJpeg());
     const evt = pasteEvent({ files: [fileOf(photo, "IMG_0002.jpg", "image/jpeg")] });
     expect(await dispatchEditorInput(v.app, "paste", evt, v.view)).toBe("handled-by-plugin");
-    await (handler as PasteDropHandler).idle();
+    await handler.idle();
     const url = /\((http:\/\/[^)]+)\)/.exec(v.view.editor.getValue())?.[1];
     expect(url).toBeDefined();
     const key = decodeURIComponent(new URL(url!).pathname.split("/").slice(2).join("/"));
@@ -89,6 +89,68 @@ test("a pasted photo is linked to a copy without its GPS position", async () => 
   } finally {
     v.cleanup();
   }
+});
+
+/** The object a note's first link points at. */
+async function linkedObject(text: string): Promise<Buffer> {
+  const url = /\((http:\/\/[^)]+)\)/.exec(text)?.[1];
+  if (url === undefined) throw new Error(`no link in ${text}`);
+  return (await storedObject(bucket, decodeURIComponent(new URL(url).pathname.split("/").slice(2).join("/")))).bytes;
+}
+
+describe("uploading one image as it is", () => {
+  it("the command pastes the clipboard's image untouched, metadata included", async () => {
+    const { v, handler } = await startPasteRig(bucket);
+    try {
+      const png = photoPng();
+      const clipboard = new FakeClipboard([{ "text/html": "<img>", "image/png": png }]);
+      await handler.pasteUnprocessed(v.view.editor as never, v.view as never, clipboard);
+      await handler.idle();
+      expect(clipboard.reads).toBe(1);
+      expect(v.view.editor.getValue()).toMatch(/^Intro\n!\[Pasted image \d{14}\]\(http:\/\/[^)]+\.png\)$/);
+      const bytes = await linkedObject(v.view.editor.getValue());
+      expect(bytes).toEqual(png);
+      expect((await exifr.gps(bytes)).latitude).toBeGreaterThan(48);
+      expect(Notice.messages).toEqual([]);
+    } finally {
+      v.cleanup();
+    }
+  });
+
+  it("the command says why when the clipboard cannot be read or holds no image, and changes nothing", async () => {
+    const { v, handler } = await startPasteRig(bucket);
+    try {
+      await handler.pasteUnprocessed(v.view.editor as never, v.view as never, new FakeClipboard([{ "image/png": photoPng() }], false));
+      await handler.pasteUnprocessed(v.view.editor as never, v.view as never, new FakeClipboard([{ "text/plain": "hello" }]));
+      await handler.pasteUnprocessed(v.view.editor as never, v.view as never, undefined);
+      await handler.idle();
+      expect(v.view.editor.getValue()).toBe("Intro\n");
+      expect(Notice.messages).toEqual([
+        "Could not read the clipboard: reading it was not allowed (Obsidian must be the active window). Nothing was pasted.",
+        "The clipboard holds no image, so nothing was pasted.",
+        "This device does not let plugins read images from the clipboard. Nothing was pasted; drop the image with Shift held instead.",
+      ]);
+    } finally {
+      v.cleanup();
+    }
+  });
+
+  it("a drop with Shift held uploads the photo untouched; without it, stripped", async () => {
+    const { v, handler } = await startPasteRig(bucket);
+    try {
+      const photo = new Uint8Array(photoJpeg());
+      const drop = (shiftKey: boolean) => dropEvent({ files: [fileOf(photo, "IMG_0003.jpg", "image/jpeg")] }, { shiftKey });
+      expect(await dispatchEditorInput(v.app, "drop", drop(true), v.view)).toBe("handled-by-plugin");
+      await handler.idle();
+      expect(await linkedObject(v.view.editor.getValue())).toEqual(Buffer.from(photo));
+      v.view.editor.setValue("Intro\n");
+      expect(await dispatchEditorInput(v.app, "drop", drop(false), v.view)).toBe("handled-by-plugin");
+      await handler.idle();
+      await expectCleanPhoto(await linkedObject(v.view.editor.getValue()), photo);
+    } finally {
+      v.cleanup();
+    }
+  });
 });
 
 describe("the command-line tool", () => {

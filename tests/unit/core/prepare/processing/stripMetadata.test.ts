@@ -1,10 +1,10 @@
 import * as exifr from "exifr";
 import * as jpeg from "jpeg-js";
-import { processImage, ProcessRefusal } from "../../../../../src/core/prepare/process";
-import { stripJpegMetadata } from "../../../../../src/core/prepare/process/jpegMetadata";
-import { stripPngMetadata } from "../../../../../src/core/prepare/process/pngMetadata";
-import { stripWebpMetadata } from "../../../../../src/core/prepare/process/webpMetadata";
-import { stripGifMetadata } from "../../../../../src/core/prepare/process/gifMetadata";
+import { processImage, ProcessRefusal } from "../../../../../src/core/prepare/processing";
+import { stripJpegMetadata } from "../../../../../src/core/prepare/processing/jpegMetadata";
+import { stripPngMetadata } from "../../../../../src/core/prepare/processing/pngMetadata";
+import { stripWebpMetadata } from "../../../../../src/core/prepare/processing/webpMetadata";
+import { stripGifMetadata } from "../../../../../src/core/prepare/processing/gifMetadata";
 import {
   animatedGif,
   animatedPng,
@@ -45,7 +45,7 @@ function pngChunkBytes(b: Uint8Array, type: string): Buffer[] {
 function webpChunks(b: Uint8Array): Array<{ fourcc: string; data: Buffer }> {
   const buf = Buffer.from(b);
   const out: Array<{ fourcc: string; data: Buffer }> = [];
-  for (let at = 12; at < buf.length; ) {
+  for (let at = 12; at < buf.length;) {
     const size = buf.readUInt32LE(at + 4);
     out.push({ fourcc: buf.toString("latin1", at, at + 4), data: buf.subarray(at + 8, at + 8 + size) });
     at += 8 + size + (size % 2);
@@ -57,7 +57,7 @@ function webpChunks(b: Uint8Array): Array<{ fourcc: string; data: Buffer }> {
 function jpegSegments(b: Uint8Array): Array<{ marker: number; body: Buffer }> {
   const buf = Buffer.from(b);
   const out: Array<{ marker: number; body: Buffer }> = [];
-  for (let at = 2; at < buf.length; ) {
+  for (let at = 2; at < buf.length;) {
     const marker = buf[at + 1];
     const length = buf.readUInt16BE(at + 2);
     out.push({ marker, body: buf.subarray(at + 4, at + 2 + length) });
@@ -89,7 +89,11 @@ describe("JPEG metadata removal", () => {
     const out = processImage(original, "image/jpeg", STRIP).bytes;
     const markers = jpegSegments(out).map((s) => s.marker);
     expect(markers.slice(0, 5)).toEqual([0xe0, 0xe1, 0xe2, 0xee, 0xdb]);
-    expect(jpegSegments(out).find((s) => s.marker === 0xe2)!.body.subarray(14)).toEqual(ICC);
+    expect(
+      jpegSegments(out)
+        .find((s) => s.marker === 0xe2)!
+        .body.subarray(14),
+    ).toEqual(ICC);
     expect(jpegImageData(out)).toEqual(jpegImageData(original));
     // The trailer a phone appends after the image, with its own EXIF, is gone.
     expect(Buffer.from(out).subarray(-2)).toEqual(Buffer.from([0xff, 0xd9]));
@@ -196,7 +200,11 @@ describe("WebP metadata removal", () => {
     const chunks = webpChunks(out);
     expect(chunks.map((c) => c.fourcc)).toEqual(["VP8X", "ANIM", "ANMF", "ANMF"]);
     expect(chunks[0].data[0]).toBe(0x10 | 0x02);
-    expect(chunks.filter((c) => c.fourcc === "ANMF").map((c) => c.data)).toEqual(webpChunks(original).filter((c) => c.fourcc === "ANMF").map((c) => c.data));
+    expect(chunks.filter((c) => c.fourcc === "ANMF").map((c) => c.data)).toEqual(
+      webpChunks(original)
+        .filter((c) => c.fourcc === "ANMF")
+        .map((c) => c.data),
+    );
   });
 
   it("returns a WebP without metadata as it is, and refuses one cut short", () => {
@@ -227,7 +235,10 @@ describe("GIF metadata removal", () => {
 
 describe("formats whose metadata cannot be removed", () => {
   it("refuses a TIFF holding GPS, and passes one without metadata as it is", () => {
-    const withGps = tiffBlock([{ tag: 0x0100, type: 3, values: [1] }, { tag: 0x8825, ifd: [{ tag: 1, type: 2, values: "N" }] }]);
+    const withGps = tiffBlock([
+      { tag: 0x0100, type: 3, values: [1] },
+      { tag: 0x8825, ifd: [{ tag: 1, type: 2, values: "N" }] },
+    ]);
     expect(() => processImage(withGps, "image/tiff", STRIP)).toThrow(/cannot be removed without converting/);
     const bare = tiffBlock([{ tag: 0x0100, type: 3, values: [1] }]);
     expect(processImage(bare, "image/tiff", STRIP).changed).toBe(false);

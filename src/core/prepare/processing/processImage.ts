@@ -63,10 +63,12 @@ function stripMetadata(bytes: Uint8Array, type: string): Uint8Array {
     case "image/heic":
     case "image/heif":
     case "image/avif":
-      if (isobmffHasMetadata(bytes)) throw new ProcessRefusal(`its ${formatName(type)} metadata (which may hold the position it was taken at) cannot be removed without converting it`);
+      if (isobmffHasMetadata(bytes))
+        throw new ProcessRefusal(`its ${formatName(type)} metadata (which may hold the position it was taken at) cannot be removed without converting it`);
       return bytes;
     case "image/tiff":
-      if (tiffHasMetadata(bytes)) throw new ProcessRefusal("its TIFF metadata (which may hold the position it was taken at) cannot be removed without converting it");
+      if (tiffHasMetadata(bytes))
+        throw new ProcessRefusal("its TIFF metadata (which may hold the position it was taken at) cannot be removed without converting it");
       return bytes;
     default:
       return bytes;

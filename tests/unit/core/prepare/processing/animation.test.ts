@@ -1,4 +1,4 @@
-import { isAnimated } from "../../../../../src/core/prepare/process";
+import { isAnimated } from "../../../../../src/core/prepare/processing";
 import { animatedGif, animatedPng, animatedWebp, photoJpeg, photoPng, photoWebp } from "../../../../support/images";
 
 describe("isAnimated", () => {
