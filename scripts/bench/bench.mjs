@@ -10,7 +10,7 @@
 // The S3 server is started only for steps that talk to it: `--only=scan` or `--only=hash`
 // runs in seconds without one.
 //
-//   node scripts/bench/bench.mjs [--only=scan,hash,load,bulk,fixture,latency,dedupe,sweep,paste,memory]
+//   node scripts/bench/bench.mjs [--only=scan,hash,strip,load,bulk,fixture,latency,dedupe,sweep,paste,memory]
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -223,6 +223,10 @@ try {
   await step("hash", "hashing 8 MB", async () => {
     const h = await task(bins.workloads, "hash", { size: 8e6, reps: 9 });
     results.hash = { sha256MBps: h.sha256.MBps, md5MBps: h.md5.MBps, maxBlockMs: h.maxBlockMs, detail: h };
+  });
+  await step("strip", "removing the metadata of a 4 MB phone photo", async () => {
+    const r = await task(bins.workloads, "strip", { size: 4e6, reps: 15 });
+    results.strip = { msPer4MBJpeg: r.medianMs, detail: r };
   });
   // Cold starts are quick, so a burst of load on the machine could hit all of them at once:
   // they are taken in three groups at different times of the run.
