@@ -10,7 +10,10 @@ import * as zlib from "node:zlib";
 import * as jpeg from "jpeg-js";
 
 /** A 16×16 lossy WebP with alpha (VP8X, ALPH, VP8), CPython's test image `imghdrdata/python.webp`. */
-const PYTHON_WEBP = Buffer.from("UklGRqgBAABXRUJQVlA4WAoAAAAQAAAADwAADwAAQUxQSMMAAAABJ6KokSTleucYX+ffKpmImP90cY3gJjDi4Yt3MsjBEVyDKzDosHgVjnhRNcEIDAJPkqBqsFUZHNa2bUYvTsZ2PLbtd/uvKa4hov9J0f2PkPe6REkkGzolkTTzFG0Ox9PlFiD0CxS+kOGDtxoynjaCfx0pfk52CPuInrOR75lzRugygtv4zEiy90UwfSD9NheMITJWLaXWayO8XeOlWRXVnIGk2W6WdYoYMQ+KqixQNPowgt+6a1BSKbUtz+lUFAoBAAAAVlA4IL4AAACQAgCdASoQABAAAwA0JbACdDBPCIUMfAMdCCz96AD+/XSg/QKbH4r3Q3ycN/bSDK/T/zVo4u6nvclvG/SqxWOuup+XhN9BojvaW+Tv+MvxvX/hr/o/5Qns9LtmX/+qKdl/yWznhuasl7nkxvSTI4xf3Y85VSB/lU/8Ofj/b9JrA+ifvIOYZm2x1RP/dhfmsf5diuSfR7+z+r/+HR3zEo/+XM/B+vkYw73Pzx+ROaAB/ZoBSzEs3rzZe6qsAAAA", "base64");
+const PYTHON_WEBP = Buffer.from(
+  "UklGRqgBAABXRUJQVlA4WAoAAAAQAAAADwAADwAAQUxQSMMAAAABJ6KokSTleucYX+ffKpmImP90cY3gJjDi4Yt3MsjBEVyDKzDosHgVjnhRNcEIDAJPkqBqsFUZHNa2bUYvTsZ2PLbtd/uvKa4hov9J0f2PkPe6REkkGzolkTTzFG0Ox9PlFiD0CxS+kOGDtxoynjaCfx0pfk52CPuInrOR75lzRugygtv4zEiy90UwfSD9NheMITJWLaXWayO8XeOlWRXVnIGk2W6WdYoYMQ+KqixQNPowgt+6a1BSKbUtz+lUFAoBAAAAVlA4IL4AAACQAgCdASoQABAAAwA0JbACdDBPCIUMfAMdCCz96AD+/XSg/QKbH4r3Q3ycN/bSDK/T/zVo4u6nvclvG/SqxWOuup+XhN9BojvaW+Tv+MvxvX/hr/o/5Qns9LtmX/+qKdl/yWznhuasl7nkxvSTI4xf3Y85VSB/lU/8Ofj/b9JrA+ifvIOYZm2x1RP/dhfmsf5diuSfR7+z+r/+HR3zEo/+XM/B+vkYw73Pzx+ROaAB/ZoBSzEs3rzZe6qsAAAA",
+  "base64",
+);
 
 /** Where the test images say they were taken. */
 export const GPS = { latitude: 48.8584, longitude: 2.2945 };
@@ -72,7 +75,13 @@ export function phoneExif(orientation = 6): Buffer {
     { tag: 0x0110, type: 2, values: "Phone 15 Pro" },
     { tag: 0x0112, type: 3, values: [orientation] },
     { tag: 0x0132, type: 2, values: "2026:01:02 03:04:05" },
-    { tag: 0x8769, ifd: [{ tag: 0x9003, type: 2, values: "2026:01:02 03:04:05" }, { tag: 0xa431, type: 2, values: "SERIAL-12345" }] },
+    {
+      tag: 0x8769,
+      ifd: [
+        { tag: 0x9003, type: 2, values: "2026:01:02 03:04:05" },
+        { tag: 0xa431, type: 2, values: "SERIAL-12345" },
+      ],
+    },
     {
       tag: 0x8825,
       ifd: [
@@ -116,7 +125,11 @@ export function photoJpeg(orientation = 6): Buffer {
   const plain = plainJpeg();
   // jpeg-js writes SOI, then APP0 JFIF: the metadata goes after that, where cameras put it.
   const app0End = 4 + plain.readUInt16BE(4);
-  const trailer = Buffer.concat([Buffer.from([0xff, 0xd8]), segment(0xe1, Buffer.concat([Buffer.from("Exif\0\0", "latin1"), phoneExif(1)])), Buffer.from([0xff, 0xd9])]);
+  const trailer = Buffer.concat([
+    Buffer.from([0xff, 0xd8]),
+    segment(0xe1, Buffer.concat([Buffer.from("Exif\0\0", "latin1"), phoneExif(1)])),
+    Buffer.from([0xff, 0xd9]),
+  ]);
   return Buffer.concat([
     plain.subarray(0, app0End),
     segment(0xe1, Buffer.concat([Buffer.from("Exif\0\0", "latin1"), phoneExif(orientation)])),

@@ -86,4 +86,3 @@ describe("the upload cache", () => {
     expect(next.index.get(SCOPE, hash(5))).toEqual({ key: "t/5.jpg", at: 5, sha256: hash(6), processing: "strip+svg" });
   });
 });
-

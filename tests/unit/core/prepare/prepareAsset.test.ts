@@ -146,7 +146,9 @@ describe("prepareAsset", () => {
       const p = await prepareAsset(asset({ bytes: new TextEncoder().encode(HOSTILE_SVG), name: "x.svg" }), profile(), opts());
       expect(p.contentType).toBe("image/svg+xml");
       expect(Buffer.from(p.asset.bytes).toString("utf8")).not.toContain("alert");
-      const e = await rejection(prepareAsset(asset({ bytes: new TextEncoder().encode("<svg onload=alert(1)/>"), name: "x.svg" }), profile(), opts({ face: "cli" })));
+      const e = await rejection(
+        prepareAsset(asset({ bytes: new TextEncoder().encode("<svg onload=alert(1)/>"), name: "x.svg" }), profile(), opts({ face: "cli" })),
+      );
       expect(e.code).toBe("UnsafeSvg");
       expect(e.hint).toBe("To upload it as it is, with anything in it that could run, run with --no-sanitize-svg.");
     });
@@ -154,12 +156,16 @@ describe("prepareAsset", () => {
     test("takes a remembered upload of the same original instead of processing it", async () => {
       const photo = new Uint8Array(photoJpeg());
       const seen: string[] = [];
-      const known = await prepareAsset(asset({ bytes: photo }), profile(), opts({
-        remembered: async (a, original) => {
-          seen.push(`${original.sha256}:${original.processing}`);
-          return { asset: a, contentType: original.contentType, ext: original.ext, sha256: "f".repeat(64), key: "earlier.jpg" };
-        },
-      }));
+      const known = await prepareAsset(
+        asset({ bytes: photo }),
+        profile(),
+        opts({
+          remembered: async (a, original) => {
+            seen.push(`${original.sha256}:${original.processing}`);
+            return { asset: a, contentType: original.contentType, ext: original.ext, sha256: "f".repeat(64), key: "earlier.jpg" };
+          },
+        }),
+      );
       expect(seen).toEqual([`${hex("sha256", photo)}:strip+svg`]);
       expect(known.key).toBe("earlier.jpg");
     });

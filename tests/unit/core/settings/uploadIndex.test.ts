@@ -124,4 +124,3 @@ describe("records of processed originals", () => {
     expect(cleanUploadIndexData(data)).toEqual({ [SCOPE]: { [SHA_B]: { key: "b.jpg", at: 2 } } });
   });
 });
-
