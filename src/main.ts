@@ -74,6 +74,11 @@ export default class S3ImageHostingPlugin extends Plugin implements SettingsHost
     this.registerEditorExtension(pasteDrop.editorExtension);
     this.registerEvent(this.app.workspace.on("editor-paste", pasteDrop.onPaste));
     this.registerEvent(this.app.workspace.on("editor-drop", pasteDrop.onDrop));
+    this.addCommand({
+      id: "paste-image-without-processing",
+      name: "Paste image without processing",
+      editorCallback: (editor, ctx) => void pasteDrop.pasteUnprocessed(editor, ctx),
+    });
     registerUploadAll(this, faces);
     this.addSettingTab(new S3ImageHostingSettingTab(this.app, this, this));
   }

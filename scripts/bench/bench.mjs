@@ -10,7 +10,7 @@
 // The S3 server is started only for steps that talk to it: `--only=scan` or `--only=hash`
 // runs in seconds without one.
 //
-//   node scripts/bench/bench.mjs [--only=scan,hash,convert,index,load,bulk,fixture,latency,dedupe,listing,sweep,paste,memory,vault,cli,tools]
+//   node scripts/bench/bench.mjs [--only=scan,hash,strip,convert,index,load,bulk,fixture,latency,dedupe,listing,sweep,paste,memory,vault,cli,tools]
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -243,6 +243,10 @@ try {
   });
   await step("index", "upload index file: 50,000 records", async () => {
     results.index = await task(bins.workloads, "index", { records: 50_000, reps: 9 });
+  });
+  await step("strip", "removing the metadata of a 4 MB phone photo", async () => {
+    const r = await task(bins.workloads, "strip", { size: 4e6, reps: 15 });
+    results.strip = { msPer4MBJpeg: r.medianMs, detail: r };
   });
   // Cold starts are quick, so a burst of load on the machine could hit all of them at once:
   // they are taken in three groups at different times of the run.

@@ -13,6 +13,7 @@ const TARGETS = [
   ["rerun.requests", "<=", 1],
   ["hash.sha256MBps", ">=", 300],
   ["hash.maxBlockMs", "<=", 50],
+  ["strip.msPer4MBJpeg", "<=", 50],
   ["paste.overheadMs1MB", "<=", 25],
   ["bundle.bytes", "<=", 450_000],
   ["load.ms", "<=", 15],
@@ -131,6 +132,7 @@ export function renderTable(r) {
   add("hash.sha256MBps", "SHA-256 of 8 MB, MB/s");
   add("hash.md5MBps", "MD5 of 8 MB, MB/s");
   add("hash.maxBlockMs", "longest event-loop block while hashing, ms");
+  add("strip.msPer4MBJpeg", "metadata removal, 4 MB JPEG, ms", r.strip ? `${Math.round(r.strip.detail.removedBytes / 1000)} KB removed` : "");
   add(
     "paste.overheadMs1MB",
     "paste → link minus one raw PUT, 1 MB, ms",

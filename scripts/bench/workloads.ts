@@ -24,6 +24,7 @@ import { md5Hex, sha256Hex } from "../../src/core/prepare/hash";
 import { migrateNotes } from "../../src/core/migrate/engine";
 import { DESKTOP_BYTES_IN_FLIGHT } from "../../src/core/migrate/memoryBudget";
 import { prepareAsset } from "../../src/core/prepare/prepareAsset";
+import { stripJpegMetadata } from "../../src/core/prepare/processing/jpegMetadata";
 import { DEFAULT_CACHE_CONTROL, newProfile } from "../../src/core/settings/settingsModel";
 import { migrateSettings } from "../../src/core/settings/storedSettings";
 import type { Profile } from "../../src/core/types";
@@ -33,7 +34,7 @@ import { scan } from "./scanWorkload";
 import sharp from "sharp";
 import { sharpCodec } from "../../src/cli/sharpCodec";
 import { transformForWeb } from "../../src/core/prepare/transform";
-import { photoJpeg } from "../../tests/support/images";
+import { photoJpeg } from "../../tests/support/sharpImages";
 
 /** The engine's default number of uploads in flight, as the plugin and the CLI use it. */
 const DEFAULT_CONCURRENCY = migrateSettings(undefined).concurrency;
@@ -576,6 +577,63 @@ async function convert(a: { reps: number }) {
   return { inBytes: photo.byteLength, ...out };
 }
 
+/**
+ * A phone-sized JPEG: JFIF, a 60 KB EXIF segment (phones put a thumbnail there) with orientation 6,
+ * XMP, an ICC profile, then tables and `size` bytes of entropy-coded data with 0xFF stuffed as in
+ * real scans, and a trailer after the end. Only the segment structure is real; nothing decodes it.
+ */
+function phoneJpeg(size: number): Uint8Array {
+  const segment = (marker: number, body: Uint8Array): Uint8Array => {
+    const out = new Uint8Array(4 + body.length);
+    out.set([0xff, marker, (body.length + 2) >> 8, (body.length + 2) & 0xff]);
+    out.set(body, 4);
+    return out;
+  };
+  const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+  const exif = new Uint8Array(60_000);
+  exif.set(text("Exif\0\0"));
+  exif.set([0x4d, 0x4d, 0, 0x2a, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0], 6);
+  const scan = new Uint8Array(randomPng(size)).map((b) => (b === 0xff ? 0xfe : b));
+  // Stuffed bytes where an encoder writes them, about one in 256.
+  for (let i = 0; i + 1 < scan.length; i += 256) scan.set([0xff, 0x00], i);
+  const parts = [
+    new Uint8Array([0xff, 0xd8]),
+    segment(0xe0, text("JFIF\0\x01\x01\0\0\x01\0\x01\0\0")),
+    segment(0xe1, exif),
+    segment(0xe1, text(`http://ns.adobe.com/xap/1.0/\0${"<x:xmpmeta/>".padEnd(4000)}`)),
+    segment(0xe2, new Uint8Array([...text("ICC_PROFILE\0"), 1, 1, ...new Uint8Array(3000)])),
+    segment(0xdb, new Uint8Array(65)),
+    segment(0xc0, new Uint8Array([8, 0x0f, 0xa0, 0x0b, 0xb8, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1])),
+    segment(0xc4, new Uint8Array(29)),
+    segment(0xda, new Uint8Array([3, 1, 0, 2, 0x11, 3, 0x11, 0, 0x3f, 0])),
+    scan,
+    new Uint8Array([0xff, 0xd9]),
+    new Uint8Array(200_000),
+  ];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Metadata removal of a 4 MB phone photo: the time prepare adds before hashing. */
+async function strip(a: { size: number; reps: number }) {
+  const data = phoneJpeg(a.size);
+  const ms: number[] = [];
+  let out = stripJpegMetadata(data);
+  for (let r = 0; r < a.reps; r++) {
+    const t0 = now();
+    out = stripJpegMetadata(data);
+    ms.push(now() - t0);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  if (out.length >= data.length) throw new Error("the benchmark photo lost no metadata");
+  return { bytes: data.length, medianMs: round(median(ms), 2), removedBytes: data.length - out.length };
+}
+
 /** Peak RSS of the built command-line tool migrating a note of large images, in its own process. */
 async function memory(a: Common & { count: number; size: number; reps: number; cli: string; preload: string; concurrency?: number }) {
   const t = imageVaultTemplate(a.root, a.count, a.size);
@@ -832,7 +890,7 @@ async function setup(a: { server: ServerInfo }) {
   return { bucket: a.server.bucket, defaultConcurrency: DEFAULT_CONCURRENCY };
 }
 
-void runTask({ setup, teardown, bulk, fixture, sweep, dedupe, listing, hash, memory, scan, convert, index: uploadIndex, cliStart, tools }).catch(
+void runTask({ setup, teardown, bulk, fixture, sweep, dedupe, listing, hash, memory, scan, strip, convert, index: uploadIndex, cliStart, tools }).catch(
   (e: unknown) => {
     process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exitCode = 1;

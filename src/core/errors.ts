@@ -9,6 +9,9 @@ export type UploadErrorCode =
   | "EmptyFile"
   | "TooLarge"
   | "NotAnImage"
+  // an image whose metadata cannot be removed, an SVG that cannot be made safe
+  | "MetadataNotRemoved"
+  | "UnsafeSvg"
   | "MissingFile"
   | "UnreadableFile"
   | "OutsideVault"

@@ -37,6 +37,13 @@ export interface Profile {
   maxWidth: string;
   /** Largest height in pixels images are scaled down to; empty for no limit. Never enlarges. */
   maxHeight: string;
+  /**
+   * Remove metadata (EXIF with its GPS position, XMP, IPTC, comments, text chunks) before
+   * uploading, without touching pixels. On by default: a phone photo carries where it was taken.
+   */
+  stripMetadata: boolean;
+  /** Remove from SVG files what could run script when the file is opened from the bucket. */
+  sanitizeSvg: boolean;
   /** Name (id) of the secret holding the access key id in Obsidian's secret storage. */
   accessKeyIdSecret: string;
   /** Name (id) of the secret holding the secret access key in Obsidian's secret storage. */
@@ -62,16 +69,24 @@ export interface Asset {
   sourcePath?: string;
   /** MIME type the platform reported, if any; the sniffed type wins. */
   reportedType?: string;
+  /** Upload the bytes exactly as they are: no metadata removal, no SVG sanitising, whatever the profile says. */
+  unprocessed?: boolean;
 }
 
 /** An asset ready to store: sniffed type, content hashes, object key. */
 export interface PreparedAsset {
+  /** The asset as it will be uploaded: its bytes are the processed ones. */
   asset: Asset;
   contentType: string;
   /** Canonical extension for the sniffed type, without dot (`png`, `jpg`, `svg`). */
   ext: string;
-  /** Lower-case hex SHA-256 of the bytes. */
+  /** Lower-case hex SHA-256 of the bytes to upload. */
   sha256: string;
+  /**
+   * Lower-case hex SHA-256 of the bytes as captured, before processing; equal to `sha256` when
+   * processing changed nothing.
+   */
+  originalSha256?: string;
   /** Lower-case hex MD5 of the bytes, when the key template needs it. */
   md5?: string;
   /** Object key rendered from the profile's template. */

@@ -7,11 +7,18 @@
  * saved as a local attachment exactly as Obsidian would have saved it. Images pasted or dropped
  * together land together, in one edit, so that one undo takes the whole paste back. Text,
  * non-image files and events another plugin already handled are left alone.
+ *
+ * Images are processed before upload (metadata removed, SVG made safe) as the profile says.
+ * Two ways upload one image exactly as it is: the command "Paste image without processing",
+ * which reads the clipboard itself, and a drop with Shift held. Shift is the one modifier
+ * Obsidian gives no meaning on a drop into the editor: Ctrl (Option on macOS) links the
+ * dropped file in place instead of importing it.
  */
 import { Notice } from "obsidian";
 import type { App, Editor, MarkdownFileInfo, MarkdownView, TFile } from "obsidian";
 import type { Extension } from "@codemirror/state";
 import { errorText, isUploadError } from "../core/errors";
+import { extensionForMime } from "../core/prepare/sniff";
 import { altTextFromName, markdownImage } from "../core/link/markdownLink";
 import { runPool } from "../core/migrate/pool";
 import type { ImageUploader } from "../core/ports";
@@ -48,6 +55,13 @@ interface Pending {
   file: File;
   name: string;
   placeholder: string;
+  /** Upload the bytes as they are, without processing. */
+  unprocessed: boolean;
+}
+
+/** The part of the Clipboard API the paste command reads (`navigator.clipboard`). */
+export interface ClipboardReader {
+  read(): Promise<ReadonlyArray<{ readonly types: readonly string[]; getType(type: string): Promise<Blob> }>>;
 }
 
 /** How one image's upload went, before anything is written to the note. */
@@ -107,19 +121,75 @@ export class PasteDropHandler {
       return;
     }
     evt.preventDefault();
+    // Shift on a drop: upload exactly as dropped (see the file comment).
+    const unprocessed = kind === "drop" && (evt as DragEvent).shiftKey === true;
+    this.begin(kind, files, editor, info, ready.config, settings.concurrency, unprocessed);
+  }
 
+  /**
+   * The command "Paste image without processing": reads the image on the clipboard and uploads
+   * it exactly as it is, whatever the profile says about metadata and SVG files.
+   * @param clipboard `navigator.clipboard` unless replaced.
+   */
+  async pasteUnprocessed(editor: Editor, info: MarkdownView | MarkdownFileInfo, clipboard: ClipboardReader | undefined = systemClipboard()): Promise<void> {
+    const settings = this.deps.settings();
+    const ready = checkReadiness(settings, this.deps.app.secretStorage);
+    if (!ready.ok) {
+      this.notify(
+        ready.unconfigured
+          ? `Set up a bucket in ${PLUGIN_NAME} settings to upload images. Nothing was pasted.`
+          : `${PLUGIN_NAME} cannot upload yet: ${ready.problems[0]} Nothing was pasted.`,
+      );
+      return;
+    }
+    if (typeof clipboard?.read !== "function") {
+      this.notify("This device does not let plugins read images from the clipboard. Nothing was pasted; drop the image with Shift held instead.");
+      return;
+    }
+    const files: File[] = [];
+    try {
+      for (const item of await clipboard.read()) {
+        const type = item.types.find((t) => t.startsWith("image/"));
+        if (type === undefined) continue;
+        const blob = await item.getType(type);
+        files.push(new File([blob], `image.${extensionForMime(type) ?? "png"}`, { type }));
+      }
+    } catch (e) {
+      // A DOMException, which may come from another realm than this code's Error.
+      const denied = typeof e === "object" && e !== null && (e as { name?: unknown }).name === "NotAllowedError";
+      const why = denied ? "reading it was not allowed (Obsidian must be the active window)" : describe(e).replace(/\.$/, "");
+      this.notify(`Could not read the clipboard: ${why}. Nothing was pasted.`);
+      return;
+    }
+    if (files.length === 0) {
+      this.notify("The clipboard holds no image, so nothing was pasted.");
+      return;
+    }
+    this.begin("paste", files, editor, info, ready.config, settings.concurrency, true);
+  }
+
+  /** Puts a placeholder for each image where the cursor is and starts their uploads. */
+  private begin(
+    kind: Kind,
+    files: File[],
+    editor: Editor,
+    info: MarkdownView | MarkdownFileInfo,
+    config: UploaderConfig,
+    concurrency: number,
+    unprocessed: boolean,
+  ): void {
     const now = (this.deps.now ?? (() => new Date()))();
     const note: TFile | null = info.file ?? null;
     const pending: Pending[] = files.map((file) => {
       const name = attachmentName(file, kind, now);
-      return { file, name, placeholder: uploadingPlaceholder(name, (this.deps.newId ?? randomPlaceholderId)()) };
+      return { file, name, placeholder: uploadingPlaceholder(name, (this.deps.newId ?? randomPlaceholderId)()), unprocessed };
     });
     // Several images go on separate lines, as Obsidian embeds them.
     editor.replaceSelection(pending.map((p) => p.placeholder).join("\n"));
     const site = new PlaceholderSite(this.deps.app, { editor, info }, note);
 
-    const job = this.uploadAll(pending, site, ready.config, note, settings.concurrency).catch((e: unknown) => {
-      console.error(`${PLUGIN_NAME}: paste handling failed`, describe(e, ready.config.credentials));
+    const job = this.uploadAll(pending, site, config, note, concurrency).catch((e: unknown) => {
+      console.error(`${PLUGIN_NAME}: paste handling failed`, describe(e, config.credentials));
     });
     this.jobs.add(job);
     void job.finally(() => this.jobs.delete(job));
@@ -158,7 +228,8 @@ export class PasteDropHandler {
       return { kind: "unreadable", reason: describe(e, config.credentials) };
     }
     try {
-      const stored = await (await uploader).upload({ bytes, name: p.name, notePath, reportedType: p.file.type || undefined });
+      const asset = { bytes, name: p.name, notePath, reportedType: p.file.type || undefined, ...(p.unprocessed ? { unprocessed: true } : {}) };
+      const stored = await (await uploader).upload(asset);
       return { kind: "uploaded", link: markdownImage(altTextFromName(p.name), stored.url), url: stored.url };
     } catch (e) {
       return { kind: "failed", bytes, reason: uploadFailure(p.name, e, config.credentials) };
@@ -242,4 +313,9 @@ function describe(e: unknown, credentials?: Credentials): string {
 /** Why an upload failed: the uploader's own explanation, or the error with what failed. */
 function uploadFailure(name: string, e: unknown, credentials: Credentials): string {
   return isUploadError(e) ? describe(e, credentials) : `Uploading ${name} failed: ${describe(e, credentials)}`;
+}
+
+/** The app's clipboard (`navigator.clipboard`); undefined where there is no window, as in tests. */
+function systemClipboard(): ClipboardReader | undefined {
+  return typeof activeWindow === "undefined" ? undefined : activeWindow.navigator.clipboard;
 }

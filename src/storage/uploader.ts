@@ -5,6 +5,11 @@
  * is linked again instead of uploaded again, even after the key template changed. Before it
  * is linked, the object there is checked to still hold those bytes (its stored SHA-256).
  *
+ * Images are processed before upload (metadata removed, SVG made safe), so the bytes in the
+ * bucket differ from the captured ones. The index remembers the captured bytes' SHA-256 too,
+ * with the SHA-256 of what was uploaded: a later run over the same originals finds them there,
+ * checks the object, and neither processes nor uploads them again.
+ *
  * Two different images never share a key unless the person allows it:
  * - within one uploader's life (a run of the command-line tool, a session of the plugin), the
  *   first image to get a key keeps it, and a different image with the same key is refused
@@ -32,6 +37,8 @@ import { transformRecipe, type TransformOutcome } from "../core/prepare/transfor
 import { bucketKeyCollision, KeyHolders } from "../core/prepare/keyCollision";
 import { isContentAddressed, keyTemplatePrefix } from "../core/prepare/keyTemplate";
 import { prepareAsset } from "../core/prepare/prepareAsset";
+import { processingSignature } from "../core/prepare/processing";
+import { sniffImageType } from "../core/prepare/sniff";
 import { bucketScope, buildPublicUrl } from "../core/link/publicUrl";
 import { DEFAULT_CACHE_CONTROL } from "../core/settings/settingsModel";
 import type { Asset, Credentials, PreparedAsset, Profile, StoredAsset } from "../core/types";
@@ -99,18 +106,38 @@ export function createUploader(opts: UploaderOptions): Uploader {
 
   const native = nativeHashes(client);
   const md5 = native.md5 ?? ((bytes: Uint8Array) => md5Hex(bytes));
-  const prepare = (asset: Asset): Promise<PreparedAsset> =>
-    prepareAsset(asset, profile, { now: now(), maxBytes: opts.maxBytes, imagesOnly: opts.imagesOnly, sha256: native.sha256, codec: opts.codec });
+  const prepare = (asset: Asset, originalSha256?: string): Promise<PreparedAsset> =>
+    prepareAsset(asset, profile, {
+      now: now(),
+      maxBytes: opts.maxBytes,
+      imagesOnly: opts.imagesOnly,
+      sha256: native.sha256,
+      codec: opts.codec,
+      face: opts.face,
+      originalSha256,
+    });
   const sha256 = native.sha256 ?? sha256Hex;
 
   /**
-   * Converting an image costs far more than hashing it, so an image converted before is
-   * remembered by its original bytes and the settings it was converted with, and found again
-   * without converting it: the object at the remembered key must still hold the bytes that
-   * were uploaded then (its stored SHA-256).
+   * What prepare would do to the bytes of `asset` beyond hashing them (remove metadata, make
+   * an SVG safe, convert, scale), as a text that changes whenever the result could; "" when
+   * nothing would be done.
    */
-  async function sourceId(bytes: Uint8Array, recipe: string): Promise<string> {
-    return sha256(new TextEncoder().encode(`${recipe}\n${await sha256(bytes)}`));
+  function processingRecipe(asset: Asset): string {
+    if (asset.unprocessed) return "";
+    const settings = opts.codec && profileTransform(profile);
+    return [processingSignature({ stripMetadata: profile.stripMetadata, sanitizeSvg: profile.sanitizeSvg }), settings ? transformRecipe(settings) : ""]
+      .filter(Boolean)
+      .join("|");
+  }
+
+  /**
+   * An image whose bytes prepare changed is remembered by its original bytes and the
+   * processing asked for too, and found again without processing it: the object at the
+   * remembered key must still hold the bytes that were uploaded then (its stored SHA-256).
+   */
+  async function sourceId(originalSha256: string, recipe: string): Promise<string> {
+    return sha256(new TextEncoder().encode(`${recipe}\n${originalSha256}`));
   }
 
   async function storedFromSource(id: string, asset: Asset): Promise<StoredAsset | undefined> {
@@ -261,14 +288,16 @@ export function createUploader(opts: UploaderOptions): Uploader {
   }
 
   async function uploadAsset(asset: Asset, listing?: BucketListing): Promise<StoredAsset> {
-    const settings = opts.codec && profileTransform(profile);
-    if (!settings) return store(await prepare(asset), listing);
-    const id = await sourceId(asset.bytes, transformRecipe(settings));
+    const recipe = processingRecipe(asset);
+    // Bytes that are not an image are refused by prepare, in its words, before anything is looked up.
+    if (recipe === "" || asset.bytes.length === 0 || !sniffImageType(asset.bytes)) return store(await prepare(asset), listing);
+    const original = await sha256(asset.bytes);
+    const id = await sourceId(original, recipe);
     const known = await storedFromSource(id, asset);
     if (known) return known;
-    const p = await prepare(asset);
+    const p = await prepare(asset, original);
     const result = await store(p, listing);
-    if (!dependsOnDevice(p.transform)) index.set(scope, id, { key: result.key, at: now().getTime(), sha256: result.sha256 });
+    if (p.sha256 !== original && !dependsOnDevice(p.transform)) index.set(scope, id, { key: result.key, at: now().getTime(), sha256: result.sha256 });
     return result;
   }
 

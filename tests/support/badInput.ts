@@ -3,6 +3,7 @@
  * words, and that a link the plugin or the tool wrote is one image whose address serves
  * exactly the uploaded bytes.
  */
+import * as zlib from "node:zlib";
 import { scanEmbeds, type Embed } from "../../src/core/markdown";
 import { anonymousGet } from "./s3";
 
@@ -108,9 +109,18 @@ export async function expectServes(url: string, bytes: Uint8Array, type = "image
   });
 }
 
-/** A valid PNG padded after its end chunk to at least `size` bytes (image viewers ignore the tail). */
+/**
+ * A valid PNG padded to at least `size` bytes by a public ancillary chunk no decoder knows
+ * (decoders skip it; metadata removal keeps it, since it is not private), before IEND.
+ */
 export function paddedPng(png: Uint8Array, size: number): Uint8Array {
-  const out = new Uint8Array(Math.max(size, png.length));
-  out.set(png);
-  return out;
+  const extra = size - png.length - 12;
+  if (extra < 0) return png;
+  const iend = png.length - 12;
+  const body = Buffer.concat([Buffer.from("pADd", "ascii"), Buffer.alloc(extra)]);
+  const head = Buffer.alloc(4);
+  head.writeUInt32BE(extra);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(zlib.crc32(body));
+  return new Uint8Array(Buffer.concat([png.subarray(0, iend), head, body, crc, png.subarray(iend)]));
 }

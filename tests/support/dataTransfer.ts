@@ -88,9 +88,13 @@ export function pasteEvent(init: TransferInit): ClipboardEvent & { clipboardData
   };
 }
 
-/** A drop of `files` and/or text. */
-export function dropEvent(init: TransferInit): DragEvent & { dataTransfer: FakeDataTransfer } {
-  return Object.assign(baseEvent("drop"), { dataTransfer: dataTransfer(init) }) as unknown as DragEvent & {
+/** A drop of `files` and/or text; `modifiers` are the keys held (a DragEvent is a MouseEvent: all four are always present). */
+export function dropEvent(
+  init: TransferInit,
+  modifiers: Partial<Pick<DragEvent, "shiftKey" | "altKey" | "ctrlKey" | "metaKey">> = {},
+): DragEvent & { dataTransfer: FakeDataTransfer } {
+  const keys = { shiftKey: false, altKey: false, ctrlKey: false, metaKey: false, ...modifiers };
+  return Object.assign(baseEvent("drop"), keys, { dataTransfer: dataTransfer(init) }) as unknown as DragEvent & {
     dataTransfer: FakeDataTransfer;
   };
 }

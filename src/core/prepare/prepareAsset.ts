@@ -1,5 +1,8 @@
-/** The prepare stage: checks an asset, names its type from the bytes, hashes it and renders its key. */
+/** The prepare stage: checks an asset, names its type from the bytes, processes it, hashes it and renders its key. */
 import { UploadError } from "../errors";
+import { imageLabel } from "./keyCollision";
+import { processImage, ProcessRefusal, type ProcessOptions } from "./processing";
+import { profileField, type Face } from "../settings/profileFields";
 import { md5Hex, sha256Hex } from "./hash";
 import { renderKey, templateNeedsMd5, validateKeyTemplate } from "./keyTemplate";
 import { BYTES_PER_MB } from "../settings/settingsModel";
@@ -22,6 +25,10 @@ export interface PrepareOptions {
   sha256?: (bytes: Uint8Array) => Promise<string>;
   /** The platform's image codec, for the profile's convert and resize settings; nothing is converted without one. */
   codec?: ImageCodec;
+  /** Whose words a refusal's advice uses: the plugin names its settings (the default), the tool its flags. */
+  face?: Face;
+  /** SHA-256 of the captured bytes, when the caller has hashed them already. */
+  originalSha256?: string;
 }
 
 const OCTET_STREAM = "application/octet-stream";
@@ -45,10 +52,11 @@ const ACTIVE_TYPES = new Set([
 const PLAIN_TEXT_TYPES = new Set(["text/plain", "text/csv", "text/markdown"]);
 
 /**
- * Turns a captured asset into one ready to store.
- * Converts and scales it first when the profile asks (see `transformForWeb`): the type, hashes
- * and key are then those of the bytes uploaded.
- * @throws UploadError `EmptyFile`, `TooLarge`, `NotAnImage` or `InvalidSettings` (a bad key template or image setting).
+ * Turns a captured asset into one ready to store. The bytes are processed first: metadata
+ * removed and SVG made safe (see `processImage`), then converted and scaled when the profile
+ * asks (see `transformForWeb`). The type, `{hash}`, `{md5}` and key are those of the bytes uploaded.
+ * @throws UploadError `EmptyFile`, `TooLarge`, `NotAnImage`, `InvalidSettings` (a bad key
+ *   template or image setting), `MetadataNotRemoved` or `UnsafeSvg` (an image processing cannot make safe).
  */
 export async function prepareAsset(asset: Asset, profile: Profile, opts: PrepareOptions): Promise<PreparedAsset> {
   const size = asset.bytes.length;
@@ -60,9 +68,6 @@ export async function prepareAsset(asset: Asset, profile: Profile, opts: Prepare
   if (problems.length > 0) {
     throw new UploadError("InvalidSettings", problems[0], `Fix the key template of the profile "${profile.name}".`);
   }
-
-  const transformed = await transformForWeb(asset, profile, opts.codec);
-  asset = transformed.asset;
 
   const sniffed = sniffImageType(asset.bytes);
   let contentType: string;
@@ -80,8 +85,27 @@ export async function prepareAsset(asset: Asset, profile: Profile, opts: Prepare
     ext = extensionOf(asset.name) ?? extensionForMime(contentType) ?? "bin";
   }
 
-  const sha256 = await (opts.sha256 ?? sha256Hex)(asset.bytes);
-  const md5 = templateNeedsMd5(profile.keyTemplate) ? await md5Hex(asset.bytes) : undefined;
+  const hash = opts.sha256 ?? sha256Hex;
+  const originalSha256 = opts.originalSha256 ?? (await hash(asset.bytes));
+  const options: ProcessOptions = asset.unprocessed
+    ? { stripMetadata: false, sanitizeSvg: false }
+    : { stripMetadata: profile.stripMetadata, sanitizeSvg: profile.sanitizeSvg };
+  let uploaded: Asset = asset;
+  if (sniffed) {
+    const bytes = processOrRefuse(asset, contentType, options, profile, opts.face ?? "plugin");
+    if (bytes !== asset.bytes) uploaded = { ...asset, bytes };
+  }
+  // Converting and scaling come after the metadata is removed, so that an image kept as it was
+  // (not smaller once converted, animated, a type the codec cannot write) is still without it.
+  const transformed = sniffed && !asset.unprocessed ? await transformForWeb(uploaded, profile, opts.codec) : { asset: uploaded };
+  if (transformed.asset !== uploaded) {
+    uploaded = transformed.asset;
+    const type = sniffImageType(uploaded.bytes);
+    if (type) ({ mime: contentType, ext } = type);
+  }
+  const bytes = uploaded.bytes;
+  const sha256 = bytes !== asset.bytes ? await hash(bytes) : originalSha256;
+  const md5 = templateNeedsMd5(profile.keyTemplate) ? await md5Hex(bytes) : undefined;
   const key = renderKey(profile.keyTemplate, {
     date: opts.now,
     sha256,
@@ -90,7 +114,40 @@ export async function prepareAsset(asset: Asset, profile: Profile, opts: Prepare
     ext,
     notePath: asset.notePath,
   });
-  return { asset, contentType, ext, sha256, md5, key, ...(transformed.outcome && { transform: transformed.outcome }) };
+  return { asset: uploaded, contentType, ext, sha256, md5, key, originalSha256, ...(transformed.outcome && { transform: transformed.outcome }) };
+}
+
+/** The processed bytes, or the refusal in words the person can act on. */
+function processOrRefuse(asset: Asset, type: string, options: ProcessOptions, profile: Profile, face: Face): Uint8Array {
+  try {
+    return processImage(asset.bytes, type, options).bytes;
+  } catch (e) {
+    if (!(e instanceof ProcessRefusal)) throw e;
+    const name = imageLabel(asset);
+    if (e.step === "svg") {
+      return refuse(
+        "UnsafeSvg",
+        `"${name}" was not uploaded: it is an SVG file and ${e.message}.`,
+        bypassAdvice("sanitizeSvg", face, profile, "upload it as it is, with anything in it that could run"),
+      );
+    }
+    return refuse(
+      "MetadataNotRemoved",
+      `"${name}" was not uploaded: its metadata could not be removed, because ${e.message}.`,
+      bypassAdvice("stripMetadata", face, profile, "upload it as it is, metadata included"),
+    );
+  }
+}
+
+function refuse(code: "UnsafeSvg" | "MetadataNotRemoved", message: string, hint: string): never {
+  throw new UploadError(code, message, hint);
+}
+
+/** How to turn a processing step off: the setting in the plugin, the flag in the tool. */
+function bypassAdvice(key: "stripMetadata" | "sanitizeSvg", face: Face, profile: Profile, what: string): string {
+  const field = profileField(key);
+  if (face === "cli") return `To ${what}, run with ${field.cli?.off?.flag ?? `"${key}": false in the config file`}.`;
+  return `To ${what}, use the command "Paste image without processing", or turn off "${field.label}" in the settings of the profile "${profile.name}".`;
 }
 
 /**

@@ -182,6 +182,36 @@ export const PROFILE_FIELDS: ReadonlyArray<ProfileField> = [
     config: "read",
   }),
   field({
+    key: "stripMetadata",
+    label: "Remove image metadata",
+    noun: "removing image metadata",
+    description:
+      "Before uploading, remove what photos carry besides the picture: EXIF (the GPS position where a phone photo was taken, the camera, dates, thumbnail), XMP, IPTC, comments and PNG text. Pixels and colour profiles are not touched; a rotation is kept. HEIC, AVIF and TIFF photos that carry metadata are not uploaded while this is on.",
+    kind: "toggle",
+    default: true,
+    cli: {
+      flag: "--strip-metadata",
+      help: "remove EXIF (GPS position, camera, dates), XMP, IPTC, comments and PNG text before uploading, without touching pixels; a rotation is kept (default)",
+      off: { flag: "--keep-metadata", help: "upload images with their metadata, GPS position included" },
+    },
+    config: "read",
+  }),
+  field({
+    key: "sanitizeSvg",
+    label: "Make SVG files safe",
+    noun: "making SVG files safe",
+    description:
+      "Before uploading an SVG, remove what could run when it is opened from the bucket: scripts, event handlers, javascript: links, embedded HTML. An SVG that cannot be checked with certainty is not uploaded.",
+    kind: "toggle",
+    default: true,
+    cli: {
+      flag: "--sanitize-svg",
+      help: "remove scripts, event handlers, javascript: links and embedded HTML from SVG files; one that cannot be checked is not uploaded (default)",
+      off: { flag: "--no-sanitize-svg", help: "upload SVG files as they are, script included" },
+    },
+    config: "read",
+  }),
+  field({
     key: "acl",
     label: "ACL",
     noun: "the ACL",

@@ -132,6 +132,9 @@ function readProfile(raw: Record<string, unknown>, id: string): Profile {
   p.quality = numberText(raw.quality) ?? p.quality;
   p.maxWidth = numberText(raw.maxWidth) ?? p.maxWidth;
   p.maxHeight = numberText(raw.maxHeight) ?? p.maxHeight;
+  // Profiles saved before these settings existed get them on: a published GPS position cannot be taken back.
+  p.stripMetadata = bool(raw.stripMetadata, p.stripMetadata);
+  p.sanitizeSvg = bool(raw.sanitizeSvg, p.sanitizeSvg);
   p.accessKeyIdSecret = str(raw.accessKeyIdSecret) ?? "";
   p.secretAccessKeySecret = str(raw.secretAccessKeySecret) ?? "";
   return p;

@@ -59,7 +59,9 @@ export class MemoryUploadIndex implements UploadIndex {
 
 /**
  * A clean copy of stored index data: anything that is not a SHA-256 mapped to
- * `{ key: string, at: number }` is dropped rather than trusted.
+ * `{ key: string, at: number }` is dropped rather than trusted. A record's optional
+ * `sha256` (see `UploadRecord`) is kept when well formed, and otherwise the record is
+ * dropped: it would claim the wrong bytes.
  */
 export function cleanUploadIndexData(raw: unknown): UploadIndexData {
   const out: UploadIndexData = {};
@@ -83,7 +85,9 @@ function cleanRecord(record: unknown): UploadRecord | undefined {
   if (!isPlainObject(record)) return undefined;
   const { key, at, sha256 } = record;
   if (typeof key !== "string" || key === "" || typeof at !== "number" || !Number.isFinite(at)) return undefined;
-  return typeof sha256 === "string" && SHA256_HEX.test(sha256) ? { key, at, sha256: sha256.toLowerCase() } : { key, at };
+  if (sha256 === undefined) return { key, at };
+  // A record that names the stored bytes wrongly is dropped: it could only lead to the wrong object.
+  return typeof sha256 === "string" && SHA256_HEX.test(sha256) ? { key, at, sha256: sha256.toLowerCase() } : undefined;
 }
 
 /** Own properties only: a scope named `constructor` must not find Object.prototype's. */

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { oneImageIn } from "../../support/badInput";
 import { cliEnv, cliPath, makeVault, runCli, serverFlags, sha256, type CliJson } from "../../support/cli";
-import { animatedGif, imageFacts, photoJpeg, tinyPng } from "../../support/images";
+import { animatedGif, imageFacts, photoJpeg, tinyPng } from "../../support/sharpImages";
 import { createTestBucket, removeTestBucket, storedObject } from "../../support/s3";
 
 let work: string;

@@ -11,6 +11,9 @@ import * as path from "node:path";
 import { rewriteEmbed } from "../../../src/core/link/embedLink";
 import { adminClient, anonymousGet, createTestBucket, removeTestBucket, s3TestEnv } from "../../support/s3";
 import { describeWithHelpVault, helpVault } from "../../support/fixtures";
+
+/** Images go up exactly as they are, so every object can be compared with its file byte for byte. */
+const AS_IS = ["--keep-metadata", "--no-sanitize-svg"];
 import { cliEnv, mimeOf, plannedLinks, runCli, serverFlags, sha256, snapshot, type PlannedLink } from "../../support/cli";
 
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -42,8 +45,8 @@ describeWithHelpVault("s3-image-hosting upload on the Obsidian help vault", () =
     await removeTestBucket(bucket);
   });
 
-  it("rewrites every local image link to an object holding exactly the file's bytes, and changes nothing else", async () => {
-    const run = await runCli(["upload", vault, ...serverFlags(bucket), "--site", "obsidian", "--json"], cliEnv(work));
+  it("rewrites every local image link to an object holding exactly the file's bytes (metadata kept), and changes nothing else", async () => {
+    const run = await runCli(["upload", vault, ...serverFlags(bucket), "--site", "obsidian", ...AS_IS, "--json"], cliEnv(work));
     expect(run.stderr).toBe("");
     const out = JSON.parse(run.stdout);
     expect(Object.keys(out).sort()).toEqual(JSON_KEYS);
@@ -117,7 +120,7 @@ describeWithHelpVault("s3-image-hosting upload on the Obsidian help vault", () =
 
   it("uploads nothing on a second run and leaves the notes as the first run wrote them", async () => {
     const first = await snapshot(vault);
-    const run = await runCli(["upload", vault, ...serverFlags(bucket), "--site", "obsidian", "--json"], cliEnv(work));
+    const run = await runCli(["upload", vault, ...serverFlags(bucket), "--site", "obsidian", ...AS_IS, "--json"], cliEnv(work));
     const out = JSON.parse(run.stdout);
     const missing = links.filter((l) => l.file === null);
     expect(out).toMatchObject({ uploaded: 0, reused: 0, rewritten: 0, skipped: 0, failed: missing.length });
@@ -139,7 +142,7 @@ describeWithHelpVault("s3-image-hosting upload on the Obsidian help vault", () =
     const copy = path.join(work, "copy");
     cpSync(helpVault, copy, { recursive: true });
     for (const gone of REMOVED) rmSync(path.join(copy, gone));
-    const run = await runCli(["upload", copy, ...serverFlags(bucket), "--site", "obsidian", "--json"], cliEnv(work));
+    const run = await runCli(["upload", copy, ...serverFlags(bucket), "--site", "obsidian", ...AS_IS, "--json"], cliEnv(work));
     const out = JSON.parse(run.stdout);
     const resolved = links.filter((l) => l.file !== null);
     const distinct = new Set(resolved.map((l) => l.file as string));

@@ -10,7 +10,7 @@ import { MemoryUploadIndex } from "../../../src/core/settings/uploadIndex";
 import type { Profile } from "../../../src/core/types";
 import { sharpCodec } from "../../../src/cli/sharpCodec";
 import { createUploader } from "../../../src/storage/uploader";
-import { photoJpeg } from "../../support/images";
+import { photoJpeg } from "../../support/sharpImages";
 import { adminClient, createTestBucket, removeTestBucket, storedObject, testCredentials, testProfile } from "../../support/s3";
 
 jest.setTimeout(30_000);

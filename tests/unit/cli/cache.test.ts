@@ -78,4 +78,11 @@ describe("the upload cache", () => {
     await run.save();
     expect(readFileSync(path.join(dir, "broken.json"), "utf8")).toBe("{ not json");
   });
+
+  it("journals the record of a processed original whole, so a killed run keeps it", async () => {
+    const killed = await openUploadCache(file);
+    killed.index.set(SCOPE, hash(5), { key: "t/5.jpg", at: 5, sha256: hash(6) });
+    const next = await openUploadCache(file);
+    expect(next.index.get(SCOPE, hash(5))).toEqual({ key: "t/5.jpg", at: 5, sha256: hash(6) });
+  });
 });

@@ -192,7 +192,7 @@ test("paste and drop handlers, the upload-all command and the settings tab are r
   expect(v.app.workspace.listenerCount("editor-paste")).toBe(1);
   expect(v.app.workspace.listenerCount("editor-drop")).toBe(1);
   expect(plugin.settingTabs).toHaveLength(1);
-  expect(plugin.commands.map((c) => c.id)).toEqual(["s3-image-hosting:upload-all-local-images"]);
+  expect(plugin.commands.map((c) => c.id)).toEqual(["s3-image-hosting:paste-image-without-processing", "s3-image-hosting:upload-all-local-images"]);
   await unload(plugin);
   expect(v.app.workspace.listenerCount("editor-paste")).toBe(0);
   expect(v.app.workspace.listenerCount("editor-drop")).toBe(0);

@@ -23,6 +23,8 @@ const profile: Profile = {
   quality: "82",
   maxWidth: "",
   maxHeight: "",
+  stripMetadata: true,
+  sanitizeSvg: true,
   accessKeyIdSecret: "blog-key-id",
   secretAccessKeySecret: "blog-secret",
 };

@@ -3,9 +3,10 @@ import { UploadError } from "../../../../src/core/errors";
 import { prepareAsset, type PrepareOptions } from "../../../../src/core/prepare/prepareAsset";
 import { newProfile } from "../../../../src/core/settings/settingsModel";
 import type { Asset, Profile } from "../../../../src/core/types";
+import { HOSTILE_SVG, photoJpeg, plainJpeg } from "../../../support/images";
 
 const PNG = new Uint8Array(Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=", "base64"));
-const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00]);
+const JPEG = new Uint8Array(plainJpeg());
 const PDF = new Uint8Array(Buffer.from("%PDF-1.7\n%âãÏÓ\n", "latin1"));
 const NOW = new Date(2026, 2, 4, 5, 6, 7);
 const hex = (algorithm: string, data: Uint8Array): string => createHash(algorithm).update(data).digest("hex");
@@ -103,5 +104,52 @@ describe("prepareAsset", () => {
     const e = await rejection(prepareAsset(asset(), profile({ keyTemplate: "img/{nope}.{ext}" }), opts()));
     expect(e.code).toBe("InvalidSettings");
     expect(e.message).toContain("Unknown token {nope}");
+  });
+
+  describe("processing", () => {
+    test("hashes and names the bytes as uploaded, without their metadata, and remembers the original's hash", async () => {
+      const photo = new Uint8Array(photoJpeg());
+      const p = await prepareAsset(asset({ bytes: photo, name: "IMG_1.jpg" }), profile({ keyTemplate: "{hash}-{md5}.{ext}" }), opts());
+      expect(p.asset.bytes.length).toBeLessThan(photo.length);
+      expect(Buffer.from(p.asset.bytes).toString("latin1")).not.toContain("PhoneMaker");
+      expect(p.sha256).toBe(hex("sha256", p.asset.bytes));
+      expect(p.md5).toBe(hex("md5", p.asset.bytes));
+      expect(p.key).toBe(`${p.sha256}-${p.md5}.jpg`);
+      expect(p.originalSha256).toBe(hex("sha256", photo));
+    });
+
+    test("uploads the bytes as they are when the profile keeps metadata, or the asset asks for no processing", async () => {
+      const photo = new Uint8Array(photoJpeg());
+      for (const [a, pr] of [
+        [asset({ bytes: photo }), profile({ stripMetadata: false })],
+        [asset({ bytes: photo, unprocessed: true }), profile()],
+      ] as const) {
+        const p = await prepareAsset(a, pr, opts());
+        expect(p.asset.bytes).toBe(photo);
+        expect(p.sha256).toBe(hex("sha256", photo));
+        expect(p.originalSha256).toBe(p.sha256);
+      }
+    });
+
+    test("refuses a damaged photo in the words of the face that uploads it", async () => {
+      const damaged = new Uint8Array(photoJpeg().subarray(0, 40));
+      const plugin = await rejection(prepareAsset(asset({ bytes: damaged, name: "IMG_2.jpg" }), profile({ name: "Blog" }), opts()));
+      expect(plugin.code).toBe("MetadataNotRemoved");
+      expect(plugin.message).toBe('"IMG_2.jpg" was not uploaded: its metadata could not be removed, because a JPEG segment runs past the end of the file.');
+      expect(plugin.hint).toContain('turn off "Remove image metadata" in the settings of the profile "Blog"');
+      const cli = await rejection(prepareAsset(asset({ bytes: damaged, name: "IMG_2.jpg" }), profile(), opts({ face: "cli" })));
+      expect(cli.hint).toBe("To upload it as it is, metadata included, run with --keep-metadata.");
+    });
+
+    test("sanitises an SVG, and refuses one it cannot read with UnsafeSvg", async () => {
+      const p = await prepareAsset(asset({ bytes: new TextEncoder().encode(HOSTILE_SVG), name: "x.svg" }), profile(), opts());
+      expect(p.contentType).toBe("image/svg+xml");
+      expect(Buffer.from(p.asset.bytes).toString("utf8")).not.toContain("alert");
+      const e = await rejection(
+        prepareAsset(asset({ bytes: new TextEncoder().encode("<svg onload=alert(1)/>"), name: "x.svg" }), profile(), opts({ face: "cli" })),
+      );
+      expect(e.code).toBe("UnsafeSvg");
+      expect(e.hint).toBe("To upload it as it is, with anything in it that could run, run with --no-sanitize-svg.");
+    });
   });
 });

@@ -105,3 +105,22 @@ describe("cleanUploadIndexData", () => {
     for (const raw of [null, undefined, 3, "x", []]) expect(cleanUploadIndexData(raw)).toEqual({});
   });
 });
+
+describe("records of processed originals", () => {
+  test("keep the uploaded bytes' hash, through data.json", () => {
+    const index = new MemoryUploadIndex();
+    index.set(SCOPE, SHA_A, { key: "img/b.jpg", at: 3, sha256: SHA_B.toUpperCase() });
+    const again = new MemoryUploadIndex(JSON.parse(JSON.stringify(index.toJSON())));
+    expect(again.get(SCOPE, SHA_A)).toEqual({ key: "img/b.jpg", at: 3, sha256: SHA_B });
+  });
+
+  test("a record claiming malformed uploaded bytes is dropped, older records are read as before", () => {
+    const data = {
+      [SCOPE]: {
+        [SHA_A]: { key: "a.jpg", at: 1, sha256: "not a hash" },
+        [SHA_B]: { key: "b.jpg", at: 2 },
+      },
+    };
+    expect(cleanUploadIndexData(data)).toEqual({ [SCOPE]: { [SHA_B]: { key: "b.jpg", at: 2 } } });
+  });
+});
