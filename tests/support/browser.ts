@@ -18,18 +18,25 @@ import type { PagePrepared, PageProfile } from "./codecPage";
 const repoRoot = path.resolve(__dirname, "../..");
 
 /** Where Chromium is looked for: `S3IH_CHROMIUM`, else Debian's and Ubuntu's paths. */
+function candidates(): string[] {
+  return process.env.S3IH_CHROMIUM ? [process.env.S3IH_CHROMIUM] : ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
+}
+
+/** The Chromium to run, or undefined when there is none. */
 export function chromiumPath(): string | undefined {
-  const candidates = process.env.S3IH_CHROMIUM ? [process.env.S3IH_CHROMIUM] : ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
-  return candidates.find((p) => existsSync(p));
+  return candidates().find((p) => existsSync(p));
+}
+
+/** Why there is no Chromium to run, in words that say how to get one. */
+function missingText(): string {
+  return `Chromium is not installed at ${candidates().join(" or ")} (apt-get install chromium, or set S3IH_CHROMIUM to its path)`;
 }
 
 /** Whether Chromium is there; when it must be and is not, throws with where it was looked for. */
 export function hasChromium(): boolean {
   if (chromiumPath()) return true;
   if (process.env.S3IH_REQUIRE_BROWSER) {
-    throw new Error(
-      `Chromium is required (S3IH_REQUIRE_BROWSER) but not found at ${process.env.S3IH_CHROMIUM ?? "/usr/bin/chromium"}; install it (apt-get install chromium, or scripts/s3-server.sh install) or set S3IH_CHROMIUM to its path.`,
-    );
+    throw new Error(`Chromium is required (S3IH_REQUIRE_BROWSER): ${missingText()}. scripts/s3-server.sh install installs it with the S3 server.`);
   }
   return false;
 }
@@ -41,14 +48,14 @@ export function hasChromium(): boolean {
 export function describeWithChromium(name: string, fn: () => void): void {
   if (hasChromium()) describe(name, fn);
   else {
-    console.warn(`Skipped "${name}": Chromium is not installed at /usr/bin/chromium (apt-get install chromium, or set S3IH_CHROMIUM to its path, to run it).`);
+    console.warn(`Skipped "${name}": ${missingText()}.`);
     describe.skip(name, fn);
   }
 }
 
 /** Why a bench step cannot run here, or undefined when it can. */
 export function chromiumMissing(): string | undefined {
-  return chromiumPath() ? undefined : "Chromium is not installed at /usr/bin/chromium (apt-get install chromium, or set S3IH_CHROMIUM)";
+  return chromiumPath() ? undefined : missingText();
 }
 
 /**
