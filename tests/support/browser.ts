@@ -15,8 +15,6 @@ import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import type { EncodableType } from "../../src/core/prepare/imageCodec";
 import type { PagePrepared, PageProfile } from "./codecPage";
 
-const repoRoot = path.resolve(__dirname, "../..");
-
 /** Where Chromium is looked for: `S3IH_CHROMIUM`, else Debian's and Ubuntu's paths. */
 function candidates(): string[] {
   return process.env.S3IH_CHROMIUM ? [process.env.S3IH_CHROMIUM] : ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
@@ -132,10 +130,11 @@ function instrument(mode: PageMode): void {
 
 /** The page bundle, built once per process with the plugin's build options. */
 let bundled: Promise<string> | undefined;
-function pageBundle(): Promise<string> {
+function pageBundle(repoRoot: string): Promise<string> {
   bundled ??= esbuild
     .build({
       entryPoints: [path.join(repoRoot, "tests/support/codecPage.ts")],
+      absWorkingDir: repoRoot,
       bundle: true,
       write: false,
       // As esbuild.config.mjs builds main.js for production: the codec's worker source is its
@@ -158,10 +157,14 @@ export interface CodecBrowser {
   close(): Promise<void>;
 }
 
-export async function launchCodecBrowser(): Promise<CodecBrowser> {
+/**
+ * Starts Chromium and the server of its pages.
+ * @param repoRoot the repository (the bench runs this bundled, from elsewhere)
+ */
+export async function launchCodecBrowser(repoRoot = path.resolve(__dirname, "../..")): Promise<CodecBrowser> {
   const executablePath = chromiumPath();
   if (!executablePath) throw new Error(chromiumMissing());
-  const script = await pageBundle();
+  const script = await pageBundle(repoRoot);
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname === "/codec.js") {
