@@ -132,6 +132,34 @@ describeWithChromium("the plugin's image codec in Chromium", () => {
     expect(await page.trace()).toMatchObject({ workers: 0, mainThreadScales: 1, mainThreadCanvasEncodes: 1 });
   });
 
+  test("a PNG with transparent parts becomes a JPEG whose transparent parts are white, and a WebP that keeps them", async () => {
+    const page = await open("full");
+    // 800 × 600 of noise (so the PNG is large), its left half fully transparent.
+    const [w, h] = [800, 600];
+    const raw = Buffer.alloc(w * h * 4);
+    for (let i = 0; i < w * h; i++) {
+      raw.set([(i * 7) % 251, (i * 13) % 241, Math.floor(Math.random() * 256), i % w < w / 2 ? 0 : 255], i * 4);
+    }
+    const png = new Uint8Array(
+      await sharp(raw, { raw: { width: w, height: h, channels: 4 } })
+        .png()
+        .toBuffer(),
+    );
+    const pixel = async (bytes: Uint8Array, x: number, y: number) => {
+      const { data, info } = await sharp(bytes).raw().toBuffer({ resolveWithObject: true });
+      return [...data.subarray((y * info.width + x) * info.channels, (y * info.width + x + 1) * info.channels)];
+    };
+
+    const jpeg = await page.prepare(png, "cut-out.png", { convert: "jpeg", maxWidth: "400" });
+    expect(jpeg.outcome).toMatchObject({ applied: true, to: { type: "image/jpeg", width: 400, height: 300 } });
+    for (const value of await pixel(jpeg.bytes, 50, 150)) expect(value).toBeGreaterThan(245);
+
+    const webp = await page.prepare(png, "cut-out.png", { convert: "webp", maxWidth: "400" });
+    expect(await imageFacts(webp.bytes)).toMatchObject({ format: "webp", width: 400, height: 300 });
+    expect((await pixel(webp.bytes, 50, 150))[3]).toBe(0);
+    expect((await pixel(webp.bytes, 350, 150))[3]).toBe(255);
+  });
+
   test("an animated GIF and an SVG are never handed to the codec", async () => {
     const page = await open("full");
     const gif = await animatedGif();
