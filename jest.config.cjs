@@ -1,4 +1,7 @@
-/** Two projects: fast pure unit tests, and integration tests against a real S3 server. */
+/**
+ * Three projects: fast pure unit tests, integration tests against a real S3 server, and the
+ * plugin's image codec in headless Chromium (which needs no S3 server).
+ */
 const common = {
   testEnvironment: "node",
   transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }] },
@@ -16,8 +19,10 @@ module.exports = {
       ...common,
       displayName: "integration",
       testMatch: ["<rootDir>/tests/integration/**/*.test.ts"],
+      testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/integration/browser/"],
       globalSetup: "<rootDir>/tests/setup/s3GlobalSetup.cjs",
       globalTeardown: "<rootDir>/tests/setup/s3GlobalTeardown.cjs",
     },
+    { ...common, displayName: "browser", testMatch: ["<rootDir>/tests/integration/browser/**/*.test.ts"] },
   ],
 };

@@ -8,9 +8,10 @@
 // figures measured in this run, side by side, because the machine is shared and noisy.
 // Expects `main.js` and `dist/cli.cjs` to be built (`npm run bench` builds them first).
 // The S3 server is started only for steps that talk to it: `--only=scan` or `--only=hash`
-// runs in seconds without one.
+// runs in seconds without one. The `browser` step runs the plugin's own codec in headless
+// Chromium (scripts/bench/browser.ts), and is skipped, with the reason, where there is none.
 //
-//   node scripts/bench/bench.mjs [--only=scan,hash,strip,convert,index,load,bulk,fixture,latency,dedupe,listing,sweep,paste,memory,vault,cli,tools]
+//   node scripts/bench/bench.mjs [--only=scan,hash,strip,convert,browser,index,load,bulk,fixture,latency,dedupe,listing,sweep,paste,memory,vault,cli,tools]
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -170,7 +171,15 @@ async function bundle() {
     external: nodeBuiltins,
     outfile: path.join(bin, "plugin.cjs"),
   });
-  return { workloads: path.join(bin, "workloads.cjs"), plugin: path.join(bin, "plugin.cjs") };
+  // Node's side of the browser workload; the page it loads is bundled when it starts.
+  await esbuild.build({
+    ...common,
+    entryPoints: [path.join(here, "browser.ts")],
+    platform: "node",
+    external: ["sharp", "puppeteer-core", "esbuild"],
+    outfile: path.join(bin, "browser.cjs"),
+  });
+  return { workloads: path.join(bin, "workloads.cjs"), plugin: path.join(bin, "plugin.cjs"), browser: path.join(bin, "browser.cjs") };
 }
 
 function machine() {
@@ -217,6 +226,22 @@ try {
   await step("convert", "converting a 4 MB photo with sharp", async () => {
     const c = await task(bins.workloads, "convert", { reps: 5 });
     results.convert = { webp1600Ms: c.webp1600.medianMs, webp1600SavedPercent: c.webp1600.savedPercent, detail: c };
+  });
+
+  await step("browser", "converting a 4 MB photo with the plugin's codec in headless Chromium", async () => {
+    const b = await task(bins.browser, "browser", { repo, reps: 5 });
+    if (b.skipped) {
+      process.stderr.write(`  skipped: ${b.skipped}\n`);
+      results.browser = { skipped: b.skipped };
+      return;
+    }
+    results.browser = {
+      webp1600Ms: b.webp1600.worker.medianMs,
+      webp1600SavedPercent: b.webp1600.worker.savedPercent,
+      maxBlockMsWithWorker: Math.max(b.webp1600.worker.longestBlockMs, b.jpeg1600.worker.longestBlockMs),
+      maxBlockMsWithoutWorker: Math.max(b.webp1600.mainThread.longestBlockMs, b.jpeg1600.mainThread.longestBlockMs),
+      detail: b,
+    };
   });
 
   let s, setup, base, far, ocean, counting;

@@ -116,6 +116,22 @@ export function renderTable(r) {
       ? `${r.convert.detail.inBytes} → ${r.convert.detail.webp1600.outBytes} bytes; AVIF ${r.convert.detail.avif1600.savedPercent}%, JPEG ${r.convert.detail.jpeg1600.savedPercent}%, WebP full size ${r.convert.detail.webpFull.savedPercent}%`
       : "",
   );
+  const br = r.browser?.detail;
+  add(
+    "browser.webp1600Ms",
+    "4 MB photo → WebP 1600 px wide, plugin in Chromium, ms",
+    r.browser?.skipped ??
+      (br
+        ? `prepare in the page (metadata, convert, hash); JPEG ${br.jpeg1600.worker.medianMs} ms; without a worker WebP ${br.webp1600.mainThread.medianMs} ms, JPEG ${br.jpeg1600.mainThread.medianMs} ms`
+        : ""),
+  );
+  add(
+    "browser.webp1600SavedPercent",
+    "bytes saved by it, %",
+    br ? `${br.inBytes} → ${br.webp1600.worker.outBytes} bytes; JPEG ${br.jpeg1600.worker.savedPercent}%; ${br.canWrite}` : "",
+  );
+  add("browser.maxBlockMsWithWorker", "longest main-thread block converting, with the worker, ms", br ? "timer lag in the page, WebP and JPEG" : "");
+  add("browser.maxBlockMsWithoutWorker", "the same without a worker, ms");
   add(
     "freshMachine.putCount",
     "fresh machine (empty cache), 200 images stored: PUTs",

@@ -10,9 +10,18 @@ import type { Profile } from "../../../src/core/types";
 import { createCanvasCodec } from "../../../src/obsidian/canvasCodec";
 import { encodableSummary, platformCodec } from "../../../src/obsidian/platformCodec";
 
-/** A canvas that writes PNG, JPEG and WebP, and PNG for anything else (as Safari and Firefox do for AVIF). */
+/**
+ * A canvas that writes PNG, JPEG and WebP, and PNG for anything else (as Safari and Firefox do
+ * for AVIF); like Chromium's, it writes nothing until a rendering context has been asked for.
+ */
 class CanvasWithoutAvif {
+  private context = false;
+  getContext(): object {
+    this.context = true;
+    return {};
+  }
   convertToBlob(options: { type?: string } = {}): Promise<Blob> {
+    if (!this.context) return Promise.reject(new DOMException("The OffscreenCanvas has no rendering context.", "InvalidStateError"));
     const type = ["image/png", "image/jpeg", "image/webp"].includes(options.type ?? "") ? options.type! : "image/png";
     return Promise.resolve(new Blob([new Uint8Array([1, 2, 3])], { type }));
   }
@@ -71,7 +80,7 @@ describe("the plugin's codec on a device without an AVIF encoder", () => {
     expect([r.asset.bytes === JPEG, r.outcome, loads]).toEqual([true, undefined, 0]);
   });
 
-  test("finds no encoder at all where there is no OffscreenCanvas", async () => {
+  test("finds no encoder at all where there is neither OffscreenCanvas nor a page's canvas", async () => {
     delete g.OffscreenCanvas;
     expect(await encodableSummary(createCanvasCodec())).toBe("This device cannot convert images: they are uploaded as they are.");
   });
