@@ -77,7 +77,8 @@ function setUp(files: Record<string, string>, keyTemplate: string, now: Date): {
   registerLifecycleCommands(plugin as unknown as ObsidianPlugin, { settings: () => settings, requestUrl: transport.requestUrl, now: () => now });
   const command = plugin.commands.find((c) => c.id.endsWith("find-unused-images"));
   if (!command?.callback) throw new Error("the command was not registered");
-  return { app, run: command.callback as () => void, transport };
+  const callback = command.callback;
+  return { app, run: () => void callback(), transport };
 }
 
 it("shows the unused images' number and size, deletes nothing until confirmed, then only those", async () => {
