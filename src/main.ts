@@ -6,6 +6,7 @@ import { PasteDropHandler, PLUGIN_NAME } from "./obsidian/pasteDrop";
 import { platformCodec } from "./obsidian/platformCodec";
 import { sdkUploaderFactory } from "./obsidian/sdkUploader";
 import { registerUploadAll } from "./obsidian/uploadAllCommand";
+import { registerLifecycleCommands } from "./obsidian/lifecycleCommands";
 import { loadPluginSettings } from "./obsidian/settingsStore";
 import { S3ImageHostingSettingTab, type SettingsHost } from "./obsidian/settingsTab";
 import { UploaderCache, type UploaderConfig } from "./obsidian/uploaderCache";
@@ -80,6 +81,7 @@ export default class S3ImageHostingPlugin extends Plugin implements SettingsHost
       editorCallback: (editor, ctx) => void pasteDrop.pasteUnprocessed(editor, ctx),
     });
     registerUploadAll(this, faces);
+    registerLifecycleCommands(this, { settings: faces.settings, requestUrl });
     this.addSettingTab(new S3ImageHostingSettingTab(this.app, this, this));
   }
 

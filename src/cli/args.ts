@@ -2,7 +2,7 @@ import { parseArgs as parseArgv } from "node:util";
 import { MAX_FILE_SIZE_MB } from "../core/settings/settingsModel";
 import type { Profile } from "../core/types";
 import type { SiteKind } from "../core/sites/siteTypes";
-import { fieldFlags, RUN_OPTIONS, SITE_CHOICES, type Command } from "./options";
+import { COMMANDS, fieldFlags, RUN_OPTIONS, SITE_CHOICES, type Command } from "./options";
 
 /** Bad command-line usage or settings: the tool prints the message and exits with 2. */
 export class UsageError extends Error {
@@ -37,6 +37,17 @@ export interface CliArgs {
   maxSizeMB?: number;
   dryRun: boolean;
   json: boolean;
+  /** `delete --force`: delete even what notes still link. */
+  force: boolean;
+  /** `orphans --prefix`: the folder to look in, when given (an empty one included). */
+  prefix?: string;
+  /** `orphans --min-age`, in days. */
+  minAgeDays?: number;
+  /** `orphans --delete`. */
+  deleteOrphans: boolean;
+  /** `relink --from` and `--to`. */
+  from?: string;
+  to?: string;
 }
 
 /**
@@ -52,7 +63,14 @@ export const CREDENTIALS_FROM_ENV =
 export const MAX_SIZE_HINT = "Raise the limit with --max-size MB, or make the image smaller.";
 
 /** Flags of the run that take a value, by the `CliArgs` field they set. */
-const RUN_VALUES: Record<string, "vault" | "config" | "cache" | "concurrency" | "maxSizeMB" | "site" | "staticDirs" | "frontMatterKeys" | "out"> = {
+const RUN_VALUES: Record<
+  string,
+  "vault" | "config" | "cache" | "concurrency" | "maxSizeMB" | "site" | "staticDirs" | "frontMatterKeys" | "out" | "prefix" | "minAgeDays" | "from" | "to"
+> = {
+  "--prefix": "prefix",
+  "--min-age": "minAgeDays",
+  "--from": "from",
+  "--to": "to",
   "--vault": "vault",
   "--site": "site",
   "--static-dir": "staticDirs",
@@ -64,7 +82,7 @@ const RUN_VALUES: Record<string, "vault" | "config" | "cache" | "concurrency" | 
   "--max-size": "maxSizeMB",
 };
 
-const COMMANDS: readonly string[] = ["upload", "doctor"] satisfies Command[];
+const isCommand = (word: string | undefined): word is Command => (COMMANDS as readonly string[]).includes(word ?? "");
 
 /**
  * Parses the arguments after `node cli.cjs`; throws `UsageError` on anything it does not
@@ -80,10 +98,21 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   }
   const { tokens } = parseArgv({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
 
-  const args: CliArgs = { command: "upload", paths: [], profile: {}, staticDirs: [], frontMatterKeys: [], dryRun: false, json: false };
+  const args: CliArgs = {
+    command: "upload",
+    paths: [],
+    profile: {},
+    staticDirs: [],
+    frontMatterKeys: [],
+    dryRun: false,
+    json: false,
+    force: false,
+    deleteOrphans: false,
+  };
   const positionals = tokens.filter((t) => t.kind === "positional").map((t) => t.value);
   const command = positionals[0];
-  const topic = COMMANDS.includes(command ?? "") ? (command as Command) : undefined;
+  const topic = isCommand(command) ? command : undefined;
+  const given = new Set<string>();
   for (const token of tokens) {
     if (token.kind !== "option") continue;
     // The word as typed, up to any "=": "-hx" stays one unknown flag rather than two.
@@ -96,12 +125,15 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     const run = RUN_VALUES[name];
     const known = field !== undefined || run !== undefined || RUN_OPTIONS.some((o) => o.flag === name);
     if (!known) throw new UsageError(`Unknown option ${name}. Run with --help to see the options.`);
+    given.add(name);
     const takesValue = run !== undefined || (field !== undefined && field.sets === undefined);
     if (!takesValue) {
       if (token.inlineValue) throw new UsageError(`${name} takes no value.`);
       if (field) Object.assign(args.profile, { [field.key]: field.sets });
       else if (name === "--dry-run") args.dryRun = true;
       else if (name === "--json") args.json = true;
+      else if (name === "--force") args.force = true;
+      else if (name === "--delete") args.deleteOrphans = true;
       continue;
     }
     const value = token.value;
@@ -117,13 +149,35 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (command === undefined) throw new UsageError("No command given. Run with --help to see how to use it.");
   if (command === "help") {
     const about = args.paths[0];
-    return { ...args, paths: [], command: "help", topic: COMMANDS.includes(about ?? "") ? (about as Command) : undefined };
+    return { ...args, paths: [], command: "help", topic: isCommand(about) ? about : undefined };
+  }
+  if (isCommand(command)) {
+    for (const o of RUN_OPTIONS) {
+      if (o.only && given.has(o.flag) && !o.commands.includes(command)) {
+        throw new UsageError(`${o.flag} is an option of ${o.commands.join(", ")}, not of ${command}.`);
+      }
+    }
+  }
+  if (command === "delete") {
+    if (args.paths.length === 0) throw new UsageError("Give at least one image URL to delete from the bucket.");
+    return { ...args, command };
+  }
+  if (command === "orphans") {
+    if (args.paths.length > 0) throw new UsageError("orphans takes no paths; give the notes' folder with --vault.");
+    if (args.deleteOrphans && args.vault === undefined) throw new UsageError("--delete needs --vault: the folder of the notes whose links keep images in use.");
+    return { ...args, command };
+  }
+  if (command === "relink") {
+    if (args.paths.length === 0) throw new UsageError("Give at least one note or folder whose links to move.");
+    if (args.from === undefined || args.to === undefined)
+      throw new UsageError("relink needs --from URL and --to URL: the base the links point under now, and the one to point them under.");
+    return { ...args, command };
   }
   if (command === "doctor") {
     if (args.paths.length > 0) throw new UsageError(`doctor takes no paths; it checks the bucket settings given by flags or --config.`);
     return { ...args, command: "doctor" };
   }
-  if (command !== "upload") throw new UsageError(`Unknown command "${command}". The commands are "upload" and "doctor".`);
+  if (command !== "upload") throw new UsageError(`Unknown command "${command}". The commands are ${COMMANDS.map((c) => `"${c}"`).join(", ")}.`);
   if (args.paths.length === 0) throw new UsageError("Give at least one note or folder to upload the images of.");
   return args;
 }
@@ -142,6 +196,9 @@ function setRunValue(args: CliArgs, key: (typeof RUN_VALUES)[string], flag: stri
   } else if (key === "site") {
     if (!SITE_CHOICES.includes(value)) throw new UsageError(`${flag} must be one of ${SITE_CHOICES.join(", ")}.`);
     args.site = value === "auto" ? undefined : (value as SiteKind);
+  } else if (key === "minAgeDays") {
+    if (!/^\d+(?:\.\d+)?$/.test(value)) throw new UsageError(`${flag} must be a number of days, 0 or more.`);
+    args.minAgeDays = Number(value);
   } else if (key === "staticDirs") {
     if (value === "") throw new UsageError(`${flag} needs a folder.`);
     args.staticDirs.push(value);

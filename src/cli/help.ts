@@ -4,7 +4,7 @@
  */
 import { KEY_TEMPLATE_TOKENS } from "../core/prepare/keyTemplate";
 import { PROFILE_FIELDS } from "../core/settings/profileFields";
-import { RUN_OPTIONS, type Command } from "./options";
+import { COMMANDS, RUN_OPTIONS, type Command } from "./options";
 
 const WIDTH = 80;
 /** Where the explanations start: two spaces, the flag, padding. */
@@ -64,7 +64,38 @@ const UPLOAD_ABOUT =
 const DOCTOR_ABOUT =
   "Checks the bucket settings, then uploads a small probe image, fetches it anonymously through its public link and deletes it, explaining any failure.";
 
+const DELETE_ABOUT =
+  "Deletes the images at these URLs from the bucket. A URL must lie under the profile's public base URL (or its S3 endpoint address); the key is read from it, never guessed. Each image still linked by a note under --vault is refused, naming the notes, unless --force is given; without --vault, --force is needed. Notes are not changed.";
+
+const ORPHANS_ABOUT =
+  "Lists the images in the bucket that no note under --vault links to, with size and date: only objects under the key template's fixed folder (or --prefix), and only those written at least --min-age days ago. With --delete they are deleted (DeleteObjects, 1,000 a request). A key template that starts with a token has no fixed folder, so --prefix must then be given.";
+
+const RELINK_ABOUT =
+  "Moves image links from one public base URL to another in the notes and folders given: only the base of each URL changes (the key, alt text, titles and every other byte stay), each note is rewritten in one atomic write, and nothing is uploaded or deleted. --dry-run prints the numbers of notes and links first.";
+
+const ABOUT: Record<Command, string> = {
+  upload: UPLOAD_ABOUT,
+  doctor: DOCTOR_ABOUT,
+  delete: DELETE_ABOUT,
+  orphans: ORPHANS_ABOUT,
+  relink: RELINK_ABOUT,
+};
+
+const USAGE: Record<Command, string> = {
+  upload: "s3-image-hosting upload <note-or-folder>... [options]",
+  doctor: "s3-image-hosting doctor [options]",
+  delete: "s3-image-hosting delete <url>... [--vault DIR] [--force] [options]",
+  orphans: "s3-image-hosting orphans [--vault DIR] [--prefix P] [--min-age DAYS] [--delete] [options]",
+  relink: "s3-image-hosting relink <note-or-folder>... --from URL --to URL [--dry-run]",
+};
+
 const EXIT_STATUS: Record<Command, string> = {
+  delete:
+    "Exit status: 0 every image was deleted; 1 some URL was refused (still linked, not the profile's, not in the bucket) or could not be deleted; 2 bad usage or settings.",
+  orphans:
+    "Exit status: 0 done (listed, or deleted with --delete); 1 the bucket could not be listed, a note could not be read, or some image could not be deleted; 2 bad usage or settings.",
+  relink:
+    "Exit status: 0 every link found was moved (or would be, with --dry-run); 1 some link or note was left as it was; 2 bad usage, or another run is working on the vault.",
   upload:
     "Exit status: 0 nothing failed; 1 some image could not be uploaded or linked, or a folder to scan could not be read; 2 bad usage or settings, or another run is working on the vault; 130 stopped with Ctrl-C.",
   doctor:
@@ -72,17 +103,16 @@ const EXIT_STATUS: Record<Command, string> = {
 };
 
 function commandHelp(command: Command): string {
-  const usage = command === "upload" ? "s3-image-hosting upload <note-or-folder>... [options]" : "s3-image-hosting doctor [options]";
-  const sections = [
-    `Usage: ${usage}`,
-    paragraph(command === "upload" ? UPLOAD_ABOUT : DOCTOR_ABOUT),
-    ["Bucket settings (flags override the --config file):", ...runOptions(command, true), ...profileOptions()].join("\n"),
-    [command === "upload" ? "Run options:" : "Other options:", ...runOptions(command, false)].join("\n"),
-  ];
+  const sections = [`Usage: ${USAGE[command]}`, paragraph(ABOUT[command])];
+  // Relink changes only notes: it needs no bucket settings.
+  if (command !== "relink")
+    sections.push(["Bucket settings (flags override the --config file):", ...runOptions(command, true), ...profileOptions()].join("\n"));
+  sections.push([command === "doctor" ? "Other options:" : "Run options:", ...runOptions(command, false)].join("\n"));
   if (command === "upload") {
     sections.push(["Key template tokens:", ...KEY_TEMPLATE_TOKENS.map((t) => optionLines(t.token, t.description))].join("\n"));
   }
-  sections.push(paragraph(CREDENTIALS), paragraph(EXIT_STATUS[command]));
+  if (command !== "relink") sections.push(paragraph(CREDENTIALS));
+  sections.push(paragraph(EXIT_STATUS[command]));
   return sections.join("\n\n");
 }
 
@@ -91,17 +121,23 @@ function toolHelp(): string {
     [
       "Usage: s3-image-hosting upload <note-or-folder>... [options]",
       "       s3-image-hosting doctor [options]",
+      "       s3-image-hosting delete <url>... [options]",
+      "       s3-image-hosting orphans [options]",
+      "       s3-image-hosting relink <note-or-folder>... --from URL --to URL",
       "       s3-image-hosting <command> --help",
     ].join("\n"),
     [
       "Commands:",
       optionLines("upload", "upload the images notes embed to your S3-compatible bucket and rewrite their links"),
       optionLines("doctor", "check the bucket settings with a test image: upload it, open its public link, delete it"),
+      optionLines("delete", "delete images from the bucket by URL, refusing those notes still link"),
+      optionLines("orphans", "list the images in the bucket no note links to, and delete them with --delete"),
+      optionLines("relink", "move image links in notes from one public base URL to another"),
       optionLines("help [command]", "show this help, or a command's options, defaults and exit statuses"),
     ].join("\n"),
     ["Options:", optionLines("-h, --help", "show this help"), optionLines("--version", "print the version")].join("\n"),
     paragraph(CREDENTIALS),
-    paragraph('Run "s3-image-hosting upload --help" or "s3-image-hosting doctor --help" for a command\'s options.'),
+    paragraph(`Run ${COMMANDS.map((c) => `"s3-image-hosting ${c} --help"`).join(", ")} for a command's options.`),
   ].join("\n\n");
 }
 

@@ -9,7 +9,10 @@ import type { Profile } from "../core/types";
 import { SITE_KINDS } from "../core/sites/siteTypes";
 import { DEFAULT_FRONT_MATTER_KEYS } from "../core/markdown";
 
-export type Command = "upload" | "doctor";
+export type Command = "upload" | "doctor" | "delete" | "orphans" | "relink";
+
+/** Every command, in the order the help lists them. */
+export const COMMANDS: readonly Command[] = ["upload", "doctor", "delete", "orphans", "relink"];
 
 /** A flag that is not a profile field. */
 export interface RunOption {
@@ -27,6 +30,8 @@ export interface RunOption {
   repeatable?: boolean;
   /** The values it accepts, when it is a choice. */
   choices?: readonly string[];
+  /** Refused by the commands it is not listed for, rather than accepted and ignored. */
+  only?: boolean;
 }
 
 /** What `--site` accepts: `auto`, then every site kind. */
@@ -37,14 +42,14 @@ export const RUN_OPTIONS: readonly RunOption[] = [
     flag: "--config",
     value: "FILE",
     help: `JSON file with the bucket settings, the fields of a settings profile (${configKeys().join(", ")}); flags override it`,
-    commands: ["upload", "doctor"],
+    commands: ["upload", "doctor", "delete", "orphans"],
     bucket: true,
   },
   {
     flag: "--vault",
     value: "DIR",
-    help: "vault root used to resolve links (default: the common parent of the paths given)",
-    commands: ["upload"],
+    help: "vault root used to resolve links (default: the common parent of the paths given); for delete and orphans, the notes checked for links to the images",
+    commands: ["upload", "delete", "orphans", "relink"],
   },
   {
     flag: "--site",
@@ -88,11 +93,39 @@ export const RUN_OPTIONS: readonly RunOption[] = [
   },
   {
     flag: "--dry-run",
-    help: "change nothing; print what would be uploaded (takes no lock, so it works while another run goes on)",
-    commands: ["upload"],
+    help: "change nothing; print what would be uploaded, or for relink how many notes and links would change (takes no lock, so it works while another run goes on)",
+    commands: ["upload", "relink"],
   },
-  { flag: "--json", help: "print one JSON object with the results on stdout", commands: ["upload"] },
-  { flag: "--help", short: "-h", help: "show this help", commands: ["upload", "doctor"] },
+  {
+    flag: "--force",
+    help: "delete even when a note under --vault still links the image (its links then show nothing)",
+    commands: ["delete"],
+    only: true,
+  },
+  {
+    flag: "--prefix",
+    value: "P",
+    help: "the folder of the bucket to look in (default: the key template's fixed folder; required when the template starts with a token). Objects outside it are never listed or deleted",
+    commands: ["orphans"],
+    only: true,
+  },
+  {
+    flag: "--min-age",
+    value: "DAYS",
+    help: "only objects written at least this many days ago count as unused (default 7), so images whose notes are not saved or synced yet are kept",
+    commands: ["orphans"],
+    only: true,
+  },
+  {
+    flag: "--delete",
+    help: "delete the unused images found (needs --vault); without it they are only listed",
+    commands: ["orphans"],
+    only: true,
+  },
+  { flag: "--from", value: "URL", help: "the public base URL the links point under now", commands: ["relink"], only: true },
+  { flag: "--to", value: "URL", help: "the public base URL to point them under instead", commands: ["relink"], only: true },
+  { flag: "--json", help: "print one JSON object with the results on stdout", commands: ["upload", "delete", "orphans", "relink"] },
+  { flag: "--help", short: "-h", help: "show this help", commands: ["upload", "doctor", "delete", "orphans", "relink"] },
   { flag: "--version", help: "print the version", commands: [] },
 ];
 

@@ -32,6 +32,8 @@ export interface CliIO {
   /** Aborts a run gracefully (Ctrl-C): uploads in flight finish and their links are written. */
   signal?: AbortSignal;
   version?: string;
+  /** The clock `orphans` measures an image's age by; the system's when left out. */
+  now?: () => Date;
 }
 
 /** Exit codes: nothing failed, something failed, bad usage or settings (or the vault busy with another run), stopped by the user. */
@@ -60,6 +62,13 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       return EXIT.ok;
     }
     if (args.command === "doctor") return await doctor(args, io, term);
+    if (args.command === "delete" || args.command === "orphans" || args.command === "relink") {
+      const lifecycle = await import("./lifecycle");
+      const lio = { out: term.out, err: term.err, env: io.env, now: io.now ?? (() => new Date()) };
+      if (args.command === "delete") return await lifecycle.deleteCommand(args, lio);
+      if (args.command === "orphans") return await lifecycle.orphansCommand(args, lio);
+      return await lifecycle.relinkCommand(args, lio);
+    }
     return await upload(args, io, term);
   } catch (e) {
     if (e instanceof UsageError || e instanceof LockHeldError) {

@@ -2,9 +2,10 @@
  * The bucket operations the pipeline needs, over the S3 SDK: put an object, look at one,
  * delete one. Every failure comes out as an `UploadError` in plain words.
  */
-import { DeleteObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, DeleteObjectsCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { HeadObjectCommandOutput, ListObjectsV2CommandOutput, PutObjectCommandInput, S3Client } from "@aws-sdk/client-s3";
-import type { UploadError } from "../core/errors";
+import { UploadError } from "../core/errors";
+import type { BucketObject } from "../core/lifecycle/orphans";
 import { PROVIDERS } from "../core/providers";
 import type { Profile } from "../core/types";
 import type { Face } from "../core/settings/profileFields";
@@ -38,6 +39,9 @@ export interface ObjectInfo {
   /** `x-amz-meta-sha256`: the SHA-256 this plugin stored with the object; absent for objects put there otherwise. */
   sha256?: string;
 }
+
+/** The most keys one DeleteObjects request takes. */
+export const DELETE_BATCH = 1000;
 
 /** The user metadata name under which an object's SHA-256 is kept (`x-amz-meta-sha256` on the wire). */
 export const SHA256_METADATA = "sha256";
@@ -138,8 +142,61 @@ export class S3ObjectStore {
   }
 
   /**
-   * Deletes the object at `key` (deleting a missing key succeeds). One DeleteObject per key:
-   * the batch DeleteObjects needs a checksum header that several providers do not accept.
+   * Every object under `prefix` with its size and last-modified time, all pages of it.
+   * @throws UploadError when the listing fails, or `ServerError` when a page says more follow
+   *   but gives no way to them: a listing that is not whole must not pass for one.
+   */
+  async listAll(prefix: string): Promise<BucketObject[]> {
+    const objects: BucketObject[] = [];
+    let token: string | undefined;
+    for (;;) {
+      let out: ListObjectsV2CommandOutput;
+      try {
+        out = await this.send(() =>
+          this.client.send(new ListObjectsV2Command({ Bucket: this.profile.bucket, Prefix: prefix || undefined, ContinuationToken: token })),
+        );
+      } catch (e) {
+        throw await this.fail(e, `list ${prefix || "the bucket"}`);
+      }
+      for (const o of out.Contents ?? []) if (o.Key !== undefined) objects.push({ key: o.Key, size: o.Size ?? 0, lastModified: o.LastModified });
+      if (!out.IsTruncated) return objects;
+      token = out.NextContinuationToken;
+      if (token === undefined) {
+        throw new UploadError(
+          "ServerError",
+          `The storage service sent only part of the list of ${prefix || "the bucket"} and no way to the rest.`,
+          "Try again later.",
+        );
+      }
+    }
+  }
+
+  /**
+   * Deletes the objects at `keys` with DeleteObjects, 1,000 keys a request (the most the API
+   * takes). Returns the keys the service says it could not delete, with its reason.
+   */
+  async deleteMany(keys: readonly string[]): Promise<{ key: string; reason: string }[]> {
+    const failed: { key: string; reason: string }[] = [];
+    for (let i = 0; i < keys.length; i += DELETE_BATCH) {
+      const batch = keys.slice(i, i + DELETE_BATCH);
+      try {
+        const out = await this.send(() =>
+          this.client.send(new DeleteObjectsCommand({ Bucket: this.profile.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } })),
+        );
+        for (const err of out.Errors ?? []) failed.push({ key: err.Key ?? "", reason: err.Message ?? err.Code ?? "refused" });
+      } catch (e) {
+        if (!batchUnsupported(e)) throw await this.fail(e, `delete ${batch.length} files`);
+        // A service that does not take the batch request (or its checksum header) gets one
+        // request per key, which every service takes.
+        for (const key of batch) await this.delete(key);
+      }
+    }
+    return failed;
+  }
+
+  /**
+   * Deletes the object at `key` (deleting a missing key succeeds), with DeleteObject, which
+   * every provider takes; `deleteMany` falls back to it where the batch request is refused.
    */
   async delete(key: string): Promise<void> {
     try {
@@ -185,6 +242,14 @@ const CLOCK_SKEW_CODES = new Set(["RequestTimeTooSkewed", "RequestExpired", "Req
 
 function isClockSkew(e: unknown): boolean {
   return typeof e === "object" && e !== null && CLOCK_SKEW_CODES.has(String((e as { name?: unknown }).name));
+}
+
+/** The answers of a service that does not implement DeleteObjects, or not with the checksum header the SDK sends. */
+const BATCH_UNSUPPORTED_CODES = new Set(["NotImplemented", "MissingContentMD5", "InvalidDigest", "BadDigest", "InvalidRequest", "XAmzContentChecksumMismatch"]);
+
+function batchUnsupported(e: unknown): boolean {
+  if (typeof e !== "object" || e === null) return false;
+  return statusOf(e) === 501 || BATCH_UNSUPPORTED_CODES.has(String((e as { name?: unknown }).name));
 }
 
 function statusOf(e: unknown): number | undefined {

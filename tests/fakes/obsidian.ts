@@ -30,6 +30,7 @@ export {
   ExtraButtonComponent,
   Menu,
   MenuItem,
+  Modal,
   Notice,
   Platform,
   PluginSettingTab,

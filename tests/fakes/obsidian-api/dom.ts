@@ -1,5 +1,6 @@
 import { webcrypto } from "node:crypto";
 import { TextDecoder, TextEncoder } from "node:util";
+import { Blob as NodeBlob } from "node:buffer";
 
 /**
  * Obsidian's helpers on DOM nodes (`createEl`, `createDiv`, `empty`, `setText`, `addClass`…),
@@ -124,4 +125,6 @@ export function installDomHelpers(): void {
   g.TextDecoder ??= TextDecoder;
   const cryptoObj = g.crypto as { subtle?: unknown } | undefined;
   if (!cryptoObj?.subtle) Object.defineProperty(globalThis, "crypto", { value: webcrypto, configurable: true });
+  // Chromium's Blob reads its bytes with arrayBuffer(); jsdom's cannot.
+  if (typeof (g.Blob as { prototype?: { arrayBuffer?: unknown } } | undefined)?.prototype?.arrayBuffer !== "function") g.Blob = NodeBlob;
 }

@@ -25,6 +25,7 @@ export interface PluginManifest {
 export interface Command {
   id: string;
   name: string;
+  callback?: () => unknown;
   editorCheckCallback?: (checking: boolean, ...args: any[]) => boolean | void;
 }
 

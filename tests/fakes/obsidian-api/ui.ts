@@ -467,3 +467,48 @@ export function debounce<T extends unknown[], V>(cb: (...args: [...T]) => V, tim
   debounced.run = fire;
   return debounced;
 }
+
+/**
+ * A dialog (BEHAVIOURS.md P9): `open` calls `onOpen`, `close` calls `onClose`; the content is
+ * what the plugin builds in `contentEl`. Test helper: `Modal.openModals`, the modals open now.
+ */
+export class Modal {
+  static readonly openModals: Modal[] = [];
+  app: App;
+  readonly containerEl: HTMLElement;
+  readonly modalEl: HTMLElement;
+  readonly titleEl: HTMLElement;
+  readonly contentEl: HTMLElement;
+  /** Test helper: the title as set with `setTitle`. */
+  title = "";
+
+  constructor(app: App) {
+    this.app = app;
+    this.containerEl = document.createElement("div");
+    this.modalEl = this.containerEl.appendChild(document.createElement("div"));
+    this.titleEl = this.modalEl.appendChild(document.createElement("div"));
+    this.contentEl = this.modalEl.appendChild(document.createElement("div"));
+  }
+
+  setTitle(title: string): this {
+    this.title = title;
+    this.titleEl.textContent = title;
+    return this;
+  }
+
+  open(): void {
+    Modal.openModals.push(this);
+    void this.onOpen();
+  }
+
+  close(): void {
+    const at = Modal.openModals.indexOf(this);
+    if (at < 0) return;
+    Modal.openModals.splice(at, 1);
+    this.onClose();
+  }
+
+  onOpen(): Promise<void> | void {}
+
+  onClose(): void {}
+}

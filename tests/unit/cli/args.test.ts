@@ -72,6 +72,8 @@ describe("parseArgs", () => {
       concurrency: 4,
       dryRun: true,
       json: true,
+      force: false,
+      deleteOrphans: false,
       cache: "c.json",
     });
   });
@@ -158,5 +160,40 @@ describe("parseArgs", () => {
     [["upload", "x", "--json=yes"], "--json takes no value"],
   ])("rejects bad usage %j with a message", (argv, message) => {
     expect(usageError(argv).message).toContain(message);
+  });
+});
+
+describe("parseArgs for delete, orphans and relink", () => {
+  it("reads each command's own flags", () => {
+    expect(parseArgs(["delete", "https://cdn.example.com/a.png", "--vault", "v", "--force"])).toMatchObject({
+      command: "delete",
+      paths: ["https://cdn.example.com/a.png"],
+      vault: "v",
+      force: true,
+    });
+    expect(parseArgs(["orphans", "--vault", "v", "--prefix", "", "--min-age", "2.5", "--delete"])).toMatchObject({
+      command: "orphans",
+      prefix: "",
+      minAgeDays: 2.5,
+      deleteOrphans: true,
+    });
+    expect(parseArgs(["relink", "notes", "--from", "https://a.example.com", "--to", "https://b.example.com"])).toMatchObject({
+      command: "relink",
+      from: "https://a.example.com",
+      to: "https://b.example.com",
+    });
+  });
+
+  it("refuses a command's own flag on another command rather than ignoring it", () => {
+    expect(() => parseArgs(["upload", "notes", "--force"])).toThrow("--force is an option of delete, not of upload.");
+    expect(() => parseArgs(["delete", "https://a.example.com/x.png", "--delete"])).toThrow("--delete is an option of orphans, not of delete.");
+  });
+
+  it("refuses what each command cannot run without", () => {
+    expect(() => parseArgs(["delete"])).toThrow("Give at least one image URL");
+    expect(() => parseArgs(["orphans", "--delete"])).toThrow("--delete needs --vault");
+    expect(() => parseArgs(["orphans", "notes"])).toThrow("orphans takes no paths");
+    expect(() => parseArgs(["relink", "notes", "--from", "https://a.example.com"])).toThrow("relink needs --from URL and --to URL");
+    expect(() => parseArgs(["orphans", "--vault", "v", "--min-age", "-1"])).toThrow("--min-age must be a number of days");
   });
 });
