@@ -6,7 +6,7 @@
 import { Notice, TFile, TFolder, type App, type Editor, type Menu, type Plugin, type TAbstractFile } from "obsidian";
 import { errorText } from "../core/errors";
 import { migrationCounts, migrationDetails, progressCount } from "../core/migrate/summary";
-import { uploadAllLocalImages, type UploadAllDeps, type UploadAllResult } from "./uploadAll";
+import type { UploadAllDeps, UploadAllResult } from "./uploadAll";
 
 const TITLE = "Upload all local images";
 
@@ -69,6 +69,8 @@ function notesUnder(app: App, file: TAbstractFile): TFile[] | null {
 async function runWithNotices(app: App, notes: TFile[], deps: UploadAllDeps, signal: AbortSignal): Promise<void> {
   const progress = new Notice("Looking for local images…", 0);
   try {
+    // The engine, the scanner and the prepare step are evaluated on the first run, not at start-up.
+    const { uploadAllLocalImages } = await import("./uploadAll");
     const result = await uploadAllLocalImages(app, notes, deps, {
       signal,
       onProgress: (p) => progress.setMessage(`Uploading ${progressCount(p)}…`),
