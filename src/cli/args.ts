@@ -37,6 +37,16 @@ export interface CliArgs {
   maxSizeMB?: number;
   dryRun: boolean;
   json: boolean;
+  /** Every `--public-url` given, in order (the profile takes the last; `download` takes them all). */
+  publicUrls: string[];
+  /** `upload --remote`: re-host web images. */
+  remote: boolean;
+  remoteAllow: string[];
+  remoteDeny: string[];
+  /** `download --all-remote`. */
+  allRemote: boolean;
+  /** `download --attachments`. */
+  attachments?: string;
 }
 
 /**
@@ -52,7 +62,13 @@ export const CREDENTIALS_FROM_ENV =
 export const MAX_SIZE_HINT = "Raise the limit with --max-size MB, or make the image smaller.";
 
 /** Flags of the run that take a value, by the `CliArgs` field they set. */
-const RUN_VALUES: Record<string, "vault" | "config" | "cache" | "concurrency" | "maxSizeMB" | "site" | "staticDirs" | "frontMatterKeys" | "out"> = {
+const RUN_VALUES: Record<
+  string,
+  "vault" | "config" | "cache" | "concurrency" | "maxSizeMB" | "site" | "staticDirs" | "frontMatterKeys" | "out" | "attachments" | "remoteAllow" | "remoteDeny"
+> = {
+  "--attachments": "attachments",
+  "--remote-allow": "remoteAllow",
+  "--remote-deny": "remoteDeny",
   "--vault": "vault",
   "--site": "site",
   "--static-dir": "staticDirs",
@@ -64,7 +80,7 @@ const RUN_VALUES: Record<string, "vault" | "config" | "cache" | "concurrency" | 
   "--max-size": "maxSizeMB",
 };
 
-const COMMANDS: readonly string[] = ["upload", "doctor"] satisfies Command[];
+const COMMANDS: readonly string[] = ["upload", "doctor", "download"] satisfies Command[];
 
 /**
  * Parses the arguments after `node cli.cjs`; throws `UsageError` on anything it does not
@@ -80,7 +96,20 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   }
   const { tokens } = parseArgv({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
 
-  const args: CliArgs = { command: "upload", paths: [], profile: {}, staticDirs: [], frontMatterKeys: [], dryRun: false, json: false };
+  const args: CliArgs = {
+    command: "upload",
+    paths: [],
+    profile: {},
+    staticDirs: [],
+    frontMatterKeys: [],
+    dryRun: false,
+    json: false,
+    publicUrls: [],
+    remote: false,
+    remoteAllow: [],
+    remoteDeny: [],
+    allRemote: false,
+  };
   const positionals = tokens.filter((t) => t.kind === "positional").map((t) => t.value);
   const command = positionals[0];
   const topic = COMMANDS.includes(command ?? "") ? (command as Command) : undefined;
@@ -102,6 +131,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       if (field) Object.assign(args.profile, { [field.key]: field.sets });
       else if (name === "--dry-run") args.dryRun = true;
       else if (name === "--json") args.json = true;
+      else if (name === "--remote") args.remote = true;
+      else if (name === "--all-remote") args.allRemote = true;
       continue;
     }
     const value = token.value;
@@ -110,6 +141,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     else if (field) {
       if (field.choices && !field.choices.includes(value)) throw new UsageError(`${name} must be one of ${field.choices.join(", ")}.`);
       Object.assign(args.profile, { [field.key]: value });
+      if (field.key === "publicBaseUrl") args.publicUrls.push(value);
     }
   }
 
@@ -123,8 +155,15 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     if (args.paths.length > 0) throw new UsageError(`doctor takes no paths; it checks the bucket settings given by flags or --config.`);
     return { ...args, command: "doctor" };
   }
-  if (command !== "upload") throw new UsageError(`Unknown command "${command}". The commands are "upload" and "doctor".`);
+  if (command === "download") {
+    if (args.paths.length === 0) throw new UsageError("Give at least one note or folder to download the images of.");
+    return { ...args, command: "download" };
+  }
+  if (command !== "upload") throw new UsageError(`Unknown command "${command}". The commands are "upload", "download" and "doctor".`);
   if (args.paths.length === 0) throw new UsageError("Give at least one note or folder to upload the images of.");
+  if (!args.remote && (args.remoteAllow.length > 0 || args.remoteDeny.length > 0)) {
+    throw new UsageError("--remote-allow and --remote-deny choose which web images --remote re-hosts; add --remote.");
+  }
   return args;
 }
 
@@ -151,6 +190,11 @@ function setRunValue(args: CliArgs, key: (typeof RUN_VALUES)[string], flag: stri
       throw new UsageError(`${flag} must be a front matter field name (letters, digits, _ and -), with a dot between nested names: cover, hero.image.`);
     }
     args.frontMatterKeys.push(value);
+  } else if (key === "remoteAllow" || key === "remoteDeny") {
+    if (!/^(\*\.)?[A-Za-z0-9.-]+$/.test(value) || value.replace(/^\*\./, "").replace(/\./g, "") === "") {
+      throw new UsageError(`${flag} must be a host name such as example.com (its subdomains count too), not ${JSON.stringify(value)}.`);
+    }
+    args[key].push(value);
   } else {
     args[key] = value;
   }

@@ -64,7 +64,11 @@ const UPLOAD_ABOUT =
 const DOCTOR_ABOUT =
   "Checks the bucket settings, then uploads a small probe image, fetches it anonymously through its public link and deletes it, explaining any failure.";
 
+const DOWNLOAD_ABOUT =
+  "Downloads back the images the notes link from the bucket's public URL (the --public-url given, each of them if several, else the one the bucket settings give), the way out if the host goes away. Each URL is fetched once, however many notes link it; its bytes are checked against the SHA-256 the key template put in the key, or else the x-amz-meta-sha256 the server answers with, and are saved only when they match and are an image. The file goes where Obsidian puts new attachments (.obsidian/app.json; beside the note outside Obsidian vaults), or in --attachments, under a free name: an existing file is never replaced. Each link becomes an embed of the file in the vault's link style, keeping its alt text and size. A link whose image could not be fetched or checked stays as it was and is reported. Needs no credentials: the images are fetched as a browser would.";
+
 const EXIT_STATUS: Record<Command, string> = {
+  download: "Exit status: 0 nothing failed; 1 some image could not be downloaded, checked or linked; 2 bad usage or settings; 130 stopped with Ctrl-C.",
   upload:
     "Exit status: 0 nothing failed; 1 some image could not be uploaded or linked, or a folder to scan could not be read; 2 bad usage or settings, or another run is working on the vault; 130 stopped with Ctrl-C.",
   doctor:
@@ -72,12 +76,13 @@ const EXIT_STATUS: Record<Command, string> = {
 };
 
 function commandHelp(command: Command): string {
-  const usage = command === "upload" ? "s3-image-hosting upload <note-or-folder>... [options]" : "s3-image-hosting doctor [options]";
+  const usage = command === "doctor" ? "s3-image-hosting doctor [options]" : `s3-image-hosting ${command} <note-or-folder>... [options]`;
+  const about = { upload: UPLOAD_ABOUT, doctor: DOCTOR_ABOUT, download: DOWNLOAD_ABOUT }[command];
   const sections = [
     `Usage: ${usage}`,
-    paragraph(command === "upload" ? UPLOAD_ABOUT : DOCTOR_ABOUT),
+    paragraph(about),
     ["Bucket settings (flags override the --config file):", ...runOptions(command, true), ...profileOptions()].join("\n"),
-    [command === "upload" ? "Run options:" : "Other options:", ...runOptions(command, false)].join("\n"),
+    [command === "doctor" ? "Other options:" : "Run options:", ...runOptions(command, false)].join("\n"),
   ];
   if (command === "upload") {
     sections.push(["Key template tokens:", ...KEY_TEMPLATE_TOKENS.map((t) => optionLines(t.token, t.description))].join("\n"));
@@ -90,18 +95,20 @@ function toolHelp(): string {
   return [
     [
       "Usage: s3-image-hosting upload <note-or-folder>... [options]",
+      "       s3-image-hosting download <note-or-folder>... [options]",
       "       s3-image-hosting doctor [options]",
       "       s3-image-hosting <command> --help",
     ].join("\n"),
     [
       "Commands:",
       optionLines("upload", "upload the images notes embed to your S3-compatible bucket and rewrite their links"),
+      optionLines("download", "download the images notes link from the bucket back into the vault and link the local files"),
       optionLines("doctor", "check the bucket settings with a test image: upload it, open its public link, delete it"),
       optionLines("help [command]", "show this help, or a command's options, defaults and exit statuses"),
     ].join("\n"),
     ["Options:", optionLines("-h, --help", "show this help"), optionLines("--version", "print the version")].join("\n"),
     paragraph(CREDENTIALS),
-    paragraph('Run "s3-image-hosting upload --help" or "s3-image-hosting doctor --help" for a command\'s options.'),
+    paragraph('Run "s3-image-hosting upload --help", "s3-image-hosting download --help" or "s3-image-hosting doctor --help" for a command\'s options.'),
   ].join("\n\n");
 }
 

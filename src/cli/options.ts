@@ -9,7 +9,7 @@ import type { Profile } from "../core/types";
 import { SITE_KINDS } from "../core/sites/siteTypes";
 import { DEFAULT_FRONT_MATTER_KEYS } from "../core/markdown";
 
-export type Command = "upload" | "doctor";
+export type Command = "upload" | "doctor" | "download";
 
 /** A flag that is not a profile field. */
 export interface RunOption {
@@ -37,14 +37,14 @@ export const RUN_OPTIONS: readonly RunOption[] = [
     flag: "--config",
     value: "FILE",
     help: `JSON file with the bucket settings, the fields of a settings profile (${configKeys().join(", ")}); flags override it`,
-    commands: ["upload", "doctor"],
+    commands: ["upload", "doctor", "download"],
     bucket: true,
   },
   {
     flag: "--vault",
     value: "DIR",
     help: "vault root used to resolve links (default: the common parent of the paths given)",
-    commands: ["upload"],
+    commands: ["upload", "download"],
   },
   {
     flag: "--site",
@@ -73,7 +73,42 @@ export const RUN_OPTIONS: readonly RunOption[] = [
     help: "write the rewritten notes to DIR, at the same paths relative to the root, and leave the notes themselves unchanged (images are still uploaded)",
     commands: ["upload"],
   },
-  { flag: "--concurrency", value: "N", help: `uploads at once, 1 to 64 (default ${DEFAULT_SETTINGS.concurrency})`, commands: ["upload"] },
+  {
+    flag: "--concurrency",
+    value: "N",
+    help: `uploads (downloads) at once, 1 to 64 (default ${DEFAULT_SETTINGS.concurrency})`,
+    commands: ["upload", "download"],
+  },
+  {
+    flag: "--remote",
+    help: "also upload the images notes link from other websites (web images) and link their copies in the bucket instead; one that cannot be fetched, or is not an image, keeps its link and is reported. Links already served from the bucket are never re-hosted",
+    commands: ["upload"],
+  },
+  {
+    flag: "--remote-allow",
+    value: "HOST",
+    repeatable: true,
+    help: "with --remote, re-host only web images from HOST (its subdomains too); repeat it for several",
+    commands: ["upload"],
+  },
+  {
+    flag: "--remote-deny",
+    value: "HOST",
+    repeatable: true,
+    help: "with --remote, never fetch web images from HOST (its subdomains too); repeat it for several. A denied image keeps its link and is reported",
+    commands: ["upload"],
+  },
+  {
+    flag: "--all-remote",
+    help: "download every web image the notes link, not only those served from the public URL(s)",
+    commands: ["download"],
+  },
+  {
+    flag: "--attachments",
+    value: "DIR",
+    help: "save downloaded images in DIR (inside the vault) instead of where Obsidian puts new attachments (the vault's .obsidian/app.json; beside the note outside Obsidian vaults)",
+    commands: ["download"],
+  },
   {
     flag: "--max-size",
     value: "MB",
@@ -88,11 +123,11 @@ export const RUN_OPTIONS: readonly RunOption[] = [
   },
   {
     flag: "--dry-run",
-    help: "change nothing; print what would be uploaded (takes no lock, so it works while another run goes on)",
-    commands: ["upload"],
+    help: "change nothing; print what would be uploaded or downloaded (takes no lock, so it works while another run goes on)",
+    commands: ["upload", "download"],
   },
-  { flag: "--json", help: "print one JSON object with the results on stdout", commands: ["upload"] },
-  { flag: "--help", short: "-h", help: "show this help", commands: ["upload", "doctor"] },
+  { flag: "--json", help: "print one JSON object with the results on stdout", commands: ["upload", "download"] },
+  { flag: "--help", short: "-h", help: "show this help", commands: ["upload", "doctor", "download"] },
   { flag: "--version", help: "print the version", commands: [] },
 ];
 

@@ -60,6 +60,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       return EXIT.ok;
     }
     if (args.command === "doctor") return await doctor(args, io, term);
+    if (args.command === "download") return await (await import("./download")).runDownload(args, io, term.out);
     return await upload(args, io, term);
   } catch (e) {
     if (e instanceof UsageError || e instanceof LockHeldError) {
