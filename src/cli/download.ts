@@ -5,9 +5,7 @@
  */
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
-import { errorText, UploadError } from "../core/errors";
 import { downloadNotes, type DownloadReport } from "../core/download/downloadEngine";
-import type { FetchedResponse } from "../core/download/checkedImage";
 import type { ImageSource } from "../core/download/servedFrom";
 import { attachmentFolder, vaultConfig, vaultEmbed, type LinkStyle } from "../core/download/vaultLinks";
 import { buildPublicUrl } from "../core/link/publicUrl";
@@ -23,10 +21,8 @@ import { findSiteRoot } from "./siteRoot";
 import { escapeControls, type TerminalText } from "./terminalText";
 import { openToolFolder } from "./toolFolder";
 import { checkVaultFolder } from "./vaultFolders";
+import { nodeFetch } from "./nodeFetch";
 import type { ImageUploader } from "../core/ports";
-
-/** How long one download may take before it counts as failed. */
-const DOWNLOAD_TIMEOUT_MS = 60_000;
 
 /** Runs `download`; returns the exit code (0 nothing failed, 1 something did, 130 stopped). */
 export async function runDownload(args: CliArgs, io: { signal?: AbortSignal }, out: TerminalText): Promise<number> {
@@ -115,23 +111,6 @@ async function sourcesFor(args: CliArgs): Promise<ImageSource[]> {
   }
   const profile = buildProfile(config, args);
   return [{ prefix: buildPublicUrl(profile, ""), keyTemplate: profile.keyTemplate }];
-}
-
-/** A GET as a browser showing the image would make it; redirects followed. */
-async function nodeFetch(url: string): Promise<FetchedResponse> {
-  const target = url.startsWith("//") ? `https:${url}` : url;
-  let res: Response;
-  try {
-    res = await fetch(target, { redirect: "follow", signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS), headers: { "user-agent": "s3-image-hosting" } });
-  } catch (e) {
-    const cause = (e as { cause?: unknown }).cause;
-    const reason =
-      errorCode(cause) ?? (e instanceof Error && e.name === "TimeoutError" ? `no answer within ${DOWNLOAD_TIMEOUT_MS / 1000} s` : errorText(cause ?? e));
-    throw new UploadError("DownloadFailed", `"${url}" could not be fetched (${reason}); the link was left as it was.`);
-  }
-  const headers: Record<string, string> = {};
-  res.headers.forEach((value, name) => (headers[name.toLowerCase()] = value));
-  return { status: res.status, headers, bytes: new Uint8Array(await res.arrayBuffer()) };
 }
 
 /**

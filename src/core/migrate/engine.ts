@@ -6,6 +6,9 @@ import { NoteShifts, writeLinks, type LinkOutcome } from "../apply/writeLinks";
 import type { ImageUploader } from "../ports";
 import { runPool } from "./pool";
 import type { TextChange } from "../apply/textChanges";
+import { checkedImage, type FetchedResponse } from "../download/checkedImage";
+import { attachmentName } from "../download/attachmentName";
+import { hostAllowed, servedFrom, type ImageSource } from "../download/servedFrom";
 
 /**
  * "Upload all local images": the migration engine shared by the Obsidian command and the
@@ -21,6 +24,10 @@ import type { TextChange } from "../apply/textChanges";
  *    once, `concurrency` at a time, however many links point at it. The ports may refuse
  *    to read a file (too large, outside the vault, unreadable); its links then fail with
  *    the ports' code and words.
+ *    With `remote`, web images (http(s) links to other websites) are files too: fetched
+ *    through `ports.fetch`, refused unless their bytes are an image, and uploaded like the
+ *    rest. A link some profile already serves is never re-hosted; a host the lists refuse
+ *    keeps its link and is reported.
  * 3. Links are rewritten in batches as their uploads finish, so an interrupted run leaves
  *    every note consistent, with the finished links already rewritten. Each rewrite
  *    replaces a link only where its original text still stands; a link the user edited
@@ -64,7 +71,19 @@ export interface MigrationPorts {
   releaseFile?(bytes: Uint8Array): void;
   /** Size in bytes of a vault file before it is read, when known cheaply; weighs it against `maxBytesInFlight`. */
   fileSize?(path: string): number | undefined;
+  /** GETs a web image (with `MigrationOptions.remote`); rejects in words when no answer came. Header names in lower case. */
+  fetch?(url: string): Promise<FetchedResponse>;
   uploader: ImageUploader;
+}
+
+/** Which web images "Upload all" re-hosts. */
+export interface RemoteOptions {
+  /** Public URL prefixes of every profile: links they serve are never re-hosted. */
+  servedBy: readonly ImageSource[];
+  /** Hosts to take web images from (their subdomains too); empty: any host not denied. */
+  allow: readonly string[];
+  /** Hosts never to fetch from. */
+  deny: readonly string[];
 }
 
 /** A file a link was resolved to, and, when it was found by a guess, the name of the rule that guessed. */
@@ -108,6 +127,10 @@ export interface MigrationOptions {
   signal?: AbortSignal;
   /** Which forms of image the notes are scanned for (default: those Obsidian renders). */
   scan?: ScanOptions;
+  /** Re-host web images too (off when absent); see `RemoteOptions`. */
+  remote?: RemoteOptions;
+  /** Only links to these vault paths (the rest of each note is left alone). */
+  onlyFiles?: ReadonlySet<string>;
 }
 
 /**
@@ -138,14 +161,18 @@ export interface MigrationReport {
   skippedEdits: { note: string; link: string }[];
   /** Links resolved by a guess rather than by the path they spell, with the rule that guessed. */
   guesses: { note: string; link: string; file: string; rule: string }[];
+  /** Web images left as they were because the allow or deny lists refuse their host (counted in `skipped`). */
+  skippedHosts: { note: string; link: string }[];
   /** Each distinct file, in the order first linked. */
   files: MigratedFile[];
 }
 
 /** One distinct file of a run. */
 export interface MigratedFile {
-  /** Vault path. */
+  /** Vault path; for a web image, its URL. */
   path: string;
+  /** A web image, fetched from `path` rather than read from the vault. */
+  remote?: boolean;
   /** Public URL, once uploaded (or found in the bucket). */
   url?: string;
   reused?: boolean;
@@ -170,6 +197,7 @@ interface LinkJob {
 
 interface FileJob {
   path: string;
+  remote?: boolean;
   links: LinkJob[];
   /** Index into `report.files`, which also holds the file's URL once uploaded. */
   entry: number;
@@ -192,6 +220,7 @@ export async function migrateNotes(notePaths: string[], ports: MigrationPorts, o
     failures: [],
     skippedEdits: [],
     guesses: [],
+    skippedHosts: [],
     files: [],
   };
   const fail = (note: string, link: string, code: string, message: string): void => {
@@ -199,7 +228,7 @@ export async function migrateNotes(notePaths: string[], ports: MigrationPorts, o
     report.failures.push({ note, link, code, message });
   };
 
-  const files = await planFiles([...new Set(notePaths)], ports, report, fail, opts.scan);
+  const files = await planFiles([...new Set(notePaths)], ports, report, fail, opts);
   if (opts.dryRun) {
     for (const f of files) report.skipped += f.links.length;
     return report;
@@ -233,7 +262,9 @@ export async function migrateNotes(notePaths: string[], ports: MigrationPorts, o
       progress(++done, file.path);
     },
     opts.signal,
-    opts.maxBytesInFlight !== undefined ? { limit: opts.maxBytesInFlight, weight: (file) => ports.fileSize?.(file.path) ?? 0 } : undefined,
+    opts.maxBytesInFlight !== undefined
+      ? { limit: opts.maxBytesInFlight, weight: (file) => (file.remote ? 0 : (ports.fileSize?.(file.path) ?? 0)) }
+      : undefined,
   ).finally(() => run?.end());
   await batcher.drain();
 
@@ -244,8 +275,22 @@ export async function migrateNotes(notePaths: string[], ports: MigrationPorts, o
 type Fail = (note: string, link: string, code: string, message: string) => void;
 
 /** Reads and scans every note, resolves its local image links, and groups them by file. */
-async function planFiles(notePaths: string[], ports: MigrationPorts, report: MigrationReport, fail: Fail, scan?: ScanOptions): Promise<FileJob[]> {
+async function planFiles(notePaths: string[], ports: MigrationPorts, report: MigrationReport, fail: Fail, opts: MigrationOptions): Promise<FileJob[]> {
+  const scan = opts.scan;
   const byPath = new Map<string, FileJob>();
+  const fileFor = (path: string, remote: boolean): FileJob => {
+    let file = byPath.get(path);
+    if (!file) {
+      file = {
+        path,
+        remote: remote || undefined,
+        links: [],
+        entry: report.files.push({ path, ...(remote && { remote }), notes: [], links: 0, rewritten: 0 }) - 1,
+      };
+      byPath.set(path, file);
+    }
+    return file;
+  };
   for (const notePath of notePaths) {
     let text: string;
     try {
@@ -257,6 +302,16 @@ async function planFiles(notePaths: string[], ports: MigrationPorts, report: Mig
     }
     const note: NoteJob = { path: notePath, shifts: new NoteShifts() };
     for (const embed of scanEmbeds(text, scan)) {
+      const remote = opts.remote;
+      if (remote && embed.isRemote && /^(https?:)?\/\//i.test(embed.target) && !servedFrom(embed.target, remote.servedBy)) {
+        if (!hostAllowed(embed.target, remote)) {
+          report.skipped++;
+          report.skippedHosts.push({ note: notePath, link: embed.raw });
+          continue;
+        }
+        addLink(fileFor(embed.target, true), note, embed);
+        continue;
+      }
       if (!isLocalImageEmbed(embed)) continue;
       let path: string | null;
       try {
@@ -267,29 +322,31 @@ async function planFiles(notePaths: string[], ports: MigrationPorts, report: Mig
         }
       } catch (e) {
         if (!isUploadError(e)) throw e;
-        fail(notePath, embed.raw, e.code, e.toUserText());
+        if (!opts.onlyFiles) fail(notePath, embed.raw, e.code, e.toUserText());
         continue;
       }
       if (path === null) {
+        if (opts.onlyFiles) continue;
         fail(notePath, embed.raw, "MissingFile", `The image "${embed.target}" linked in "${notePath}" is not in the vault; the link was left as it was.`);
         continue;
       }
-      let file = byPath.get(path);
-      if (!file) {
-        file = { path, links: [], entry: report.files.push({ path, notes: [], links: 0, rewritten: 0 }) - 1 };
-        byPath.set(path, file);
-      }
-      file.links.push({ note, embed, file });
-      const entry = report.files[file.entry];
-      entry.links++;
-      if (!entry.notes.includes(notePath)) entry.notes.push(notePath);
+      if (opts.onlyFiles && !opts.onlyFiles.has(path)) continue;
+      addLink(fileFor(path, false), note, embed);
     }
   }
   return [...byPath.values()];
+
+  function addLink(file: FileJob, note: NoteJob, embed: Embed): void {
+    file.links.push({ note, embed, file });
+    const entry = report.files[file.entry];
+    entry.links++;
+    if (!entry.notes.includes(note.path)) entry.notes.push(note.path);
+  }
 }
 
 /** Reads one file and uploads it; on failure every link to it becomes a failure. */
 async function uploadOne(file: FileJob, ports: MigrationPorts, uploader: ImageUploader, report: MigrationReport, fail: Fail): Promise<void> {
+  if (file.remote) return uploadRemote(file, ports, uploader, report, fail);
   let bytes: Uint8Array;
   try {
     bytes = await ports.readFile(file.path);
@@ -317,6 +374,29 @@ async function uploadOne(file: FileJob, ports: MigrationPorts, uploader: ImageUp
     for (const l of file.links) fail(l.note.path, l.embed.raw, code, `${file.path}: ${message}`);
   } finally {
     ports.releaseFile?.(bytes);
+  }
+}
+
+/** Fetches a web image and uploads it; on failure every link to it keeps its URL and fails. */
+async function uploadRemote(file: FileJob, ports: MigrationPorts, uploader: ImageUploader, report: MigrationReport, fail: Fail): Promise<void> {
+  try {
+    if (!ports.fetch) throw new Error("web images cannot be fetched here");
+    let res: FetchedResponse;
+    try {
+      res = await ports.fetch(file.path);
+    } catch (e) {
+      throw isUploadError(e) ? e : new Error(`"${file.path}" could not be fetched (${errorText(e)}); the link was left as it was.`);
+    }
+    // Only images are re-hosted, whatever "Images only" says: a page or a script from
+    // another site must not end up served from the bucket.
+    const image = await checkedImage(file.path, res);
+    const stored = await uploader.upload({ bytes: image.bytes, name: attachmentName(file.path, image.ext), notePath: file.links[0].note.path });
+    Object.assign(report.files[file.entry], { url: stored.url, reused: stored.reused });
+    if (stored.reused) report.reused++;
+    else report.uploaded++;
+  } catch (e) {
+    const code = isUploadError(e) ? e.code : "DownloadFailed";
+    for (const l of file.links) fail(l.note.path, l.embed.raw, code, errorText(e));
   }
 }
 
