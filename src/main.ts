@@ -6,6 +6,7 @@ import { PasteDropHandler, PLUGIN_NAME } from "./obsidian/pasteDrop";
 import { platformCodec } from "./obsidian/platformCodec";
 import { sdkUploaderFactory } from "./obsidian/sdkUploader";
 import { registerUploadAll } from "./obsidian/uploadAllCommand";
+import { registerLifecycle } from "./obsidian/lifecycleCommands";
 import { loadPluginSettings } from "./obsidian/settingsStore";
 import { S3ImageHostingSettingTab, type SettingsHost } from "./obsidian/settingsTab";
 import { UploaderCache, type UploaderConfig } from "./obsidian/uploaderCache";
@@ -75,6 +76,7 @@ export default class S3ImageHostingPlugin extends Plugin implements SettingsHost
     this.registerEvent(this.app.workspace.on("editor-paste", pasteDrop.onPaste));
     this.registerEvent(this.app.workspace.on("editor-drop", pasteDrop.onDrop));
     registerUploadAll(this, faces);
+    registerLifecycle(this, faces);
     this.addSettingTab(new S3ImageHostingSettingTab(this.app, this, this));
   }
 

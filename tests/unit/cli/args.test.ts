@@ -83,7 +83,13 @@ describe("parseArgs", () => {
 
   it("reads the download command with every --public-url in order, --all-remote and --attachments, and upload's web image options", () => {
     const d = parseArgs(["download", "n", "--public-url", "https://a.example/x", "--public-url=https://b.example", "--all-remote", "--attachments", "att"]);
-    expect(d).toMatchObject({ command: "download", paths: ["n"], publicUrls: ["https://a.example/x", "https://b.example"], allRemote: true, attachments: "att" });
+    expect(d).toMatchObject({
+      command: "download",
+      paths: ["n"],
+      publicUrls: ["https://a.example/x", "https://b.example"],
+      allRemote: true,
+      attachments: "att",
+    });
     const u = parseArgs(["upload", "n", "--remote", "--remote-allow", "img.example", "--remote-deny=*.ads.example", "--remote-deny", "t.example"]);
     expect(u).toMatchObject({ remote: true, remoteAllow: ["img.example"], remoteDeny: ["*.ads.example", "t.example"] });
   });
