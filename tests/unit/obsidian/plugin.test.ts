@@ -187,15 +187,17 @@ describe("plain-text keys next to named secrets", () => {
   });
 });
 
-test("paste and drop handlers, the upload-all command and the settings tab are registered on load; unload removes them", async () => {
+test("paste and drop handlers, the upload-all and download commands, the menus and the settings tab are registered on load; unload removes them", async () => {
   const plugin = await loadPlugin();
   expect(v.app.workspace.listenerCount("editor-paste")).toBe(1);
   expect(v.app.workspace.listenerCount("editor-drop")).toBe(1);
+  expect(v.app.workspace.listenerCount("editor-menu")).toBe(1);
   expect(plugin.settingTabs).toHaveLength(1);
-  expect(plugin.commands.map((c) => c.id)).toEqual(["s3-image-hosting:upload-all-local-images"]);
+  expect(plugin.commands.map((c) => c.id)).toEqual(["s3-image-hosting:upload-all-local-images", "s3-image-hosting:download-images-back"]);
   await unload(plugin);
   expect(v.app.workspace.listenerCount("editor-paste")).toBe(0);
   expect(v.app.workspace.listenerCount("editor-drop")).toBe(0);
+  expect(v.app.workspace.listenerCount("editor-menu")).toBe(0);
   expect(plugin.commands).toEqual([]);
 });
 
