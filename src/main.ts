@@ -7,6 +7,7 @@ import { platformCodec } from "./obsidian/platformCodec";
 import { sdkUploaderFactory } from "./obsidian/sdkUploader";
 import { registerUploadAll } from "./obsidian/uploadAllCommand";
 import { registerLifecycleCommands } from "./obsidian/lifecycleCommands";
+import { registerDownloadCommands } from "./obsidian/downloadCommands";
 import { loadPluginSettings } from "./obsidian/settingsStore";
 import { S3ImageHostingSettingTab, type SettingsHost } from "./obsidian/settingsTab";
 import { UploaderCache, type UploaderConfig } from "./obsidian/uploaderCache";
@@ -82,6 +83,7 @@ export default class S3ImageHostingPlugin extends Plugin implements SettingsHost
     });
     registerUploadAll(this, faces);
     registerLifecycleCommands(this, { settings: faces.settings, requestUrl });
+    registerDownloadCommands(this, faces);
     this.addSettingTab(new S3ImageHostingSettingTab(this.app, this, this));
   }
 

@@ -48,6 +48,16 @@ export interface CliArgs {
   /** `relink --from` and `--to`. */
   from?: string;
   to?: string;
+  /** Every `--public-url` given, in order (the profile takes the last; `download` takes them all). */
+  publicUrls: string[];
+  /** `upload --remote`: re-host web images. */
+  remote: boolean;
+  remoteAllow: string[];
+  remoteDeny: string[];
+  /** `download --all-remote`. */
+  allRemote: boolean;
+  /** `download --attachments`. */
+  attachments?: string;
 }
 
 /**
@@ -65,12 +75,30 @@ export const MAX_SIZE_HINT = "Raise the limit with --max-size MB, or make the im
 /** Flags of the run that take a value, by the `CliArgs` field they set. */
 const RUN_VALUES: Record<
   string,
-  "vault" | "config" | "cache" | "concurrency" | "maxSizeMB" | "site" | "staticDirs" | "frontMatterKeys" | "out" | "prefix" | "minAgeDays" | "from" | "to"
+  | "vault"
+  | "config"
+  | "cache"
+  | "concurrency"
+  | "maxSizeMB"
+  | "site"
+  | "staticDirs"
+  | "frontMatterKeys"
+  | "out"
+  | "prefix"
+  | "minAgeDays"
+  | "from"
+  | "to"
+  | "attachments"
+  | "remoteAllow"
+  | "remoteDeny"
 > = {
   "--prefix": "prefix",
   "--min-age": "minAgeDays",
   "--from": "from",
   "--to": "to",
+  "--attachments": "attachments",
+  "--remote-allow": "remoteAllow",
+  "--remote-deny": "remoteDeny",
   "--vault": "vault",
   "--site": "site",
   "--static-dir": "staticDirs",
@@ -108,6 +136,11 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     json: false,
     force: false,
     deleteOrphans: false,
+    publicUrls: [],
+    remote: false,
+    remoteAllow: [],
+    remoteDeny: [],
+    allRemote: false,
   };
   const positionals = tokens.filter((t) => t.kind === "positional").map((t) => t.value);
   const command = positionals[0];
@@ -134,6 +167,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       else if (name === "--json") args.json = true;
       else if (name === "--force") args.force = true;
       else if (name === "--delete") args.deleteOrphans = true;
+      else if (name === "--remote") args.remote = true;
+      else if (name === "--all-remote") args.allRemote = true;
       continue;
     }
     const value = token.value;
@@ -142,6 +177,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     else if (field) {
       if (field.choices && !field.choices.includes(value)) throw new UsageError(`${name} must be one of ${field.choices.join(", ")}.`);
       Object.assign(args.profile, { [field.key]: value });
+      if (field.key === "publicBaseUrl") args.publicUrls.push(value);
     }
   }
 
@@ -177,8 +213,15 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     if (args.paths.length > 0) throw new UsageError(`doctor takes no paths; it checks the bucket settings given by flags or --config.`);
     return { ...args, command: "doctor" };
   }
+  if (command === "download") {
+    if (args.paths.length === 0) throw new UsageError("Give at least one note or folder to download the images of.");
+    return { ...args, command: "download" };
+  }
   if (command !== "upload") throw new UsageError(`Unknown command "${command}". The commands are ${COMMANDS.map((c) => `"${c}"`).join(", ")}.`);
   if (args.paths.length === 0) throw new UsageError("Give at least one note or folder to upload the images of.");
+  if (!args.remote && (args.remoteAllow.length > 0 || args.remoteDeny.length > 0)) {
+    throw new UsageError("--remote-allow and --remote-deny choose which web images --remote re-hosts; add --remote.");
+  }
   return args;
 }
 
@@ -208,6 +251,11 @@ function setRunValue(args: CliArgs, key: (typeof RUN_VALUES)[string], flag: stri
       throw new UsageError(`${flag} must be a front matter field name (letters, digits, _ and -), with a dot between nested names: cover, hero.image.`);
     }
     args.frontMatterKeys.push(value);
+  } else if (key === "remoteAllow" || key === "remoteDeny") {
+    if (!/^(\*\.)?[A-Za-z0-9.-]+$/.test(value) || value.replace(/^\*\./, "").replace(/\./g, "") === "") {
+      throw new UsageError(`${flag} must be a host name such as example.com (its subdomains count too), not ${JSON.stringify(value)}.`);
+    }
+    args[key].push(value);
   } else {
     args[key] = value;
   }

@@ -64,6 +64,9 @@ const UPLOAD_ABOUT =
 const DOCTOR_ABOUT =
   "Checks the bucket settings, then uploads a small probe image, fetches it anonymously through its public link and deletes it, explaining any failure.";
 
+const DOWNLOAD_ABOUT =
+  "Downloads back the images the notes link from the bucket's public URL (the --public-url given, each of them if several, else the one the bucket settings give), the way out if the host goes away. Each URL is fetched once, however many notes link it; its bytes are checked against the SHA-256 the key template put in the key, or else the x-amz-meta-sha256 the server answers with, and are saved only when they match and are an image. The file goes where Obsidian puts new attachments (.obsidian/app.json; beside the note outside Obsidian vaults), or in --attachments, under a free name: an existing file is never replaced. Each link becomes an embed of the file in the vault's link style, keeping its alt text and size. A link whose image could not be fetched or checked stays as it was and is reported. Needs no credentials: the images are fetched as a browser would.";
+
 const DELETE_ABOUT =
   "Deletes the images at these URLs from the bucket. A URL must lie under the profile's public base URL (or its S3 endpoint address); the key is read from it, never guessed. Each image still linked by a note under --vault is refused, naming the notes, unless --force is given; without --vault, --force is needed. Notes are not changed.";
 
@@ -76,6 +79,7 @@ const RELINK_ABOUT =
 const ABOUT: Record<Command, string> = {
   upload: UPLOAD_ABOUT,
   doctor: DOCTOR_ABOUT,
+  download: DOWNLOAD_ABOUT,
   delete: DELETE_ABOUT,
   orphans: ORPHANS_ABOUT,
   relink: RELINK_ABOUT,
@@ -84,12 +88,14 @@ const ABOUT: Record<Command, string> = {
 const USAGE: Record<Command, string> = {
   upload: "s3-image-hosting upload <note-or-folder>... [options]",
   doctor: "s3-image-hosting doctor [options]",
+  download: "s3-image-hosting download <note-or-folder>... [options]",
   delete: "s3-image-hosting delete <url>... [--vault DIR] [--force] [options]",
   orphans: "s3-image-hosting orphans [--vault DIR] [--prefix P] [--min-age DAYS] [--delete] [options]",
   relink: "s3-image-hosting relink <note-or-folder>... --from URL --to URL [--dry-run]",
 };
 
 const EXIT_STATUS: Record<Command, string> = {
+  download: "Exit status: 0 nothing failed; 1 some image could not be downloaded, checked or linked; 2 bad usage or settings; 130 stopped with Ctrl-C.",
   delete:
     "Exit status: 0 every image was deleted; 1 some URL was refused (still linked, not the profile's, not in the bucket) or could not be deleted; 2 bad usage or settings.",
   orphans:
@@ -120,6 +126,7 @@ function toolHelp(): string {
   return [
     [
       "Usage: s3-image-hosting upload <note-or-folder>... [options]",
+      "       s3-image-hosting download <note-or-folder>... [options]",
       "       s3-image-hosting doctor [options]",
       "       s3-image-hosting delete <url>... [options]",
       "       s3-image-hosting orphans [options]",
@@ -129,6 +136,7 @@ function toolHelp(): string {
     [
       "Commands:",
       optionLines("upload", "upload the images notes embed to your S3-compatible bucket and rewrite their links"),
+      optionLines("download", "download the images notes link from the bucket back into the vault and link the local files"),
       optionLines("doctor", "check the bucket settings with a test image: upload it, open its public link, delete it"),
       optionLines("delete", "delete images from the bucket by URL, refusing those notes still link"),
       optionLines("orphans", "list the images in the bucket no note links to, and delete them with --delete"),

@@ -9,10 +9,10 @@ import type { Profile } from "../core/types";
 import { SITE_KINDS } from "../core/sites/siteTypes";
 import { DEFAULT_FRONT_MATTER_KEYS } from "../core/markdown";
 
-export type Command = "upload" | "doctor" | "delete" | "orphans" | "relink";
+export type Command = "upload" | "doctor" | "download" | "delete" | "orphans" | "relink";
 
 /** Every command, in the order the help lists them. */
-export const COMMANDS: readonly Command[] = ["upload", "doctor", "delete", "orphans", "relink"];
+export const COMMANDS: readonly Command[] = ["upload", "doctor", "download", "delete", "orphans", "relink"];
 
 /** A flag that is not a profile field. */
 export interface RunOption {
@@ -42,14 +42,14 @@ export const RUN_OPTIONS: readonly RunOption[] = [
     flag: "--config",
     value: "FILE",
     help: `JSON file with the bucket settings, the fields of a settings profile (${configKeys().join(", ")}); flags override it`,
-    commands: ["upload", "doctor", "delete", "orphans"],
+    commands: ["upload", "doctor", "download", "delete", "orphans"],
     bucket: true,
   },
   {
     flag: "--vault",
     value: "DIR",
     help: "vault root used to resolve links (default: the common parent of the paths given); for delete and orphans, the notes checked for links to the images",
-    commands: ["upload", "delete", "orphans", "relink"],
+    commands: ["upload", "download", "delete", "orphans", "relink"],
   },
   {
     flag: "--site",
@@ -78,7 +78,42 @@ export const RUN_OPTIONS: readonly RunOption[] = [
     help: "write the rewritten notes to DIR, at the same paths relative to the root, and leave the notes themselves unchanged (images are still uploaded)",
     commands: ["upload"],
   },
-  { flag: "--concurrency", value: "N", help: `uploads at once, 1 to 64 (default ${DEFAULT_SETTINGS.concurrency})`, commands: ["upload"] },
+  {
+    flag: "--concurrency",
+    value: "N",
+    help: `uploads (downloads) at once, 1 to 64 (default ${DEFAULT_SETTINGS.concurrency})`,
+    commands: ["upload", "download"],
+  },
+  {
+    flag: "--remote",
+    help: "also upload the images notes link from other websites (web images) and link their copies in the bucket instead; one that cannot be fetched, or is not an image, keeps its link and is reported. Links already served from the bucket are never re-hosted",
+    commands: ["upload"],
+  },
+  {
+    flag: "--remote-allow",
+    value: "HOST",
+    repeatable: true,
+    help: "with --remote, re-host only web images from HOST (its subdomains too); repeat it for several",
+    commands: ["upload"],
+  },
+  {
+    flag: "--remote-deny",
+    value: "HOST",
+    repeatable: true,
+    help: "with --remote, never fetch web images from HOST (its subdomains too); repeat it for several. A denied image keeps its link and is reported",
+    commands: ["upload"],
+  },
+  {
+    flag: "--all-remote",
+    help: "download every web image the notes link, not only those served from the public URL(s)",
+    commands: ["download"],
+  },
+  {
+    flag: "--attachments",
+    value: "DIR",
+    help: "save downloaded images in DIR (inside the vault) instead of where Obsidian puts new attachments (the vault's .obsidian/app.json; beside the note outside Obsidian vaults)",
+    commands: ["download"],
+  },
   {
     flag: "--max-size",
     value: "MB",
@@ -93,8 +128,8 @@ export const RUN_OPTIONS: readonly RunOption[] = [
   },
   {
     flag: "--dry-run",
-    help: "change nothing; print what would be uploaded, or for relink how many notes and links would change (takes no lock, so it works while another run goes on)",
-    commands: ["upload", "relink"],
+    help: "change nothing; print what would be uploaded or downloaded, or for relink how many notes and links would change (takes no lock, so it works while another run goes on)",
+    commands: ["upload", "download", "relink"],
   },
   {
     flag: "--force",
@@ -124,8 +159,8 @@ export const RUN_OPTIONS: readonly RunOption[] = [
   },
   { flag: "--from", value: "URL", help: "the public base URL the links point under now", commands: ["relink"], only: true },
   { flag: "--to", value: "URL", help: "the public base URL to point them under instead", commands: ["relink"], only: true },
-  { flag: "--json", help: "print one JSON object with the results on stdout", commands: ["upload", "delete", "orphans", "relink"] },
-  { flag: "--help", short: "-h", help: "show this help", commands: ["upload", "doctor", "delete", "orphans", "relink"] },
+  { flag: "--json", help: "print one JSON object with the results on stdout", commands: ["upload", "download", "delete", "orphans", "relink"] },
+  { flag: "--help", short: "-h", help: "show this help", commands: ["upload", "doctor", "download", "delete", "orphans", "relink"] },
   { flag: "--version", help: "print the version", commands: [] },
 ];
 

@@ -5,7 +5,9 @@ import * as path from "node:path";
 import { errorText, isUploadError, UploadError } from "../core/errors";
 import type { ScanOptions } from "../core/markdown";
 import type { ImageUploader } from "../core/ports";
-import { migrateNotes, type MigrationProgress, type MigrationReport } from "../core/migrate/engine";
+import { migrateNotes, type MigrationProgress, type MigrationReport, type RemoteOptions } from "../core/migrate/engine";
+import { buildPublicUrl } from "../core/link/publicUrl";
+import { nodeFetch } from "./nodeFetch";
 import { DESKTOP_BYTES_IN_FLIGHT } from "../core/migrate/memoryBudget";
 import { migrationCounts, migrationDetails, progressCount } from "../core/migrate/summary";
 import { maxUploadBytes } from "../core/settings/settingsModel";
@@ -62,6 +64,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       return EXIT.ok;
     }
     if (args.command === "doctor") return await doctor(args, io, term);
+    if (args.command === "download") return await (await import("./download")).runDownload(args, io, term.out);
     if (args.command === "delete" || args.command === "orphans" || args.command === "relink") {
       const lifecycle = await import("./lifecycle");
       const lio = { out: term.out, err: term.err, env: io.env, now: io.now ?? (() => new Date()) };
@@ -136,6 +139,9 @@ async function upload(args: CliArgs, io: CliIO, term: Terminal): Promise<number>
     }
   }
   const scan = scanOptions(site, args.frontMatterKeys);
+  const remote: RemoteOptions | undefined = args.remote
+    ? { servedBy: profile ? [{ prefix: buildPublicUrl(profile, ""), keyTemplate: profile.keyTemplate }] : [], allow: args.remoteAllow, deny: args.remoteDeny }
+    : undefined;
   const notes = (await collectNotes(vault, args.paths, vaultFiles, unreadable.skip)).filter((n) => outInside === undefined || !n.startsWith(outInside));
   const withUnreadable = (report: MigrationReport): MigrationReport => {
     const failures = unreadable.failures();
@@ -146,7 +152,7 @@ async function upload(args: CliArgs, io: CliIO, term: Terminal): Promise<number>
   // credentials are set up, and takes no lock: it can look at a vault while a run goes on.
   if (profile === undefined) {
     const report = withUnreadable(
-      await migrateNotes(notes, createFsPorts(vault, vaultFiles, NO_UPLOADS, { resolver: site.resolver }), { concurrency: 1, dryRun: true, scan }),
+      await migrateNotes(notes, createFsPorts(vault, vaultFiles, NO_UPLOADS, { resolver: site.resolver }), { concurrency: 1, dryRun: true, scan, remote }),
     );
     term.out.write(args.json ? `${JSON.stringify(jsonReport(report))}\n` : humanReport(report, notes.length, true, site));
     return report.failed > 0 ? EXIT.failed : EXIT.ok;
@@ -184,7 +190,7 @@ async function upload(args: CliArgs, io: CliIO, term: Terminal): Promise<number>
     try {
       report = await migrateNotes(
         notes,
-        createFsPorts(vault, vaultFiles, withToolHints(uploader), { maxBytes, temps: toolFolder.temps, resolver: site.resolver, out }),
+        { ...createFsPorts(vault, vaultFiles, withToolHints(uploader), { maxBytes, temps: toolFolder.temps, resolver: site.resolver, out }), fetch: nodeFetch },
         {
           concurrency: args.concurrency ?? defaults.concurrency,
           maxBytesInFlight: DESKTOP_BYTES_IN_FLIGHT,
@@ -195,6 +201,7 @@ async function upload(args: CliArgs, io: CliIO, term: Terminal): Promise<number>
           },
           signal: io.signal,
           scan,
+          remote,
         },
       );
     } finally {

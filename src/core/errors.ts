@@ -19,6 +19,10 @@ export type UploadErrorCode =
   | "MalformedLink"
   // two different images, one object key
   | "KeyCollision"
+  // downloading an image back
+  | "HashMismatch"
+  | "DownloadFailed"
+  | "HostNotAllowed"
   // answers from the storage service
   | "InvalidAccessKeyId"
   | "SignatureDoesNotMatch"

@@ -67,6 +67,8 @@ export class S3ImageHostingSettingTab extends PluginSettingTab {
     containerEl.empty();
     this.confirmDelete = false;
     this.general(containerEl);
+    new Setting(containerEl).setName("Web images").setHeading();
+    this.webImages(containerEl);
     this.profiles(containerEl);
   }
 
@@ -108,7 +110,56 @@ export class S3ImageHostingSettingTab extends PluginSettingTab {
     );
   }
 
-  private toggleSetting(containerEl: HTMLElement, name: string, desc: string, key: "uploadOnPaste" | "uploadOnDrop" | "imagesOnly"): void {
+  private webImages(containerEl: HTMLElement): void {
+    this.toggleSetting(
+      containerEl,
+      "Re-host web images",
+      '"Upload all local images" also uploads the images notes link from other websites and links the copies in your bucket. Images your profiles already serve are never re-hosted; one that cannot be fetched, or is not an image, keeps its link.',
+      "rehostWebImages",
+    );
+    this.hostListSetting(
+      containerEl,
+      "Re-host only from these hosts",
+      "Host names separated by commas or spaces (subdomains count too). Empty: every host not refused below.",
+      "webImageAllow",
+    );
+    this.hostListSetting(
+      containerEl,
+      "Never fetch from these hosts",
+      "Host names separated by commas or spaces (subdomains count too). Their images keep their links.",
+      "webImageDeny",
+    );
+    this.toggleSetting(
+      containerEl,
+      "Download every web image",
+      '"Download images back" also downloads images linked from other websites, not only those your profiles serve.',
+      "downloadAllWebImages",
+    );
+  }
+
+  private hostListSetting(containerEl: HTMLElement, name: string, desc: string, key: "webImageAllow" | "webImageDeny"): void {
+    const setting = new Setting(containerEl).setName(name).setDesc(desc);
+    const messageEl = setting.infoEl.createDiv({ cls: "s3ih-field-message s3ih-fail" });
+    messageEl.toggle(false);
+    setting.addText((t) =>
+      t.setValue(this.settings[key].join(", ")).onChange((raw) => {
+        const hosts = raw.split(/[\s,]+/).filter((h) => h !== "");
+        const bad = hosts.find((h) => !/^(\*\.)?[A-Za-z0-9.-]+$/.test(h));
+        messageEl.setText(bad === undefined ? "" : `"${bad}" is not a host name (such as example.com).`);
+        messageEl.toggle(bad !== undefined);
+        if (bad !== undefined) return;
+        this.settings[key] = hosts;
+        this.changed();
+      }),
+    );
+  }
+
+  private toggleSetting(
+    containerEl: HTMLElement,
+    name: string,
+    desc: string,
+    key: "uploadOnPaste" | "uploadOnDrop" | "imagesOnly" | "rehostWebImages" | "downloadAllWebImages",
+  ): void {
     new Setting(containerEl)
       .setName(name)
       .setDesc(desc)

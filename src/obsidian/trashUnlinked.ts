@@ -31,7 +31,7 @@ export async function trashUnlinked(app: App, report: MigrationReport): Promise<
 
   const trashed: string[] = [];
   for (const f of report.files) {
-    if (!f.url || f.links === 0 || f.rewritten !== f.links) continue;
+    if (!f.url || f.remote || f.links === 0 || f.rewritten !== f.links) continue;
     const linkedElsewhere = Object.entries(app.metadataCache.resolvedLinks ?? {}).some(
       ([source, targets]) => !f.notes.includes(source) && (targets[f.path] ?? 0) > 0,
     );

@@ -12,6 +12,7 @@ import { checkReadiness } from "./readiness";
 import { trashUnlinked } from "./trashUnlinked";
 import type { UploaderConfig } from "./uploaderCache";
 import { obsidianPorts } from "./vaultPorts";
+import { profileSources, requestUrlFetch } from "./webImages";
 
 /** What the command needs from the plugin (the same shape paste and drop get). */
 export interface UploadAllDeps {
@@ -38,7 +39,7 @@ export async function uploadAllLocalImages(
   app: App,
   notes: TFile[],
   deps: UploadAllDeps,
-  opts: { signal?: AbortSignal; onProgress?: (p: MigrationProgress) => void } = {},
+  opts: { signal?: AbortSignal; onProgress?: (p: MigrationProgress) => void; onlyFiles?: ReadonlySet<string> } = {},
 ): Promise<UploadAllResult> {
   const settings = deps.settings();
   const ready = checkReadiness(settings, app.secretStorage);
@@ -49,8 +50,13 @@ export async function uploadAllLocalImages(
   const uploader = await deps.getUploader(ready.config);
   const report = await migrateNotes(
     notes.map((n) => n.path),
-    obsidianPorts(app, uploader, { maxBytes: ready.config.maxBytes }),
+    { ...obsidianPorts(app, uploader, { maxBytes: ready.config.maxBytes }), fetch: requestUrlFetch },
     {
+      onlyFiles: opts.onlyFiles,
+      remote:
+        settings.rehostWebImages && opts.onlyFiles === undefined
+          ? { servedBy: profileSources(settings), allow: settings.webImageAllow, deny: settings.webImageDeny }
+          : undefined,
       concurrency: settings.concurrency,
       // A phone closes an app that holds too much memory: fewer large images at once there.
       maxBytesInFlight: bytesInFlightFor({ mobile: Platform.isMobile }),

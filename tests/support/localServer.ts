@@ -18,11 +18,14 @@ export interface LocalServer {
   url: string;
   /** Every request received, in order. */
   seen: Echo[];
+  /** Answers GETs of `path` (e.g. `/img/a.png`) with 200 and `body`; `headers` default to a PNG's type. */
+  serve(path: string, body: Uint8Array | string, headers?: Record<string, string>): string;
   close(): Promise<void>;
 }
 
 export async function startLocalServer(): Promise<LocalServer> {
   const seen: Echo[] = [];
+  const served = new Map<string, { body: Uint8Array | string; headers: Record<string, string> }>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -30,6 +33,12 @@ export async function startLocalServer(): Promise<LocalServer> {
       const echo: Echo = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("base64") };
       seen.push(echo);
       const u = new URL(req.url ?? "/", "http://localhost");
+      const file = served.get(u.pathname);
+      if (file) {
+        res.writeHead(200, file.headers);
+        res.end(file.body);
+        return;
+      }
       const parts = u.pathname.split("/").filter(Boolean);
       switch (parts[0]) {
         case "echo":
@@ -85,6 +94,10 @@ export async function startLocalServer(): Promise<LocalServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     seen,
+    serve(path, body, headers = { "Content-Type": "image/png" }) {
+      served.set(path, { body, headers });
+      return `http://127.0.0.1:${port}${path}`;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -9,10 +9,15 @@ import type { TextChange } from "./textChanges";
  * URLs, where the note still reads as it did when it was scanned.
  */
 
-/** A link found when the note was scanned, and the URL its file now has. */
+/**
+ * A link found when the note was scanned, and the URL its file now has; or, with
+ * `replacement`, the whole text that takes the link's place (a local embed, when an image
+ * comes back from the bucket).
+ */
 export interface UploadedLink {
   embed: Embed;
   url: string;
+  replacement?: string;
 }
 
 /**
@@ -51,9 +56,9 @@ export async function writeLinks(
   rewriteNote: (edit: (text: string) => TextChange[]) => Promise<void>,
   options?: ScanOptions,
 ): Promise<LinkOutcome[]> {
-  const reps: Replacement[] = links.map(({ embed, url }) => {
+  const reps: Replacement[] = links.map(({ embed, url, replacement }) => {
     const start = shifts.map(embed.start);
-    return { start, end: start + embed.raw.length, expected: embed.raw, replacement: rewriteEmbed(embed, url) };
+    return { start, end: start + embed.raw.length, expected: embed.raw, replacement: replacement ?? rewriteEmbed(embed, url) };
   });
   let outcome: LinkOutcome[] = links.map(() => "changed");
 

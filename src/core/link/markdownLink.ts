@@ -76,8 +76,12 @@ export function markdownImage(alt: string, url: string, extras: ImageLinkExtras 
 
 /** The `(url "title")` part of a markdown image, written as `markdownImage` writes it. */
 export function imageDestination(url: string, title?: string): string {
-  const formatted = title === undefined || title === "" ? "" : ` "${formatTitle(title)}"`;
-  return `(${markdownDestination(url)}${formatted})`;
+  return `(${markdownDestination(url)}${titleSuffix(title)})`;
+}
+
+/** ` "title"` as it follows a link destination, or "" for no title. */
+export function titleSuffix(title?: string): string {
+  return title === undefined || title === "" ? "" : ` "${formatTitle(title)}"`;
 }
 
 /**

@@ -7,6 +7,9 @@ import { Feed, runFeed } from "./pool";
 import { Planner, type Fail, type FileJob, type OnLink } from "./planner";
 import { writeBack, type Rewrite } from "./writeBack";
 import type { TextChange } from "../apply/textChanges";
+import { checkedImage, type FetchedResponse } from "../download/checkedImage";
+import { attachmentName } from "../download/attachmentName";
+import { hostAllowed, servedFrom, type ImageSource } from "../download/servedFrom";
 
 /**
  * "Upload all local images": the migration engine shared by the Obsidian command and the
@@ -25,6 +28,10 @@ import type { TextChange } from "../apply/textChanges";
  *    once, `concurrency` at a time, however many links point at it, in whichever notes they
  *    are found, before or after its upload. The ports may refuse to read a file (too large,
  *    outside the vault, unreadable); its links then fail with the ports' code and words.
+ *    With `remote`, web images (http(s) links to other websites) are files too: fetched
+ *    through `ports.fetch`, refused unless their bytes are an image, and uploaded like the
+ *    rest. A link some profile already serves is never re-hosted; a host the lists refuse
+ *    keeps its link and is reported.
  * 3. Links are rewritten in batches as their uploads finish, so an interrupted run leaves
  *    every note consistent, with the finished links already rewritten; a link found after
  *    its file was uploaded joins the next batch. Each rewrite replaces a link only where its
@@ -69,7 +76,19 @@ export interface MigrationPorts {
   releaseFile?(bytes: Uint8Array): void;
   /** Size in bytes of a vault file before it is read, when known cheaply; weighs it against `maxBytesInFlight`. */
   fileSize?(path: string): number | undefined;
+  /** GETs a web image (with `MigrationOptions.remote`); rejects in words when no answer came. Header names in lower case. */
+  fetch?(url: string): Promise<FetchedResponse>;
   uploader: ImageUploader;
+}
+
+/** Which web images "Upload all" re-hosts. */
+export interface RemoteOptions {
+  /** Public URL prefixes of every profile: links they serve are never re-hosted. */
+  servedBy: readonly ImageSource[];
+  /** Hosts to take web images from (their subdomains too); empty: any host not denied. */
+  allow: readonly string[];
+  /** Hosts never to fetch from. */
+  deny: readonly string[];
 }
 
 /** A file a link was resolved to, and, when it was found by a guess, the name of the rule that guessed. */
@@ -120,6 +139,10 @@ export interface MigrationOptions {
   maxBytesInFlight?: number;
   /** Which forms of image the notes are scanned for (default: those Obsidian renders). */
   scan?: ScanOptions;
+  /** Re-host web images too (off when absent); see `RemoteOptions`. */
+  remote?: RemoteOptions;
+  /** Only links to these vault paths (the rest of each note is left alone). */
+  onlyFiles?: ReadonlySet<string>;
 }
 
 /**
@@ -148,6 +171,8 @@ export interface MigrationReport {
   failures: { note: string; link: string; code: string; message: string }[];
   /** Links whose text the user changed while the run was going, so they were not rewritten. */
   skippedEdits: { note: string; link: string }[];
+  /** Web images left as they were because the allow or deny lists refuse their host (counted in `skipped`). */
+  skippedHosts: { note: string; link: string }[];
   /** Each distinct file, in the order first linked. */
   files: MigratedFile[];
   /** Links resolved by a guess rather than by the path they spell, with the rule that guessed. */
@@ -156,8 +181,10 @@ export interface MigrationReport {
 
 /** One distinct file of a run. */
 export interface MigratedFile {
-  /** Vault path. */
+  /** Vault path; for a web image, its URL. */
   path: string;
+  /** A web image, fetched from `path` rather than read from the vault. */
+  remote?: boolean;
   /** Public URL, once uploaded (or found in the bucket). */
   url?: string;
   reused?: boolean;
@@ -191,6 +218,7 @@ export async function migrateNotes(notePaths: string[], ports: MigrationPorts, o
     failures: [],
     skippedEdits: [],
     guesses: [],
+    skippedHosts: [],
     files: [],
   };
   const fail: Fail = (note, link, code, message) => {
@@ -222,7 +250,7 @@ export async function migrateNotes(notePaths: string[], ports: MigrationPorts, o
     if (failed) fail(link.note.path, link.embed.raw, failed.code, failed.message);
     else batcher.add({ file, links: [link] });
   };
-  const planner = new Planner(ports, report, fail, onLink, opts.scan);
+  const planner = new Planner(ports, report, fail, onLink, opts);
 
   let scanned = 0;
   let done = 0;
@@ -292,7 +320,9 @@ export async function migrateNotes(notePaths: string[], ports: MigrationPorts, o
       progress(file.path);
     },
     opts.signal,
-    opts.maxBytesInFlight !== undefined ? { limit: opts.maxBytesInFlight, weight: (file) => ports.fileSize?.(file.path) ?? 0 } : undefined,
+    opts.maxBytesInFlight !== undefined
+      ? { limit: opts.maxBytesInFlight, weight: (file) => (file.remote ? 0 : (ports.fileSize?.(file.path) ?? 0)) }
+      : undefined,
   ).finally(() => run?.end());
   // Both run to the end before either's error is rethrown: no upload is left running unseen.
   const [planned, uploaded] = await Promise.allSettled([planning, uploads]);
@@ -309,6 +339,7 @@ export async function migrateNotes(notePaths: string[], ports: MigrationPorts, o
  * report), or the failure each link to it gets.
  */
 async function uploadOne(file: FileJob, ports: MigrationPorts, uploader: ImageUploader, report: MigrationReport): Promise<NonNullable<FileJob["settled"]>> {
+  if (file.remote) return uploadRemote(file, ports, uploader, report);
   let bytes: Uint8Array;
   try {
     bytes = await ports.readFile(file.path);
@@ -335,5 +366,30 @@ async function uploadOne(file: FileJob, ports: MigrationPorts, uploader: ImageUp
     return { failed: () => ({ code, message: `${file.path}: ${message}` }) };
   } finally {
     ports.releaseFile?.(bytes);
+  }
+}
+
+/** Fetches a web image and uploads it; on failure every link to it keeps its URL and fails. */
+async function uploadRemote(file: FileJob, ports: MigrationPorts, uploader: ImageUploader, report: MigrationReport): Promise<NonNullable<FileJob["settled"]>> {
+  try {
+    if (!ports.fetch) throw new Error("web images cannot be fetched here");
+    let res: FetchedResponse;
+    try {
+      res = await ports.fetch(file.path);
+    } catch (e) {
+      throw isUploadError(e) ? e : new Error(`"${file.path}" could not be fetched (${errorText(e)}); the link was left as it was.`);
+    }
+    // Only images are re-hosted, whatever "Images only" says: a page or a script from
+    // another site must not end up served from the bucket.
+    const image = await checkedImage(file.path, res);
+    const stored = await uploader.upload({ bytes: image.bytes, name: attachmentName(file.path, image.ext), notePath: file.links[0].note.path });
+    Object.assign(report.files[file.entry], { url: stored.url, reused: stored.reused });
+    if (stored.reused) report.reused++;
+    else report.uploaded++;
+    return {};
+  } catch (e) {
+    const code = isUploadError(e) ? e.code : "DownloadFailed";
+    const message = errorText(e);
+    return { failed: () => ({ code, message }) };
   }
 }

@@ -1,7 +1,8 @@
-import { isLocalImageEmbed, scanEmbeds, type Embed, type ScanOptions } from "../markdown";
+import { isLocalImageEmbed, scanEmbeds, type Embed } from "../markdown";
 import { errorText, isUploadError } from "../errors";
 import { NoteShifts } from "../apply/writeLinks";
-import type { MigrationPorts, MigrationReport } from "./engine";
+import type { MigrationOptions, MigrationPorts, MigrationReport } from "./engine";
+import { hostAllowed, servedFrom } from "../download/servedFrom";
 
 /**
  * The planning half of a migration: reads notes one at a time, finds their local image
@@ -25,7 +26,10 @@ export interface LinkJob {
 
 /** One distinct file of the run. */
 export interface FileJob {
+  /** Vault path; for a web image, its URL. */
   path: string;
+  /** A web image, fetched from `path` rather than read from the vault. */
+  remote?: boolean;
   /** Every link to it found so far, in scan order. */
   links: LinkJob[];
   /** Index into `report.files`, which also holds the file's URL once uploaded. */
@@ -52,7 +56,7 @@ export class Planner {
     private readonly report: MigrationReport,
     private readonly fail: Fail,
     private readonly onLink: OnLink,
-    private readonly scan?: ScanOptions,
+    private readonly opts: Pick<MigrationOptions, "scan" | "remote" | "onlyFiles"> = {},
   ) {}
 
   /** Distinct files found so far. */
@@ -75,35 +79,63 @@ export class Planner {
       return 0;
     }
     const note: NoteJob = { path: notePath, shifts: new NoteShifts() };
-    for (const embed of scanEmbeds(text, this.scan)) {
+    for (const embed of scanEmbeds(text, this.opts.scan)) {
+      const remote = this.opts.remote;
+      if (remote && embed.isRemote && /^(https?:)?\/\//i.test(embed.target) && !servedFrom(embed.target, remote.servedBy)) {
+        if (hostAllowed(embed.target, remote)) this.addLink(note, embed, embed.target, true);
+        else {
+          this.report.skipped++;
+          this.report.skippedHosts.push({ note: notePath, link: embed.raw });
+        }
+        continue;
+      }
       if (!isLocalImageEmbed(embed)) continue;
+      const onlyFiles = this.opts.onlyFiles;
       let path: string | null;
       try {
         const found = this.ports.resolve(embed.target, notePath, embed);
         path = typeof found === "string" || found === null ? found : found.path;
-        if (found !== null && typeof found !== "string" && found.guess !== undefined) {
+        if (found !== null && typeof found !== "string" && found.guess !== undefined && (!onlyFiles || onlyFiles.has(found.path))) {
           this.report.guesses.push({ note: notePath, link: embed.raw, file: found.path, rule: found.guess });
         }
       } catch (e) {
         if (!isUploadError(e)) throw e;
-        this.fail(notePath, embed.raw, e.code, e.toUserText());
+        // A run for some files only leaves every other link alone, failing or not.
+        if (!onlyFiles) this.fail(notePath, embed.raw, e.code, e.toUserText());
         continue;
       }
       if (path === null) {
-        this.fail(notePath, embed.raw, "MissingFile", `The image "${embed.target}" linked in "${notePath}" is not in the vault; the link was left as it was.`);
+        if (!onlyFiles) {
+          this.fail(
+            notePath,
+            embed.raw,
+            "MissingFile",
+            `The image "${embed.target}" linked in "${notePath}" is not in the vault; the link was left as it was.`,
+          );
+        }
         continue;
       }
-      let file = this.byPath.get(path);
-      const isNew = file === undefined;
-      if (!file) {
-        file = { path, links: [], entry: this.report.files.push({ path, notes: [], links: 0, rewritten: 0 }) - 1 };
-        this.byPath.set(path, file);
-      }
-      const entry = this.report.files[file.entry];
-      entry.links++;
-      if (entry.notes[entry.notes.length - 1] !== notePath && !entry.notes.includes(notePath)) entry.notes.push(notePath);
-      this.onLink({ note, embed, file }, isNew);
+      if (onlyFiles && !onlyFiles.has(path)) continue;
+      this.addLink(note, embed, path, false);
     }
     return text.length;
+  }
+
+  private addLink(note: NoteJob, embed: Embed, path: string, remote: boolean): void {
+    let file = this.byPath.get(path);
+    const isNew = file === undefined;
+    if (!file) {
+      file = {
+        path,
+        ...(remote && { remote }),
+        links: [],
+        entry: this.report.files.push({ path, ...(remote && { remote }), notes: [], links: 0, rewritten: 0 }) - 1,
+      };
+      this.byPath.set(path, file);
+    }
+    const entry = this.report.files[file.entry];
+    entry.links++;
+    if (entry.notes[entry.notes.length - 1] !== note.path && !entry.notes.includes(note.path)) entry.notes.push(note.path);
+    this.onLink({ note, embed, file }, isNew);
   }
 }

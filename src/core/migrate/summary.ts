@@ -22,6 +22,9 @@ export function migrationDetails(r: MigrationReport): { heading: string; items: 
       items: r.guesses.map((g) => `${g.note}: ${g.link} → ${g.file} (${g.rule})`),
     });
   }
+  if (r.skippedHosts.length > 0) {
+    out.push({ heading: "Web images left as they were (their host is not allowed):", items: r.skippedHosts.map((s) => `${s.note}: ${s.link}`) });
+  }
   if (r.failures.length > 0) {
     out.push({ heading: "Failed:", items: r.failures.map((f) => `${f.note}${f.link ? `: ${f.link}` : ""} — ${f.message}`) });
   }

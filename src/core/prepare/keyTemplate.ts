@@ -358,3 +358,31 @@ export function keyTemplatePrefix(template: string): string {
   const folder = normalizeKey(parts[0].text.slice(0, parts[0].text.lastIndexOf("/") + 1));
   return folder === "" ? "" : `${folder}/`;
 }
+
+/**
+ * The hex digits of the SHA-256 that `template` put into `key`, when the key reads as that
+ * template rendered it and the template has a `{hash}` token; otherwise undefined. A
+ * download checks the bytes it gets against these digits. Only a key the whole template
+ * matches counts, so a key made under another template is not read for digits it never held.
+ */
+export function sha256PrefixInKey(template: string, key: string): string | undefined {
+  const { parts, problems } = compile(template);
+  if (problems.length > 0 || !parts.some((p) => p.kind === "token" && p.name === "hash")) return undefined;
+  let pattern = "";
+  for (const p of parts) {
+    if (p.kind === "text") pattern += escapeRegExp(p.text);
+    else if (p.name === "hash") pattern += `([0-9a-f]{${p.length ?? 64}})`;
+    else if (p.name === "md5") pattern += `[0-9a-f]{${p.length ?? 32}}`;
+    else if (p.name in DATE_VALUES) pattern += "[0-9]+";
+    else pattern += "[^/]*?";
+  }
+  const m = new RegExp(`^${pattern}$`).exec(key);
+  if (!m) return undefined;
+  const digits = m.slice(1).sort((a, b) => b.length - a.length);
+  // A template may hold the hash twice; each place must agree with the longest.
+  return digits.every((d) => digits[0].startsWith(d)) ? digits[0] : undefined;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

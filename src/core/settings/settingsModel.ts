@@ -22,6 +22,14 @@ export interface PluginSettings {
   /** Uploads in flight during "upload all", 1 to `MAX_CONCURRENCY`. */
   concurrency: number;
   trashAfterUpload: boolean;
+  /** "Upload all" also uploads images notes link from other websites, and relinks them. */
+  rehostWebImages: boolean;
+  /** Hosts web images are re-hosted from (their subdomains too); empty: any host not denied. */
+  webImageAllow: string[];
+  /** Hosts web images are never fetched from. */
+  webImageDeny: string[];
+  /** "Download images back" takes every web image, not only those a profile serves. */
+  downloadAllWebImages: boolean;
   /** scope (see `bucketScope`) → SHA-256 → record. */
   uploadIndex: Record<string, Record<string, UploadRecord>>;
 }
@@ -57,6 +65,10 @@ export function defaultSettings(): PluginSettings {
     // chance of a provider's SlowDown, keep growing.
     concurrency: 16,
     trashAfterUpload: false,
+    rehostWebImages: false,
+    webImageAllow: [],
+    webImageDeny: [],
+    downloadAllWebImages: false,
     uploadIndex: {},
   };
 }

@@ -28,6 +28,10 @@ export function migrateSettings(raw: unknown): PluginSettings {
   settings.uploadOnDrop = bool(source.uploadOnDrop, settings.uploadOnDrop);
   settings.imagesOnly = bool(source.imagesOnly, settings.imagesOnly);
   settings.trashAfterUpload = bool(source.trashAfterUpload, settings.trashAfterUpload);
+  settings.rehostWebImages = bool(source.rehostWebImages, settings.rehostWebImages);
+  settings.downloadAllWebImages = bool(source.downloadAllWebImages, settings.downloadAllWebImages);
+  settings.webImageAllow = hostList(source.webImageAllow);
+  settings.webImageDeny = hostList(source.webImageDeny);
   const size = source.maxFileSizeMB;
   if (typeof size === "number" && Number.isFinite(size) && size > 0) {
     settings.maxFileSizeMB = Math.min(size, MAX_FILE_SIZE_MB);
@@ -38,6 +42,12 @@ export function migrateSettings(raw: unknown): PluginSettings {
   }
   settings.uploadIndex = cleanUploadIndexData(source.uploadIndex);
   return settings;
+}
+
+/** A stored list of host names: the strings in it, trimmed; anything else is dropped. */
+function hostList(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter((v): v is string => typeof v === "string" && v.trim() !== "").map((v) => v.trim());
 }
 
 const ACCESS_KEY_FIELDS = ["accessKeyId", "accessKeyID", "accessKey", "secretId", "AccessKeyId"];

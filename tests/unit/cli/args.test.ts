@@ -58,6 +58,11 @@ describe("parseArgs", () => {
       staticDirs: ["static", "themes/t/static"],
       frontMatterKeys: ["hero.image", "og"],
       out: "build",
+      publicUrls: ["https://cdn.example.com"],
+      remote: false,
+      remoteAllow: [],
+      remoteDeny: [],
+      allRemote: false,
       config: "cfg.json",
       profile: {
         endpoint: "http://127.0.0.1:7480",
@@ -76,6 +81,19 @@ describe("parseArgs", () => {
       deleteOrphans: false,
       cache: "c.json",
     });
+  });
+
+  it("reads the download command with every --public-url in order, --all-remote and --attachments, and upload's web image options", () => {
+    const d = parseArgs(["download", "n", "--public-url", "https://a.example/x", "--public-url=https://b.example", "--all-remote", "--attachments", "att"]);
+    expect(d).toMatchObject({
+      command: "download",
+      paths: ["n"],
+      publicUrls: ["https://a.example/x", "https://b.example"],
+      allRemote: true,
+      attachments: "att",
+    });
+    const u = parseArgs(["upload", "n", "--remote", "--remote-allow", "img.example", "--remote-deny=*.ads.example", "--remote-deny", "t.example"]);
+    expect(u).toMatchObject({ remote: true, remoteAllow: ["img.example"], remoteDeny: ["*.ads.example", "t.example"] });
   });
 
   it("reads --site auto as telling the site from its root, and refuses a kind it does not know", () => {
@@ -149,7 +167,10 @@ describe("parseArgs", () => {
   it.each([
     [[], "No command"],
     [["upload"], "at least one note or folder"],
-    [["download", "x"], 'Unknown command "download"'],
+    [["fetch", "x"], 'Unknown command "fetch"'],
+    [["download"], "at least one note or folder to download"],
+    [["upload", "x", "--remote-allow", "example.com"], "add --remote"],
+    [["upload", "x", "--remote", "--remote-deny", "https://example.com/"], "--remote-deny must be a host name"],
     [["upload", "x", "--frobnicate"], "Unknown option --frobnicate"],
     [["upload", "x", "--bucket"], "--bucket needs a value"],
     [["upload", "x", "--acl", "public"], "--acl must be one of none, public-read, private"],

@@ -1,0 +1,170 @@
+/**
+ * Where "Download images back" and "Upload and link everywhere" are started, and how they
+ * report. Download: a command for the active note and file-menu items for a note, a folder
+ * and the vault. Upload and link everywhere: the file menu of an image file and the editor
+ * menu of a local image embed. The work itself is loaded when first asked for.
+ */
+import { Notice, TFile, TFolder, type App, type Editor, type MarkdownFileInfo, type MarkdownView, type Menu, type Plugin, type TAbstractFile } from "obsidian";
+import { errorText } from "../core/errors";
+import type { DownloadReport } from "../core/download/downloadEngine";
+import { hasImageExtension } from "../core/imageExtensions";
+import { isLocalImageEmbed, scanEmbeds } from "../core/markdown";
+import { migrationCounts, migrationDetails } from "../core/migrate/summary";
+import type { UploadAllDeps } from "./uploadAll";
+
+const DOWNLOAD = "Download images back";
+const EVERYWHERE = "Upload and link everywhere";
+const MAX_LISTED = 10;
+
+/** Registers the download command and menu items, and the "Upload and link everywhere" menu items. */
+export function registerDownloadCommands(plugin: Plugin, deps: UploadAllDeps): void {
+  const app = plugin.app;
+  let running: AbortController | null = null;
+  plugin.register(() => running?.abort());
+
+  /** One run at a time, stopped (after what is in flight) when the plugin unloads. */
+  const exclusive = (work: (signal: AbortSignal) => Promise<void>): void => {
+    if (running) {
+      new Notice("Images are already being moved; wait for that run to finish.");
+      return;
+    }
+    const controller = new AbortController();
+    running = controller;
+    void work(controller.signal).finally(() => {
+      running = null;
+    });
+  };
+
+  const download = (notes: TFile[], scope: string): void => exclusive((signal) => runDownload(app, notes, scope, deps, signal));
+  const everywhere = (file: TFile): void => exclusive((signal) => runEverywhere(app, file, deps, signal));
+
+  plugin.addCommand({
+    id: "download-images-back",
+    name: DOWNLOAD,
+    editorCheckCallback: (checking: boolean, _editor: Editor, ctx: { file: TFile | null }) => {
+      const file = ctx.file;
+      if (!file || file.extension !== "md") return false;
+      if (!checking) download([file], file.path);
+      return true;
+    },
+  });
+
+  plugin.registerEvent(
+    app.workspace.on("file-menu", (menu: Menu, file: TAbstractFile) => {
+      if (file instanceof TFile && file.extension !== "md" && hasImageExtension(file.path)) {
+        menu.addItem((item) =>
+          item
+            .setTitle(EVERYWHERE)
+            .setIcon("upload-cloud")
+            .onClick(() => everywhere(file)),
+        );
+        return;
+      }
+      const notes = notesUnder(app, file);
+      if (notes === null) return;
+      const title = file instanceof TFolder ? (file.isRoot() ? `${DOWNLOAD} in the whole vault` : `${DOWNLOAD} in this folder`) : DOWNLOAD;
+      menu.addItem((item) =>
+        item
+          .setTitle(title)
+          .setIcon("download")
+          .onClick(() => {
+            const now = notesUnder(app, file) ?? [];
+            download(now, file instanceof TFolder ? (file.isRoot() ? "the vault" : file.path) : file.path);
+          }),
+      );
+    }),
+  );
+
+  plugin.registerEvent(
+    app.workspace.on("editor-menu", (menu: Menu, editor: Editor, info: MarkdownView | MarkdownFileInfo) => {
+      const note = info.file;
+      if (!note) return;
+      const file = imageAtCursor(app, editor, note.path);
+      if (!file) return;
+      menu.addItem((item) =>
+        item
+          .setTitle(EVERYWHERE)
+          .setIcon("upload-cloud")
+          .onClick(() => everywhere(file)),
+      );
+    }),
+  );
+}
+
+/** The vault image file of the local embed under the cursor, if there is one. */
+function imageAtCursor(app: App, editor: Editor, notePath: string): TFile | null {
+  const at = editor.posToOffset(editor.getCursor());
+  const embed = scanEmbeds(editor.getValue()).find((e) => e.start <= at && at <= e.end && isLocalImageEmbed(e));
+  if (!embed) return null;
+  const file = app.metadataCache.getFirstLinkpathDest(embed.target, notePath);
+  return file && file.extension !== "md" ? file : null;
+}
+
+/** The notes a file-menu item acts on: the note itself, or every note in a folder; null for other files. */
+function notesUnder(app: App, file: TAbstractFile): TFile[] | null {
+  if (file instanceof TFile) return file.extension === "md" ? [file] : null;
+  if (!(file instanceof TFolder)) return null;
+  const prefix = file.isRoot() ? "" : `${file.path}/`;
+  return app.vault.getMarkdownFiles().filter((f) => f.path.startsWith(prefix));
+}
+
+async function runDownload(app: App, notes: TFile[], scope: string, deps: UploadAllDeps, signal: AbortSignal): Promise<void> {
+  const progress = new Notice("Looking for images to download…", 0);
+  try {
+    const { downloadImagesBack } = await import("./downloadBack");
+    const report = await downloadImagesBack(
+      app,
+      notes.map((n) => n.path),
+      deps.settings(),
+      { signal, onProgress: (done, total) => progress.setMessage(`Downloading ${done} of ${total}…`) },
+    );
+    progress.hide();
+    new Notice(downloadSummary(report, scope), report.failed > 0 ? 0 : 8000);
+  } catch (e) {
+    progress.hide();
+    new Notice(`${DOWNLOAD}: ${errorText(e)}`, 0);
+  }
+}
+
+async function runEverywhere(app: App, file: TFile, deps: UploadAllDeps, signal: AbortSignal): Promise<void> {
+  const progress = new Notice(`Uploading ${file.name}…`, 0);
+  try {
+    const { uploadAndLinkEverywhere } = await import("./uploadEverywhere");
+    const result = await uploadAndLinkEverywhere(app, file, deps, { signal });
+    progress.hide();
+    const r = result.report;
+    const lines = [
+      result.notes.length === 0
+        ? `${EVERYWHERE}: no note links ${file.path}; nothing was uploaded.`
+        : `${EVERYWHERE} (${file.path}, linked from ${result.notes.length} ${result.notes.length === 1 ? "note" : "notes"}): ${migrationCounts(r)}`,
+    ];
+    for (const { heading, items } of migrationDetails(r)) lines.push(heading, ...items.slice(0, MAX_LISTED).map((s) => `• ${s}`));
+    if (result.trashed.length > 0) lines.push(`Moved the local copy to the trash.`);
+    new Notice(lines.join("\n"), r.failed > 0 ? 0 : 8000);
+  } catch (e) {
+    progress.hide();
+    new Notice(`${EVERYWHERE}: ${errorText(e)}`, 0);
+  }
+}
+
+/** The end-of-run notice of a download: counts, then what was skipped and what failed. */
+export function downloadSummary(r: DownloadReport, scope: string): string {
+  if (r.files.length === 0 && r.failures.length === 0 && r.skippedLinks.length === 0) return `${DOWNLOAD}: no image served from your profiles in ${scope}.`;
+  const lines = [
+    `${DOWNLOAD} (${scope}): ${r.downloaded} downloaded; ${r.rewritten} ${r.rewritten === 1 ? "link" : "links"} rewritten, ${r.skipped} skipped, ${r.failed} failed.`,
+  ];
+  const list = (heading: string, items: string[]): void => {
+    if (items.length === 0) return;
+    lines.push(heading, ...items.slice(0, MAX_LISTED).map((s) => `• ${s}`));
+    if (items.length > MAX_LISTED) lines.push(`…and ${items.length - MAX_LISTED} more.`);
+  };
+  list(
+    "Skipped:",
+    r.skippedLinks.map((s) => `${s.note}: ${s.link} — ${s.reason}`),
+  );
+  list(
+    "Failed:",
+    r.failures.map((f) => `${f.note}${f.link ? `: ${f.link}` : ""} — ${f.message}`),
+  );
+  return lines.join("\n");
+}
