@@ -67,6 +67,11 @@ osd_objectstore = memstore
 memstore_device_bytes = 2147483648
 osd_max_object_name_len = 460
 osd_max_object_namespace_len = 64
+# A deleted object's data beyond its first 4 MiB is freed by the gateway's garbage collector,
+# by default two hours later: runs that put and delete large images would fill the 2 GiB
+# memory store long before that, and a full store refuses every write. Freed within a minute.
+rgw_gc_obj_min_wait = 0
+rgw_gc_processor_period = 30
 run_dir = $C/run
 admin_socket = $C/run/\$name.asok
 pid_file = $C/run/\$name.pid

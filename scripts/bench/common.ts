@@ -59,6 +59,8 @@ export function imageVaultTemplate(root: string, count: number, size: number): {
     const tmp = `${dir}.tmp`;
     fs.rmSync(tmp, { recursive: true, force: true });
     fs.mkdirSync(path.join(tmp, "attachments"), { recursive: true });
+    // An Obsidian vault, as the tool tells one by its root: its wiki embeds name files by name alone.
+    fs.mkdirSync(path.join(tmp, ".obsidian"));
     for (const img of images) fs.writeFileSync(path.join(tmp, img), randomPng(size));
     // Wiki embeds and markdown embeds, as a real note mixes them.
     const lines = images.map((img, i) => (i % 2 === 0 ? `Shot ${i}: ![[${path.basename(img)}]]` : `Shot ${i}: ![photo ${i}](${encodeURI(img)})`));

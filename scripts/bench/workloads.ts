@@ -745,9 +745,10 @@ async function cliStart(a: Common & { cli: string; reps: number }) {
 /**
  * The same 200 images put into the bucket by the built command-line tool, by rclone (at
  * several --transfers) and by the AWS CLI, whole processes, round after round in rotating
- * order. Each side writes its own objects: the tool under its content-addressed keys (a fresh
- * upload cache every time, so it PUTs every file), rclone and the AWS CLI under a new prefix
- * every time (so rclone's check of the destination finds nothing and copies every file).
+ * order. Each side writes its own objects: the tool under its content-addressed keys (removed
+ * before each of its runs, with a fresh upload cache every time, so it PUTs every file), rclone
+ * and the AWS CLI under a new prefix every time (so rclone's check of the destination finds
+ * nothing and copies every file).
  */
 async function tools(a: Common & { cli: string; count: number; size: number; reps: number; transfers: number[] }) {
   const t = imageVaultTemplate(a.root, a.count, a.size);
@@ -800,8 +801,12 @@ async function tools(a: Common & { cli: string; count: number; size: number; rep
       await emptyBucket(client, a.server.bucket, `${p}/`);
     }
   };
+  // The tool links images it finds in the bucket (its run lists the bucket) instead of putting
+  // them again: its objects are removed before each of its runs, so that every run PUTs every file.
+  const ourKeys = await keysOf(a.server, t.dir, t.images, t.note);
   const sides: Record<string, () => Promise<number>> = {
     ours: async () => {
+      await clearKeys(a.server, ourKeys);
       const vault = freshCopy(t.dir, a.root, "tools");
       try {
         const args = [a.cli, "upload", vault, "--endpoint", a.endpoint, "--region", a.server.region, "--bucket", a.server.bucket, "--path-style"];
@@ -820,12 +825,12 @@ async function tools(a: Common & { cli: string; count: number; size: number; rep
     }
   }
   if (awsVersion !== null) {
-    sides.aws = () =>
-      runProcess(
-        awsBin,
-        ["s3", "cp", images, `s3://${a.server.bucket}/${prefix()}/`, "--recursive", "--only-show-errors", "--endpoint-url", a.endpoint],
-        awsEnv,
+    sides.aws = () => {
+      const p = prefix();
+      return timedThenRemoved(p, () =>
+        runProcess(awsBin, ["s3", "cp", images, `s3://${a.server.bucket}/${p}/`, "--recursive", "--only-show-errors", "--endpoint-url", a.endpoint], awsEnv),
       );
+    };
   }
   const names = Object.keys(sides);
   const runs: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
