@@ -16,11 +16,10 @@ import { DEFAULT_SETTINGS } from "../core/settings/settingsModel";
 import { UsageError, type CliArgs } from "./args";
 import { buildProfile, loadConfigFile } from "./config";
 import { errorCode, fsReason } from "./fsErrors";
-import { collectNotes, commonParent, createFsPorts, toVaultPath, walkFiles } from "./fsPorts";
-import { findSiteRoot } from "./siteRoot";
+import { collectNotes, createFsPorts, toVaultPath, walkFiles } from "./fsPorts";
+import { workingRoot } from "./siteRoot";
 import { escapeControls, type TerminalText } from "./terminalText";
 import { openToolFolder } from "./toolFolder";
-import { checkVaultFolder } from "./vaultFolders";
 import { nodeFetch } from "./nodeFetch";
 import type { ImageUploader } from "../core/ports";
 
@@ -28,14 +27,7 @@ import type { ImageUploader } from "../core/ports";
 export async function runDownload(args: CliArgs, io: { signal?: AbortSignal }, out: TerminalText): Promise<number> {
   const sources = await sourcesFor(args);
 
-  let vault: string;
-  if (args.vault !== undefined) {
-    vault = path.resolve(args.vault);
-    await checkVaultFolder(vault, args.vault);
-  } else {
-    const start = await commonParent(args.paths);
-    vault = (await findSiteRoot(start, "obsidian")) ?? path.resolve(start);
-  }
+  const vault = await workingRoot(args.vault, args.paths, "obsidian");
   const obsidian = await fs.stat(path.join(vault, ".obsidian")).then(
     (s) => s.isDirectory(),
     () => false,

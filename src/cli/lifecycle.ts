@@ -15,8 +15,8 @@ import type { Profile } from "../core/types";
 import { UsageError, type CliArgs } from "./args";
 import { buildProfile, credentialsFromEnv, loadConfigFile } from "./config";
 import { fsReason } from "./fsErrors";
-import { collectNotes, commonParent, createFsPorts, walkFiles } from "./fsPorts";
-import { findSiteRoot, openSite } from "./siteRoot";
+import { collectNotes, createFsPorts, walkFiles } from "./fsPorts";
+import { openSite, workingRoot } from "./siteRoot";
 import { escapeControls, type TerminalText } from "./terminalText";
 import { openToolFolder } from "./toolFolder";
 import { checkVaultFolder, UnreadableFolders } from "./vaultFolders";
@@ -171,14 +171,7 @@ export async function orphansCommand(args: CliArgs, io: LifecycleIO): Promise<nu
 /** `relink PATH… --from URL --to URL`: exit 0 when every link found under `--from` moved. */
 export async function relinkCommand(args: CliArgs, io: LifecycleIO): Promise<number> {
   const bases = relinkBases(args.from as string, args.to as string);
-  let vault: string;
-  if (args.vault !== undefined) {
-    vault = path.resolve(args.vault);
-    await checkVaultFolder(vault, args.vault);
-  } else {
-    const start = await commonParent(args.paths);
-    vault = (await findSiteRoot(start, args.site)) ?? path.resolve(start);
-  }
+  const vault = await workingRoot(args.vault, args.paths, args.site);
   const unreadable = new UnreadableFolders(vault, args.paths, (line) => io.err.write(`s3-image-hosting: ${line}\n`));
   const files = await walkFiles(vault, vault, unreadable.skip).catch((e: unknown) => {
     throw new UsageError(`The vault folder ${vault} cannot be read (${fsReason(e)}).`);

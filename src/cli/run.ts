@@ -18,13 +18,13 @@ import { helpText } from "./help";
 import { openUploadCache } from "./cache";
 import { buildProfile, credentialsFromEnv, defaultCachePath, loadConfigFile, UnsendableCredentials, type Env } from "./config";
 import { fsReason } from "./fsErrors";
-import { collectNotes, commonParent, createFsPorts, toVaultPath, walkFiles } from "./fsPorts";
+import { collectNotes, createFsPorts, toVaultPath, walkFiles } from "./fsPorts";
 import { inBuildOutput } from "../core/sites/siteTypes";
-import { findSiteRoot, openSite, type Site } from "./siteRoot";
+import { openSite, type Site, workingRoot } from "./siteRoot";
 import { LockHeldError } from "./lock";
 import { escapeControls, TerminalText } from "./terminalText";
 import { openToolFolder } from "./toolFolder";
-import { checkVaultFolder, UnreadableFolders } from "./vaultFolders";
+import { UnreadableFolders } from "./vaultFolders";
 
 /** What the tool may touch of its process: streams, environment, stop signal. */
 export interface CliIO {
@@ -111,14 +111,7 @@ async function upload(args: CliArgs, io: CliIO, term: Terminal): Promise<number>
   const profile = args.dryRun ? undefined : buildProfile(config, args);
   const defaults = migrateSettings(undefined);
 
-  let vault: string;
-  if (args.vault !== undefined) {
-    vault = path.resolve(args.vault);
-    await checkVaultFolder(vault, args.vault);
-  } else {
-    const start = await commonParent(args.paths);
-    vault = (await findSiteRoot(start, args.site)) ?? path.resolve(start);
-  }
+  const vault = await workingRoot(args.vault, args.paths, args.site);
   const out = args.out === undefined ? undefined : await outFolder(args.out, vault);
   const unreadable = new UnreadableFolders(vault, args.paths, (line) => term.err.write(`s3-image-hosting: ${line}\n`));
   const walked = await walkFiles(vault, vault, unreadable.skip).catch((e: unknown) => {

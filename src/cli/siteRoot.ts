@@ -8,7 +8,8 @@ import { detectSite, isSiteRoot, readSiteSettings, type SiteRoot } from "../core
 import { SiteResolver } from "../core/sites/siteResolver";
 import { inBuildOutput, siteType, type SiteKind, type SiteType } from "../core/sites/siteTypes";
 import { UsageError } from "./args";
-import { toVaultPath } from "./fsPorts";
+import { commonParent, toVaultPath } from "./fsPorts";
+import { checkVaultFolder } from "./vaultFolders";
 
 /** The entries at a folder's root, as detection reads them; empty when it cannot be listed. */
 export async function listRoot(dir: string): Promise<SiteRoot & { git: boolean }> {
@@ -88,4 +89,18 @@ export async function openSite(root: string, files: readonly string[], kind: Sit
     nameOnlyHint: type.kind === "plain" ? NAME_ONLY_HINT : SITE_NAME_ONLY_HINT,
   });
   return { type, root, resolver };
+}
+
+/**
+ * The root the command works in: `--vault` when given (it must be a folder), else the site root
+ * found above the paths given (see `findSiteRoot`), else their common parent.
+ */
+export async function workingRoot(vaultArg: string | undefined, paths: string[], kind?: SiteKind): Promise<string> {
+  if (vaultArg !== undefined) {
+    const vault = path.resolve(vaultArg);
+    await checkVaultFolder(vault, vaultArg);
+    return vault;
+  }
+  const start = await commonParent(paths);
+  return (await findSiteRoot(start, kind)) ?? path.resolve(start);
 }
