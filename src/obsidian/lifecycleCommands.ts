@@ -2,10 +2,13 @@
  * Registers the commands that look after images already in the bucket. Each loads its code
  * (and the S3 SDK) only when first run, so Obsidian's start-up pays nothing for them.
  */
-import { Notice, type Plugin } from "obsidian";
+import { Notice, TFile, TFolder, type Editor, type Menu, type Plugin, type TAbstractFile } from "obsidian";
 import type { PluginSettings } from "../core/settings/settingsModel";
 import type { RequestUrlFn } from "../storage/requestUrlHandler";
 import { PLUGIN_NAME } from "./pasteDrop";
+
+/** The command's name; its code is in relinkBaseUrl.ts, loaded on first use. */
+const RELINK = "Rewrite links to a new public base URL";
 
 export interface LifecycleDeps {
   settings: () => PluginSettings;
@@ -38,4 +41,38 @@ export function registerLifecycleCommands(plugin: Plugin, deps: LifecycleDeps): 
         });
     },
   });
+
+  const relink = (notes: TFile[], scope: string): void => {
+    const settings = deps.settings();
+    const from = settings.profiles.find((p) => p.id === settings.activeProfileId)?.publicBaseUrl.trim() ?? "";
+    void import("./relinkBaseUrl")
+      .then((m) => m.openRelinkDialog(plugin.app, notes, scope, from))
+      .catch((e: unknown) => new Notice(`${RELINK}: ${e instanceof Error ? e.message : String(e)}`, 0));
+  };
+  plugin.addCommand({
+    id: "rewrite-links-base-url",
+    name: `${RELINK} in this note`,
+    editorCheckCallback: (checking: boolean, _editor: Editor, ctx: { file: TFile | null }) => {
+      const file = ctx.file;
+      if (!file || file.extension !== "md") return false;
+      if (!checking) relink([file], file.path);
+      return true;
+    },
+  });
+  plugin.registerEvent(
+    plugin.app.workspace.on("file-menu", (menu: Menu, folder: TAbstractFile) => {
+      if (!(folder instanceof TFolder)) return;
+      const root = folder.isRoot();
+      menu.addItem((item) =>
+        item
+          .setTitle(root ? `${RELINK} in the whole vault` : `${RELINK} in this folder`)
+          .setIcon("link")
+          .onClick(() => {
+            const prefix = root ? "" : `${folder.path}/`;
+            const notes = plugin.app.vault.getMarkdownFiles().filter((f) => f.path.startsWith(prefix));
+            relink(notes, root ? "the vault" : `the folder ${folder.path}`);
+          }),
+      );
+    }),
+  );
 }
