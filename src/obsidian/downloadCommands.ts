@@ -36,7 +36,32 @@ export function registerDownloadCommands(plugin: Plugin, deps: UploadAllDeps): v
   };
 
   const download = (notes: TFile[], scope: string): void => exclusive((signal) => runDownload(app, notes, scope, deps, signal));
-  const everywhere = (file: TFile): void => exclusive((signal) => runEverywhere(app, file, deps, signal));
+  const upload = (file: TFile): void => exclusive((signal) => runEverywhere(app, file, deps, signal));
+  /** When the settings move uploaded files to the trash, the person confirms first: the local file goes. */
+  const everywhere = (file: TFile): void => {
+    if (!deps.settings().trashAfterUpload) return upload(file);
+    if (running) {
+      new Notice("Images are already being moved; wait for that run to finish.");
+      return;
+    }
+    void Promise.all([import("./uploadEverywhere"), import("./confirmModal")])
+      .then(([{ notesLinking }, { ConfirmModal }]) => {
+        const n = notesLinking(app, file).length;
+        // With no note linking it, the run uploads nothing and says so.
+        if (n === 0) return upload(file);
+        const notes = `${n} ${n === 1 ? "note" : "notes"}`;
+        new ConfirmModal(
+          app,
+          EVERYWHERE,
+          [
+            `${file.path} will be uploaded, and every link to it in ${notes} will become its public URL.`,
+            `Then, as your settings ask, ${file.path} will be moved to the trash once no note needs it any more.`,
+          ],
+          [{ text: `Upload, change ${notes} and trash the file`, warning: true, run: () => upload(file) }],
+        ).open();
+      })
+      .catch((e: unknown) => new Notice(`${EVERYWHERE}: ${errorText(e)}`, 0));
+  };
 
   plugin.addCommand({
     id: "download-images-back",

@@ -2,10 +2,15 @@
  * Registers the commands that look after images already in the bucket. Each loads its code
  * (and the S3 SDK) only when first run, so Obsidian's start-up pays nothing for them.
  */
-import { Notice, type Plugin } from "obsidian";
+import { Notice, TFile, TFolder, type Editor, type MarkdownFileInfo, type MarkdownView, type Menu, type Plugin, type TAbstractFile } from "obsidian";
+import { keysOfTarget, profileBases } from "../core/lifecycle/profileLinks";
+import { ALL_FORMS, scanEmbeds } from "../core/markdown";
 import type { PluginSettings } from "../core/settings/settingsModel";
 import type { RequestUrlFn } from "../storage/requestUrlHandler";
 import { PLUGIN_NAME } from "./pasteDrop";
+
+/** The command's name; its code is in relinkBaseUrl.ts, loaded on first use. */
+const RELINK = "Rewrite links to a new public base URL";
 
 export interface LifecycleDeps {
   settings: () => PluginSettings;
@@ -38,4 +43,65 @@ export function registerLifecycleCommands(plugin: Plugin, deps: LifecycleDeps): 
         });
     },
   });
+
+  const relink = (notes: TFile[], scope: string): void => {
+    const settings = deps.settings();
+    const from = settings.profiles.find((p) => p.id === settings.activeProfileId)?.publicBaseUrl.trim() ?? "";
+    void import("./relinkBaseUrl")
+      .then((m) => m.openRelinkDialog(plugin.app, notes, scope, from))
+      .catch((e: unknown) => new Notice(`${RELINK}: ${e instanceof Error ? e.message : String(e)}`, 0));
+  };
+  plugin.addCommand({
+    id: "rewrite-links-base-url",
+    name: `${RELINK} in this note`,
+    editorCheckCallback: (checking: boolean, _editor: Editor, ctx: { file: TFile | null }) => {
+      const file = ctx.file;
+      if (!file || file.extension !== "md") return false;
+      if (!checking) relink([file], file.path);
+      return true;
+    },
+  });
+  plugin.registerEvent(
+    plugin.app.workspace.on("file-menu", (menu: Menu, folder: TAbstractFile) => {
+      if (!(folder instanceof TFolder)) return;
+      const root = folder.isRoot();
+      menu.addItem((item) =>
+        item
+          .setTitle(root ? `${RELINK} in the whole vault` : `${RELINK} in this folder`)
+          .setIcon("link")
+          .onClick(() => {
+            const prefix = root ? "" : `${folder.path}/`;
+            const notes = plugin.app.vault.getMarkdownFiles().filter((f) => f.path.startsWith(prefix));
+            relink(notes, root ? "the vault" : `the folder ${folder.path}`);
+          }),
+      );
+    }),
+  );
+
+  // "Delete from bucket" on an image link, under the cursor, that names one object of a profile.
+  plugin.registerEvent(
+    plugin.app.workspace.on("editor-menu", (menu: Menu, editor: Editor, info: MarkdownView | MarkdownFileInfo) => {
+      const note = info.file;
+      if (!note) return;
+      const at = editor.posToOffset(editor.getCursor());
+      const embed = scanEmbeds(editor.getValue(), { forms: ALL_FORMS }).find((e) => e.isRemote && e.start <= at && at <= e.end);
+      if (!embed) return;
+      for (const profile of deps.settings().profiles) {
+        const keys = keysOfTarget(embed.target, profileBases(profile));
+        // A link that may name two objects (a `?` or `#` after the key) is not offered: which one is meant is not known.
+        if (keys.length !== 1) continue;
+        menu.addItem((item) =>
+          item
+            .setTitle("Delete from bucket")
+            .setIcon("trash")
+            .onClick(() => {
+              void import("./deleteFromBucket")
+                .then((m) => m.deleteFromBucket(plugin.app, { profile, note: note.path, embed, key: keys[0], requestUrl: deps.requestUrl }))
+                .catch((e: unknown) => new Notice(`Delete from bucket: ${e instanceof Error ? e.message : String(e)}`, 0));
+            }),
+        );
+        return;
+      }
+    }),
+  );
 }

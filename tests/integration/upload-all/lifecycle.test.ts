@@ -1,9 +1,14 @@
 /**
+ * @jest-environment jsdom
+ * @jest-environment-options {"customExportConditions": ["node", "require"]}
+ *
  * Inside (a faithful fake of) Obsidian, against the real S3 test server: "Download images back"
  * brings uploaded images back as attachments linked in the vault's style, and a second
  * "Upload all" then puts nothing and writes the same links; "Upload all" re-hosts web images
  * when asked; "Upload and link everywhere" uploads one image and relinks it in every note.
  */
+// The fake goes first: it gives jsdom the TextEncoder the SDK needs when it loads.
+import { createFakeApp, Menu, Modal, Notice, Plugin, type App, type FileManagerOptions, type TFile } from "../../fakes/obsidian";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -17,7 +22,6 @@ import { registerDownloadCommands } from "../../../src/obsidian/downloadCommands
 import { uploadAllLocalImages, type UploadAllDeps } from "../../../src/obsidian/uploadAll";
 import { RequestUrlHttpHandler } from "../../../src/storage/requestUrlHandler";
 import { createUploader } from "../../../src/storage/uploader";
-import { createFakeApp, Menu, Notice, Plugin, type App, type FileManagerOptions, type TFile } from "../../fakes/obsidian";
 import { refreshResolvedLinks } from "../../fakes/uploadAllFakes";
 import { startLocalServer, type LocalServer } from "../../support/localServer";
 import { readySettings, SECRET_NAMES } from "../../support/pasteVault";
@@ -112,8 +116,14 @@ async function until(check: () => boolean, what: string): Promise<void> {
     if (check()) return;
     await new Promise((r) => setTimeout(r, 25));
   }
-  throw new Error(`timed out waiting for ${what}`);
+  throw new Error(`timed out waiting for ${what} ${JSON.stringify(Notice.messages)} ${Modal.openModals.length}`);
 }
+
+const buttonOf = (modal: Modal, text: string): HTMLButtonElement => {
+  const button = [...modal.contentEl.querySelectorAll("button")].find((b) => b.textContent === text);
+  if (!button) throw new Error(`no button "${text}"`);
+  return button;
+};
 
 class TestPlugin extends Plugin {}
 const plugin = (app: App): TestPlugin =>
@@ -245,13 +255,20 @@ describe("Upload and link everywhere", () => {
       "other.png": uniquePng(),
     });
     await refreshResolvedLinks(app);
-    const { deps } = rig(app, { trashAfterUpload: true });
+    const { deps, transport } = rig(app, { trashAfterUpload: true });
     registerDownloadCommands(plugin(app) as unknown as ObsidianPlugin, deps);
     const menu = new Menu();
     app.workspace.trigger("file-menu", menu, app.vault.getAbstractFileByPath("shot.png"), "file-explorer");
     expect(menu.items.map((i) => i.title)).toEqual(["Upload and link everywhere"]);
 
     menu.items[0].callback?.({} as MouseEvent);
+    // The file will be trashed: the dialog says so, with the number of notes, before anything happens.
+    await until(() => Modal.openModals.length === 1, "the confirmation");
+    const dialog = Modal.openModals[0];
+    expect(dialog.contentEl.textContent).toContain("every link to it in 2 notes will become its public URL");
+    expect(dialog.contentEl.textContent).toContain("shot.png will be moved to the trash");
+    expect(transport.count() + Notice.messages.length).toBe(0);
+    buttonOf(dialog, "Upload, change 2 notes and trash the file").click();
     await until(() => Notice.messages.some((m) => m.startsWith("Upload and link everywhere (")), "the summary");
 
     const url = publicUrl(`img/${sha256(shot)}.png`);
@@ -260,6 +277,25 @@ describe("Upload and link everywhere", () => {
     expect(Notice.messages.find((m) => m.startsWith("Upload and link everywhere ("))).toContain("(shot.png, linked from 2 notes): 1 uploaded");
     expect(app.vault.getFileByPath("shot.png")).toBeNull();
     expect(app.vault.getFileByPath("other.png")).not.toBeNull();
+  });
+
+  it("with the trash setting on, Cancel in the confirmation uploads nothing and changes nothing", async () => {
+    const shot = uniquePng();
+    const app = vault({ "A.md": "![[shot.png]]\n", "shot.png": shot });
+    await refreshResolvedLinks(app);
+    const { deps, transport } = rig(app, { trashAfterUpload: true });
+    registerDownloadCommands(plugin(app) as unknown as ObsidianPlugin, deps);
+    const menu = new Menu();
+    app.workspace.trigger("file-menu", menu, app.vault.getAbstractFileByPath("shot.png"), "file-explorer");
+    menu.items[0].callback?.({} as MouseEvent);
+    await until(() => Modal.openModals.length === 1, "the confirmation");
+    expect(Modal.openModals[0].contentEl.textContent).toContain("in 1 note will");
+    buttonOf(Modal.openModals[0], "Cancel").click();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(Modal.openModals).toHaveLength(0);
+    expect(transport.count()).toBe(0);
+    expect(await read(app, "A.md")).toBe("![[shot.png]]\n");
+    expect(bytesOf(app, "shot.png").equals(Buffer.from(shot))).toBe(true);
   });
 
   it("from the editor menu of a local embed under the cursor, and not elsewhere in the note", async () => {

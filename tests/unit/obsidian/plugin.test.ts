@@ -187,16 +187,18 @@ describe("plain-text keys next to named secrets", () => {
   });
 });
 
-test("paste and drop handlers, the upload-all, unused-images and download commands, the menus and the settings tab are registered on load; unload removes them", async () => {
+test("paste and drop handlers, the upload-all, unused-images, relink and download commands, the menus and the settings tab are registered on load; unload removes them", async () => {
   const plugin = await loadPlugin();
   expect(v.app.workspace.listenerCount("editor-paste")).toBe(1);
   expect(v.app.workspace.listenerCount("editor-drop")).toBe(1);
-  expect(v.app.workspace.listenerCount("editor-menu")).toBe(1);
+  // Upload and link everywhere, and Delete from bucket.
+  expect(v.app.workspace.listenerCount("editor-menu")).toBe(2);
   expect(plugin.settingTabs).toHaveLength(1);
   expect(plugin.commands.map((c) => c.id)).toEqual([
     "s3-image-hosting:paste-image-without-processing",
     "s3-image-hosting:upload-all-local-images",
     "s3-image-hosting:find-unused-images",
+    "s3-image-hosting:rewrite-links-base-url",
     "s3-image-hosting:download-images-back",
   ]);
   await unload(plugin);
