@@ -4,7 +4,7 @@
  * moved from one public base URL to another). Each says what it did in numbers at the end.
  */
 import * as path from "node:path";
-import { isUploadError, UploadError } from "../core/errors";
+import { errorText, isUploadError, UploadError } from "../core/errors";
 import { ALL_FORMS, type ScanOptions } from "../core/markdown";
 import { findVaultLinks, type VaultLinks } from "../core/lifecycle/noteLinks";
 import { DEFAULT_MIN_AGE_DAYS, orphanPrefix, selectOrphans, sizeText } from "../core/lifecycle/orphans";
@@ -72,6 +72,7 @@ export async function deleteCommand(args: CliArgs, io: LifecycleIO): Promise<num
   const { profile, store, close } = await bucketOf(args, io.env);
   const deleted: { url: string; key: string }[] = [];
   const refused: { url: string; reason: string; notes?: string[] }[] = [];
+  const failed: { url: string; key: string; reason: string }[] = [];
   try {
     const bases = profileBases(profile);
     const wanted: { url: string; key: string }[] = [];
@@ -103,23 +104,34 @@ export async function deleteCommand(args: CliArgs, io: LifecycleIO): Promise<num
         });
         continue;
       }
-      if ((await store.head(w.key)) === null) {
-        refused.push({ url: w.url, reason: `the bucket holds no file at ${w.key}` });
-        continue;
+      // Each URL is tried on its own: one the service refuses leaves the rest to be tried, and
+      // the report still names every one already deleted.
+      try {
+        if ((await store.head(w.key)) === null) {
+          refused.push({ url: w.url, reason: `the bucket holds no file at ${w.key}` });
+          continue;
+        }
+        await store.delete(w.key);
+        deleted.push(w);
+      } catch (e) {
+        failed.push({ url: w.url, key: w.key, reason: isUploadError(e) ? e.toUserText() : errorText(e) });
       }
-      await store.delete(w.key);
-      deleted.push(w);
     }
   } finally {
     close();
   }
-  if (args.json) io.out.write(`${JSON.stringify({ deleted, refused })}\n`);
+  if (args.json) io.out.write(`${JSON.stringify({ deleted, refused, failed })}\n`);
   else {
-    const out = [`Deleted ${count(deleted.length, "image")} from the bucket "${profile.bucket}"; refused ${refused.length}.`];
-    out.push(...deleted.map((d) => `  deleted ${d.key}`), ...refused.map((r) => `  refused ${r.url}: ${r.reason}`));
+    const failures = failed.length > 0 ? `; failed ${failed.length}` : "";
+    const out = [`Deleted ${count(deleted.length, "image")} from the bucket "${profile.bucket}"; refused ${refused.length}${failures}.`];
+    out.push(
+      ...deleted.map((d) => `  deleted ${d.key}`),
+      ...refused.map((r) => `  refused ${r.url}: ${r.reason}`),
+      ...failed.map((f) => `  failed ${f.url}: ${f.reason}`),
+    );
     io.out.write(lines(out));
   }
-  return refused.length > 0 ? 1 : 0;
+  return refused.length > 0 || failed.length > 0 ? 1 : 0;
 }
 
 /** `orphans`: exit 0 when the search (and deleting, with --delete) went through. */
