@@ -48,6 +48,8 @@ export interface CliArgs {
   /** `relink --from` and `--to`. */
   from?: string;
   to?: string;
+  /** `copy --to-config`: the destination profile's settings file. */
+  toConfig?: string;
   /** Every `--public-url` given, in order (the profile takes the last; `download` takes them all). */
   publicUrls: string[];
   /** `upload --remote`: re-host web images. */
@@ -91,7 +93,9 @@ const RUN_VALUES: Record<
   | "attachments"
   | "remoteAllow"
   | "remoteDeny"
+  | "toConfig"
 > = {
+  "--to-config": "toConfig",
   "--prefix": "prefix",
   "--min-age": "minAgeDays",
   "--from": "from",
@@ -207,6 +211,11 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     if (args.paths.length === 0) throw new UsageError("Give at least one note or folder whose links to move.");
     if (args.from === undefined || args.to === undefined)
       throw new UsageError("relink needs --from URL and --to URL: the base the links point under now, and the one to point them under.");
+    return { ...args, command };
+  }
+  if (command === "copy") {
+    if (args.paths.length === 0) throw new UsageError("Give at least one note or folder whose images to copy.");
+    if (args.toConfig === undefined) throw new UsageError("copy needs --to-config FILE: the settings of the profile to copy the images to.");
     return { ...args, command };
   }
   if (command === "doctor") {

@@ -76,6 +76,9 @@ const ORPHANS_ABOUT =
 const RELINK_ABOUT =
   "Moves image links from one public base URL to another in the notes and folders given: only the base of each URL changes (the key, alt text, titles and every other byte stay), each note is rewritten in one atomic write, and nothing is uploaded or deleted. --dry-run prints the numbers of notes and links first.";
 
+const COPY_ABOUT =
+  "Copies the images the notes and folders given link under the source profile's public base URL to the profile of --to-config, each at the same key, then moves those links to the destination's public base URL (only the base changes, as relink does). Where both profiles use the same endpoint, region and keys, the service copies each object itself (CopyObject); otherwise, or when the service refuses, the image is downloaded with the source's keys and uploaded with the destination's. Each copy gets the destination's Cache-Control and ACL, is read back and must have the source's SHA-256. A different file already at the key in the destination is never replaced: that image is refused and its links stay. Only the links of images that were copied (or were already there, byte for byte) change; nothing is deleted from either bucket.";
+
 const ABOUT: Record<Command, string> = {
   upload: UPLOAD_ABOUT,
   doctor: DOCTOR_ABOUT,
@@ -83,6 +86,7 @@ const ABOUT: Record<Command, string> = {
   delete: DELETE_ABOUT,
   orphans: ORPHANS_ABOUT,
   relink: RELINK_ABOUT,
+  copy: COPY_ABOUT,
 };
 
 const USAGE: Record<Command, string> = {
@@ -92,6 +96,7 @@ const USAGE: Record<Command, string> = {
   delete: "s3-image-hosting delete <url>... [--vault DIR] [--force] [options]",
   orphans: "s3-image-hosting orphans [--vault DIR] [--prefix P] [--min-age DAYS] [--delete] [options]",
   relink: "s3-image-hosting relink <note-or-folder>... --from URL --to URL [--dry-run]",
+  copy: "s3-image-hosting copy <note-or-folder>... --to-config FILE [--vault DIR] [--dry-run] [--json] [options]",
 };
 
 const EXIT_STATUS: Record<Command, string> = {
@@ -102,6 +107,7 @@ const EXIT_STATUS: Record<Command, string> = {
     "Exit status: 0 done (listed, or deleted with --delete); 1 the bucket could not be listed, a note could not be read, or some image could not be deleted; 2 bad usage or settings.",
   relink:
     "Exit status: 0 every link found was moved (or would be, with --dry-run); 1 some link or note was left as it was; 2 bad usage, or another run is working on the vault.",
+  copy: "Exit status: 0 every image linked was copied (or already there) and its links moved; 1 some image was refused, missing or failed, or some link or note was left as it was; 2 bad usage or settings, or another run is working on the vault.",
   upload:
     "Exit status: 0 nothing failed; 1 some image could not be uploaded or linked, or a folder to scan could not be read; 2 bad usage or settings, or another run is working on the vault; 130 stopped with Ctrl-C.",
   doctor:
@@ -131,6 +137,7 @@ function toolHelp(): string {
       "       s3-image-hosting delete <url>... [options]",
       "       s3-image-hosting orphans [options]",
       "       s3-image-hosting relink <note-or-folder>... --from URL --to URL",
+      "       s3-image-hosting copy <note-or-folder>... --to-config FILE",
       "       s3-image-hosting <command> --help",
     ].join("\n"),
     [
@@ -141,6 +148,7 @@ function toolHelp(): string {
       optionLines("delete", "delete images from the bucket by URL, refusing those notes still link"),
       optionLines("orphans", "list the images in the bucket no note links to, and delete them with --delete"),
       optionLines("relink", "move image links in notes from one public base URL to another"),
+      optionLines("copy", "copy the images notes link to another profile's bucket and move their links there"),
       optionLines("help [command]", "show this help, or a command's options, defaults and exit statuses"),
     ].join("\n"),
     ["Options:", optionLines("-h, --help", "show this help"), optionLines("--version", "print the version")].join("\n"),

@@ -4,14 +4,15 @@
  * moved from one public base URL to another). Each says what it did in numbers at the end.
  */
 import * as path from "node:path";
-import { isUploadError, UploadError } from "../core/errors";
+import { errorText, isUploadError, UploadError } from "../core/errors";
 import { ALL_FORMS, type ScanOptions } from "../core/markdown";
 import { findVaultLinks, type VaultLinks } from "../core/lifecycle/noteLinks";
 import { DEFAULT_MIN_AGE_DAYS, orphanPrefix, selectOrphans, sizeText } from "../core/lifecycle/orphans";
 import { keyOfUrl, profileBases, type ServedBase } from "../core/lifecycle/profileLinks";
-import { planRelink, relinkBases, type RelinkPlan } from "../core/lifecycle/relink";
+import { planRelink, relinkBases, type RelinkBases, type RelinkPlan } from "../core/lifecycle/relink";
+import { buildPublicUrl } from "../core/link/publicUrl";
 import type { ImageUploader } from "../core/ports";
-import type { Profile } from "../core/types";
+import type { Credentials, Profile } from "../core/types";
 import { UsageError, type CliArgs } from "./args";
 import { buildProfile, credentialsFromEnv, loadConfigFile } from "./config";
 import { fsReason } from "./fsErrors";
@@ -21,6 +22,7 @@ import { escapeControls, type TerminalText } from "./terminalText";
 import { openToolFolder } from "./toolFolder";
 import { checkVaultFolder, UnreadableFolders } from "./vaultFolders";
 import type { S3ObjectStore } from "../storage/objectStore";
+import type { S3Client } from "@aws-sdk/client-s3";
 
 /** What the lifecycle commands need of the process. */
 export interface LifecycleIO {
@@ -39,14 +41,17 @@ const NO_UPLOADS: ImageUploader = { upload: () => Promise.reject(new Error("noth
 
 const lines = (items: string[]): string => `${items.map(escapeControls).join("\n")}\n`;
 
-async function bucketOf(args: CliArgs, env: LifecycleIO["env"]): Promise<{ profile: Profile; store: S3ObjectStore; close: () => void }> {
+async function bucketOf(
+  args: CliArgs,
+  env: LifecycleIO["env"],
+): Promise<{ profile: Profile; store: S3ObjectStore; client: S3Client; credentials: Credentials; close: () => void }> {
   const config = args.config === undefined ? undefined : await loadConfigFile(args.config);
   const profile = buildProfile(config, args);
   const credentials = credentialsFromEnv(env);
   // Loaded here, not at start-up: `--help` and `relink` never need the S3 SDK.
   const [{ createS3Client }, { S3ObjectStore }] = await Promise.all([import("../storage/s3Client"), import("../storage/objectStore")]);
   const client = createS3Client(profile, credentials);
-  return { profile, store: new S3ObjectStore(client, profile, "cli"), close: () => client.destroy() };
+  return { profile, store: new S3ObjectStore(client, profile, "cli"), client, credentials, close: () => client.destroy() };
 }
 
 /** Every note of the vault read for links to `bases`; a folder or note that cannot be read is listed, never skipped silently. */
@@ -72,6 +77,7 @@ export async function deleteCommand(args: CliArgs, io: LifecycleIO): Promise<num
   const { profile, store, close } = await bucketOf(args, io.env);
   const deleted: { url: string; key: string }[] = [];
   const refused: { url: string; reason: string; notes?: string[] }[] = [];
+  const failed: { url: string; key: string; reason: string }[] = [];
   try {
     const bases = profileBases(profile);
     const wanted: { url: string; key: string }[] = [];
@@ -103,23 +109,34 @@ export async function deleteCommand(args: CliArgs, io: LifecycleIO): Promise<num
         });
         continue;
       }
-      if ((await store.head(w.key)) === null) {
-        refused.push({ url: w.url, reason: `the bucket holds no file at ${w.key}` });
-        continue;
+      // Each URL is tried on its own: one the service refuses leaves the rest to be tried, and
+      // the report still names every one already deleted.
+      try {
+        if ((await store.head(w.key)) === null) {
+          refused.push({ url: w.url, reason: `the bucket holds no file at ${w.key}` });
+          continue;
+        }
+        await store.delete(w.key);
+        deleted.push(w);
+      } catch (e) {
+        failed.push({ url: w.url, key: w.key, reason: isUploadError(e) ? e.toUserText() : errorText(e) });
       }
-      await store.delete(w.key);
-      deleted.push(w);
     }
   } finally {
     close();
   }
-  if (args.json) io.out.write(`${JSON.stringify({ deleted, refused })}\n`);
+  if (args.json) io.out.write(`${JSON.stringify({ deleted, refused, failed })}\n`);
   else {
-    const out = [`Deleted ${count(deleted.length, "image")} from the bucket "${profile.bucket}"; refused ${refused.length}.`];
-    out.push(...deleted.map((d) => `  deleted ${d.key}`), ...refused.map((r) => `  refused ${r.url}: ${r.reason}`));
+    const failures = failed.length > 0 ? `; failed ${failed.length}` : "";
+    const out = [`Deleted ${count(deleted.length, "image")} from the bucket "${profile.bucket}"; refused ${refused.length}${failures}.`];
+    out.push(
+      ...deleted.map((d) => `  deleted ${d.key}`),
+      ...refused.map((r) => `  refused ${r.url}: ${r.reason}`),
+      ...failed.map((f) => `  failed ${f.url}: ${f.reason}`),
+    );
     io.out.write(lines(out));
   }
-  return refused.length > 0 ? 1 : 0;
+  return refused.length > 0 || failed.length > 0 ? 1 : 0;
 }
 
 /** `orphans`: exit 0 when the search (and deleting, with --delete) went through. */
@@ -171,6 +188,41 @@ export async function orphansCommand(args: CliArgs, io: LifecycleIO): Promise<nu
 /** `relink PATH… --from URL --to URL`: exit 0 when every link found under `--from` moved. */
 export async function relinkCommand(args: CliArgs, io: LifecycleIO): Promise<number> {
   const bases = relinkBases(args.from as string, args.to as string);
+  const report = await relinkNotes(args, io, bases);
+  const { read, ...counts } = report;
+  if (args.json) io.out.write(`${JSON.stringify({ dryRun: args.dryRun, ...counts })}\n`);
+  else {
+    const verb = args.dryRun ? "Dry run: would move" : "Moved";
+    const out = [
+      `${verb} ${count(report.links, "link")} in ${count(report.notes, "note")} of ${read} from ${bases.from.host}${bases.from.path} to ${bases.to}.`,
+    ];
+    out.push(...report.left.map((l) => `  left ${l.note}: ${l.link} (${l.reason})`), ...report.failed.map((f) => `  failed ${f.note}: ${f.reason}`));
+    io.out.write(lines(out));
+  }
+  return report.left.length > 0 || report.failed.length > 0 ? 1 : 0;
+}
+
+/** What moving links did (or would do, with --dry-run) in the notes given. */
+interface RelinkReport {
+  notes: number;
+  links: number;
+  left: { note: string; link: string; reason: string }[];
+  failed: { note: string; reason: string }[];
+  /** Notes looked at. */
+  read: number;
+}
+
+/**
+ * Moves the links of the notes `args.paths` names from `bases.from` to `bases.to`, each note in
+ * one atomic write; with `only`, the links whose keys it accepts. Before any change, `before`
+ * is given the keys the notes link under `bases.from` and decides which may move.
+ */
+async function relinkNotes(
+  args: CliArgs,
+  io: LifecycleIO,
+  bases: RelinkBases,
+  before?: (keys: string[]) => Promise<(keys: string[]) => boolean>,
+): Promise<RelinkReport> {
   const vault = await workingRoot(args.vault, args.paths, args.site);
   const unreadable = new UnreadableFolders(vault, args.paths, (line) => io.err.write(`s3-image-hosting: ${line}\n`));
   const files = await walkFiles(vault, vault, unreadable.skip).catch((e: unknown) => {
@@ -180,16 +232,23 @@ export async function relinkCommand(args: CliArgs, io: LifecycleIO): Promise<num
   const scan: ScanOptions = { forms: site.type.forms, frontMatterKeys: args.frontMatterKeys };
   const notes = await collectNotes(vault, args.paths, files, unreadable.skip);
   const toolFolder = args.dryRun ? undefined : await openToolFolder(vault);
-  const report = { notes: 0, links: 0, left: [] as { note: string; link: string; reason: string }[], failed: [] as { note: string; reason: string }[] };
+  const report: RelinkReport = { notes: 0, links: 0, left: [], failed: [], read: notes.length };
   try {
     const ports = createFsPorts(vault, files, NO_UPLOADS, { temps: toolFolder?.temps });
+    let only: ((keys: string[]) => boolean) | undefined;
+    if (before) {
+      const links = await findVaultLinks({ notes, read: (n) => ports.readNote(n) }, [bases.from], scan);
+      for (const u of links.unreadable) report.failed.push({ note: u.note, reason: `it could not be read (${u.reason})` });
+      only = await before([...links.notesByKey.keys()]);
+    }
     for (const note of notes) {
+      if (report.failed.some((f) => f.note === note)) continue;
       let plan: RelinkPlan | undefined;
       try {
-        if (args.dryRun) plan = planRelink(await ports.readNote(note), bases, scan);
+        if (args.dryRun) plan = planRelink(await ports.readNote(note), bases, scan, only);
         else
           await ports.rewriteNote(note, (text) => {
-            plan = planRelink(text, bases, scan);
+            plan = planRelink(text, bases, scan, only);
             return plan.changes;
           });
       } catch (e) {
@@ -205,16 +264,67 @@ export async function relinkCommand(args: CliArgs, io: LifecycleIO): Promise<num
     toolFolder?.close();
   }
   for (const f of unreadable.failures()) report.failed.push({ note: f.note, reason: f.message });
-  if (args.json) io.out.write(`${JSON.stringify({ dryRun: args.dryRun, ...report })}\n`);
-  else {
-    const verb = args.dryRun ? "Dry run: would move" : "Moved";
-    const out = [
-      `${verb} ${count(report.links, "link")} in ${count(report.notes, "note")} of ${notes.length} from ${bases.from.host}${bases.from.path} to ${bases.to}.`,
-    ];
-    out.push(...report.left.map((l) => `  left ${l.note}: ${l.link} (${l.reason})`), ...report.failed.map((f) => `  failed ${f.note}: ${f.reason}`));
-    io.out.write(lines(out));
+  return report;
+}
+
+/**
+ * The destination's keys: `S3_TO_ACCESS_KEY_ID` and `S3_TO_SECRET_ACCESS_KEY` when set, else
+ * the source's (one account holding both buckets).
+ */
+function destinationCredentials(env: LifecycleIO["env"]): Credentials {
+  const id = env.S3_TO_ACCESS_KEY_ID;
+  const secret = env.S3_TO_SECRET_ACCESS_KEY;
+  if (!id && !secret) return credentialsFromEnv(env);
+  if (!id || !secret)
+    throw new UsageError("Only one of S3_TO_ACCESS_KEY_ID and S3_TO_SECRET_ACCESS_KEY is set; set both, or neither to use the source's keys.");
+  return credentialsFromEnv({ S3_ACCESS_KEY_ID: id, S3_SECRET_ACCESS_KEY: secret });
+}
+
+/** `copy PATH… --to-config FILE`: exit 0 when every image linked was copied and its links moved. */
+export async function copyCommand(args: CliArgs, io: LifecycleIO): Promise<number> {
+  const source = await bucketOf(args, io.env);
+  const toProfile = buildProfile(await loadConfigFile(args.toConfig as string), { ...args, profile: {} });
+  let closeDest = (): void => undefined;
+  try {
+    const toCredentials = destinationCredentials(io.env);
+    const bases = relinkBases(buildPublicUrl(source.profile, ""), buildPublicUrl(toProfile, ""));
+    const [{ createS3Client }, { copyKeys }] = await Promise.all([import("../storage/s3Client"), import("../storage/profileCopy")]);
+    const destClient = createS3Client(toProfile, toCredentials);
+    closeDest = () => destClient.destroy();
+    let copies: Awaited<ReturnType<typeof copyKeys>> = [];
+    const report = await relinkNotes(args, io, bases, async (keys) => {
+      copies = await copyKeys(
+        keys,
+        { profile: source.profile, client: source.client, credentials: source.credentials },
+        { profile: toProfile, client: destClient, credentials: toCredentials },
+        { dryRun: args.dryRun },
+      );
+      const ok = new Set(copies.filter((c) => c.outcome === "copied" || c.outcome === "present" || c.outcome === "planned").map((c) => c.key));
+      return (linkKeys) => linkKeys.some((k) => ok.has(k));
+    });
+    // A link whose text could name two keys (a `?` in it) counts as copied when either was.
+    const copied = copies.filter((c) => c.outcome === "copied" || c.outcome === "present" || c.outcome === "planned");
+    const notCopied = copies.filter((c) => !copied.includes(c));
+    if (args.json) io.out.write(`${JSON.stringify({ dryRun: args.dryRun, images: copies, ...report })}\n`);
+    else {
+      const byOutcome = (o: string): number => copies.filter((c) => c.outcome === o).length;
+      const head = args.dryRun
+        ? `Dry run: would copy ${count(byOutcome("planned"), "image")} from the bucket "${source.profile.bucket}" to "${toProfile.bucket}" (${byOutcome("present")} already there) and move ${count(report.links, "link")} in ${count(report.notes, "note")} of ${report.read}.`
+        : `Copied ${count(byOutcome("copied"), "image")} from the bucket "${source.profile.bucket}" to "${toProfile.bucket}" (${byOutcome("present")} already there); moved ${count(report.links, "link")} in ${count(report.notes, "note")} of ${report.read} from ${bases.from.host}${bases.from.path} to ${bases.to}.`;
+      const out = [head];
+      for (const c of copies) {
+        if (c.outcome === "copied") out.push(`  copied ${c.key} (${c.via === "server" ? "inside the service" : "downloaded and uploaded"})`);
+        else if (c.outcome === "planned") out.push(`  would copy ${c.key} (${c.via === "server" ? "inside the service" : "download and upload"})`);
+      }
+      out.push(...notCopied.map((c) => `  ${c.outcome} ${c.key}: ${c.reason ?? ""}; its links were left as they were`));
+      out.push(...report.left.map((l) => `  left ${l.note}: ${l.link} (${l.reason})`), ...report.failed.map((f) => `  failed ${f.note}: ${f.reason}`));
+      io.out.write(lines(out));
+    }
+    return notCopied.length > 0 || report.left.length > 0 || report.failed.length > 0 ? 1 : 0;
+  } finally {
+    closeDest();
+    source.close();
   }
-  return report.left.length > 0 || report.failed.length > 0 ? 1 : 0;
 }
 
 function servedAt(profile: Profile): string {

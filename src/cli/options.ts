@@ -9,10 +9,10 @@ import type { Profile } from "../core/types";
 import { SITE_KINDS } from "../core/sites/siteTypes";
 import { DEFAULT_FRONT_MATTER_KEYS } from "../core/markdown";
 
-export type Command = "upload" | "doctor" | "download" | "delete" | "orphans" | "relink";
+export type Command = "upload" | "doctor" | "download" | "delete" | "orphans" | "relink" | "copy";
 
 /** Every command, in the order the help lists them. */
-export const COMMANDS: readonly Command[] = ["upload", "doctor", "download", "delete", "orphans", "relink"];
+export const COMMANDS: readonly Command[] = ["upload", "doctor", "download", "delete", "orphans", "relink", "copy"];
 
 /** A flag that is not a profile field. */
 export interface RunOption {
@@ -42,14 +42,22 @@ export const RUN_OPTIONS: readonly RunOption[] = [
     flag: "--config",
     value: "FILE",
     help: `JSON file with the bucket settings, the fields of a settings profile (${configKeys().join(", ")}); flags override it`,
-    commands: ["upload", "doctor", "download", "delete", "orphans"],
+    commands: ["upload", "doctor", "download", "delete", "orphans", "copy"],
     bucket: true,
+  },
+  {
+    flag: "--to-config",
+    value: "FILE",
+    help: "for copy, the JSON file with the settings of the profile to copy the images to (the same fields as --config; flags set only the source). Its keys are read from S3_TO_ACCESS_KEY_ID and S3_TO_SECRET_ACCESS_KEY, or are the source's when those are not set",
+    commands: ["copy"],
+    bucket: true,
+    only: true,
   },
   {
     flag: "--vault",
     value: "DIR",
     help: "vault root used to resolve links (default: the common parent of the paths given); for delete and orphans, the notes checked for links to the images",
-    commands: ["upload", "download", "delete", "orphans", "relink"],
+    commands: ["upload", "download", "delete", "orphans", "relink", "copy"],
   },
   {
     flag: "--site",
@@ -128,8 +136,8 @@ export const RUN_OPTIONS: readonly RunOption[] = [
   },
   {
     flag: "--dry-run",
-    help: "change nothing; print what would be uploaded or downloaded, or for relink how many notes and links would change (takes no lock, so it works while another run goes on)",
-    commands: ["upload", "download", "relink"],
+    help: "change nothing; print what would be uploaded or downloaded, for relink how many notes and links would change, for copy which images would be copied (takes no lock, so it works while another run goes on)",
+    commands: ["upload", "download", "relink", "copy"],
   },
   {
     flag: "--force",
@@ -159,8 +167,8 @@ export const RUN_OPTIONS: readonly RunOption[] = [
   },
   { flag: "--from", value: "URL", help: "the public base URL the links point under now", commands: ["relink"], only: true },
   { flag: "--to", value: "URL", help: "the public base URL to point them under instead", commands: ["relink"], only: true },
-  { flag: "--json", help: "print one JSON object with the results on stdout", commands: ["upload", "download", "delete", "orphans", "relink"] },
-  { flag: "--help", short: "-h", help: "show this help", commands: ["upload", "doctor", "download", "delete", "orphans", "relink"] },
+  { flag: "--json", help: "print one JSON object with the results on stdout", commands: ["upload", "download", "delete", "orphans", "relink", "copy"] },
+  { flag: "--help", short: "-h", help: "show this help", commands: ["upload", "doctor", "download", "delete", "orphans", "relink", "copy"] },
   { flag: "--version", help: "print the version", commands: [] },
 ];
 

@@ -65,11 +65,12 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     }
     if (args.command === "doctor") return await doctor(args, io, term);
     if (args.command === "download") return await (await import("./download")).runDownload(args, io, term.out);
-    if (args.command === "delete" || args.command === "orphans" || args.command === "relink") {
+    if (args.command === "delete" || args.command === "orphans" || args.command === "relink" || args.command === "copy") {
       const lifecycle = await import("./lifecycle");
       const lio = { out: term.out, err: term.err, env: io.env, now: io.now ?? (() => new Date()) };
       if (args.command === "delete") return await lifecycle.deleteCommand(args, lio);
       if (args.command === "orphans") return await lifecycle.orphansCommand(args, lio);
+      if (args.command === "copy") return await lifecycle.copyCommand(args, lio);
       return await lifecycle.relinkCommand(args, lio);
     }
     return await upload(args, io, term);

@@ -2,8 +2,16 @@
  * The bucket operations the pipeline needs, over the S3 SDK: put an object, look at one,
  * delete one. Every failure comes out as an `UploadError` in plain words.
  */
-import { DeleteObjectCommand, DeleteObjectsCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
-import type { HeadObjectCommandOutput, ListObjectsV2CommandOutput, PutObjectCommandInput, S3Client } from "@aws-sdk/client-s3";
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+} from "@aws-sdk/client-s3";
+import type { CopyObjectCommandInput, HeadObjectCommandOutput, ListObjectsV2CommandOutput, PutObjectCommandInput, S3Client } from "@aws-sdk/client-s3";
 import { UploadError } from "../core/errors";
 import type { BucketObject } from "../core/lifecycle/orphans";
 import { PROVIDERS } from "../core/providers";
@@ -38,6 +46,8 @@ export interface ObjectInfo {
   etag?: string;
   /** `x-amz-meta-sha256`: the SHA-256 this plugin stored with the object; absent for objects put there otherwise. */
   sha256?: string;
+  /** Content-Type, when the service sent it. */
+  contentType?: string;
 }
 
 /** The most keys one DeleteObjects request takes. */
@@ -111,7 +121,53 @@ export class S3ObjectStore {
       if (isNotFound(e)) return null;
       throw await this.fail(e, `check ${key}`);
     }
-    return { size: out.ContentLength, etag: out.ETag, sha256: out.Metadata?.[SHA256_METADATA] };
+    return { size: out.ContentLength, etag: out.ETag, sha256: out.Metadata?.[SHA256_METADATA], contentType: out.ContentType };
+  }
+
+  /** The bytes and Content-Type of the object at `key`, read through the S3 API with this profile's keys. */
+  async get(key: string): Promise<{ bytes: Uint8Array; contentType?: string }> {
+    try {
+      const out = await this.send(() => this.client.send(new GetObjectCommand({ Bucket: this.profile.bucket, Key: key })));
+      const bytes = out.Body ? await out.Body.transformToByteArray() : new Uint8Array(0);
+      return { bytes, contentType: out.ContentType };
+    } catch (e) {
+      throw await this.fail(e, `download ${key}`);
+    }
+  }
+
+  /**
+   * Copies an object of another bucket reachable with this profile's keys to `p.key`, inside
+   * the service (CopyObject), with the headers and metadata `put` would give it. Like `put`,
+   * `createOnly` makes the write conditional where the provider can, and returns "taken"
+   * when something is at the key. Rejects with the service's answer as it came, so that the
+   * caller can tell a refused copy (and fall back to downloading) from other failures.
+   */
+  async copyFrom(sourceBucket: string, sourceKey: string, p: Omit<PutObjectParams, "body">): Promise<PutOutcome> {
+    const input: CopyObjectCommandInput = {
+      Bucket: this.profile.bucket,
+      Key: p.key,
+      CopySource: `${sourceBucket}/${sourceKey.split("/").map(encodeURIComponent).join("/")}`,
+      MetadataDirective: "REPLACE",
+      ContentType: p.contentType,
+    };
+    if (p.cacheControl) input.CacheControl = p.cacheControl;
+    if (this.profile.acl !== "none") input.ACL = this.profile.acl;
+    if (p.sha256) input.Metadata = { [SHA256_METADATA]: p.sha256 };
+    const conditional = p.createOnly === true && this.conditionalWrites;
+    try {
+      await this.send(() => this.client.send(new CopyObjectCommand(conditional ? { ...input, IfNoneMatch: "*" } : input)));
+      return "stored";
+    } catch (e) {
+      if (conditional && (statusOf(e) === 412 || statusOf(e) === 409)) return "taken";
+      if (!conditional || statusOf(e) !== 501) throw e;
+    }
+    await this.send(() => this.client.send(new CopyObjectCommand(input)));
+    return "stored";
+  }
+
+  /** The service's answer to a failed request in plain words, as every other method of the store gives it. */
+  async explain(e: unknown, operation: string): Promise<UploadError> {
+    return this.fail(e, operation);
   }
 
   /**

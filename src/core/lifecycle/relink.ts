@@ -48,14 +48,17 @@ export interface RelinkPlan {
   left: { link: string; reason: string }[];
 }
 
-/** Plans the relink of one note's text. */
-export function planRelink(text: string, bases: RelinkBases, options?: ScanOptions): RelinkPlan {
+/** Plans the relink of one note's text; with `only`, of the links whose keys it accepts. */
+export function planRelink(text: string, bases: RelinkBases, options?: ScanOptions, only?: (keys: string[]) => boolean): RelinkPlan {
   const embeds = scanEmbeds(text, options);
   const plan: RelinkPlan = { changes: [], links: 0, left: [] };
   const planned = new Map<number, TextChange>();
   const moved: Embed[] = [];
   for (const e of embeds) {
-    if (!e.isRemote || keysOfTarget(e.target, [bases.from]).length === 0) continue;
+    if (!e.isRemote) continue;
+    const keys = keysOfTarget(e.target, [bases.from]);
+    // Links `only` does not accept stay as they are, and are not reported as left.
+    if (keys.length === 0 || (only && !only(keys))) continue;
     const span = urlSpan(e);
     const change = planned.get(span.start) ?? writtenBase(text, span, bases);
     if (!change) {

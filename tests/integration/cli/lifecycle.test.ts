@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { runCli as runCliInProcess, type CliIO } from "../../../src/cli/run";
 import { adminClient, createTestBucket, removeTestBucket, s3TestEnv } from "../../support/s3";
 import { cliEnv, makeVault, runCli, serverFlags, snapshot } from "../../support/cli";
+import { startFaultProxy } from "../../support/faultProxy";
 
 jest.setTimeout(60_000);
 
@@ -97,6 +98,36 @@ describe("delete", () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(`refused ${foreign}: it is not the address of a file of the bucket`);
     expect(await exists(img.key)).toBe(true);
+  });
+
+  it("tries every URL when the service refuses one delete, and reports each outcome", async () => {
+    const [a, b, c] = [await put(), await put(), await put()];
+    const proxy = await startFaultProxy({ upstream: s3TestEnv().endpoint });
+    try {
+      const refusedPath = `/${bucket}/${b.key.split("/").map(encodeURIComponent).join("/")}`;
+      proxy.setPlan((req) => (req.method === "DELETE" && req.path === refusedPath ? "status:403" : undefined));
+      const flags = ["--vault", makeVault(work, { "Post.md": "no images\n" }), ...serverFlags(bucket, proxy.url)];
+      const text = await runCli(["delete", a.url, b.url, ...flags], cliEnv(work));
+      expect(text.code).toBe(1);
+      expect(text.stdout).toContain("Deleted 1 image");
+      expect(text.stdout).toContain("failed 1");
+      expect(text.stdout).toContain(`deleted ${a.key}`);
+      expect(text.stdout).toMatch(new RegExp(`failed ${b.url.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: .*[Aa]ccess`));
+      expect(await exists(a.key)).toBe(false);
+      expect(await exists(b.key)).toBe(true);
+
+      // The URL after the refused one is still tried, and --json names all three outcomes.
+      const json = await runCli(["delete", b.url, c.url, "--json", ...flags], cliEnv(work));
+      expect(json.code).toBe(1);
+      const out = JSON.parse(json.stdout) as { deleted: { key: string }[]; refused: unknown[]; failed: { url: string; key: string; reason: string }[] };
+      expect(out.deleted.map((d) => d.key)).toEqual([c.key]);
+      expect(out.refused).toEqual([]);
+      expect(out.failed).toEqual([{ url: b.url, key: b.key, reason: expect.any(String) }]);
+      expect(await exists(b.key)).toBe(true);
+      expect(await exists(c.key)).toBe(false);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it("asks for --vault or --force before deleting anything", async () => {

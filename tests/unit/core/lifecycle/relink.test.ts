@@ -17,6 +17,15 @@ describe("planRelink", () => {
     });
   });
 
+  it("moves only the links whose keys the filter accepts, and does not report the others as left", () => {
+    const text = "![a](https://old.example.com/img/a.png) ![b](https://old.example.com/img/b.png?v=2)\n";
+    const plan = planRelink(text, relinkBases("https://old.example.com/img", "https://cdn.example.com/pics/"), { forms: ALL_FORMS }, (keys) =>
+      keys.includes("b.png"),
+    );
+    expect(applyTextChanges(text, plan.changes)).toBe("![a](https://old.example.com/img/a.png) ![b](https://cdn.example.com/pics/b.png?v=2)\n");
+    expect({ links: plan.links, left: plan.left }).toEqual({ links: 1, left: [] });
+  });
+
   it("moves an HTML image's src, not a URL in its alt text", () => {
     const text = '<img alt="https://old.example.com/img/x.png" src="https://old.example.com/img/y.png" width="200">';
     expect(relink(text).text).toBe('<img alt="https://old.example.com/img/x.png" src="https://cdn.example.com/pics/y.png" width="200">');
