@@ -2,16 +2,8 @@
  * The bucket operations the pipeline needs, over the S3 SDK: put an object, look at one,
  * delete one. Every failure comes out as an `UploadError` in plain words.
  */
-import {
-  CopyObjectCommand,
-  DeleteObjectCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-} from "@aws-sdk/client-s3";
-import type { CopyObjectCommandInput, HeadObjectCommandOutput, ListObjectsV2CommandOutput, PutObjectCommandInput, S3Client } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, DeleteObjectsCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import type { HeadObjectCommandOutput, ListObjectsV2CommandOutput, PutObjectCommandInput, S3Client } from "@aws-sdk/client-s3";
 import { UploadError } from "../core/errors";
 import type { BucketObject } from "../core/lifecycle/orphans";
 import { PROVIDERS } from "../core/providers";
@@ -59,11 +51,11 @@ export const SHA256_METADATA = "sha256";
 /** The bucket of one profile, through an S3 client made for that profile. */
 export class S3ObjectStore {
   /** Whether to send `If-None-Match: *` for `createOnly` writes; off for good once the service refuses it. */
-  private conditionalWrites: boolean;
+  protected conditionalWrites: boolean;
 
   constructor(
-    private readonly client: S3Client,
-    private readonly profile: Profile,
+    protected readonly client: S3Client,
+    protected readonly profile: Profile,
     /** Whose words its errors use (see `ErrorContext.face`). */
     private readonly face: Face = "plugin",
   ) {
@@ -122,47 +114,6 @@ export class S3ObjectStore {
       throw await this.fail(e, `check ${key}`);
     }
     return { size: out.ContentLength, etag: out.ETag, sha256: out.Metadata?.[SHA256_METADATA], contentType: out.ContentType };
-  }
-
-  /** The bytes and Content-Type of the object at `key`, read through the S3 API with this profile's keys. */
-  async get(key: string): Promise<{ bytes: Uint8Array; contentType?: string }> {
-    try {
-      const out = await this.send(() => this.client.send(new GetObjectCommand({ Bucket: this.profile.bucket, Key: key })));
-      const bytes = out.Body ? await out.Body.transformToByteArray() : new Uint8Array(0);
-      return { bytes, contentType: out.ContentType };
-    } catch (e) {
-      throw await this.fail(e, `download ${key}`);
-    }
-  }
-
-  /**
-   * Copies an object of another bucket reachable with this profile's keys to `p.key`, inside
-   * the service (CopyObject), with the headers and metadata `put` would give it. Like `put`,
-   * `createOnly` makes the write conditional where the provider can, and returns "taken"
-   * when something is at the key. Rejects with the service's answer as it came, so that the
-   * caller can tell a refused copy (and fall back to downloading) from other failures.
-   */
-  async copyFrom(sourceBucket: string, sourceKey: string, p: Omit<PutObjectParams, "body">): Promise<PutOutcome> {
-    const input: CopyObjectCommandInput = {
-      Bucket: this.profile.bucket,
-      Key: p.key,
-      CopySource: `${sourceBucket}/${sourceKey.split("/").map(encodeURIComponent).join("/")}`,
-      MetadataDirective: "REPLACE",
-      ContentType: p.contentType,
-    };
-    if (p.cacheControl) input.CacheControl = p.cacheControl;
-    if (this.profile.acl !== "none") input.ACL = this.profile.acl;
-    if (p.sha256) input.Metadata = { [SHA256_METADATA]: p.sha256 };
-    const conditional = p.createOnly === true && this.conditionalWrites;
-    try {
-      await this.send(() => this.client.send(new CopyObjectCommand(conditional ? { ...input, IfNoneMatch: "*" } : input)));
-      return "stored";
-    } catch (e) {
-      if (conditional && (statusOf(e) === 412 || statusOf(e) === 409)) return "taken";
-      if (!conditional || statusOf(e) !== 501) throw e;
-    }
-    await this.send(() => this.client.send(new CopyObjectCommand(input)));
-    return "stored";
   }
 
   /** The service's answer to a failed request in plain words, as every other method of the store gives it. */
@@ -266,7 +217,7 @@ export class S3ObjectStore {
   // but only while it has attempts left (none with maxAttempts 1, none when earlier
   // attempts went to other failures); one more try here with the corrected clock makes a
   // device whose clock is off upload without the person doing anything in every case.
-  private async send<T>(request: () => Promise<T>): Promise<T> {
+  protected async send<T>(request: () => Promise<T>): Promise<T> {
     const offsetBefore = this.client.config.systemClockOffset;
     try {
       return await request();
@@ -276,7 +227,7 @@ export class S3ObjectStore {
     }
   }
 
-  private async fail(e: unknown, operation: string): Promise<UploadError> {
+  protected async fail(e: unknown, operation: string): Promise<UploadError> {
     return toUploadError(e, { profile: this.profile, operation, secrets: await this.secretsInUse(), face: this.face });
   }
 
@@ -308,7 +259,7 @@ function batchUnsupported(e: unknown): boolean {
   return statusOf(e) === 501 || BATCH_UNSUPPORTED_CODES.has(String((e as { name?: unknown }).name));
 }
 
-function statusOf(e: unknown): number | undefined {
+export function statusOf(e: unknown): number | undefined {
   if (typeof e !== "object" || e === null) return undefined;
   const status = (e as { $metadata?: { httpStatusCode?: unknown } }).$metadata?.httpStatusCode;
   return typeof status === "number" ? status : undefined;

@@ -15,7 +15,8 @@ import { errorText, isUploadError } from "../core/errors";
 import { sha256Hex } from "../core/prepare/hash";
 import { DEFAULT_CACHE_CONTROL } from "../core/settings/settingsModel";
 import type { Credentials, Profile } from "../core/types";
-import { S3ObjectStore, type ObjectInfo } from "./objectStore";
+import type { ObjectInfo } from "./objectStore";
+import { S3TransferStore } from "./objectTransfer";
 
 /** One side of a copy: a profile and a client made for it with its keys. */
 export interface CopySide {
@@ -51,8 +52,8 @@ export function sameService(a: CopySide, b: CopySide): boolean {
 
 /** Copies each of `keys` from `from` to `to`; with `dryRun`, only looks at both buckets. */
 export async function copyKeys(keys: readonly string[], from: CopySide, to: CopySide, opts: { dryRun: boolean }): Promise<KeyCopy[]> {
-  const source = new S3ObjectStore(from.client, from.profile, "cli");
-  const dest = new S3ObjectStore(to.client, to.profile, "cli");
+  const source = new S3TransferStore(from.client, from.profile, "cli");
+  const dest = new S3TransferStore(to.client, to.profile, "cli");
   let serverSide = sameService(from, to);
   const out: KeyCopy[] = [];
   for (const key of keys) {
