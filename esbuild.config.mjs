@@ -3,7 +3,7 @@
 // without an argument it watches the plugin.
 import esbuild from "esbuild";
 import process from "node:process";
-import { chmodSync, existsSync, readdirSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { builtinModules, createRequire } from "node:module";
 import path from "node:path";
 import vm from "node:vm";
@@ -245,10 +245,27 @@ function assertNoNodeModules(file) {
   }
 }
 
+/**
+ * A community plugin ships as one main.js, which Obsidian downloads and parses on every
+ * start: the build fails when it grows past this size rather than let it creep.
+ */
+const MAIN_JS_LIMIT = 450_000;
+
+function assertSize(file, limit) {
+  const size = statSync(file).size;
+  if (size > limit) {
+    console.error(
+      `${file} is ${size} bytes, over its limit of ${limit}. Load less on the plugin's path, or move code only the command-line tool uses out of it.`,
+    );
+    process.exit(1);
+  }
+}
+
 if (prod) {
   await assertSchemaFoldKeepsValues();
   await esbuild.build(pluginOptions);
   assertNoNodeModules("main.js");
+  assertSize("main.js", MAIN_JS_LIMIT);
   await esbuild.build(cliOptions);
   // package.json's `bin` runs this file as a program (`npm link` puts it on the PATH). npm
   // marks it executable only when it links it, and esbuild writes a new file with mode 644,
