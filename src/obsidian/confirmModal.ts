@@ -1,6 +1,6 @@
 /**
  * A dialog that says what a step will do and runs it only when the person confirms: the
- * paragraphs, then "Cancel" and the confirming button (or, with `choices`, one button for
+ * paragraphs (a list of strings is shown as a bulleted list), then "Cancel" and the confirming button (or, with `choices`, one button for
  * each way to go on). Closing it any other way counts as "Cancel".
  */
 import { Modal, type App } from "obsidian";
@@ -19,7 +19,7 @@ export class ConfirmModal extends Modal {
   constructor(
     app: App,
     private readonly title: string,
-    private readonly paragraphs: string[],
+    private readonly paragraphs: readonly (string | readonly string[])[],
     private readonly choices: ConfirmChoice[],
     private readonly onCancel: () => void = () => undefined,
   ) {
@@ -29,7 +29,13 @@ export class ConfirmModal extends Modal {
   onOpen(): void {
     this.setTitle(this.title);
     const el = this.contentEl;
-    for (const text of this.paragraphs) el.createEl("p", { text });
+    for (const block of this.paragraphs) {
+      if (typeof block === "string") el.createEl("p", { text: block });
+      else {
+        const list = el.createEl("ul");
+        for (const text of block) list.createEl("li", { text });
+      }
+    }
     const buttons = el.createDiv();
     buttons.createEl("button", { text: "Cancel" }).addEventListener("click", () => this.close());
     for (const choice of this.choices) {

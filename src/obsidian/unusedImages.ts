@@ -4,17 +4,18 @@
  * and shows the unused ones older than the grace period in a dialog that deletes them only
  * when the person confirms, after naming their number and total size. Loaded on first use.
  */
-import { Modal, Notice, type App } from "obsidian";
+import { Notice, type App } from "obsidian";
 import { errorText } from "../core/errors";
 import { ALL_FORMS } from "../core/markdown";
 import { findVaultLinks } from "../core/lifecycle/noteLinks";
-import { DEFAULT_MIN_AGE_DAYS, orphanPrefix, selectOrphans, sizeText, type BucketObject } from "../core/lifecycle/orphans";
+import { DEFAULT_MIN_AGE_DAYS, orphanPrefix, selectOrphans, sizeText } from "../core/lifecycle/orphans";
 import { profileBases } from "../core/lifecycle/profileLinks";
 import type { Profile } from "../core/types";
 import { S3ObjectStore } from "../storage/objectStore";
 import { RequestUrlHttpHandler, type RequestUrlFn } from "../storage/requestUrlHandler";
 import { createS3Client } from "../storage/s3Client";
 import { PLUGIN_NAME } from "./pasteDrop";
+import { ConfirmModal } from "./confirmModal";
 import { readCredentials } from "./secrets";
 
 const TITLE = "Find unused images in the bucket";
@@ -72,26 +73,34 @@ export async function findUnusedImages(app: App, deps: UnusedImagesDeps): Promis
       return;
     }
     done = true;
-    new UnusedImagesModal(
+    const { orphans, tooYoung: recent } = found;
+    const n = orphans.length;
+    const total = sizeText(orphans.reduce((sum, o) => sum + o.size, 0));
+    const deleteAll = async (): Promise<void> => {
+      try {
+        const failed = await store.deleteMany(orphans.map((o) => o.key));
+        const deleted = orphans.length - failed.length;
+        const lines = [
+          `${TITLE}: deleted ${deleted} of ${orphans.length} unused images.`,
+          ...failed.slice(0, MAX_LISTED).map((f) => `• ${f.key}: ${f.reason}`),
+        ];
+        new Notice(lines.join("\n"), failed.length > 0 ? 0 : 8000);
+      } catch (e) {
+        new Notice(`${TITLE}: ${errorText(e)} Nothing more was deleted.`, 0);
+      } finally {
+        client.destroy();
+      }
+    };
+    new ConfirmModal(
       app,
-      prefix,
-      found.orphans,
-      found.tooYoung,
-      async () => {
-        try {
-          const failed = await store.deleteMany(found.orphans.map((o) => o.key));
-          const deleted = found.orphans.length - failed.length;
-          const lines = [
-            `${TITLE}: deleted ${deleted} of ${found.orphans.length} unused images.`,
-            ...failed.slice(0, MAX_LISTED).map((f) => `• ${f.key}: ${f.reason}`),
-          ];
-          new Notice(lines.join("\n"), failed.length > 0 ? 0 : 8000);
-        } catch (e) {
-          new Notice(`${TITLE}: ${errorText(e)} Nothing more was deleted.`, 0);
-        } finally {
-          client.destroy();
-        }
-      },
+      `${PLUGIN_NAME}: unused images`,
+      [
+        `${n} ${n === 1 ? "image" : "images"} under ${prefix} (${total}) ${n === 1 ? "is" : "are"} linked by no note and older than ${DEFAULT_MIN_AGE_DAYS} days. ${recent} more unlinked ${recent === 1 ? "one was" : "ones were"} written recently and ${recent === 1 ? "is" : "are"} kept.`,
+        orphans.slice(0, MAX_LISTED).map((o) => `${o.key} (${sizeText(o.size)}, ${o.lastModified?.toISOString().slice(0, 10) ?? "date unknown"})`),
+        ...(n > MAX_LISTED ? [`…and ${n - MAX_LISTED} more.`] : []),
+        "Deleting cannot be undone: a page or note elsewhere that shows one of these images will show nothing.",
+      ],
+      [{ text: `Delete ${n} ${n === 1 ? "image" : "images"} (${total})`, warning: true, run: () => void deleteAll() }],
       () => client.destroy(),
     ).open();
   } catch (e) {
@@ -99,49 +108,5 @@ export async function findUnusedImages(app: App, deps: UnusedImagesDeps): Promis
     new Notice(`${TITLE}: ${errorText(e)}`, 0);
   } finally {
     if (!done) client.destroy();
-  }
-}
-
-/** The confirmation: what would be deleted, in numbers and by name, and two buttons. */
-export class UnusedImagesModal extends Modal {
-  private settled = false;
-
-  constructor(
-    app: App,
-    private readonly prefix: string,
-    private readonly orphans: BucketObject[],
-    private readonly recent: number,
-    private readonly onDelete: () => Promise<void>,
-    private readonly onCancel: () => void,
-  ) {
-    super(app);
-  }
-
-  onOpen(): void {
-    const total = this.orphans.reduce((sum, o) => sum + o.size, 0);
-    const n = this.orphans.length;
-    this.setTitle(`${PLUGIN_NAME}: unused images`);
-    const el = this.contentEl;
-    el.createEl("p", {
-      text: `${n} ${n === 1 ? "image" : "images"} under ${this.prefix} (${sizeText(total)}) ${n === 1 ? "is" : "are"} linked by no note and older than ${DEFAULT_MIN_AGE_DAYS} days. ${this.recent} more unlinked ${this.recent === 1 ? "one was" : "ones were"} written recently and ${this.recent === 1 ? "is" : "are"} kept.`,
-    });
-    const list = el.createEl("ul");
-    for (const o of this.orphans.slice(0, MAX_LISTED))
-      list.createEl("li", { text: `${o.key} (${sizeText(o.size)}, ${o.lastModified?.toISOString().slice(0, 10) ?? "date unknown"})` });
-    if (n > MAX_LISTED) el.createEl("p", { text: `…and ${n - MAX_LISTED} more.` });
-    el.createEl("p", { text: "Deleting cannot be undone: a page or note elsewhere that shows one of these images will show nothing." });
-    const buttons = el.createDiv();
-    buttons.createEl("button", { text: "Cancel" }).addEventListener("click", () => this.close());
-    const del = buttons.createEl("button", { text: `Delete ${n} ${n === 1 ? "image" : "images"} (${sizeText(total)})`, cls: "mod-warning" });
-    del.addEventListener("click", () => {
-      this.settled = true;
-      this.close();
-      void this.onDelete();
-    });
-  }
-
-  onClose(): void {
-    this.contentEl.empty();
-    if (!this.settled) this.onCancel();
   }
 }
