@@ -5,6 +5,7 @@
  * menu of a local image embed. The work itself is loaded when first asked for.
  */
 import { Notice, TFile, TFolder, type App, type Editor, type MarkdownFileInfo, type MarkdownView, type Menu, type Plugin, type TAbstractFile } from "obsidian";
+import { addActiveNoteCommand, notesUnder } from "./noteScope";
 import { errorText } from "../core/errors";
 import type { DownloadReport } from "../core/download/downloadEngine";
 import { hasImageExtension } from "../core/imageExtensions";
@@ -63,16 +64,7 @@ export function registerDownloadCommands(plugin: Plugin, deps: UploadAllDeps): v
       .catch((e: unknown) => new Notice(`${EVERYWHERE}: ${errorText(e)}`, 0));
   };
 
-  plugin.addCommand({
-    id: "download-images-back",
-    name: DOWNLOAD,
-    editorCheckCallback: (checking: boolean, _editor: Editor, ctx: { file: TFile | null }) => {
-      const file = ctx.file;
-      if (!file || file.extension !== "md") return false;
-      if (!checking) download([file], file.path);
-      return true;
-    },
-  });
+  addActiveNoteCommand(plugin, "download-images-back", DOWNLOAD, (file) => download([file], file.path));
 
   plugin.registerEvent(
     app.workspace.on("file-menu", (menu: Menu, file: TAbstractFile) => {
@@ -123,14 +115,6 @@ function imageAtCursor(app: App, editor: Editor, notePath: string): TFile | null
   if (!embed) return null;
   const file = app.metadataCache.getFirstLinkpathDest(embed.target, notePath);
   return file && file.extension !== "md" ? file : null;
-}
-
-/** The notes a file-menu item acts on: the note itself, or every note in a folder; null for other files. */
-function notesUnder(app: App, file: TAbstractFile): TFile[] | null {
-  if (file instanceof TFile) return file.extension === "md" ? [file] : null;
-  if (!(file instanceof TFolder)) return null;
-  const prefix = file.isRoot() ? "" : `${file.path}/`;
-  return app.vault.getMarkdownFiles().filter((f) => f.path.startsWith(prefix));
 }
 
 async function runDownload(app: App, notes: TFile[], scope: string, deps: UploadAllDeps, signal: AbortSignal): Promise<void> {

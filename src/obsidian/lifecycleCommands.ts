@@ -3,6 +3,7 @@
  * (and the S3 SDK) only when first run, so Obsidian's start-up pays nothing for them.
  */
 import { Notice, TFile, TFolder, type Editor, type MarkdownFileInfo, type MarkdownView, type Menu, type Plugin, type TAbstractFile } from "obsidian";
+import { addActiveNoteCommand, notesUnder } from "./noteScope";
 import { keysOfTarget, profileBases } from "../core/lifecycle/profileLinks";
 import { ALL_FORMS, scanEmbeds } from "../core/markdown";
 import type { PluginSettings } from "../core/settings/settingsModel";
@@ -51,16 +52,7 @@ export function registerLifecycleCommands(plugin: Plugin, deps: LifecycleDeps): 
       .then((m) => m.openRelinkDialog(plugin.app, notes, scope, from))
       .catch((e: unknown) => new Notice(`${RELINK}: ${e instanceof Error ? e.message : String(e)}`, 0));
   };
-  plugin.addCommand({
-    id: "rewrite-links-base-url",
-    name: `${RELINK} in this note`,
-    editorCheckCallback: (checking: boolean, _editor: Editor, ctx: { file: TFile | null }) => {
-      const file = ctx.file;
-      if (!file || file.extension !== "md") return false;
-      if (!checking) relink([file], file.path);
-      return true;
-    },
-  });
+  addActiveNoteCommand(plugin, "rewrite-links-base-url", `${RELINK} in this note`, (file) => relink([file], file.path));
   plugin.registerEvent(
     plugin.app.workspace.on("file-menu", (menu: Menu, folder: TAbstractFile) => {
       if (!(folder instanceof TFolder)) return;
@@ -70,9 +62,7 @@ export function registerLifecycleCommands(plugin: Plugin, deps: LifecycleDeps): 
           .setTitle(root ? `${RELINK} in the whole vault` : `${RELINK} in this folder`)
           .setIcon("link")
           .onClick(() => {
-            const prefix = root ? "" : `${folder.path}/`;
-            const notes = plugin.app.vault.getMarkdownFiles().filter((f) => f.path.startsWith(prefix));
-            relink(notes, root ? "the vault" : `the folder ${folder.path}`);
+            relink(notesUnder(plugin.app, folder) ?? [], root ? "the vault" : `the folder ${folder.path}`);
           }),
       );
     }),

@@ -3,7 +3,8 @@
  * the file menu of a note or a folder; and how it reports: a notice that counts up, and a
  * summary that names every failure.
  */
-import { Notice, TFile, TFolder, type App, type Editor, type Menu, type Plugin, type TAbstractFile } from "obsidian";
+import { Notice, TFile, TFolder, type App, type Menu, type Plugin, type TAbstractFile } from "obsidian";
+import { addActiveNoteCommand, notesUnder } from "./noteScope";
 import { errorText } from "../core/errors";
 import { migrationCounts, migrationDetails, progressCount } from "../core/migrate/summary";
 import type { UploadAllDeps, UploadAllResult } from "./uploadAll";
@@ -32,16 +33,7 @@ export function registerUploadAll(plugin: Plugin, deps: UploadAllDeps): void {
     });
   };
 
-  plugin.addCommand({
-    id: "upload-all-local-images",
-    name: TITLE,
-    editorCheckCallback: (checking: boolean, _editor: Editor, ctx: { file: TFile | null }) => {
-      const file = ctx.file;
-      if (!file || file.extension !== "md") return false;
-      if (!checking) start([file]);
-      return true;
-    },
-  });
+  addActiveNoteCommand(plugin, "upload-all-local-images", TITLE, (file) => start([file]));
 
   plugin.registerEvent(
     app.workspace.on("file-menu", (menu: Menu, file: TAbstractFile) => {
@@ -55,14 +47,6 @@ export function registerUploadAll(plugin: Plugin, deps: UploadAllDeps): void {
       );
     }),
   );
-}
-
-/** The notes a file-menu item acts on: the note itself, or every note in a folder; null for other files. */
-function notesUnder(app: App, file: TAbstractFile): TFile[] | null {
-  if (file instanceof TFile) return file.extension === "md" ? [file] : null;
-  if (!(file instanceof TFolder)) return null;
-  const prefix = file.isRoot() ? "" : `${file.path}/`;
-  return app.vault.getMarkdownFiles().filter((f) => f.path.startsWith(prefix));
 }
 
 /** Runs one migration with a counting notice and a summary notice at the end. */

@@ -1,0 +1,27 @@
+/**
+ * What the commands that act on notes (Upload all, Download back, Rewrite links) act on: the
+ * active note from the command palette, or a note, a folder or the vault from the file menu.
+ */
+import { TFile, TFolder, type App, type Editor, type Plugin, type TAbstractFile } from "obsidian";
+
+/** The notes a file-menu item acts on: the note itself, or every note in a folder; null for other files. */
+export function notesUnder(app: App, file: TAbstractFile): TFile[] | null {
+  if (file instanceof TFile) return file.extension === "md" ? [file] : null;
+  if (!(file instanceof TFolder)) return null;
+  const prefix = file.isRoot() ? "" : `${file.path}/`;
+  return app.vault.getMarkdownFiles().filter((f) => f.path.startsWith(prefix));
+}
+
+/** A command offered while a markdown note is open in an editor, run on that note. */
+export function addActiveNoteCommand(plugin: Plugin, id: string, name: string, run: (note: TFile) => void): void {
+  plugin.addCommand({
+    id,
+    name,
+    editorCheckCallback: (checking: boolean, _editor: Editor, ctx: { file: TFile | null }) => {
+      const file = ctx.file;
+      if (!file || file.extension !== "md") return false;
+      if (!checking) run(file);
+      return true;
+    },
+  });
+}
