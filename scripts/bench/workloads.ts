@@ -25,6 +25,7 @@ import { migrateNotes } from "../../src/core/migrate/engine";
 import { DESKTOP_BYTES_IN_FLIGHT } from "../../src/core/migrate/memoryBudget";
 import { prepareAsset } from "../../src/core/prepare/prepareAsset";
 import { stripJpegMetadata } from "../../src/core/prepare/processing/jpegMetadata";
+import { concat } from "../../src/core/prepare/processing/bytes";
 import { DEFAULT_CACHE_CONTROL, newProfile } from "../../src/core/settings/settingsModel";
 import { migrateSettings } from "../../src/core/settings/storedSettings";
 import type { Profile } from "../../src/core/types";
@@ -183,20 +184,25 @@ async function engineRun(c: Common, vault: string, cache: string, concurrency?: 
   return { ...t, code, report: JSON.parse(out) as EngineRun["report"] };
 }
 
+/** One PUT as a bare SDK call makes it, with the headers the engine sends. */
+function putRaw(client: S3Client, c: Common, it: RawItem, bytes: Uint8Array): Promise<unknown> {
+  return client.send(
+    new PutObjectCommand({
+      Bucket: c.server.bucket,
+      Key: it.key,
+      Body: bytes,
+      ContentType: it.contentType,
+      CacheControl: DEFAULT_CACHE_CONTROL,
+      ContentLength: bytes.byteLength,
+    }),
+  );
+}
+
 function rawRun(c: Common, items: RawItem[], concurrency: number): Promise<Timed> {
   return timed(c.serverPids ?? [], async () => {
     const client = sdkClient(c.server, c.endpoint);
     await pool(items, concurrency, async (it) => {
-      await client.send(
-        new PutObjectCommand({
-          Bucket: c.server.bucket,
-          Key: it.key,
-          Body: it.bytes,
-          ContentType: it.contentType,
-          CacheControl: DEFAULT_CACHE_CONTROL,
-          ContentLength: it.bytes.byteLength,
-        }),
-      );
+      await putRaw(client, c, it, it.bytes);
     });
     client.destroy();
   });
@@ -208,16 +214,7 @@ function rawWithReadRun(c: Common, items: RawItem[], concurrency: number): Promi
     const client = sdkClient(c.server, c.endpoint);
     await pool(items, concurrency, async (it) => {
       const bytes = await fs.promises.readFile(it.file);
-      await client.send(
-        new PutObjectCommand({
-          Bucket: c.server.bucket,
-          Key: it.key,
-          Body: bytes,
-          ContentType: it.contentType,
-          CacheControl: DEFAULT_CACHE_CONTROL,
-          ContentLength: bytes.byteLength,
-        }),
-      );
+      await putRaw(client, c, it, bytes);
     });
     client.destroy();
   });
@@ -229,16 +226,7 @@ function sequentialRun(c: Common, items: RawItem[]): Promise<Timed> {
     const client = sdkClient(c.server, c.endpoint);
     for (const it of items) {
       const bytes = await fs.promises.readFile(it.file);
-      await client.send(
-        new PutObjectCommand({
-          Bucket: c.server.bucket,
-          Key: it.key,
-          Body: bytes,
-          ContentType: it.contentType,
-          CacheControl: DEFAULT_CACHE_CONTROL,
-          ContentLength: bytes.byteLength,
-        }),
-      );
+      await putRaw(client, c, it, bytes);
     }
     client.destroy();
   });
@@ -610,13 +598,7 @@ function phoneJpeg(size: number): Uint8Array {
     new Uint8Array([0xff, 0xd9]),
     new Uint8Array(200_000),
   ];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concat(parts);
 }
 
 /** Metadata removal of a 4 MB phone photo: the time prepare adds before hashing. */
