@@ -120,6 +120,36 @@ const foldSchemaKeys = {
   },
 };
 
+/**
+ * Two more parts of the SDK the plugin never runs, replaced in main.js only (the
+ * command-line tool keeps the SDK whole):
+ *
+ * - Event streams (about 15 KB). Only S3's SelectObjectContent and WriteGetObjectResponse
+ *   stream events, and the plugin sends neither. The client still builds a marshaller when
+ *   it starts, so the replacement keeps that step; any real use throws and says why. An
+ *   SDK update that imports another name from the module fails the build ("No matching
+ *   export"), rather than silently changing behaviour.
+ * - The SDK's package.json (about 2.5 KB), read only for its version in the user agent.
+ */
+const EVENT_STREAMS_FREE = `
+const unsupported = () => { throw new Error("S3 event streams are not supported by this plugin."); };
+export const resolveEventStreamSerdeConfig = (input) => Object.assign(input, { eventStreamMarshaller: input.eventStreamSerdeProvider(input) });
+export const eventStreamSerdeProvider = () => ({ serialize: unsupported, deserialize: unsupported });
+export class EventStreamSerde { constructor() { unsupported(); } }
+`;
+
+const pluginOnlySdkParts = {
+  name: "plugin-only-sdk-parts",
+  setup(build) {
+    build.onResolve({ filter: /^@smithy\/core\/event-streams$/ }, () => ({ path: "event-streams", namespace: "sdk-event-streams-free" }));
+    build.onLoad({ filter: /.*/, namespace: "sdk-event-streams-free" }, () => ({ contents: EVENT_STREAMS_FREE, loader: "js" }));
+    build.onLoad({ filter: /[\\/]client-s3[\\/]package\.json$/ }, (args) => ({
+      contents: `export default { version: ${JSON.stringify(JSON.parse(readFileSync(args.path, "utf8")).version)} };`,
+      loader: "js",
+    }));
+  },
+};
+
 /** Evaluates the schemas module as built with `plugins` and returns its exports. */
 async function evaluateSchemas(plugins) {
   const result = await esbuild.build({
@@ -203,9 +233,12 @@ const pluginOptions = {
   treeShaking: true,
   minify: prod,
   legalComments: "none",
+  // Non-ASCII text (catalogs, names) as UTF-8 rather than \uXXXX escapes: a CJK character
+  // is 3 bytes instead of 6.
+  charset: "utf8",
   outfile: "main.js",
   metafile: true,
-  plugins: [s3OwnModules, foldSchemaKeys],
+  plugins: [s3OwnModules, foldSchemaKeys, pluginOnlySdkParts],
 };
 
 const cliOptions = {
