@@ -7,6 +7,7 @@ import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from "node
 import { builtinModules, createRequire } from "node:module";
 import path from "node:path";
 import vm from "node:vm";
+import { fileURLToPath } from "node:url";
 
 const prod = process.argv[2] === "production";
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
@@ -205,7 +206,7 @@ async function assertSchemaFoldKeepsValues() {
   }
 }
 
-const pluginOptions = {
+export const pluginOptions = {
   banner: { js: "/* S3 Image Hosting - an Obsidian plugin. Bundled by esbuild. */" },
   entryPoints: ["src/main.ts"],
   bundle: true,
@@ -294,7 +295,10 @@ function assertSize(file, limit) {
   }
 }
 
-if (prod) {
+// Imported by a test (which builds parts of the plugin with the same options): build nothing.
+const runAsScript = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+
+if (runAsScript && prod) {
   await assertSchemaFoldKeepsValues();
   await esbuild.build(pluginOptions);
   assertNoNodeModules("main.js");
@@ -305,7 +309,7 @@ if (prod) {
   // so without this a build into an emptied dist/ would leave the linked command refusing
   // to start ("Permission denied").
   chmodSync(cliOptions.outfile, 0o755);
-} else {
+} else if (runAsScript) {
   const context = await esbuild.context(pluginOptions);
   await context.watch();
 }
