@@ -24,13 +24,13 @@ const file = path.join(dir, "storage.cjs");
 let bundle: Entry;
 let bundleText: string;
 beforeAll(() => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- jsdom ships no types here; only two constructors are used
   const { JSDOM } = require("jsdom") as { JSDOM: new (html: string) => { window: { DOMParser: unknown; Node: unknown } } };
   const { window } = new JSDOM("");
   Object.assign(globalThis, { DOMParser: window.DOMParser, Node: window.Node });
   execFileSync(process.execPath, [path.resolve(__dirname, "../../support/buildPluginStorage.mjs"), file], { stdio: "pipe" });
   bundleText = readFileSync(file, "utf8");
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a file built at run time, so import cannot name it
   bundle = require(file) as Entry;
 });
 afterAll(() => {
