@@ -131,6 +131,10 @@ const foldSchemaKeys = {
  *   SDK update that imports another name from the module fails the build ("No matching
  *   export"), rather than silently changing behaviour.
  * - The SDK's package.json (about 2.5 KB), read only for its version in the user agent.
+ * - S3's endpoint rule set and its evaluator (about 25 KB): src/storage/s3Endpoint.ts takes
+ *   its place. createS3Client gives every client it as its endpoint provider; the SDK also
+ *   asks the rule set for the signing scheme of each request, and in main.js gets the same
+ *   answer from s3Endpoint.ts. A unit test compares s3Endpoint.ts with the rule set.
  */
 const EVENT_STREAMS_FREE = `
 const unsupported = () => { throw new Error("S3 event streams are not supported by this plugin."); };
@@ -144,6 +148,10 @@ const pluginOnlySdkParts = {
   setup(build) {
     build.onResolve({ filter: /^@smithy\/core\/event-streams$/ }, () => ({ path: "event-streams", namespace: "sdk-event-streams-free" }));
     build.onLoad({ filter: /.*/, namespace: "sdk-event-streams-free" }, () => ({ contents: EVENT_STREAMS_FREE, loader: "js" }));
+    build.onLoad({ filter: /[\\/]client-s3[\\/]dist-es[\\/]endpoint[\\/]endpointResolver\.js$/ }, () => ({
+      contents: `export { s3Endpoint as defaultEndpointResolver } from ${JSON.stringify(path.join(path.dirname(fileURLToPath(import.meta.url)), "src/storage/s3Endpoint.ts"))};`,
+      loader: "js",
+    }));
     build.onLoad({ filter: /[\\/]client-s3[\\/]package\.json$/ }, (args) => ({
       contents: `export default { version: ${JSON.stringify(JSON.parse(readFileSync(args.path, "utf8")).version)} };`,
       loader: "js",

@@ -11,6 +11,7 @@ import { PROVIDERS } from "../core/providers";
 import type { Credentials, Profile } from "../core/types";
 import { DEFAULT_REQUEST_TIMEOUT_MS } from "./requestUrlHandler";
 import { parseHttpUrl } from "../core/link/httpUrl";
+import { s3Endpoint } from "./s3Endpoint";
 
 /**
  * Any Smithy HTTP handler, whatever its own settings: `RequestUrlHttpHandler`, Node's
@@ -82,6 +83,8 @@ export function createS3Client(profile: Profile, credentials: Credentials, reque
     region: signingRegion(profile),
     endpoint: normalizeEndpoint(profile),
     forcePathStyle: profile.forcePathStyle,
+    // The SDK's endpoint rules narrowed to what a profile can ask for (see s3Endpoint.ts).
+    endpointProvider: s3Endpoint,
     credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",

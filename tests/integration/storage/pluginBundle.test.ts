@@ -1,7 +1,8 @@
 /**
  * The storage layer as main.js carries it. Jest runs the SDK's Node build; the plugin runs
  * its browser build (fetch-era stream helpers, Web Crypto hashing), minified and without
- * the parts esbuild.config.mjs leaves out of main.js (event streams, the package.json).
+ * the parts esbuild.config.mjs leaves out of main.js (event streams, the package.json, the
+ * endpoint rule set, whose place src/storage/s3Endpoint.ts takes).
  * This builds the storage layer with main.js's build options and drives every S3 operation
  * the plugin and its lifecycle commands send, over the requestUrl stand-in, against the
  * real server. Its XML is read with DOMParser and Node's constants, which Obsidian has
@@ -48,8 +49,9 @@ function stores() {
   return { profile, client, store: new bundle.S3TransferStore(client, profile) };
 }
 
-test("the bundle is the browser build without event streams", () => {
+test("the bundle is the browser build without event streams or S3's endpoint rule set", () => {
   expect(bundleText).toContain("S3 event streams are not supported by this plugin.");
+  expect(bundleText).not.toMatch(/s3-object-lambda|s3-outposts/);
   expect(bundleText).not.toMatch(/require\(["']node:/);
 });
 
