@@ -28,7 +28,7 @@ export interface SettingRow {
   desc: string;
   value?: RowValue;
   /** Draws the row's controls into a setting that already has its name and description; may return a cleanup. */
-  render?(setting: Setting): void | (() => void);
+  render?: (setting: Setting) => void | (() => void);
   /** A button before 1.13, a clickable row in 1.13; `run` shows its outcome inside `el`. */
   action?: { button: string; run(el: HTMLElement): Promise<void> };
 }

@@ -96,6 +96,9 @@ function renderItem(tab: DefinitionsTab, Setting: SettingClass, container: HTMLE
   }
 }
 
+/** A stored value as an input shows it; anything but a string, number or boolean shows empty. */
+const asText = (value: unknown): string => (typeof value === "string" ? value : typeof value === "number" || typeof value === "boolean" ? String(value) : "");
+
 /** A control bound to its key: seeded from `getControlValue`, checked by `validate`, stored by `setControlValue` (S3, S4). */
 function renderControl(tab: DefinitionsTab, setting: FakeSetting, control: SettingControl): void {
   // Test helper class: where the fake shows a rejected value's message (Obsidian's own element is not documented).
@@ -117,17 +120,12 @@ function renderControl(tab: DefinitionsTab, setting: FakeSetting, control: Setti
   if (control.type === "toggle") {
     setting.addToggle((t) => t.setValue(Boolean(seeded)).onChange(commit));
   } else if (control.type === "dropdown") {
-    setting.addDropdown((d) =>
-      d
-        .addOptions(control.options)
-        .setValue(String(seeded ?? ""))
-        .onChange(commit),
-    );
+    setting.addDropdown((d) => d.addOptions(control.options).setValue(asText(seeded)).onChange(commit));
   } else if (control.type === "number" || control.type === "slider") {
     const fallback = control.defaultValue ?? 0;
     setting.addText((t) => {
       t.inputEl.type = "number";
-      t.setValue(seeded === undefined || seeded === null ? "" : String(seeded)).onChange((raw) => {
+      t.setValue(asText(seeded)).onChange((raw) => {
         const n = Number(raw);
         commit(raw.trim() === "" || Number.isNaN(n) ? fallback : n);
       });
@@ -136,7 +134,7 @@ function renderControl(tab: DefinitionsTab, setting: FakeSetting, control: Setti
     const placeholder = control.placeholder;
     setting.addText((t) => {
       if (placeholder !== undefined) t.setPlaceholder(placeholder);
-      t.setValue(seeded === undefined || seeded === null ? "" : String(seeded)).onChange(commit);
+      t.setValue(asText(seeded)).onChange(commit);
     });
   }
   if ("disabled" in control) setting.setDisabled(evaluate(control.disabled, false));

@@ -37,11 +37,11 @@ const shownNames = () => Array.from(tab.containerEl.querySelectorAll(".setting-i
 
 /** Group headings and definition names, in order. */
 function definitionNames(items: SettingDefinitionItem[]): string[] {
-  return items.flatMap((item) =>
-    "type" in item && (item.type === "group" || item.type === "list")
-      ? [...(item.heading ? [item.heading] : []), ...definitionNames(item.items ?? [])]
-      : [item.name],
-  );
+  return items.flatMap((item) => {
+    if ("type" in item && (item.type === "group" || item.type === "list"))
+      return [...(item.heading ? [item.heading] : []), ...definitionNames(item.items ?? [])];
+    return [(item as { name: string }).name];
+  });
 }
 
 function row(name: string): HTMLElement {
