@@ -2,8 +2,8 @@
  * The fields of one bucket profile in the settings tab. Every change is validated at once and
  * each message appears under the field it is about, in the words `validateProfile` uses.
  */
-import { requestUrl, SecretComponent, Setting } from "obsidian";
-import type { App, SecretStorage } from "obsidian";
+import { requestUrl, SecretComponent } from "obsidian";
+import type { App, SecretStorage, Setting } from "obsidian";
 import { errorText } from "../core/errors";
 import { keyTemplateUniqueness } from "../core/prepare/keyTemplate";
 import { validateProfile } from "../core/settings/profileValidation";
@@ -11,6 +11,7 @@ import type { AclSetting, Profile, ProviderId } from "../core/types";
 import { applyPreset, PROVIDERS } from "../core/providers";
 import { PROFILE_FIELDS, providerText, type ProfileField } from "../core/settings/profileFields";
 import { testConnection } from "./connectionTest";
+import type { SettingRow } from "./settingRows";
 import type { ConvertSetting } from "../core/prepare/transformPlan";
 
 /** A field whose messages are shown, and where. */
@@ -50,9 +51,12 @@ export function secretPresenceMessages(profile: Profile, storage: Pick<SecretSto
   return out;
 }
 
-/** Renders and validates the fields of the profile the host hands it. */
+/** The rows of the profile the host hands it, validated as they change. */
 export class ProfileForm {
-  private rows: FieldRow[] = [];
+  /** The rows on screen whose messages `refresh` updates. */
+  private shown: FieldRow[] = [];
+  /** The text inputs on screen, by field. */
+  private inputs: Partial<Record<keyof Profile, HTMLInputElement>> = {};
   /** Under the key template: whether it can give two images one key. */
   private keyNoteEl: HTMLElement | null = null;
 
@@ -62,38 +66,52 @@ export class ProfileForm {
     return this.host.getProfile();
   }
 
-  /** Renders the fields into `containerEl`, one row of the profile field table after another. */
-  render(containerEl: HTMLElement): void {
-    this.rows = [];
+  /**
+   * The form's rows: one per field of the profile field table that the form shows, in the
+   * table's order, then the connection test. Each row registers while it is drawn, so the
+   * messages follow whichever rows are on screen.
+   */
+  rows(): SettingRow[] {
     const preset = PROVIDERS[this.profile.provider];
-    const inputs: Partial<Record<keyof Profile, HTMLInputElement>> = {};
-    for (const field of PROFILE_FIELDS) {
-      if (field.description === undefined) continue;
-      const setting = new Setting(containerEl).setName(field.label).setDesc(providerText(field.description, preset));
-      if (field.kind === "text") inputs[field.key] = this.text(setting, field, providerText(field.placeholder, preset));
-      else if (field.kind === "toggle") this.toggle(setting, field);
-      else if (field.kind === "choice") this.choice(setting, field);
-      else this.secret(setting, field);
-      // The provider's row redraws the whole form, so it shows no messages of its own.
-      if (field.key !== "provider") this.row(field.key, setting);
-      if (field.key === "keyTemplate") this.keyNoteEl = setting.infoEl.createDiv({ cls: "s3ih-field-note" });
-      if (field.key === "convert") this.encodersNote(setting);
-    }
+    const rows: SettingRow[] = PROFILE_FIELDS.filter((f) => f.description !== undefined).map((field) => ({
+      name: field.label,
+      desc: providerText(field.description, preset),
+      render: (setting: Setting) => this.field(setting, field, providerText(field.placeholder, preset)),
+    }));
+    rows.push(this.connectionTest());
+    return rows;
+  }
 
-    // Where the endpoint's host name spells out the region (B2, AWS, OSS, COS), the region follows it.
-    const { endpoint, region } = inputs;
+  /** Draws one field's control and its messages; the returned cleanup forgets the row. */
+  private field(setting: Setting, field: ProfileField, placeholder: string): () => void {
+    if (field.kind === "text") this.inputs[field.key] = this.text(setting, field, placeholder);
+    else if (field.kind === "toggle") this.toggle(setting, field);
+    else if (field.kind === "choice") this.choice(setting, field);
+    else this.secret(setting, field);
+    // The provider's row redraws the whole form, so it shows no messages of its own.
+    const row = field.key === "provider" ? null : this.row(field.key, setting);
+    if (field.key === "keyTemplate") this.keyNoteEl = setting.infoEl.createDiv({ cls: "s3ih-field-note" });
+    if (field.key === "convert") this.encodersNote(setting);
+    if (field.key === "endpoint") this.regionFollowsEndpoint(this.inputs.endpoint);
+    this.refresh();
+    return () => {
+      this.shown = this.shown.filter((r) => r !== row);
+      delete this.inputs[field.key];
+    };
+  }
+
+  /** Where the endpoint's host name spells out the region (B2, AWS, OSS, COS), the region follows it. */
+  private regionFollowsEndpoint(endpoint: HTMLInputElement | undefined): void {
     endpoint?.addEventListener("input", () => {
       const implied = PROVIDERS[this.profile.provider].regionFromEndpoint?.(endpoint.value);
       if (implied && implied !== this.profile.region) {
         this.profile.region = implied;
+        const region = this.inputs.region;
         if (region) region.value = implied;
         this.host.changed();
         this.refresh();
       }
     });
-
-    this.connectionTest(containerEl);
-    this.refresh();
   }
 
   /** Stores a new value of `key` and revalidates. */
@@ -103,33 +121,29 @@ export class ProfileForm {
     this.refresh();
   }
 
-  /** A button that uploads, fetches and deletes a probe image, listing each step's outcome. */
-  private connectionTest(containerEl: HTMLElement): void {
-    let resultsEl: HTMLElement | undefined;
-    const setting = new Setting(containerEl)
-      .setName("Test connection")
-      .setDesc("Uploads a small test image, opens its public link as a reader would, and deletes it.")
-      .addButton((b) =>
-        b.setButtonText("Test").onClick(async () => {
-          if (!resultsEl) return;
-          b.setDisabled(true);
+  /** Uploads, fetches and deletes a probe image, listing each step's outcome in the row. */
+  private connectionTest(): SettingRow {
+    return {
+      name: "Test connection",
+      desc: "Uploads a small test image, opens its public link as a reader would, and deletes it.",
+      action: {
+        button: "Test",
+        run: async (el) => {
+          const resultsEl = el.querySelector<HTMLElement>(".s3ih-diagnostics") ?? el.createDiv({ cls: "s3ih-diagnostics" });
           resultsEl.empty();
           resultsEl.show();
           const show = (s: { status: string; label: string; message: string; hint?: string }): void => {
-            const line = resultsEl?.createDiv({ cls: s.status === "fail" ? "s3ih-fail" : s.status === "pass" ? "s3ih-pass" : "" });
-            line?.setText(`${STATUS_MARKS[s.status] ?? ""} ${s.label}: ${s.message}${s.hint ? ` ${s.hint}` : ""}`);
+            const line = resultsEl.createDiv({ cls: s.status === "fail" ? "s3ih-fail" : s.status === "pass" ? "s3ih-pass" : "" });
+            line.setText(`${STATUS_MARKS[s.status] ?? ""} ${s.label}: ${s.message}${s.hint ? ` ${s.hint}` : ""}`);
           };
           try {
             await testConnection({ requestUrl, secretStorage: this.host.app.secretStorage }, this.profile, show);
           } catch (e) {
             show({ status: "fail", label: "Test connection", message: errorText(e) });
-          } finally {
-            b.setDisabled(false);
           }
-        }),
-      );
-    resultsEl = setting.infoEl.createDiv({ cls: "s3ih-diagnostics" });
-    resultsEl.hide();
+        },
+      },
+    };
   }
 
   /** What this device can convert to, filled in once the probe has run. */
@@ -143,9 +157,10 @@ export class ProfileForm {
     );
   }
 
-  private row(field: keyof Profile, setting: Setting): void {
-    const messageEl = setting.infoEl.createDiv({ cls: "s3ih-field-message s3ih-fail" });
-    this.rows.push({ field, setting, messageEl });
+  private row(field: keyof Profile, setting: Setting): FieldRow {
+    const row = { field, setting, messageEl: setting.infoEl.createDiv({ cls: "s3ih-field-message s3ih-fail" }) };
+    this.shown.push(row);
+    return row;
   }
 
   private text(setting: Setting, field: ProfileField, placeholder: string): HTMLInputElement {
@@ -191,7 +206,7 @@ export class ProfileForm {
     const profile = this.profile;
     this.keyNoteEl?.setText(keyTemplateUniqueness(profile.keyTemplate));
     const messages = [...validateProfile(profile), ...secretPresenceMessages(profile, this.host.app.secretStorage)];
-    for (const row of this.rows) {
+    for (const row of this.shown) {
       const mine = messages.filter((m) => m.field === row.field).map((m) => m.message);
       row.messageEl.setText(mine.join(" "));
       row.messageEl.toggle(mine.length > 0);

@@ -2,14 +2,15 @@
  * The settings tab: when to upload, which bucket profile uploads go to, and that profile's
  * fields. Changes are saved shortly after the last keystroke.
  */
-import { PluginSettingTab, Setting } from "obsidian";
-import type { App, DropdownComponent, Plugin } from "obsidian";
+import { PluginSettingTab, requireApiVersion } from "obsidian";
+import type { App, DropdownComponent, Plugin, Setting, SettingDefinitionItem } from "obsidian";
 import { MAX_CONCURRENCY, newProfile, type PluginSettings } from "../core/settings/settingsModel";
 import { SUPPORTED_IMAGE_FORMATS } from "../core/prepare/sniff";
 import type { Profile } from "../core/types";
 import { encodableSummary } from "./platformCodec";
 import { ProfileForm } from "./profileForm";
 import { activeProfile } from "./readiness";
+import { drawSections, findValue, settingDefinitions, valueProblem, type SettingRow, type SettingSection } from "./settingRows";
 
 /** What the tab needs from the plugin. */
 export interface SettingsHost {
@@ -27,6 +28,37 @@ export function uniqueProfileName(profiles: Profile[], base: string): string {
     const name = n === 1 ? base : `${base} ${n}`;
     if (!taken.has(name)) return name;
   }
+}
+
+type ToggleKey = "uploadOnPaste" | "uploadOnDrop" | "imagesOnly" | "rehostWebImages" | "downloadAllWebImages";
+
+/** An on/off setting stored under `key`. */
+function toggleRow(s: PluginSettings, name: string, desc: string, key: ToggleKey): SettingRow {
+  return { name, desc, value: { type: "toggle", key, get: () => s[key], set: (v) => (s[key] = v) } };
+}
+
+/** A number stored under `key` once `check` accepts it. */
+function numberRow(s: PluginSettings, name: string, desc: string, key: "maxFileSizeMB" | "concurrency", check: (v: number) => string | null): SettingRow {
+  return { name, desc, value: { type: "number", key, get: () => s[key], check, set: (v) => (s[key] = v) } };
+}
+
+/** Host names, typed as one line separated by commas or spaces. */
+function hostListRow(s: PluginSettings, name: string, desc: string, key: "webImageAllow" | "webImageDeny"): SettingRow {
+  const hosts = (raw: string) => raw.split(/[\s,]+/).filter((h) => h !== "");
+  return {
+    name,
+    desc,
+    value: {
+      type: "text",
+      key,
+      get: () => s[key].join(", "),
+      check: (raw) => {
+        const bad = hosts(raw).find((h) => !/^(\*\.)?[A-Za-z0-9.-]+$/.test(h));
+        return bad === undefined ? null : `"${bad}" is not a host name (such as example.com).`;
+      },
+      set: (raw) => (s[key] = hosts(raw)),
+    },
+  };
 }
 
 /** The plugin's tab in Obsidian's settings. */
@@ -57,19 +89,43 @@ export class S3ImageHostingSettingTab extends PluginSettingTab {
     return fallback;
   }
 
+  /** Obsidian before 1.13 draws the tab with this; 1.13 draws it from `getSettingDefinitions`. */
   display(): void {
     this.render();
   }
 
+  /** Every row of the tab, for 1.13 to draw and to find in its settings search. */
+  getSettingDefinitions(): SettingDefinitionItem[] {
+    this.confirmDelete = false;
+    return settingDefinitions(this.sections());
+  }
+
+  /** The value of a row's control in 1.13; undefined for a key no row has. */
+  getControlValue(key: string): unknown {
+    return findValue(this.sections(), key)?.get();
+  }
+
+  /** Stores a row's value as the tab's own control does, then saves; a value the row refuses throws its message. */
+  setControlValue(key: string, value: unknown): void {
+    const row = findValue(this.sections(), key);
+    if (!row) throw new Error(`There is no setting "${key}".`);
+    const problem = valueProblem(row, value);
+    if (problem !== null) throw new Error(problem);
+    (row.set as (v: unknown) => void)(value);
+    this.changed();
+  }
+
   /** Draws the whole tab again, e.g. after a profile was added or switched. */
+  private redraw(): void {
+    if (requireApiVersion("1.13.0")) this.update();
+    else this.render();
+  }
+
   private render(): void {
     const { containerEl } = this;
     containerEl.empty();
     this.confirmDelete = false;
-    this.general(containerEl);
-    new Setting(containerEl).setName("Web images").setHeading();
-    this.webImages(containerEl);
-    this.profiles(containerEl);
+    drawSections(containerEl, this.sections(), (key, value) => this.setControlValue(key, value));
   }
 
   hide(): void {
@@ -81,125 +137,104 @@ export class S3ImageHostingSettingTab extends PluginSettingTab {
     this.host.requestSave();
   }
 
-  private general(containerEl: HTMLElement): void {
+  /** The tab, top to bottom. A new setting is one row here. */
+  private sections(): SettingSection[] {
     const s = this.settings;
-    this.toggleSetting(containerEl, "Upload pasted images", "Images pasted into a note go to the bucket and the note gets their link.", "uploadOnPaste");
-    this.toggleSetting(containerEl, "Upload dropped images", "Images dragged into a note go to the bucket and the note gets their link.", "uploadOnDrop");
-    this.numberSetting(
-      containerEl,
-      "Largest upload (MB)",
-      "Bigger files are saved in the vault instead.",
-      () => s.maxFileSizeMB,
-      (v) => {
-        if (!(v > 0)) return "Enter a size in MB greater than 0.";
-        s.maxFileSizeMB = v;
-        return null;
-      },
-    );
-    this.toggleSetting(containerEl, "Images only", `Upload only files whose bytes are an image: ${SUPPORTED_IMAGE_FORMATS}.`, "imagesOnly");
-    this.numberSetting(
-      containerEl,
-      "Parallel uploads",
-      `How many images upload at the same time, 1 to ${MAX_CONCURRENCY}.`,
-      () => s.concurrency,
-      (v) => {
-        if (!Number.isInteger(v) || v < 1 || v > MAX_CONCURRENCY) return `Enter a whole number from 1 to ${MAX_CONCURRENCY}.`;
-        s.concurrency = v;
-        return null;
-      },
-    );
+    const general: SettingRow[] = [
+      toggleRow(s, "Upload pasted images", "Images pasted into a note go to the bucket and the note gets their link.", "uploadOnPaste"),
+      toggleRow(s, "Upload dropped images", "Images dragged into a note go to the bucket and the note gets their link.", "uploadOnDrop"),
+      numberRow(s, "Largest upload (MB)", "Bigger files are saved in the vault instead.", "maxFileSizeMB", (v) =>
+        v > 0 ? null : "Enter a size in MB greater than 0.",
+      ),
+      toggleRow(s, "Images only", `Upload only files whose bytes are an image: ${SUPPORTED_IMAGE_FORMATS}.`, "imagesOnly"),
+      numberRow(s, "Parallel uploads", `How many images upload at the same time, 1 to ${MAX_CONCURRENCY}.`, "concurrency", (v) =>
+        Number.isInteger(v) && v >= 1 && v <= MAX_CONCURRENCY ? null : `Enter a whole number from 1 to ${MAX_CONCURRENCY}.`,
+      ),
+    ];
+    const webImages: SettingRow[] = [
+      toggleRow(
+        s,
+        "Re-host web images",
+        '"Upload all local images" also uploads the images notes link from other websites and links the copies in your bucket. Images your profiles already serve are never re-hosted; one that cannot be fetched, or is not an image, keeps its link.',
+        "rehostWebImages",
+      ),
+      hostListRow(
+        s,
+        "Re-host only from these hosts",
+        "Host names separated by commas or spaces (subdomains count too). Empty: every host not refused below.",
+        "webImageAllow",
+      ),
+      hostListRow(
+        s,
+        "Never fetch from these hosts",
+        "Host names separated by commas or spaces (subdomains count too). Their images keep their links.",
+        "webImageDeny",
+      ),
+      toggleRow(
+        s,
+        "Download every web image",
+        '"Download images back" also downloads images linked from other websites, not only those your profiles serve.',
+        "downloadAllWebImages",
+      ),
+    ];
+    return [{ rows: general }, { heading: "Web images", rows: webImages }, { heading: "Buckets", rows: this.profiles() }];
   }
 
-  private webImages(containerEl: HTMLElement): void {
-    this.toggleSetting(
-      containerEl,
-      "Re-host web images",
-      '"Upload all local images" also uploads the images notes link from other websites and links the copies in your bucket. Images your profiles already serve are never re-hosted; one that cannot be fetched, or is not an image, keeps its link.',
-      "rehostWebImages",
-    );
-    this.hostListSetting(
-      containerEl,
-      "Re-host only from these hosts",
-      "Host names separated by commas or spaces (subdomains count too). Empty: every host not refused below.",
-      "webImageAllow",
-    );
-    this.hostListSetting(
-      containerEl,
-      "Never fetch from these hosts",
-      "Host names separated by commas or spaces (subdomains count too). Their images keep their links.",
-      "webImageDeny",
-    );
-    this.toggleSetting(
-      containerEl,
-      "Download every web image",
-      '"Download images back" also downloads images linked from other websites, not only those your profiles serve.',
-      "downloadAllWebImages",
-    );
-  }
-
-  private hostListSetting(containerEl: HTMLElement, name: string, desc: string, key: "webImageAllow" | "webImageDeny"): void {
-    const setting = new Setting(containerEl).setName(name).setDesc(desc);
-    const messageEl = setting.infoEl.createDiv({ cls: "s3ih-field-message s3ih-fail" });
-    messageEl.toggle(false);
-    setting.addText((t) =>
-      t.setValue(this.settings[key].join(", ")).onChange((raw) => {
-        const hosts = raw.split(/[\s,]+/).filter((h) => h !== "");
-        const bad = hosts.find((h) => !/^(\*\.)?[A-Za-z0-9.-]+$/.test(h));
-        messageEl.setText(bad === undefined ? "" : `"${bad}" is not a host name (such as example.com).`);
-        messageEl.toggle(bad !== undefined);
-        if (bad !== undefined) return;
-        this.settings[key] = hosts;
-        this.changed();
-      }),
-    );
-  }
-
-  private toggleSetting(
-    containerEl: HTMLElement,
-    name: string,
-    desc: string,
-    key: "uploadOnPaste" | "uploadOnDrop" | "imagesOnly" | "rehostWebImages" | "downloadAllWebImages",
-  ): void {
-    new Setting(containerEl)
-      .setName(name)
-      .setDesc(desc)
-      .addToggle((t) =>
-        t.setValue(this.settings[key]).onChange((v) => {
-          this.settings[key] = v;
-          this.changed();
-        }),
-      );
-  }
-
-  private numberSetting(containerEl: HTMLElement, name: string, desc: string, get: () => number, set: (v: number) => string | null): void {
-    const setting = new Setting(containerEl).setName(name).setDesc(desc);
-    const messageEl = setting.infoEl.createDiv({ cls: "s3ih-field-message s3ih-fail" });
-    messageEl.toggle(false);
-    setting.addText((t) => {
-      t.inputEl.type = "number";
-      t.setValue(String(get())).onChange((raw) => {
-        const problem = raw.trim() === "" ? "Enter a number." : set(Number(raw));
-        messageEl.setText(problem ?? "");
-        messageEl.toggle(problem !== null);
-        if (problem === null) this.changed();
-      });
-    });
-  }
-
-  private profiles(containerEl: HTMLElement): void {
+  /** The profile picker, the active profile, and the fields of the profile being edited. */
+  private profiles(): SettingRow[] {
     const s = this.settings;
     const profile = this.editing();
-    new Setting(containerEl).setName("Buckets").setHeading();
+    const isActive = s.activeProfileId === profile.id;
+    const form = new ProfileForm({
+      app: this.app,
+      getProfile: () => this.editing(),
+      setProfile: (p) => {
+        const i = s.profiles.findIndex((x) => x.id === p.id);
+        if (i >= 0) s.profiles[i] = p;
+      },
+      changed: () => {
+        this.fillPicker();
+        this.changed();
+      },
+      redraw: () => this.redraw(),
+      encoders: () => import("./canvasCodec").then(async (m) => encodableSummary(m.createCanvasCodec())),
+    });
+    return [
+      {
+        name: "Profile",
+        desc: "Each profile is one bucket. Pasted and dropped images go to the active profile.",
+        render: (setting) => this.profilePicker(setting),
+      },
+      {
+        name: "Active profile",
+        desc: isActive ? "Uploads go to this profile." : `Uploads go to "${activeProfile(s)?.name ?? ""}".`,
+        render: (setting) => {
+          setting.addButton((b) =>
+            b
+              .setButtonText(isActive ? "Active" : "Make active")
+              .setDisabled(isActive)
+              .onClick(() => {
+                s.activeProfileId = profile.id;
+                this.changed();
+                this.redraw();
+              }),
+          );
+        },
+      },
+      ...form.rows(),
+    ];
+  }
 
-    new Setting(containerEl)
-      .setName("Profile")
-      .setDesc("Each profile is one bucket. Pasted and dropped images go to the active profile.")
+  /** The picker of the profile to edit, with the buttons that add, copy and delete profiles. */
+  private profilePicker(setting: Setting): void {
+    const s = this.settings;
+    setting
       .addDropdown((d) => {
         this.picker = d;
         this.fillPicker();
-        d.setValue(profile.id).onChange((id) => {
+        d.setValue(this.editing().id).onChange((id) => {
           this.editingId = id;
-          this.render();
+          this.redraw();
         });
       })
       .addButton((b) =>
@@ -208,7 +243,7 @@ export class S3ImageHostingSettingTab extends PluginSettingTab {
           s.profiles.push(added);
           this.editingId = added.id;
           this.changed();
-          this.render();
+          this.redraw();
         }),
       )
       .addButton((b) =>
@@ -218,7 +253,7 @@ export class S3ImageHostingSettingTab extends PluginSettingTab {
           s.profiles.push(copy);
           this.editingId = copy.id;
           this.changed();
-          this.render();
+          this.redraw();
         }),
       )
       .addButton((b) => {
@@ -236,36 +271,6 @@ export class S3ImageHostingSettingTab extends PluginSettingTab {
             this.deleteProfile(this.editing().id);
           });
       });
-
-    const isActive = s.activeProfileId === profile.id;
-    new Setting(containerEl)
-      .setName("Active profile")
-      .setDesc(isActive ? "Uploads go to this profile." : `Uploads go to "${activeProfile(s)?.name ?? ""}".`)
-      .addButton((b) =>
-        b
-          .setButtonText(isActive ? "Active" : "Make active")
-          .setDisabled(isActive)
-          .onClick(() => {
-            s.activeProfileId = profile.id;
-            this.changed();
-            this.render();
-          }),
-      );
-
-    new ProfileForm({
-      app: this.app,
-      getProfile: () => this.editing(),
-      setProfile: (p) => {
-        const i = s.profiles.findIndex((x) => x.id === p.id);
-        if (i >= 0) s.profiles[i] = p;
-      },
-      changed: () => {
-        this.fillPicker();
-        this.changed();
-      },
-      redraw: () => this.render(),
-      encoders: () => import("./canvasCodec").then(async (m) => encodableSummary(m.createCanvasCodec())),
-    }).render(containerEl);
   }
 
   /** Profile names in the picker, the active one marked; kept current while a name is typed. */
@@ -286,6 +291,6 @@ export class S3ImageHostingSettingTab extends PluginSettingTab {
     if (!s.profiles.some((p) => p.id === s.activeProfileId)) s.activeProfileId = s.profiles[0].id;
     this.editingId = s.activeProfileId;
     this.changed();
-    this.render();
+    this.redraw();
   }
 }

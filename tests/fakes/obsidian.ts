@@ -22,6 +22,8 @@ export type { FileManagerOptions } from "./obsidian-api/links";
 export { Plugin, PluginSwitch } from "./obsidian-api/plugin";
 export type { Command, PluginClass, PluginManifest } from "./obsidian-api/plugin";
 export { SecretStorage } from "./obsidian-api/secrets";
+export { requireApiVersion, searchDefinitions, setApiVersion } from "./obsidian-api/settingDefinitions";
+export type { SearchHit } from "./obsidian-api/settingDefinitions";
 export {
   BaseComponent,
   ButtonComponent,

@@ -10,6 +10,7 @@
 import type { Extension } from "@codemirror/state";
 import type { App } from "./app";
 import { Component } from "./events";
+import { declarativeSettings } from "./settingDefinitions";
 import type { PluginSettingTab } from "./ui";
 
 export interface PluginManifest {
@@ -86,7 +87,9 @@ export abstract class Plugin extends Component {
     this.register(this.app.workspace.installEditorExtension(extension));
   }
 
+  /** From 1.13 the tab's definitions are stored for settings search when it is added (BEHAVIOURS.md S6). */
   addSettingTab(tab: PluginSettingTab): void {
+    if (declarativeSettings()) tab.update();
     this.settingTabs.push(tab);
     this.register(() => this.settingTabs.splice(this.settingTabs.indexOf(tab), 1));
   }

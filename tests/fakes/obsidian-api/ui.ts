@@ -3,8 +3,10 @@
  * menus, icons. They render into the DOM when one exists (jsdom) and otherwise only keep
  * their state, so handler tests run in plain Node. Evidence: tests/fakes/BEHAVIOURS.md P6–P8.
  */
+import type { SettingDefinitionItem } from "obsidian";
 import type { App } from "./app";
 import type { Plugin } from "./plugin";
+import { declarativeSettings, renderDefinitions } from "./settingDefinitions";
 
 const hasDom = () => typeof document !== "undefined";
 
@@ -338,10 +340,18 @@ export class Setting {
   }
 }
 
+/**
+ * A settings tab. From 1.13 (BEHAVIOURS.md S1–S6) Obsidian keeps the tab's definitions in
+ * `settingItems` and draws the tab from them when there are any; before 1.13, and when there
+ * are none, `display()` draws it. `open()` is what showing the tab in the settings window does.
+ */
 export abstract class SettingTab {
   app: App;
   containerEl: HTMLElement;
   icon = "";
+  settingItems: SettingDefinitionItem[] = [];
+  /** Test helper, not in Obsidian's API: whether the tab is showing in the settings window. */
+  shown = false;
 
   constructor(app: App) {
     this.app = app;
@@ -351,7 +361,44 @@ export abstract class SettingTab {
 
   abstract display(): void;
 
+  getSettingDefinitions(): SettingDefinitionItem[] {
+    return [];
+  }
+
+  /** Stores the definitions for rendering and search, and redraws a showing tab from them (S2, S6). */
+  update(): void {
+    if (!declarativeSettings()) throw new TypeError("this.update is not a function");
+    this.settingItems = this.getSettingDefinitions();
+    if (this.shown && this.settingItems.length > 0) renderDefinitions(this, Setting);
+  }
+
+  /** Reads a control's value; the plugin tab overrides it (S3). */
+  getControlValue(key: string): unknown {
+    void key;
+    return undefined;
+  }
+
+  /** Writes a control's value; the plugin tab overrides it (S3). */
+  setControlValue(key: string, value: unknown): void | Promise<void> {
+    void key;
+    void value;
+  }
+
+  /** Test helper, not in Obsidian's API: the user opens this tab in the settings window (S2). */
+  open(): void {
+    this.shown = true;
+    if (declarativeSettings()) {
+      this.settingItems = this.getSettingDefinitions();
+      if (this.settingItems.length > 0) {
+        renderDefinitions(this, Setting);
+        return;
+      }
+    }
+    this.display();
+  }
+
   hide(): void {
+    this.shown = false;
     this.containerEl?.empty();
   }
 }
@@ -362,6 +409,18 @@ export abstract class PluginSettingTab extends SettingTab {
   constructor(app: App, plugin: Plugin) {
     super(app);
     this.plugin = plugin;
+  }
+
+  /** Reads `this.plugin.settings[key]` (S3). */
+  getControlValue(key: string): unknown {
+    return (this.plugin as unknown as { settings?: Record<string, unknown> }).settings?.[key];
+  }
+
+  /** Sets `this.plugin.settings[key]` and saves the settings (S3). */
+  async setControlValue(key: string, value: unknown): Promise<void> {
+    const holder = this.plugin as unknown as { settings: Record<string, unknown> };
+    holder.settings[key] = value;
+    await this.plugin.saveData(holder.settings);
   }
 }
 
