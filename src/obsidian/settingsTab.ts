@@ -6,6 +6,7 @@ import { PluginSettingTab, Setting } from "obsidian";
 import type { App, DropdownComponent, Plugin } from "obsidian";
 import { MAX_CONCURRENCY, newProfile, type PluginSettings } from "../core/settings/settingsModel";
 import { SUPPORTED_IMAGE_FORMATS } from "../core/prepare/sniff";
+import { LINK_FORMATS, LINK_TEMPLATE_PLACEHOLDERS, linkTemplateProblem, type LinkFormat } from "../core/link/linkWriter";
 import type { Profile } from "../core/types";
 import { encodableSummary } from "./platformCodec";
 import { ProfileForm } from "./profileForm";
@@ -108,6 +109,48 @@ export class S3ImageHostingSettingTab extends PluginSettingTab {
         return null;
       },
     );
+    this.linkFormat(containerEl);
+  }
+
+  /** The link format, and the template of the custom one, shown only while custom is chosen. */
+  private linkFormat(containerEl: HTMLElement): void {
+    const s = this.settings;
+    const labels: Record<LinkFormat, string> = { markdown: "Markdown ![alt](url)", html: 'HTML <img src="url">', custom: "Custom template" };
+    new Setting(containerEl)
+      .setName("Link format")
+      .setDesc(
+        "How the link to an uploaded image is written when an image is pasted or dropped, or a local image is uploaded. Links in HTML, front matter and blog tags keep their own form; only their URL changes.",
+      )
+      .addDropdown((d) => {
+        for (const f of LINK_FORMATS) d.addOption(f, labels[f]);
+        d.setValue(s.linkFormat).onChange((v) => {
+          s.linkFormat = v as LinkFormat;
+          this.changed();
+          showTemplate();
+        });
+      });
+    const template = new Setting(containerEl)
+      .setName("Link template")
+      .setDesc(`Placeholders: ${LINK_TEMPLATE_PLACEHOLDERS.map((p) => `{${p.name}} ${p.help}`).join("; ")}.`);
+    const messageEl = template.infoEl.createDiv({ cls: "s3ih-field-message s3ih-fail" });
+    const check = (value: string): void => {
+      const problem = linkTemplateProblem(value);
+      messageEl.setText(problem ?? "");
+      messageEl.toggle(problem !== undefined);
+    };
+    template.addText((t) => {
+      t.setPlaceholder('<img src="{url}" alt="{alt}">')
+        .setValue(s.linkTemplate)
+        .onChange((v) => {
+          // Saved even when unusable, so nothing typed is lost; uploads say what to fix until it is.
+          s.linkTemplate = v;
+          check(v);
+          this.changed();
+        });
+    });
+    check(s.linkTemplate);
+    const showTemplate = (): void => template.settingEl.toggle(s.linkFormat === "custom");
+    showTemplate();
   }
 
   private webImages(containerEl: HTMLElement): void {

@@ -15,7 +15,8 @@ interface Expected {
   /**
    * A Hexo asset tag becomes another form (`{% img URL %}` holds an embed of its own
    * argument, `asset_path` just the URL, which may complete an image around it): whatever
-   * it reads as must stay inside its span or hold it, not reach into other embeds.
+   * it reads as must stay inside its span or hold it, not reach into other embeds. So must
+   * the output of a custom link template that does not read as one image.
    */
   loose: boolean;
 }
@@ -31,7 +32,7 @@ function expectedAfter(text: string, embeds: readonly Embed[], reps: readonly Re
     const replaced = r !== undefined && r.end === e.end;
     const now = replaced ? r.replacement : e.raw;
     out += text.slice(at, e.start);
-    want.push({ start: out.length, end: out.length + now.length, raw: now, loose: replaced && e.kind === "hexo-asset" });
+    want.push({ start: out.length, end: out.length + now.length, raw: now, loose: replaced && (e.kind === "hexo-asset" || r.loose === true) });
     out += now;
     at = e.end;
   }
