@@ -84,7 +84,7 @@ export function writeImageLink(link: NewImageLink, style: LinkStyle = DEFAULT_LI
   const given = link.alt !== undefined && link.alt.trim() !== "";
   switch (style.format) {
     case "html": {
-      const alt = given ? oneLine(link.alt as string) : plainAltFromName(link.name);
+      const alt = oneLine(given ? (link.alt as string) : plainAltFromName(link.name));
       const attrs = [`src="${htmlText(markdownDestination(link.url))}"`, `alt="${htmlText(alt)}"`];
       if (link.width !== undefined) attrs.push(`width="${link.width}"`);
       if (link.height !== undefined) attrs.push(`height="${link.height}"`);
