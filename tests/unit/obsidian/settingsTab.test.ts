@@ -141,6 +141,25 @@ test("general switches and limits are saved; a size that is not a positive numbe
   expect(saved).toMatchObject({ uploadOnPaste: false, uploadOnDrop: true, maxFileSizeMB: 50, concurrency: 16 });
 });
 
+test("the link format is saved; its template shows only for custom, and an unknown placeholder is named underneath", async () => {
+  expect(row("Link format").querySelector("select")!.value).toBe("markdown");
+  expect(row("Link template").isShown()).toBe(false);
+  choose("Link format", "html");
+  expect(plugin.settings.linkFormat).toBe("html");
+  expect(row("Link template").isShown()).toBe(false);
+  choose("Link format", "custom");
+  expect(row("Link template").isShown()).toBe(true);
+  expect(message("Link template")).toMatch(/must contain \{url\}/);
+  type("Link template", '<img src="{url}" alt="{caption}">');
+  expect(message("Link template")).toBe(
+    "The link template has an unknown placeholder {caption}. The placeholders are {url}, {alt}, {name}, {width}, {height}.",
+  );
+  type("Link template", '<img src="{url}" alt="{alt}" width="{width}">');
+  expect(message("Link template")).toBe("");
+  const saved = JSON.parse(await closeTab());
+  expect(saved).toMatchObject({ linkFormat: "custom", linkTemplate: '<img src="{url}" alt="{alt}" width="{width}">' });
+});
+
 test("the key template says whether two images can get one key, and replacing files in the bucket is off until switched on", async () => {
   const note = () => row("Key template").querySelector(".s3ih-field-note")?.textContent ?? "";
   expect(note()).toMatch(/^Each image gets its own key/);
