@@ -3,6 +3,7 @@ import { MAX_FILE_SIZE_MB } from "../core/settings/settingsModel";
 import type { Profile } from "../core/types";
 import type { SiteKind } from "../core/sites/siteTypes";
 import { COMMANDS, fieldFlags, RUN_OPTIONS, SITE_CHOICES, type Command } from "./options";
+import { LINK_FORMATS, type LinkFormat } from "../core/link/linkWriter";
 
 /** Bad command-line usage or settings: the tool prints the message and exits with 2. */
 export class UsageError extends Error {
@@ -60,6 +61,10 @@ export interface CliArgs {
   allRemote: boolean;
   /** `download --attachments`. */
   attachments?: string;
+  /** `upload --link-format`. */
+  linkFormat?: LinkFormat;
+  /** `upload --link-template`, checked once the config file's settings are known. */
+  linkTemplate?: string;
 }
 
 /**
@@ -94,7 +99,11 @@ const RUN_VALUES: Record<
   | "remoteAllow"
   | "remoteDeny"
   | "toConfig"
+  | "linkFormat"
+  | "linkTemplate"
 > = {
+  "--link-format": "linkFormat",
+  "--link-template": "linkTemplate",
   "--to-config": "toConfig",
   "--prefix": "prefix",
   "--min-age": "minAgeDays",
@@ -248,6 +257,10 @@ function setRunValue(args: CliArgs, key: (typeof RUN_VALUES)[string], flag: stri
   } else if (key === "site") {
     if (!SITE_CHOICES.includes(value)) throw new UsageError(`${flag} must be one of ${SITE_CHOICES.join(", ")}.`);
     args.site = value === "auto" ? undefined : (value as SiteKind);
+  } else if (key === "linkFormat") {
+    if (!(LINK_FORMATS as readonly string[]).includes(value))
+      throw new UsageError(`${flag} must be one of ${LINK_FORMATS.join(", ")}, not ${JSON.stringify(value)}.`);
+    args.linkFormat = value as LinkFormat;
   } else if (key === "minAgeDays") {
     if (!/^\d+(?:\.\d+)?$/.test(value)) throw new UsageError(`${flag} must be a number of days, 0 or more.`);
     args.minAgeDays = Number(value);

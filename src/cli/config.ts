@@ -7,6 +7,8 @@ import { PROFILE_FIELDS, profileField, type ProfileField } from "../core/setting
 import { unsendableKeyMessage } from "../core/credentialText";
 import type { Credentials, Profile } from "../core/types";
 import { CREDENTIALS_FROM_ENV, UsageError, type CliArgs } from "./args";
+import { LINK_FORMATS, linkTemplateProblem, type LinkFormat, type LinkStyle } from "../core/link/linkWriter";
+import { LINK_CONFIG_KEYS } from "./options";
 
 /** Environment variables, as `process.env` holds them. */
 export type Env = Record<string, string | undefined>;
@@ -44,6 +46,7 @@ export function buildProfile(config: Record<string, unknown> | undefined, args: 
     if (/^(accessKeyId|secretAccessKey|sessionToken|credentials)$/i.test(key)) {
       throw new UsageError(`The config file holds "${key}". ${CREDENTIALS_FROM_ENV}`);
     }
+    if (LINK_CONFIG_KEYS.includes(key)) continue;
     const field = PROFILE_FIELDS.find((f) => f.key === key && f.config !== undefined);
     if (!field) throw new UsageError(`The config file has an unknown setting "${key}".`);
     if (value === undefined || field.config === "ignore") continue;
@@ -66,6 +69,33 @@ export function buildProfile(config: Record<string, unknown> | undefined, args: 
     throw new UsageError(["The bucket settings are not usable:", ...problems.map((p) => `  ${p.field}: ${p.message}`)].join("\n"));
   }
   return profile;
+}
+
+/**
+ * How the links made for local images are written: `--link-format` and `--link-template`
+ * over the config file's `linkFormat` and `linkTemplate`. A template given without a format
+ * means the custom format.
+ * @throws UsageError for an unknown format, a template that is not usable (an unknown
+ * placeholder is named), or a template flag beside a format that does not use it.
+ */
+export function linkStyleFrom(config: Record<string, unknown> | undefined, args: Pick<CliArgs, "linkFormat" | "linkTemplate">): LinkStyle {
+  const c = config ?? {};
+  if (c.linkFormat !== undefined && !(typeof c.linkFormat === "string" && (LINK_FORMATS as readonly string[]).includes(c.linkFormat))) {
+    throw new UsageError(`"linkFormat" in the config file must be one of ${LINK_FORMATS.join(", ")}.`);
+  }
+  if (c.linkTemplate !== undefined && typeof c.linkTemplate !== "string") throw new UsageError(`"linkTemplate" in the config file must be a string.`);
+  const configFormat = c.linkFormat as LinkFormat | undefined;
+  const configTemplate = c.linkTemplate;
+  const template = args.linkTemplate ?? configTemplate;
+  const format = args.linkFormat ?? configFormat ?? (template !== undefined ? "custom" : "markdown");
+  if (format !== "custom") {
+    if (args.linkTemplate !== undefined) throw new UsageError(`--link-template is the template of --link-format custom, but the link format is ${format}.`);
+    return { format, template: "" };
+  }
+  if (template === undefined) throw new UsageError('The custom link format needs its template: give --link-template T (or "linkTemplate" in the config file).');
+  const problem = linkTemplateProblem(template);
+  if (problem) throw new UsageError(`${args.linkTemplate !== undefined ? "--link-template" : '"linkTemplate" in the config file'}: ${problem}`);
+  return { format, template };
 }
 
 /** A config file's value for `field`, checked against the field's kind. */

@@ -8,6 +8,7 @@ import { PROFILE_FIELDS } from "../core/settings/profileFields";
 import type { Profile } from "../core/types";
 import { SITE_KINDS } from "../core/sites/siteTypes";
 import { DEFAULT_FRONT_MATTER_KEYS } from "../core/markdown";
+import { LINK_FORMATS, LINK_TEMPLATE_PLACEHOLDERS } from "../core/link/linkWriter";
 
 export type Command = "upload" | "doctor" | "download" | "delete" | "orphans" | "relink" | "copy";
 
@@ -33,6 +34,9 @@ export interface RunOption {
   /** Refused by the commands it is not listed for, rather than accepted and ignored. */
   only?: boolean;
 }
+
+/** Keys of the `--config` file that are not profile fields: how links are written, as `--link-format` and `--link-template` set it. */
+export const LINK_CONFIG_KEYS: readonly string[] = ["linkFormat", "linkTemplate"];
 
 /** What `--site` accepts: `auto`, then every site kind. */
 export const SITE_CHOICES: readonly string[] = ["auto", ...SITE_KINDS];
@@ -78,6 +82,19 @@ export const RUN_OPTIONS: readonly RunOption[] = [
     value: "KEY",
     repeatable: true,
     help: `front matter field whose value is an image, besides ${DEFAULT_FRONT_MATTER_KEYS.join(", ")}; a dot reaches into a nested map or table (hero.image); repeat it for several. Front matter is read in Hexo, Hugo, Jekyll, Next.js and Astro sites and plain folders, not in Obsidian vaults`,
+    commands: ["upload"],
+  },
+  {
+    flag: "--link-format",
+    value: "FORMAT",
+    choices: LINK_FORMATS,
+    help: 'how the links made for local images are written: markdown (![alt](url), the default), html (<img src="url" alt="alt">, with width when the note gives a size) or custom (--link-template). Links already in HTML, front matter or blog tags, and re-hosted web images, keep their form; only their URL changes',
+    commands: ["upload"],
+  },
+  {
+    flag: "--link-template",
+    value: "T",
+    help: `the custom link format's template (implies --link-format custom): ${LINK_TEMPLATE_PLACEHOLDERS.map((p) => `{${p.name}} ${p.help}`).join("; ")}`,
     commands: ["upload"],
   },
   {
@@ -174,7 +191,7 @@ export const RUN_OPTIONS: readonly RunOption[] = [
 
 /** The keys the `--config` file reads. */
 export function configKeys(): string[] {
-  return PROFILE_FIELDS.filter((f) => f.config === "read").map((f) => f.key);
+  return [...PROFILE_FIELDS.filter((f) => f.config === "read").map((f) => f.key), ...LINK_CONFIG_KEYS];
 }
 
 /** A flag that sets a profile field: the field, and the value an on/off flag gives it. */

@@ -16,7 +16,7 @@ import { migrateSettings } from "../core/settings/storedSettings";
 import { MAX_SIZE_HINT, parseArgs, UsageError, type CliArgs } from "./args";
 import { helpText } from "./help";
 import { openUploadCache } from "./cache";
-import { buildProfile, credentialsFromEnv, defaultCachePath, loadConfigFile, UnsendableCredentials, type Env } from "./config";
+import { buildProfile, credentialsFromEnv, defaultCachePath, linkStyleFrom, loadConfigFile, UnsendableCredentials, type Env } from "./config";
 import { fsReason } from "./fsErrors";
 import { collectNotes, createFsPorts, toVaultPath, walkFiles } from "./fsPorts";
 import { inBuildOutput } from "../core/sites/siteTypes";
@@ -110,6 +110,7 @@ async function upload(args: CliArgs, io: CliIO, term: Terminal): Promise<number>
   const config = args.config === undefined ? undefined : await loadConfigFile(args.config);
   // A dry run talks to no server, so it needs no bucket settings: they are checked only for a real run.
   const profile = args.dryRun ? undefined : buildProfile(config, args);
+  const linkStyle = linkStyleFrom(config, args);
   const defaults = migrateSettings(undefined);
 
   const vault = await workingRoot(args.vault, args.paths, args.site);
@@ -196,6 +197,7 @@ async function upload(args: CliArgs, io: CliIO, term: Terminal): Promise<number>
           signal: io.signal,
           scan,
           remote,
+          linkStyle,
         },
       );
     } finally {

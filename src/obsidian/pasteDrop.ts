@@ -19,10 +19,10 @@ import type { App, Editor, MarkdownFileInfo, MarkdownView, TFile } from "obsidia
 import type { Extension } from "@codemirror/state";
 import { errorText, isUploadError } from "../core/errors";
 import { extensionForMime } from "../core/prepare/sniff";
-import { altTextFromName, markdownImage } from "../core/link/markdownLink";
+import { writeImageLink, type LinkStyle } from "../core/link/linkWriter";
 import { runPool } from "../core/migrate/pool";
 import type { ImageUploader } from "../core/ports";
-import type { PluginSettings } from "../core/settings/settingsModel";
+import { linkStyleOf, type PluginSettings } from "../core/settings/settingsModel";
 import { credentialValues, redactSecrets } from "../core/redact";
 import type { Credentials } from "../core/types";
 import { saveAsAttachment } from "./attachmentFallback";
@@ -57,6 +57,8 @@ interface Pending {
   placeholder: string;
   /** Upload the bytes as they are, without processing. */
   unprocessed: boolean;
+  /** How its link is written: the settings' when the event was taken, checked by `checkReadiness`. */
+  style: LinkStyle;
 }
 
 /** The part of the Clipboard API the paste command reads (`navigator.clipboard`). */
@@ -123,7 +125,7 @@ export class PasteDropHandler {
     evt.preventDefault();
     // Shift on a drop: upload exactly as dropped (see the file comment).
     const unprocessed = kind === "drop" && (evt as DragEvent).shiftKey === true;
-    this.begin(kind, files, editor, info, ready.config, settings.concurrency, unprocessed);
+    this.begin(kind, files, editor, info, ready.config, settings, unprocessed);
   }
 
   /**
@@ -165,7 +167,7 @@ export class PasteDropHandler {
       this.notify("The clipboard holds no image, so nothing was pasted.");
       return;
     }
-    this.begin("paste", files, editor, info, ready.config, settings.concurrency, true);
+    this.begin("paste", files, editor, info, ready.config, settings, true);
   }
 
   /** Puts a placeholder for each image where the cursor is and starts their uploads. */
@@ -175,20 +177,20 @@ export class PasteDropHandler {
     editor: Editor,
     info: MarkdownView | MarkdownFileInfo,
     config: UploaderConfig,
-    concurrency: number,
+    settings: PluginSettings,
     unprocessed: boolean,
   ): void {
     const now = (this.deps.now ?? (() => new Date()))();
     const note: TFile | null = info.file ?? null;
     const pending: Pending[] = files.map((file) => {
       const name = attachmentName(file, kind, now);
-      return { file, name, placeholder: uploadingPlaceholder(name, (this.deps.newId ?? randomPlaceholderId)()), unprocessed };
+      return { file, name, placeholder: uploadingPlaceholder(name, (this.deps.newId ?? randomPlaceholderId)()), unprocessed, style: linkStyleOf(settings) };
     });
     // Several images go on separate lines, as Obsidian embeds them.
     editor.replaceSelection(pending.map((p) => p.placeholder).join("\n"));
     const site = new PlaceholderSite(this.deps.app, { editor, info }, note);
 
-    const job = this.uploadAll(pending, site, config, note, concurrency).catch((e: unknown) => {
+    const job = this.uploadAll(pending, site, config, note, settings.concurrency).catch((e: unknown) => {
       console.error(`${PLUGIN_NAME}: paste handling failed`, describe(e, config.credentials));
     });
     this.jobs.add(job);
@@ -230,7 +232,7 @@ export class PasteDropHandler {
     try {
       const asset = { bytes, name: p.name, notePath, reportedType: p.file.type || undefined, ...(p.unprocessed ? { unprocessed: true } : {}) };
       const stored = await (await uploader).upload(asset);
-      return { kind: "uploaded", link: markdownImage(altTextFromName(p.name), stored.url), url: stored.url };
+      return { kind: "uploaded", link: writeImageLink({ url: stored.url, name: p.name }, p.style), url: stored.url };
     } catch (e) {
       return { kind: "failed", bytes, reason: uploadFailure(p.name, e, config.credentials) };
     }

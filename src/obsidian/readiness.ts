@@ -3,7 +3,8 @@
  * unusable profile never swallows an image: Obsidian then saves it as it always does.
  */
 import type { SecretStorage } from "obsidian";
-import { maxUploadBytes, type PluginSettings } from "../core/settings/settingsModel";
+import { linkStyleOf, maxUploadBytes, type PluginSettings } from "../core/settings/settingsModel";
+import { linkStyleProblem } from "../core/link/linkWriter";
 import { validateProfile } from "../core/settings/profileValidation";
 import { unsendableKeyMessage } from "../core/credentialText";
 import type { Profile } from "../core/types";
@@ -30,13 +31,15 @@ function untouched(p: Profile): boolean {
   return !p.endpoint.trim() && !p.bucket.trim() && !p.accessKeyIdSecret.trim() && !p.secretAccessKeySecret.trim();
 }
 
-/** Checks the active profile's fields and that both of its secrets are present on this device. */
+/** Checks the active profile's fields, the link template, and that both of the profile's secrets are present on this device. */
 export function checkReadiness(settings: PluginSettings, secrets: Pick<SecretStorage, "getSecret">): Readiness {
   const profile = activeProfile(settings);
   if (!profile || untouched(profile)) {
     return { ok: false, unconfigured: true, problems: ["No bucket is set up yet."] };
   }
   const problems = validateProfile(profile).map((m) => m.message);
+  const linkProblem = linkStyleProblem(linkStyleOf(settings));
+  if (linkProblem) problems.push(`${linkProblem} Fix it under "Link format" in the settings.`);
   const credentials = readCredentials(secrets, profile);
   if (!credentials.ok) {
     for (const p of credentials.problems) if (!problems.includes(p)) problems.push(p);

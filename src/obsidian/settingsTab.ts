@@ -6,6 +6,7 @@ import { PluginSettingTab, requireApiVersion } from "obsidian";
 import type { App, DropdownComponent, Plugin, Setting, SettingDefinitionItem } from "obsidian";
 import { MAX_CONCURRENCY, newProfile, type PluginSettings } from "../core/settings/settingsModel";
 import { SUPPORTED_IMAGE_FORMATS } from "../core/prepare/sniff";
+import { LINK_FORMATS, LINK_TEMPLATE_PLACEHOLDERS, linkTemplateProblem, type LinkFormat } from "../core/link/linkWriter";
 import type { Profile } from "../core/types";
 import { encodableSummary } from "./platformCodec";
 import { ProfileForm } from "./profileForm";
@@ -150,6 +151,7 @@ export class S3ImageHostingSettingTab extends PluginSettingTab {
       numberRow(s, "Parallel uploads", `How many images upload at the same time, 1 to ${MAX_CONCURRENCY}.`, "concurrency", (v) =>
         Number.isInteger(v) && v >= 1 && v <= MAX_CONCURRENCY ? null : `Enter a whole number from 1 to ${MAX_CONCURRENCY}.`,
       ),
+      ...this.linkRows(),
     ];
     const webImages: SettingRow[] = [
       toggleRow(
@@ -178,6 +180,43 @@ export class S3ImageHostingSettingTab extends PluginSettingTab {
       ),
     ];
     return [{ rows: general }, { heading: "Web images", rows: webImages }, { heading: "Buckets", rows: this.profiles() }];
+  }
+
+  /** The link format, and the template of the custom one, shown only while custom is chosen. */
+  private linkRows(): SettingRow[] {
+    const s = this.settings;
+    const labels: Record<LinkFormat, string> = { markdown: "Markdown ![alt](url)", html: 'HTML <img src="url">', custom: "Custom template" };
+    const rows: SettingRow[] = [
+      {
+        name: "Link format",
+        desc: "How the link to an uploaded image is written when an image is pasted or dropped, or a local image is uploaded. Links in HTML, front matter and blog tags keep their own form; only their URL changes.",
+        render: (setting) => {
+          setting.addDropdown((d) => {
+            for (const f of LINK_FORMATS) d.addOption(f, labels[f]);
+            d.setValue(s.linkFormat).onChange((v) => {
+              s.linkFormat = v as LinkFormat;
+              this.changed();
+              this.redraw();
+            });
+          });
+        },
+      },
+    ];
+    if (s.linkFormat !== "custom") return rows;
+    const problem = linkTemplateProblem(s.linkTemplate);
+    rows.push({
+      name: "Link template",
+      desc: `Placeholders: ${LINK_TEMPLATE_PLACEHOLDERS.map((p) => `{${p.name}} ${p.help}`).join("; ")}.${problem ? ` Uploads wait until it is fixed: ${problem}` : ""}`,
+      value: {
+        type: "text",
+        key: "linkTemplate",
+        placeholder: '<img src="{url}" alt="{alt}">',
+        get: () => s.linkTemplate,
+        check: (v) => linkTemplateProblem(v) ?? null,
+        set: (v) => (s.linkTemplate = v),
+      },
+    });
+    return rows;
   }
 
   /** The profile picker, the active profile, and the fields of the profile being edited. */

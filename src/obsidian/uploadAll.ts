@@ -7,7 +7,7 @@ import { Platform, type App, type TFile } from "obsidian";
 import { migrateNotes, type MigrationProgress, type MigrationReport } from "../core/migrate/engine";
 import { bytesInFlightFor } from "../core/migrate/memoryBudget";
 import type { ImageUploader } from "../core/ports";
-import type { PluginSettings } from "../core/settings/settingsModel";
+import { linkStyleOf, type PluginSettings } from "../core/settings/settingsModel";
 import { checkReadiness } from "./readiness";
 import { trashUnlinked } from "./trashUnlinked";
 import type { UploaderConfig } from "./uploaderCache";
@@ -58,6 +58,7 @@ export async function uploadAllLocalImages(
           ? { servedBy: profileSources(settings), allow: settings.webImageAllow, deny: settings.webImageDeny }
           : undefined,
       concurrency: settings.concurrency,
+      linkStyle: linkStyleOf(settings),
       // A phone closes an app that holds too much memory: fewer large images at once there.
       maxBytesInFlight: bytesInFlightFor({ mobile: Platform.isMobile }),
       signal: opts.signal,

@@ -10,6 +10,11 @@ export interface Replacement {
   end: number;
   expected: string;
   replacement: string;
+  /**
+   * The replacement need not read as an image (the output of a custom link template): the
+   * readability check only asks that it leave the note's other images as they were.
+   */
+  loose?: boolean;
 }
 
 export interface RewriteResult {

@@ -1,4 +1,5 @@
-import { rewriteEmbed } from "../link/embedLink";
+import { embedReplacement } from "../link/embedLink";
+import type { LinkStyle } from "../link/linkWriter";
 import { scanEmbeds, type Embed, type ScanOptions } from "../markdown";
 import { readableRewrites } from "./readability";
 import { applyReplacements, type Replacement } from "./replacements";
@@ -48,17 +49,20 @@ export type LinkOutcome = "rewritten" | "changed" | "unreadable";
 
 /**
  * Rewrites `links` in one atomic rewrite of the note and says, link by link, what became of it.
- * `options` are the scan options the links were found with. Rejects when `rewriteNote` does.
+ * `options` are the scan options the links were found with; `style` how new links are
+ * written. Rejects when `rewriteNote` does.
  */
 export async function writeLinks(
   links: UploadedLink[],
   shifts: NoteShifts,
   rewriteNote: (edit: (text: string) => TextChange[]) => Promise<void>,
   options?: ScanOptions,
+  style?: LinkStyle,
 ): Promise<LinkOutcome[]> {
   const reps: Replacement[] = links.map(({ embed, url, replacement }) => {
     const start = shifts.map(embed.start);
-    return { start, end: start + embed.raw.length, expected: embed.raw, replacement: replacement ?? rewriteEmbed(embed, url) };
+    const rep = replacement !== undefined ? { expected: embed.raw, replacement } : embedReplacement(embed, url, style, options);
+    return { ...rep, start, end: start + embed.raw.length };
   });
   let outcome: LinkOutcome[] = links.map(() => "changed");
 

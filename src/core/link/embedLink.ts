@@ -1,17 +1,34 @@
 /**
  * The link text that replaces an embed once its image is hosted: what the user wrote is
- * kept (alt text, title, `|300` size hint, `#fragment`), only the destination changes.
+ * kept (alt text, title, `|300` size hint, `#fragment`), only the destination changes; a
+ * local image we make a link for is written in the chosen link format (see `linkWriter.ts`).
  */
-import { parseOpenTag, scanEmbeds, type Embed, type ScanOptions } from "../markdown";
+import { parseOpenTag, scanEmbeds, unescapeMarkdown, type Embed, type ScanOptions } from "../markdown";
 import { readableRewrites } from "../apply/readability";
 import type { Replacement } from "../apply/replacements";
 import { attributeValue, escapeAttribute, frontMatterValue, hexoArgument, hexoAssetTag, hugoParameter, srcsetUrl } from "./formLinks";
-import { altTextFromName, escapeAltText, imageDestination, markdownDestination, markdownImage } from "./markdownLink";
+import { DEFAULT_LINK_STYLE, writeImageLink, type LinkStyle } from "./linkWriter";
+import { altTextFromName, imageDestination, markdownDestination, markdownImage } from "./markdownLink";
 
-function sizeHint(e: Embed): string | undefined {
-  if (!e.size) return undefined;
-  const pipe = e.raw.includes("\\|") ? "\\|" : "|";
-  return `${pipe}${e.size.width}${e.size.height !== undefined ? `x${e.size.height}` : ""}`;
+/**
+ * Whether a rewrite of `e` makes a new link in the chosen link format: a wiki embed, or a
+ * markdown or reference image of a local file. Every other form (HTML, front matter, blog
+ * tags, and web images being re-hosted) keeps its form and changes only its URL.
+ */
+export function takesLinkFormat(e: Embed): boolean {
+  return e.kind === "wiki" || ((e.kind === "markdown" || e.kind === "reference") && !e.isRemote);
+}
+
+/** The alt text of a markdown or reference image as plain text: on one line, without its size hint or escapes. */
+function plainAlt(e: Embed): string {
+  let alt = e.alt.replace(/[ \t]*(?:\r\n|\r|\n)[ \t>]*/g, " ");
+  if (e.size) alt = /^\s*\d+(?:\s*x\s*\d+)?\s*$/.test(alt) ? "" : alt.replace(/\s*\\?\|\s*\d+(?:\s*x\s*\d+)?\s*$/, "");
+  return unescapeMarkdown(alt);
+}
+
+/** An embed's image as the link writer takes it. */
+function newLink(e: Embed, url: string, alt: string): Parameters<typeof writeImageLink>[0] {
+  return { url, name: e.target, alt, width: e.size?.width, height: e.size?.height, title: e.title, inTable: e.raw.includes("\\|") };
 }
 
 /**
@@ -36,11 +53,15 @@ function replacePath(e: Embed & { path: { start: number; end: number } }, replac
 }
 
 /**
- * The link that replaces embed `e` once its file lives at `url`. Only the path changes:
- * alt text, titles, attributes, quotes and line breaks stay byte for byte.
+ * The link that replaces embed `e` once its file lives at `url`. In the markdown format only
+ * the path changes: alt text, titles, attributes, quotes and line breaks stay byte for byte.
+ * In the html and custom formats (`style`), a local image's wiki, markdown or reference
+ * link becomes the format's link (see `takesLinkFormat` and `writeImageLink`); every other
+ * form changes as below.
  *
  * - Markdown `![alt|300](a.png "t")` → `![alt|300](url "t")`: only the destination is
- *   replaced, so an alt text that runs over lines (in a callout, with its `> `) is kept.
+ *   replaced, so an alt text that runs over lines (in a callout, with its `> `) is kept. An
+ *   empty alt text of a local image becomes the one a pasted file of that name gets.
  * - Reference `![alt][ref]` → `![alt](url "title")` with the definition's title. The
  *   definition stays: other links may still use it, and an unused one renders nothing.
  * - Wiki `![[folder/My shot.png|300]]` → `![My shot|300](url)`: the display text, or else
@@ -54,19 +75,18 @@ function replacePath(e: Embed & { path: { start: number; end: number } }, replac
  * A `#fragment` is appended to the URL in every case.
  * @throws UploadError `MalformedLink` when the URL is not an absolute http(s) URL.
  */
-export function rewriteEmbed(e: Embed, url: string): string {
+export function rewriteEmbed(e: Embed, url: string, style: LinkStyle = DEFAULT_LINK_STYLE): string {
   const href = e.fragment !== undefined ? `${url}#${e.fragment}` : url;
   const path = e.path;
+  if (style.format !== "markdown" && takesLinkFormat(e)) return writeImageLink(newLink(e, href, e.kind === "wiki" ? e.alt : plainAlt(e)), style);
   switch (e.kind) {
     case "html":
       if (!e.raw.startsWith("<")) return attributeValue(e.raw, href);
       return replaceImgSrc(e.raw, href) ?? `<img src="${escapeAttribute(href)}">`;
     case "srcset":
       return srcsetUrl(href);
-    case "wiki": {
-      const alt = e.alt !== "" ? escapeAltText(e.alt) : altTextFromName(e.target);
-      return markdownImage(alt, href, { sizeHint: sizeHint(e) });
-    }
+    case "wiki":
+      return writeImageLink(newLink(e, href, e.alt), style);
     case "front-matter":
       return frontMatterValue(e.raw, href, e.syntax ?? "yaml");
     case "hexo-asset":
@@ -75,26 +95,43 @@ export function rewriteEmbed(e: Embed, url: string): string {
       return hexoArgument(e.raw, href);
     case "hugo-figure":
       return hugoParameter(e.raw, href);
-    case "markdown":
-      return path ? replacePath({ ...e, path }, markdownDestination(href)) : markdownImage(e.alt, href, { title: e.title });
+    case "markdown": {
+      if (!path) return markdownImage(e.alt, href, { title: e.title });
+      const link = replacePath({ ...e, path }, markdownDestination(href));
+      return e.alt === "" && !e.isRemote ? `![${altTextFromName(e.target)}${link.slice(2)}` : link;
+    }
     case "reference":
       return path ? replacePath({ ...e, path }, `]${imageDestination(href, e.title)}`) : markdownImage(e.alt, href, { title: e.title });
   }
 }
 
 /**
+ * The replacement of embed `e` by its link to `url` (`rewriteEmbed`), marked `loose` when it
+ * is a custom template's link that does not read back as one image.
+ */
+export function embedReplacement(e: Embed, url: string, style: LinkStyle = DEFAULT_LINK_STYLE, options?: ScanOptions): Replacement {
+  const replacement = rewriteEmbed(e, url, style);
+  const rep: Replacement = { start: e.start, end: e.end, expected: e.raw, replacement };
+  if (style.format === "custom" && takesLinkFormat(e)) {
+    const back = scanEmbeds(replacement, options);
+    if (back.length !== 1 || back[0].start !== 0 || back[0].end !== replacement.length) rep.loose = true;
+  }
+  return rep;
+}
+
+/**
  * Scans `text` and plans one replacement per embed that `urlFor` gives a URL; embeds it
  * returns undefined for are left alone, and so are those that unfinished markdown around
  * them would take in once rewritten (see `readableRewrites`). `options` says which forms
- * are read, as for `scanEmbeds`. Feed the result to
+ * are read, as for `scanEmbeds`; `style` how new links are written. Feed the result to
  * `applyReplacements`.
  */
-export function planEmbedRewrites(text: string, urlFor: (e: Embed) => string | undefined, options?: ScanOptions): Replacement[] {
+export function planEmbedRewrites(text: string, urlFor: (e: Embed) => string | undefined, options?: ScanOptions, style?: LinkStyle): Replacement[] {
   const embeds = scanEmbeds(text, options);
   const reps: Replacement[] = [];
   for (const e of embeds) {
     const url = urlFor(e);
-    if (url !== undefined) reps.push({ start: e.start, end: e.end, expected: e.raw, replacement: rewriteEmbed(e, url) });
+    if (url !== undefined) reps.push(embedReplacement(e, url, style, options));
   }
   return readableRewrites(text, embeds, reps, options).kept;
 }

@@ -34,11 +34,16 @@ export function escapeAltText(text: string): string {
  * would read as a width; a name with nothing readable becomes `image`.
  */
 export function altTextFromName(path: string): string {
+  return escapeAltText(plainAltFromName(path));
+}
+
+/** The alt text `altTextFromName` gives, as plain text, before escaping: for HTML and link templates. */
+export function plainAltFromName(path: string): string {
   const name = baseName(path);
   const stem = fileStem(name);
   const shown = looksLikeSize(stem) ? (looksLikeSize(name) ? "" : name) : stem;
   if (shown.trim() === "" && !looksLikeSize(name)) return FALLBACK_ALT_TEXT;
-  return escapeAltText([...shown].slice(0, MAX_ALT_LENGTH).join(""));
+  return [...shown].slice(0, MAX_ALT_LENGTH).join("");
 }
 
 function looksLikeSize(s: string): boolean {
@@ -120,8 +125,8 @@ export function percentEncode(ch: string): string {
   return [...new TextEncoder().encode(ch)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join("");
 }
 
-// A line break inside a callout or list would lose its container prefix.
-function oneLine(text: string): string {
+/** `text` on one line: a line break inside a callout or list would lose its container prefix. */
+export function oneLine(text: string): string {
   return [...text.replace(/[ \t]*(?:\r\n|\r|\n)[ \t]*/g, " ")].map((ch) => (isControl(ch) ? " " : ch)).join("");
 }
 

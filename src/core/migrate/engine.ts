@@ -6,6 +6,7 @@ import type { ImageUploader } from "../ports";
 import { Feed, runFeed } from "./pool";
 import { Planner, type Fail, type FileJob, type OnLink } from "./planner";
 import { writeBack, type Rewrite } from "./writeBack";
+import type { LinkStyle } from "../link/linkWriter";
 import type { TextChange } from "../apply/textChanges";
 import { checkedImage, type FetchedResponse } from "../download/checkedImage";
 import { attachmentName } from "../download/attachmentName";
@@ -143,6 +144,8 @@ export interface MigrationOptions {
   remote?: RemoteOptions;
   /** Only links to these vault paths (the rest of each note is left alone). */
   onlyFiles?: ReadonlySet<string>;
+  /** How the links made for local images are written (default: markdown). */
+  linkStyle?: LinkStyle;
 }
 
 /**
@@ -229,7 +232,7 @@ export async function migrateNotes(notePaths: string[], ports: MigrationPorts, o
   const files: FileJob[] = [];
   const feed = new Feed<FileJob>();
   const batcher = new Batcher<Rewrite>(
-    (batch) => writeBack(batch, ports, report, fail, opts.scan),
+    (batch) => writeBack(batch, ports, report, fail, opts.scan, opts.linkStyle),
     opts.flushEvery ?? DEFAULT_FLUSH_EVERY,
     opts.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
     opts.setTimer,

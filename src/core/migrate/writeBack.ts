@@ -1,5 +1,6 @@
 import { errorText } from "../errors";
 import type { ScanOptions } from "../markdown";
+import type { LinkStyle } from "../link/linkWriter";
 import { writeLinks, type LinkOutcome } from "../apply/writeLinks";
 import type { MigrationPorts, MigrationReport } from "./engine";
 import type { Fail, FileJob, LinkJob, NoteJob } from "./planner";
@@ -16,7 +17,14 @@ export interface Rewrite {
 }
 
 /** Rewrites the links of a batch of uploaded files, one atomic rewrite per note. */
-export async function writeBack(batch: Rewrite[], ports: MigrationPorts, report: MigrationReport, fail: Fail, scan?: ScanOptions): Promise<void> {
+export async function writeBack(
+  batch: Rewrite[],
+  ports: MigrationPorts,
+  report: MigrationReport,
+  fail: Fail,
+  scan?: ScanOptions,
+  style?: LinkStyle,
+): Promise<void> {
   const byNote = new Map<NoteJob, LinkJob[]>();
   for (const rewrite of batch) {
     for (const link of rewrite.links) {
@@ -36,6 +44,7 @@ export async function writeBack(batch: Rewrite[], ports: MigrationPorts, report:
           note.shifts,
           (edit) => ports.rewriteNote(note.path, edit),
           scan,
+          style,
         );
       } catch (e) {
         for (const l of links) {

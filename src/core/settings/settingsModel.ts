@@ -3,6 +3,7 @@
  * secrets in Obsidian's secret storage.
  */
 import type { UploadRecord } from "../ports";
+import type { LinkFormat, LinkStyle } from "../link/linkWriter";
 import { randomHex } from "../randomHex";
 import type { Profile, ProviderId } from "../types";
 import { PROFILE_FIELDS } from "./profileFields";
@@ -30,6 +31,10 @@ export interface PluginSettings {
   webImageDeny: string[];
   /** "Download images back" takes every web image, not only those a profile serves. */
   downloadAllWebImages: boolean;
+  /** How links to uploaded local and pasted images are written; see `linkWriter.ts`. */
+  linkFormat: LinkFormat;
+  /** The template of the `custom` link format. */
+  linkTemplate: string;
   /** scope (see `bucketScope`) → SHA-256 → record. */
   uploadIndex: Record<string, Record<string, UploadRecord>>;
 }
@@ -69,6 +74,8 @@ export function defaultSettings(): PluginSettings {
     webImageAllow: [],
     webImageDeny: [],
     downloadAllWebImages: false,
+    linkFormat: "markdown",
+    linkTemplate: "",
     uploadIndex: {},
   };
 }
@@ -79,4 +86,9 @@ export const DEFAULT_SETTINGS: PluginSettings = defaultSettings();
 /** The size limit of `settings` in bytes. */
 export function maxUploadBytes(settings: Pick<PluginSettings, "maxFileSizeMB">): number {
   return Math.round(settings.maxFileSizeMB * BYTES_PER_MB);
+}
+
+/** The link style of `settings`, as the link writer takes it. */
+export function linkStyleOf(settings: Pick<PluginSettings, "linkFormat" | "linkTemplate">): LinkStyle {
+  return { format: settings.linkFormat, template: settings.linkTemplate };
 }

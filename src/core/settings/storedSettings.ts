@@ -7,6 +7,7 @@ import type { Profile } from "../types";
 import { PROVIDER_IDS } from "../providers";
 import { CONVERT_SETTINGS } from "../prepare/transformPlan";
 import { cleanUploadIndexData } from "./uploadIndex";
+import { LINK_FORMATS } from "../link/linkWriter";
 import { ACLS, DEFAULT_PROFILE_ID, MAX_CONCURRENCY, MAX_FILE_SIZE_MB, defaultSettings, newProfile, type PluginSettings } from "./settingsModel";
 
 /**
@@ -30,6 +31,10 @@ export function migrateSettings(raw: unknown): PluginSettings {
   settings.trashAfterUpload = bool(source.trashAfterUpload, settings.trashAfterUpload);
   settings.rehostWebImages = bool(source.rehostWebImages, settings.rehostWebImages);
   settings.downloadAllWebImages = bool(source.downloadAllWebImages, settings.downloadAllWebImages);
+  // Settings saved before the link format existed wrote markdown links.
+  settings.linkFormat = LINK_FORMATS.find((f) => f === source.linkFormat) ?? settings.linkFormat;
+  // Kept as written, even when unusable: validation says what is wrong rather than a silent default.
+  settings.linkTemplate = str(source.linkTemplate) ?? settings.linkTemplate;
   settings.webImageAllow = hostList(source.webImageAllow);
   settings.webImageDeny = hostList(source.webImageDeny);
   const size = source.maxFileSizeMB;

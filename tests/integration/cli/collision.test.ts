@@ -69,7 +69,7 @@ describe("img/{name}.{ext} over a/shot.png and b/shot.png, two different images"
     expect(message).toContain('"b/shot.png" was not uploaded');
     expect(message).toContain('"a/shot.png"');
     expect(message).toContain("{hash}");
-    expect(note(dir, "a.md")).toBe(`Figure:\n![](${url()})\n`);
+    expect(note(dir, "a.md")).toBe(`Figure:\n![shot](${url()})\n`);
     expect(note(dir, "b.md")).toBe("Figure:\n![](b/shot.png)\n");
     expect(Buffer.compare((await storedObject(bucket, key)).bytes, Buffer.from(a))).toBe(0);
     const admin = adminClient();
@@ -97,7 +97,7 @@ describe("img/{name}.{ext} over a/shot.png and b/shot.png, two different images"
     expect(code).toBe(0);
     expect(out).toMatchObject({ uploaded: 1, rewritten: 1, failed: 0 });
     expect(methods).toEqual(["PUT"]);
-    expect(note(dir, "b.md")).toBe(`Figure:\n![](${url()})\n`);
+    expect(note(dir, "b.md")).toBe(`Figure:\n![shot](${url()})\n`);
     expect(Buffer.compare((await storedObject(bucket, key)).bytes, Buffer.from(b))).toBe(0);
   });
 
@@ -107,7 +107,7 @@ describe("img/{name}.{ext} over a/shot.png and b/shot.png, two different images"
     expect(code).toBe(0);
     expect(out).toMatchObject({ uploaded: 0, reused: 1, rewritten: 1, failed: 0 });
     expect(methods).toEqual(["HEAD"]);
-    expect(note(again, "c.md")).toBe(`Figure:\n![](${url()})\n`);
+    expect(note(again, "c.md")).toBe(`Figure:\n![shot](${url()})\n`);
   });
 });
 

@@ -200,7 +200,7 @@ describe("upload all local images in Obsidian", () => {
     folderItem.callback?.({} as MouseEvent);
     await until(() => Notice.messages.some((m) => m.startsWith("Upload all local images (2 notes)")), "the summary notice");
     expect(await app.vault.read(app.vault.getFileByPath("Blog/One.md") as TFile)).toMatch(/^!\[x\]\(http/);
-    expect(await app.vault.read(app.vault.getFileByPath("Blog/Sub/Two.md") as TFile)).toMatch(/^!\[\]\(http/);
+    expect(await app.vault.read(app.vault.getFileByPath("Blog/Sub/Two.md") as TFile)).toMatch(/^!\[x\]\(http/);
     expect(await app.vault.read(app.vault.getFileByPath("Else.md") as TFile)).toBe("![[x.png]]");
   });
 

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs, UsageError } from "../../../src/cli/args";
-import { buildProfile, credentialsFromEnv, defaultCachePath, loadConfigFile } from "../../../src/cli/config";
+import { buildProfile, credentialsFromEnv, defaultCachePath, linkStyleFrom, loadConfigFile } from "../../../src/cli/config";
 
 const args = (...flags: string[]) => parseArgs(["upload", "notes", ...flags]);
 
@@ -204,5 +204,52 @@ describe("credentialsFromEnv and keys that cannot be sent", () => {
       accessKeyId: "AKIDEXAMPLE",
       secretAccessKey: "wJalr/XUtn+FEMI=",
     });
+  });
+});
+
+describe("linkStyleFrom", () => {
+  it("is markdown unless told otherwise", () => {
+    expect(linkStyleFrom(undefined, args())).toEqual({ format: "markdown", template: "" });
+    expect(linkStyleFrom(undefined, args("--link-format", "html"))).toEqual({ format: "html", template: "" });
+  });
+
+  it("takes the config file's keys, with the flags over them, and a template alone means custom", () => {
+    expect(linkStyleFrom({ linkFormat: "html" }, args())).toEqual({ format: "html", template: "" });
+    expect(linkStyleFrom({ linkFormat: "custom", linkTemplate: "[img]({url})" }, args())).toEqual({ format: "custom", template: "[img]({url})" });
+    expect(linkStyleFrom({ linkFormat: "html" }, args("--link-format=markdown"))).toEqual({ format: "markdown", template: "" });
+    expect(linkStyleFrom(undefined, args("--link-template", "<img src={url}>"))).toEqual({ format: "custom", template: "<img src={url}>" });
+    expect(linkStyleFrom({ linkFormat: "custom", linkTemplate: "a {url}" }, args("--link-template", "b {url}"))).toEqual({
+      format: "custom",
+      template: "b {url}",
+    });
+  });
+
+  it("names an unknown placeholder, and says where the template came from", () => {
+    expect(usageMessage(() => linkStyleFrom(undefined, args("--link-template", "![{alt}]({url}) {caption}")))).toBe(
+      "--link-template: The link template has an unknown placeholder {caption}. The placeholders are {url}, {alt}, {name}, {width}, {height}.",
+    );
+    expect(usageMessage(() => linkStyleFrom({ linkTemplate: "{src}" }, args()))).toMatch(/^"linkTemplate" in the config file: .*unknown placeholder \{src\}/);
+    expect(usageMessage(() => linkStyleFrom(undefined, args("--link-template", "![]()")))).toMatch(/must contain \{url\}/);
+  });
+
+  it("refuses a custom format without a template, a template beside another format, and mistyped config values", () => {
+    expect(usageMessage(() => linkStyleFrom(undefined, args("--link-format", "custom")))).toMatch(/needs its template: give --link-template/);
+    expect(usageMessage(() => linkStyleFrom(undefined, args("--link-format", "html", "--link-template", "{url}")))).toMatch(
+      /--link-template is the template of --link-format custom, but the link format is html/,
+    );
+    expect(usageMessage(() => linkStyleFrom({ linkFormat: "bbcode" }, args()))).toBe('"linkFormat" in the config file must be one of markdown, html, custom.');
+    expect(usageMessage(() => linkStyleFrom({ linkTemplate: 5 }, args()))).toBe('"linkTemplate" in the config file must be a string.');
+  });
+
+  it("leaves the link keys out of the bucket settings", () => {
+    const bucket = { id: "p", endpoint: "http://127.0.0.1:7480", region: "us-east-1", bucket: "notes-img" };
+    expect(buildProfile({ ...bucket, linkFormat: "html", linkTemplate: "{url}" }, args())).toEqual(buildProfile(bucket, args()));
+  });
+});
+
+describe("--link-format", () => {
+  it("accepts the formats and refuses anything else with the choices", () => {
+    expect(args("--link-format", "html").linkFormat).toBe("html");
+    expect(usageMessage(() => args("--link-format", "bbcode"))).toBe('--link-format must be one of markdown, html, custom, not "bbcode".');
   });
 });

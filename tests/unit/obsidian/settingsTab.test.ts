@@ -141,6 +141,26 @@ test("general switches and limits are saved; a size that is not a positive numbe
   expect(saved).toMatchObject({ uploadOnPaste: false, uploadOnDrop: true, maxFileSizeMB: 50, concurrency: 16 });
 });
 
+test("the link format is saved; its template shows only for custom, and an unknown placeholder is named underneath", async () => {
+  const names = () => Array.from(tab.containerEl.querySelectorAll(".setting-item-name")).map((e) => e.textContent);
+  expect(row("Link format").querySelector("select")!.value).toBe("markdown");
+  expect(names()).not.toContain("Link template");
+  choose("Link format", "html");
+  expect(plugin.settings.linkFormat).toBe("html");
+  expect(names()).not.toContain("Link template");
+  choose("Link format", "custom");
+  expect(row("Link template").querySelector(".setting-item-description")!.textContent).toMatch(/Uploads wait until it is fixed: .*must contain \{url\}/);
+  type("Link template", '<img src="{url}" alt="{caption}">');
+  expect(message("Link template")).toBe(
+    "The link template has an unknown placeholder {caption}. The placeholders are {url}, {alt}, {name}, {width}, {height}.",
+  );
+  expect(plugin.settings.linkTemplate).not.toContain("{caption}");
+  type("Link template", '<img src="{url}" alt="{alt}" width="{width}">');
+  expect(message("Link template")).toBe("");
+  const saved = JSON.parse(await closeTab());
+  expect(saved).toMatchObject({ linkFormat: "custom", linkTemplate: '<img src="{url}" alt="{alt}" width="{width}">' });
+});
+
 test("the key template says whether two images can get one key, and replacing files in the bucket is off until switched on", async () => {
   const note = () => row("Key template").querySelector(".s3ih-field-note")?.textContent ?? "";
   expect(note()).toMatch(/^Each image gets its own key/);

@@ -154,6 +154,24 @@ describe("credentials and readiness", () => {
   });
 });
 
+describe("the link template and readiness", () => {
+  test("a custom link template with an unknown placeholder keeps paste, drop and Upload all from uploading, and says what to fix", () => {
+    const storage = new SecretStorage();
+    storage.setSecret(SECRET_NAMES.accessKeyId, "AKID");
+    storage.setSecret(SECRET_NAMES.secretAccessKey, "SECRET");
+    const settings = { ...readySettings(), linkFormat: "custom" as const, linkTemplate: "![{alt}]({link})" };
+    expect(checkReadiness(settings, storage)).toEqual({
+      ok: false,
+      unconfigured: false,
+      problems: [
+        'The link template has an unknown placeholder {link}. The placeholders are {url}, {alt}, {name}, {width}, {height}. Fix it under "Link format" in the settings.',
+      ],
+    });
+    expect(checkReadiness({ ...settings, linkTemplate: "![{alt}]({url})" }, storage).ok).toBe(true);
+    expect(checkReadiness({ ...settings, linkFormat: "html" }, storage).ok).toBe(true);
+  });
+});
+
 describe("keys that no request can carry", () => {
   test.each([
     ["a placeholder's ellipsis", "AKIA…", 'a "…", as in a placeholder left in'],

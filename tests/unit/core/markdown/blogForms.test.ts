@@ -141,7 +141,8 @@ describe("front matter", () => {
       ["'a.png'", "'https://cdn.test/i/a.png'"],
       ['"b.png"', '"https://cdn.test/i/b.png"'],
       ["'h.png'", "'https://cdn.test/i/h.png'"],
-      ["(z.png)", "(https://cdn.test/i/z.png)"],
+      // An empty alt text of a local image gets the file's name, as a pasted image does.
+      ["[](z.png)", "[z](https://cdn.test/i/z.png)"],
     ]);
   });
 

@@ -94,9 +94,17 @@ describe("migrateSettings", () => {
       maxFileSizeMB: 2.5,
       concurrency: 3,
       trashAfterUpload: true,
+      linkFormat: "html",
+      linkTemplate: "<img src={url}>",
       uploadIndex: { "https://nas:9000|notes": { [SHA]: { key: "img/a.png", at: 5 } } },
     };
     expect(migrateSettings(JSON.parse(JSON.stringify(saved)))).toEqual(saved);
+  });
+
+  test("gives settings saved before the link format existed markdown links, and keeps a chosen format and its template", () => {
+    expect(migrateSettings({ version: 1, profiles: [] })).toMatchObject({ linkFormat: "markdown", linkTemplate: "" });
+    expect(migrateSettings({ linkFormat: "custom", linkTemplate: "{unknown}" })).toMatchObject({ linkFormat: "custom", linkTemplate: "{unknown}" });
+    expect(migrateSettings({ linkFormat: "bbcode", linkTemplate: 3 })).toMatchObject({ linkFormat: "markdown", linkTemplate: "" });
   });
 
   test("drops unknown fields and replaces mistyped ones with defaults", () => {
