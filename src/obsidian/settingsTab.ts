@@ -2,9 +2,9 @@
  * The settings tab: when to upload, which bucket profile uploads go to, and that profile's
  * fields. Changes are saved shortly after the last keystroke.
  */
-import { PluginSettingTab, Setting } from "obsidian";
+import { Platform, PluginSettingTab, Setting } from "obsidian";
 import type { App, DropdownComponent, Plugin } from "obsidian";
-import { MAX_CONCURRENCY, newProfile, type PluginSettings } from "../core/settings/settingsModel";
+import { MAX_CONCURRENCY, newProfile, uploadsAttachments, type PluginSettings } from "../core/settings/settingsModel";
 import { SUPPORTED_IMAGE_FORMATS } from "../core/prepare/sniff";
 import type { Profile } from "../core/types";
 import { encodableSummary } from "./platformCodec";
@@ -85,6 +85,17 @@ export class S3ImageHostingSettingTab extends PluginSettingTab {
     const s = this.settings;
     this.toggleSetting(containerEl, "Upload pasted images", "Images pasted into a note go to the bucket and the note gets their link.", "uploadOnPaste");
     this.toggleSetting(containerEl, "Upload dropped images", "Images dragged into a note go to the bucket and the note gets their link.", "uploadOnDrop");
+    new Setting(containerEl)
+      .setName("Upload attached images")
+      .setDesc(
+        "Images Obsidian saves into your vault and embeds in the note you are editing (the attach button, the camera, sharing to Obsidian) go to the bucket, and the embed becomes their link. Until you change it, this is on on phones and tablets and off on desktop.",
+      )
+      .addToggle((t) =>
+        t.setValue(uploadsAttachments(s, Platform.isMobile)).onChange((v) => {
+          s.uploadAttachments = v;
+          this.changed();
+        }),
+      );
     this.numberSetting(
       containerEl,
       "Largest upload (MB)",
