@@ -169,22 +169,25 @@ test("an embed inserted into a different note than the active editor is left alo
 
 test("a file created while no markdown editor is active is left alone", async () => {
   rig = await startRig();
-  rig.v.view.leaf.detach();
+  // The user is in a view that is not a markdown editor (the file explorer, a graph) when the file is created.
+  rig.v.app.workspace.activeLeaf = null;
   await rig.v.app.vault.createBinary("no-editor.png", uniquePng().slice().buffer);
-  const leaf = rig.v.app.workspace.getLeaf(true);
-  await leaf.openFile(rig.v.note);
-  leaf.view.editor.replaceSelection("![[no-editor.png]]");
+  expect(rig.arrivals.waiting).toBe(0);
+  rig.v.app.workspace.setActiveLeaf(rig.v.view.leaf);
+  rig.v.view.editor.replaceSelection("![[no-editor.png]]");
   await pastWindow();
-  expect(leaf.view.editor.getValue()).toBe("![[no-editor.png]]Intro\n");
+  expect(rig.v.view.editor.getValue()).toBe("Intro\n![[no-editor.png]]");
   expect(rig.net.count()).toBe(0);
 });
 
 test("files that are not images are left alone", async () => {
   rig = await startRig();
   await attach("minutes.pdf", new TextEncoder().encode("%PDF-1.4 not an image"));
+  expect(rig.arrivals.waiting).toBe(0);
   await pastWindow();
   expect(rig.v.view.editor.getValue()).toBe("Intro\n![[minutes.pdf]]");
   expect(rig.net.count()).toBe(0);
+  expect(rig.messages).toEqual([]);
 });
 
 test("an image this plugin saves itself (the local fallback of a failed paste) is not uploaded by this path", async () => {
