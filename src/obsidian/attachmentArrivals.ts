@@ -163,7 +163,8 @@ export class AttachmentArrivals {
  */
 export function mentionsName(text: string, name: string): boolean {
   const lower = text.toLowerCase();
-  const spellings = new Set([name, encodeURI(name), encodeURIComponent(name), name.replace(/[%\s()<>#^[\]]/g, (c) => encodeURIComponent(c))]);
+  const hex = (c: string) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`;
+  const spellings = new Set([name, encodeURI(name), encodeURIComponent(name), name.replace(/[%\s()<>#^[\]]/g, hex), name.replace(/\s/g, hex)]);
   for (const s of spellings) if (lower.includes(s.toLowerCase())) return true;
   return false;
 }

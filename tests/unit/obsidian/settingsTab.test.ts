@@ -12,7 +12,7 @@ import * as path from "node:path";
 import type { App as ObsidianApp, PluginManifest } from "obsidian";
 import S3ImageHostingPlugin from "../../../src/main";
 import { PROFILE_FIELDS } from "../../../src/core/settings/profileFields";
-import { createFakeApp, type App, type Plugin as FakePlugin, type PluginSettingTab } from "../../fakes/obsidian";
+import { createFakeApp, Platform, type App, type Plugin as FakePlugin, type PluginSettingTab } from "../../fakes/obsidian";
 
 const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, "../../../manifest.json"), "utf8")) as PluginManifest;
 
@@ -139,6 +139,28 @@ test("general switches and limits are saved; a size that is not a positive numbe
   expect(message("Parallel uploads")).toMatch(/^Enter a whole number from 1 to/);
   const saved = JSON.parse(await closeTab());
   expect(saved).toMatchObject({ uploadOnPaste: false, uploadOnDrop: true, maxFileSizeMB: 50, concurrency: 16 });
+});
+
+test("uploading attached images shows the device's default until switched, and the switch is saved as a choice", async () => {
+  const toggle = () => row("Upload attached images").querySelector<HTMLElement>(".checkbox-container")!;
+  // Desktop in this fake: off by default.
+  expect(toggle().classList.contains("is-enabled")).toBe(false);
+  expect(plugin.settings.uploadAttachments).toBe("auto");
+  toggle().click();
+  expect(plugin.settings.uploadAttachments).toBe(true);
+  toggle().click();
+  expect(plugin.settings.uploadAttachments).toBe(false);
+  expect(JSON.parse(await closeTab())).toMatchObject({ uploadAttachments: false });
+});
+
+test("on a phone the switch for attached images starts on", () => {
+  Platform.isMobile = true;
+  try {
+    tab.display();
+    expect(row("Upload attached images").querySelector(".checkbox-container")!.classList.contains("is-enabled")).toBe(true);
+  } finally {
+    Platform.isMobile = false;
+  }
 });
 
 test("the key template says whether two images can get one key, and replacing files in the bucket is off until switched on", async () => {
