@@ -90,9 +90,9 @@ export class AttachmentArrivals {
   };
 
   /** The workspace's "editor-change" handler; pass it to `workspace.on` as is. */
-  readonly onEditorChange = (editor: Editor, _info: MarkdownFileInfo): void => {
+  readonly onEditorChange = (editor: Editor, info: MarkdownView | MarkdownFileInfo): void => {
     if (this.pending.size === 0) return;
-    for (const p of this.pending) if (p.editor === editor) this.look(p);
+    for (const p of this.pending) if (editor === p.editor || info.file === p.note) this.look(p);
   };
 
   /** Forgets every pending file; called when the plugin unloads. Uploads under way still finish. */
@@ -117,20 +117,20 @@ export class AttachmentArrivals {
     else new Notice(message, 10_000);
   }
 
-  /** Looks for the pending file's embed in its editor, once the name shows up there. */
+  /** Looks for the pending file's embed in the active editor, once the name shows up there. */
   private look(p: Pending): void {
     // A look under way reads the editor's text only once the scanner has loaded, so it sees this change too.
-    if (p.checking || !mentionsName(p.editor.getValue(), p.file.name)) return;
+    if (p.checking) return;
+    const active = this.activeEditorOf(p);
+    if (!active || !mentionsName(active.getValue(), p.file.name)) return;
     p.checking = true;
     this.work ??= import("./arrivalUpload");
     const job = this.work
       .then(async (work) => {
         if (!this.pending.has(p)) return;
-        // Only the editor the user is in counts: an embed that lands in another note, or in
-        // this one once the user has moved elsewhere, is not this attachment's.
-        const active = this.deps.app.workspace.getActiveViewOfType(MarkdownView);
-        if (active?.editor !== p.editor || active.file !== p.note) return;
-        const found = work.findArrivalEmbed(this.deps.app, p.editor.getValue(), p);
+        const editor = this.activeEditorOf(p);
+        if (!editor) return;
+        const found = work.findArrivalEmbed(this.deps.app, editor.getValue(), p);
         if (found.kind === "none") return;
         this.pending.delete(p);
         window.clearTimeout(p.timer);
@@ -146,6 +146,16 @@ export class AttachmentArrivals {
         this.jobs.delete(job);
       });
     this.jobs.add(job);
+  }
+
+  /**
+   * The active editor, if it shows the note that was active when the file was created. Only
+   * that counts: an embed that lands in another note, or in this one once the user has moved
+   * to another, is not this attachment's.
+   */
+  private activeEditorOf(p: Pending): Editor | null {
+    const active = this.deps.app.workspace.getActiveViewOfType(MarkdownView);
+    return active?.file === p.note ? active.editor : null;
   }
 
   /** True the first time in a session: someone who has not set up a bucket hears of it once. */

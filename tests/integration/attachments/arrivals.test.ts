@@ -246,3 +246,13 @@ test("text typed before the embed while it uploads moves it, and the link still 
   const url = await settled();
   expect(rig.v.view.editor.getValue()).toBe(`Typed meanwhile. Intro\n![moved](${url})`);
 });
+
+test("an image whose embed appears twice at once is not uploaded, since the new embed cannot be told, and a notice says so", async () => {
+  rig = await startRig();
+  await rig.v.app.vault.createBinary("twice.png", uniquePng().slice().buffer);
+  rig.v.view.editor.replaceSelection("![[twice.png]]\n![[twice.png]]");
+  await pastWindow();
+  expect(rig.v.view.editor.getValue()).toBe("Intro\n![[twice.png]]\n![[twice.png]]");
+  expect(rig.net.count()).toBe(0);
+  expect(rig.messages).toEqual(["twice.png is embedded more than once in Post, so S3 Image Hosting did not upload it. It stays in your vault."]);
+});

@@ -81,7 +81,7 @@ async function linked(count: number): Promise<string[]> {
 
 test("on a phone, by default, an attached photo is uploaded and its embed becomes the link", async () => {
   Platform.isMobile = true;
-  await newPlugin().load();
+  await (newPlugin() as FakePlugin).load();
   expect(plugin?.settings.uploadAttachments).toBe("auto");
   await attach("IMG_2001.png");
   const [url] = await linked(1);
@@ -94,7 +94,7 @@ test("on a phone, by default, an attached photo is uploaded and its embed become
 test("on desktop, by default, an attached image stays local; turned on, the next one is uploaded", async () => {
   Platform.isMobile = false;
   const p = newPlugin();
-  await p.load();
+  await (p as FakePlugin).load();
   await attach("desk-a.png");
   p.settings.uploadAttachments = true;
   await attach("desk-b.png");
