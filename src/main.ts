@@ -2,6 +2,7 @@ import { debounce, Notice, Plugin, requestUrl } from "obsidian";
 import type { UploadIndex } from "./core/ports";
 import type { PluginSettings } from "./core/settings/settingsModel";
 import { FileUploadIndex } from "./core/settings/uploadIndexFile";
+import { AttachmentArrivals } from "./obsidian/attachmentArrivals";
 import { PasteDropHandler, PLUGIN_NAME } from "./obsidian/pasteDrop";
 import { platformCodec } from "./obsidian/platformCodec";
 import { sdkUploaderFactory } from "./obsidian/sdkUploader";
@@ -80,6 +81,14 @@ export default class S3ImageHostingPlugin extends Plugin implements SettingsHost
       id: "paste-image-without-processing",
       name: "Paste image without processing",
       editorCallback: (editor, ctx) => void pasteDrop.pasteUnprocessed(editor, ctx),
+    });
+    // Attached images (the attach button, camera and share sheet on a phone). Obsidian fires
+    // "create" for every file while the vault loads; listening starts once the layout is ready.
+    const arrivals = new AttachmentArrivals({ app: this.app, ...faces });
+    this.register(() => arrivals.stop());
+    this.registerEvent(this.app.workspace.on("editor-change", arrivals.onEditorChange));
+    this.app.workspace.onLayoutReady(() => {
+      if (this.live) this.registerEvent(this.app.vault.on("create", arrivals.onCreate));
     });
     registerUploadAll(this, faces);
     registerLifecycleCommands(this, { settings: faces.settings, requestUrl });

@@ -3,6 +3,7 @@
  * file in the attachment folder the user chose, embedded with the link style they chose.
  */
 import type { FileManager, TFile, Vault } from "obsidian";
+import { createOwnBinary } from "./ownFiles";
 
 /** What was saved and the embed text to put in the note. */
 export interface SavedAttachment {
@@ -39,6 +40,6 @@ export async function saveAsAttachment(
   notePath: string,
 ): Promise<SavedAttachment> {
   const path = await deps.fileManager.getAvailablePathForAttachment(name, notePath);
-  const file = await deps.vault.createBinary(path, exactBuffer(bytes));
+  const file = await createOwnBinary(deps.vault, path, exactBuffer(bytes));
   return { file, embed: asEmbed(deps.fileManager.generateMarkdownLink(file, notePath)) };
 }

@@ -24,6 +24,7 @@ import { ConfirmModal } from "./confirmModal";
 import { readCredentials } from "./secrets";
 import { obsidianPorts, openEditor } from "./vaultPorts";
 import { requestUrlFetch } from "./webImages";
+import { createOwnBinary } from "./ownFiles";
 
 const TITLE = "Delete from bucket";
 const MAX_LISTED = 10;
@@ -128,7 +129,7 @@ async function run(app: App, t: DeleteTarget, credentials: Credentials, keepCopy
       const copy = new Uint8Array(image.bytes.byteLength);
       copy.set(image.bytes);
       // createBinary fails rather than replace a file that is there.
-      const file = await app.vault.createBinary(path, copy.buffer);
+      const file = await createOwnBinary(app.vault, path, copy.buffer);
       saved = file.path;
       const alias = aliasFor(t.embed);
       replacement = asEmbed(app.fileManager.generateMarkdownLink(file, t.note, undefined, alias === "" ? undefined : alias));

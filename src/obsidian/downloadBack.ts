@@ -10,6 +10,7 @@ import type { PluginSettings } from "../core/settings/settingsModel";
 import { asEmbed } from "./attachmentFallback";
 import { obsidianPorts } from "./vaultPorts";
 import { profileSources, requestUrlFetch } from "./webImages";
+import { createOwnBinary } from "./ownFiles";
 
 /** Downloads the images `notes` link from the profiles (every web image with the setting) and relinks them. */
 export async function downloadImagesBack(
@@ -30,7 +31,7 @@ export async function downloadImagesBack(
         const copy = new Uint8Array(bytes.byteLength);
         copy.set(bytes);
         // createBinary fails rather than replace a file that is there.
-        const file = await app.vault.createBinary(path, copy.buffer);
+        const file = await createOwnBinary(app.vault, path, copy.buffer);
         return file.path;
       },
       embedFor(path, note, alias, title) {

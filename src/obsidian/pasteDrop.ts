@@ -308,12 +308,12 @@ export class PasteDropHandler {
 }
 
 /** An error in words; never contains the credentials. */
-function describe(e: unknown, credentials?: Credentials): string {
+export function describe(e: unknown, credentials?: Credentials): string {
   return redactSecrets(errorText(e), credentialValues(credentials));
 }
 
 /** Why an upload failed: the uploader's own explanation, or the error with what failed. */
-function uploadFailure(name: string, e: unknown, credentials: Credentials): string {
+export function uploadFailure(name: string, e: unknown, credentials: Credentials): string {
   return isUploadError(e) ? describe(e, credentials) : `Uploading ${name} failed: ${describe(e, credentials)}`;
 }
 

@@ -2,9 +2,9 @@
  * The settings tab: when to upload, which bucket profile uploads go to, and that profile's
  * fields. Changes are saved shortly after the last keystroke.
  */
-import { PluginSettingTab, requireApiVersion } from "obsidian";
+import { Platform, PluginSettingTab, requireApiVersion } from "obsidian";
 import type { App, DropdownComponent, Plugin, Setting, SettingDefinitionItem } from "obsidian";
-import { MAX_CONCURRENCY, newProfile, type PluginSettings } from "../core/settings/settingsModel";
+import { MAX_CONCURRENCY, newProfile, uploadsAttachments, type PluginSettings } from "../core/settings/settingsModel";
 import { SUPPORTED_IMAGE_FORMATS } from "../core/prepare/sniff";
 import { LINK_FORMATS, LINK_TEMPLATE_PLACEHOLDERS, linkTemplateProblem, type LinkFormat } from "../core/link/linkWriter";
 import type { Profile } from "../core/types";
@@ -144,6 +144,11 @@ export class S3ImageHostingSettingTab extends PluginSettingTab {
     const general: SettingRow[] = [
       toggleRow(s, "Upload pasted images", "Images pasted into a note go to the bucket and the note gets their link.", "uploadOnPaste"),
       toggleRow(s, "Upload dropped images", "Images dragged into a note go to the bucket and the note gets their link.", "uploadOnDrop"),
+      {
+        name: "Upload attached images",
+        desc: "Images Obsidian saves into your vault and embeds in the note you are editing (the attach button, the camera, sharing to Obsidian) go to the bucket, and the embed becomes their link. Until you change it, this is on on phones and tablets and off on desktop.",
+        value: { type: "toggle", key: "uploadAttachments", get: () => uploadsAttachments(s, Platform.isMobile), set: (v) => (s.uploadAttachments = v) },
+      },
       numberRow(s, "Largest upload (MB)", "Bigger files are saved in the vault instead.", "maxFileSizeMB", (v) =>
         v > 0 ? null : "Enter a size in MB greater than 0.",
       ),

@@ -1,6 +1,6 @@
 /**
- * After "Upload all", the local copies of uploaded images go to the trash when the settings
- * ask for it, but only those nothing needs any more.
+ * After "Upload all", or once an attached image is uploaded, the local copies of uploaded
+ * images go to the trash when the settings ask for it, but only those nothing needs any more.
  */
 import type { App } from "obsidian";
 import type { MigrationReport } from "../core/migrate/engine";
@@ -14,7 +14,7 @@ import { openEditor } from "./vaultPorts";
  * the metadata cache catches up with a rewrite only a moment later, and because a plain
  * `[[photo.png]]` link, which the run does not rewrite, still needs the file.
  */
-export async function trashUnlinked(app: App, report: MigrationReport): Promise<string[]> {
+export async function trashUnlinked(app: App, report: Pick<MigrationReport, "files">): Promise<string[]> {
   const urls = report.files.flatMap((f) => (f.url ? [f.url] : []));
   const texts = new Map<string, string>();
   const textOf = async (note: string): Promise<string> => {

@@ -65,7 +65,7 @@ export function obsidianPorts(app: App, uploader: ImageUploader, limits: { maxBy
  * two different files matched only through the other forms are reported, never one picked.
  * @throws UploadError `AmbiguousLink`
  */
-function resolveLink(app: App, linkpath: string, notePath: string): TFile | null {
+export function resolveLink(app: App, linkpath: string, notePath: string): TFile | null {
   const asWritten = app.metadataCache.getFirstLinkpathDest(linkpath, notePath);
   if (asWritten) return asWritten;
   const found = new Map<string, TFile>();

@@ -12,6 +12,10 @@ import { installDomHelpers } from "./obsidian-api/dom";
 
 installDomHelpers();
 
+// Plugin code runs in a browser window and takes its timers from `window` (Obsidian's lint
+// rules ask for it); in Node's test environment the global object stands in for it.
+(globalThis as { window?: unknown }).window ??= globalThis;
+
 export { App, createFakeApp } from "./obsidian-api/app";
 export { Editor } from "./obsidian-api/editor";
 export type { EditorChange, EditorChangeRecord, EditorPosition, EditorRange, EditorSelection, EditorTransaction } from "./obsidian-api/editor";
@@ -48,6 +52,6 @@ export {
 export type { Debouncer } from "./obsidian-api/ui";
 export { DEFAULT_VAULT_CONFIG, FakeAdapter, normalizePath, TAbstractFile, TFile, TFolder, Vault } from "./obsidian-api/vault";
 export type { VaultConfig } from "./obsidian-api/vault";
-export { dispatchEditorInput, MarkdownView, pastedImageName, Workspace, WorkspaceLeaf } from "./obsidian-api/workspace";
+export { attachOnDevice, dispatchEditorInput, MarkdownView, pastedImageName, Workspace, WorkspaceLeaf } from "./obsidian-api/workspace";
 export type { MarkdownFileInfo } from "./obsidian-api/workspace";
 export { obsidianRequestUrl as requestUrl, routeRequestUrl } from "./requestUrl";

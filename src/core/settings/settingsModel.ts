@@ -18,6 +18,12 @@ export interface PluginSettings {
   activeProfileId: string;
   uploadOnPaste: boolean;
   uploadOnDrop: boolean;
+  /**
+   * Upload images that Obsidian itself saves into the vault and embeds in the note being
+   * edited (the attach button, the camera, the share sheet). "auto" follows the device: on
+   * on phones and tablets, where those are the ways images arrive, off on desktop.
+   */
+  uploadAttachments: AttachmentUploads;
   maxFileSizeMB: number;
   imagesOnly: boolean;
   /** Uploads in flight during "upload all", 1 to `MAX_CONCURRENCY`. */
@@ -37,6 +43,14 @@ export interface PluginSettings {
   linkTemplate: string;
   /** scope (see `bucketScope`) → SHA-256 → record. */
   uploadIndex: Record<string, Record<string, UploadRecord>>;
+}
+
+/** An explicit choice, or "auto": whatever the device suggests (`uploadsAttachments`). */
+export type AttachmentUploads = "auto" | boolean;
+
+/** Whether attached images are uploaded on this device: an explicit choice wins over "auto". */
+export function uploadsAttachments(settings: Pick<PluginSettings, "uploadAttachments">, mobile: boolean): boolean {
+  return settings.uploadAttachments === "auto" ? mobile : settings.uploadAttachments;
 }
 
 export const MAX_CONCURRENCY = 32;
@@ -61,6 +75,7 @@ export function defaultSettings(): PluginSettings {
     activeProfileId: DEFAULT_PROFILE_ID,
     uploadOnPaste: true,
     uploadOnDrop: true,
+    uploadAttachments: "auto",
     maxFileSizeMB: 20,
     imagesOnly: true,
     // Measured with `npm run bench` (200 × 200 KB through the engine): 16 in flight moves

@@ -27,6 +27,8 @@ export function migrateSettings(raw: unknown): PluginSettings {
   settings.activeProfileId = typeof active === "string" && settings.profiles.some((p) => p.id === active) ? active : settings.profiles[0].id;
   settings.uploadOnPaste = bool(source.uploadOnPaste, settings.uploadOnPaste);
   settings.uploadOnDrop = bool(source.uploadOnDrop, settings.uploadOnDrop);
+  const attachments = source.uploadAttachments;
+  if (attachments === "auto" || typeof attachments === "boolean") settings.uploadAttachments = attachments;
   settings.imagesOnly = bool(source.imagesOnly, settings.imagesOnly);
   settings.trashAfterUpload = bool(source.trashAfterUpload, settings.trashAfterUpload);
   settings.rehostWebImages = bool(source.rehostWebImages, settings.rehostWebImages);

@@ -2,8 +2,10 @@
  * Obsidian's workspace reduced to what note editing needs: leaves showing markdown views,
  * the active one, and the `editor-paste` / `editor-drop` events. A view keeps its editor
  * and the file on disk in step the way Obsidian does: it saves when it leaves a file or is
- * closed (and on `save()`), and reloads when the file changes on disk. Behaviours and their
- * evidence: tests/fakes/BEHAVIOURS.md E5–E7.
+ * closed (and on `save()`), and reloads when the file changes on disk; every change to its
+ * editor fires `editor-change`. The layout becomes ready once, and the vault's "create" events
+ * of a start-up come before that. Behaviours and their evidence: tests/fakes/BEHAVIOURS.md
+ * E5–E9, A1–A2.
  */
 import type { Extension } from "@codemirror/state";
 import { Editor } from "./editor";
@@ -23,6 +25,8 @@ export class MarkdownView {
     editorExtensions: Extension = [],
   ) {
     this.editor = new Editor("", editorExtensions);
+    // Programmatic changes and typing alike (BEHAVIOURS.md E8).
+    this.editor.onChange(() => leaf.workspace.trigger("editor-change", this.editor, this));
     vault.on("modify", (f: TAbstractFile, data?: string) => {
       if (f !== this.file || typeof data !== "string" || data === this.editor.getValue()) return;
       this.synced = data;
@@ -68,7 +72,7 @@ export class WorkspaceLeaf {
   private detached = false;
 
   constructor(
-    private readonly workspace: Workspace,
+    readonly workspace: Workspace,
     vault: Vault,
   ) {
     this.view = new MarkdownView(this, vault, workspace.editorExtensions());
@@ -100,6 +104,12 @@ export interface MarkdownFileInfo {
 export class Workspace extends Events {
   private leaves: WorkspaceLeaf[] = [];
   activeLeaf: WorkspaceLeaf | null = null;
+  /**
+   * True once Obsidian has laid out the workspace after start-up. A fake app starts ready, as
+   * when a plugin is enabled in a running Obsidian; `startUp` models a cold start.
+   */
+  layoutReady = true;
+  private readonly layoutCallbacks: (() => unknown)[] = [];
   /** What plugins registered with `registerEditorExtension`, each as it was passed. */
   private readonly registeredExtensions: Extension[] = [];
 
@@ -152,6 +162,31 @@ export class Workspace extends Events {
   removeLeaf(leaf: WorkspaceLeaf): void {
     this.leaves = this.leaves.filter((l) => l !== leaf);
     if (this.activeLeaf === leaf) this.activeLeaf = this.leaves[this.leaves.length - 1] ?? null;
+  }
+
+  /** Runs `callback` now if the layout is ready, or else once it is (BEHAVIOURS.md A1). */
+  onLayoutReady(callback: () => unknown): void {
+    if (this.layoutReady) callback();
+    else this.layoutCallbacks.push(callback);
+  }
+
+  /**
+   * Test helper, not in Obsidian's API: a cold start of Obsidian with the plugin enabled. The
+   * layout is not ready while `loadPlugins` runs and the vault then announces every file it
+   * finds with "create" (BEHAVIOURS.md A1); then the layout becomes ready.
+   */
+  async startUp(loadPlugins: () => unknown): Promise<void> {
+    this.layoutReady = false;
+    await loadPlugins();
+    for (const file of this.vault.getFiles()) this.vault.trigger("create", file);
+    this.layoutReady = true;
+    for (const callback of this.layoutCallbacks.splice(0)) callback();
+  }
+
+  /** The active view if it is a `type` (here only `MarkdownView` exists). */
+  getActiveViewOfType<T>(type: abstract new (...args: any[]) => T): T | null {
+    const view = this.activeLeaf?.view;
+    return view instanceof type ? view : null;
   }
 
   getLeavesOfType(type: string): WorkspaceLeaf[] {
@@ -213,4 +248,33 @@ export async function dispatchEditorInput(
   }
   view.editor.replaceSelection(embeds.join("\n"));
   return "default";
+}
+
+/**
+ * Test helper, not in Obsidian's API: what Obsidian does when an image is attached on a phone
+ * (the attach button, the camera) or shared to it (BEHAVIOURS.md A2): each image is saved as an
+ * attachment of the note in `view` (`getAvailablePathForAttachment`, `createBinary`, which
+ * fires the vault's "create"), and then, `insertAfterMs` later (0: as soon as it is saved; the
+ * share sheet asks first), its embed goes in at the cursor. No editor-paste or editor-drop
+ * event is fired. `into` is the view that receives the embeds, `view` unless given.
+ */
+export async function attachOnDevice(
+  app: { vault: Vault; fileManager: FileManager },
+  view: MarkdownView,
+  images: ReadonlyArray<{ name: string; bytes: Uint8Array }>,
+  opts: { insertAfterMs?: number; into?: MarkdownView } = {},
+): Promise<TFile[]> {
+  const sourcePath = view.file?.path ?? "";
+  const files: TFile[] = [];
+  for (const image of images) {
+    const path = await app.fileManager.getAvailablePathForAttachment(image.name, sourcePath);
+    const copy = new Uint8Array(image.bytes.byteLength);
+    copy.set(image.bytes);
+    files.push(await app.vault.createBinary(path, copy.buffer));
+  }
+  if (opts.insertAfterMs) await new Promise((r) => setTimeout(r, opts.insertAfterMs));
+  const into = opts.into ?? view;
+  const target = into.file?.path ?? "";
+  into.editor.replaceSelection(files.map((f) => app.fileManager.generateMarkdownLink(f, target)).join("\n"));
+  return files;
 }

@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Transaction, type Extension } from "@codemirror/state";
 import { EditorView, type ViewUpdate } from "@codemirror/view";
-import { createFakeApp, debounce, Editor, normalizePath, Plugin, TFile } from "../../fakes/obsidian";
+import { attachOnDevice, createFakeApp, debounce, Editor, MarkdownView, normalizePath, Plugin, TFile } from "../../fakes/obsidian";
 
 let dir: string;
 beforeEach(() => {
@@ -350,4 +350,52 @@ test("debounce calls once with the last arguments after the wait, and run() call
   d(3);
   d.run();
   expect(calls).toEqual([2, 3]);
+});
+
+describe("attachments Obsidian saves by itself (BEHAVIOURS.md A1, A2, E8, E9)", () => {
+  test("every change to a view's editor fires editor-change with the editor and its view", async () => {
+    const app = createFakeApp(dir);
+    const view = await app.workspace.openFile(await app.vault.create("Note.md", "a"));
+    const seen: unknown[][] = [];
+    app.workspace.on("editor-change", (...args: unknown[]) => seen.push(args));
+    view.editor.replaceSelection("b");
+    view.editor.setCursor({ line: 0, ch: 0 });
+    expect(seen).toEqual([[view.editor, view]]);
+  });
+
+  test("getActiveViewOfType gives the active markdown view, or null when no leaf is active", async () => {
+    const app = createFakeApp(dir);
+    const view = await app.workspace.openFile(await app.vault.create("Note.md", ""));
+    expect(app.workspace.getActiveViewOfType(MarkdownView)).toBe(view);
+    app.workspace.activeLeaf = null;
+    expect(app.workspace.getActiveViewOfType(MarkdownView)).toBeNull();
+  });
+
+  test("a cold start announces every file with create before the layout is ready; onLayoutReady runs after, or at once when ready", async () => {
+    const app = createFakeApp(dir);
+    await app.vault.create("Note.md", "");
+    const order: string[] = [];
+    app.vault.on("create", (f: TFile) => order.push(`create ${f.path}`));
+    await app.workspace.startUp(() => {
+      app.workspace.onLayoutReady(() => order.push("layout ready"));
+      order.push("plugins loaded");
+    });
+    app.workspace.onLayoutReady(() => order.push("at once"));
+    expect(order).toEqual(["plugins loaded", "create Note.md", "layout ready", "at once"]);
+  });
+
+  test("attaching on a device saves the file as an attachment first, then inserts its embed at the cursor, with no paste or drop", async () => {
+    const app = createFakeApp(dir, { attachmentFolderPath: "Attachments" });
+    await app.vault.createFolder("Attachments");
+    const view = await app.workspace.openFile(await app.vault.create("Note.md", "Text"));
+    view.editor.setCursor({ line: 0, ch: 4 });
+    const order: string[] = [];
+    app.vault.on("create", (f: TFile) => order.push(`create ${f.path} with the note still "${view.editor.getValue()}"`));
+    app.workspace.on("editor-change", () => order.push(`editor "${view.editor.getValue()}"`));
+    app.workspace.on("editor-paste", () => order.push("paste"));
+    app.workspace.on("editor-drop", () => order.push("drop"));
+    const [file] = await attachOnDevice(app, view, [{ name: "IMG_1.jpg", bytes: new Uint8Array([1, 2, 3]) }]);
+    expect(file.path).toBe("Attachments/IMG_1.jpg");
+    expect(order).toEqual(['create Attachments/IMG_1.jpg with the note still "Text"', 'editor "Text![[IMG_1.jpg]]"']);
+  });
 });

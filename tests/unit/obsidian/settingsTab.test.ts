@@ -12,7 +12,7 @@ import * as path from "node:path";
 import type { App as ObsidianApp, PluginManifest } from "obsidian";
 import S3ImageHostingPlugin from "../../../src/main";
 import { PROFILE_FIELDS } from "../../../src/core/settings/profileFields";
-import { createFakeApp, type App, type Plugin as FakePlugin, type PluginSettingTab } from "../../fakes/obsidian";
+import { createFakeApp, Platform, type App, type Plugin as FakePlugin, type PluginSettingTab } from "../../fakes/obsidian";
 
 const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, "../../../manifest.json"), "utf8")) as PluginManifest;
 
@@ -159,6 +159,28 @@ test("the link format is saved; its template shows only for custom, and an unkno
   expect(message("Link template")).toBe("");
   const saved = JSON.parse(await closeTab());
   expect(saved).toMatchObject({ linkFormat: "custom", linkTemplate: '<img src="{url}" alt="{alt}" width="{width}">' });
+});
+
+test("uploading attached images shows the device's default until switched, and the switch is saved as a choice", async () => {
+  const toggle = () => row("Upload attached images").querySelector<HTMLElement>(".checkbox-container")!;
+  // Desktop in this fake: off by default.
+  expect(toggle().classList.contains("is-enabled")).toBe(false);
+  expect(plugin.settings.uploadAttachments).toBe("auto");
+  toggle().click();
+  expect(plugin.settings.uploadAttachments).toBe(true);
+  toggle().click();
+  expect(plugin.settings.uploadAttachments).toBe(false);
+  expect(JSON.parse(await closeTab())).toMatchObject({ uploadAttachments: false });
+});
+
+test("on a phone the switch for attached images starts on", () => {
+  Platform.isMobile = true;
+  try {
+    tab.display();
+    expect(row("Upload attached images").querySelector(".checkbox-container")!.classList.contains("is-enabled")).toBe(true);
+  } finally {
+    Platform.isMobile = false;
+  }
 });
 
 test("the key template says whether two images can get one key, and replacing files in the bucket is off until switched on", async () => {

@@ -5,6 +5,7 @@ import {
   SETTINGS_VERSION,
   maxUploadBytes,
   newProfile,
+  uploadsAttachments,
   type PluginSettings,
 } from "../../../../src/core/settings/settingsModel";
 import { findPlaintextCredentials, hasPlaintextCredentials, migrateSettings } from "../../../../src/core/settings/storedSettings";
@@ -44,6 +45,7 @@ describe("defaults", () => {
       imagesOnly: true,
       concurrency: 16,
       trashAfterUpload: false,
+      uploadAttachments: "auto",
       uploadIndex: {},
     });
     expect(DEFAULT_SETTINGS.profiles).toHaveLength(1);
@@ -204,6 +206,31 @@ describe("migrateSettings", () => {
   test("drops malformed upload records", () => {
     const s = migrateSettings({ uploadIndex: { scope: { [SHA]: { key: "k", at: 1 }, nothex: { key: "k", at: 1 } }, bad: 3 } });
     expect(s.uploadIndex).toEqual({ scope: { [SHA]: { key: "k", at: 1 } } });
+  });
+});
+
+describe("uploading attached images", () => {
+  test("follows the device until chosen: on on phones and tablets, off on desktop", () => {
+    const s = migrateSettings(undefined);
+    expect(s.uploadAttachments).toBe("auto");
+    expect(uploadsAttachments(s, true)).toBe(true);
+    expect(uploadsAttachments(s, false)).toBe(false);
+  });
+
+  test("an explicit choice wins on every device", () => {
+    expect(uploadsAttachments({ uploadAttachments: false }, true)).toBe(false);
+    expect(uploadsAttachments({ uploadAttachments: true }, false)).toBe(true);
+  });
+
+  test.each([
+    ["auto", "auto"],
+    [true, true],
+    [false, false],
+    ["yes", "auto"],
+    [1, "auto"],
+    [null, "auto"],
+  ])("stored %p is read as %p", (stored, read) => {
+    expect(migrateSettings({ uploadAttachments: stored }).uploadAttachments).toBe(read);
   });
 });
 

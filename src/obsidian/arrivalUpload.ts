@@ -1,0 +1,122 @@
+/**
+ * The upload of an attached image (see `attachmentArrivals.ts`), loaded the first time an
+ * attached image's embed shows up: finds that embed, uploads the file with the active
+ * profile, and puts the link in place of that embed only. While the upload runs the embed
+ * stays as it is, so the note keeps showing the local image; if the upload fails, the embed
+ * and the file stay, and a notice says why.
+ */
+import { applyTextChanges } from "../core/apply/textChanges";
+import { rewriteEmbed } from "../core/link/embedLink";
+import { scanEmbeds, type Embed } from "../core/markdown";
+import { tooLargeError } from "../core/prepare/prepareAsset";
+import type { ArrivalDeps, Arrival } from "./attachmentArrivals";
+import { describe, PLUGIN_NAME, uploadFailure } from "./pasteDrop";
+import { checkReadiness } from "./readiness";
+import { trashUnlinked } from "./trashUnlinked";
+import { openEditor, resolveLink } from "./vaultPorts";
+
+type Found = { kind: "none" } | { kind: "one"; embed: Embed } | { kind: "several" };
+
+/** The markdown and wiki embeds in `text` that Obsidian resolves to the arrived file. */
+function embedsOf(app: ArrivalDeps["app"], text: string, arrival: Arrival): Embed[] {
+  return scanEmbeds(text).filter((e) => {
+    if (e.isRemote || (e.kind !== "markdown" && e.kind !== "wiki")) return false;
+    try {
+      return resolveLink(app, e.target, arrival.note.path) === arrival.file;
+    } catch {
+      // A link that could name two files is not this attachment's to rewrite.
+      return false;
+    }
+  });
+}
+
+/** The embed of the arrived file in `text`: none yet, exactly one, or more than one (left alone). */
+export function findArrivalEmbed(app: ArrivalDeps["app"], text: string, arrival: Arrival): Found {
+  const found = embedsOf(app, text, arrival);
+  if (found.length === 0) return { kind: "none" };
+  return found.length === 1 ? { kind: "one", embed: found[0] } : { kind: "several" };
+}
+
+/** What the upload needs beyond the watcher's own dependencies. */
+export interface ArrivalUploadDeps extends ArrivalDeps {
+  notify: (message: string) => void;
+  /** True when the missing bucket set-up has not been mentioned yet this session. */
+  firstUnconfigured: () => boolean;
+}
+
+/**
+ * Uploads `arrival.file` and replaces `embed` (found in the note's editor) with the link, if
+ * that embed is still there unchanged; then, with "trash after upload", moves the local file
+ * to the trash when nothing else links it. Never rejects: every outcome the user must know of
+ * is a notice.
+ */
+export async function uploadArrival(deps: ArrivalUploadDeps, arrival: Arrival, embed: Embed): Promise<void> {
+  const { app } = deps;
+  const { file, note } = arrival;
+  const settings = deps.settings();
+  const ready = checkReadiness(settings, app.secretStorage);
+  if (!ready.ok) {
+    if (!ready.unconfigured) deps.notify(`${PLUGIN_NAME} cannot upload ${file.name} yet: ${ready.problems[0]} It stays in your vault.`);
+    else if (deps.firstUnconfigured()) deps.notify(`Set up a bucket in ${PLUGIN_NAME} settings to upload attached images. ${file.name} stays in your vault.`);
+    return;
+  }
+  const { config } = ready;
+
+  let url: string;
+  try {
+    if (file.stat.size > config.maxBytes) throw tooLargeError(file.name, file.stat.size, config.maxBytes);
+    const bytes = new Uint8Array(await app.vault.readBinary(file));
+    const uploader = await deps.getUploader(config);
+    url = (await uploader.upload({ bytes, name: file.name, notePath: note.path, sourcePath: file.path })).url;
+  } catch (e) {
+    deps.notify(`${uploadFailure(file.name, e, config.credentials)} ${file.name} stays in your vault and the note still embeds it.`);
+    return;
+  }
+
+  let replaced: boolean;
+  try {
+    replaced = await replaceEmbed(deps, arrival, embed, rewriteEmbed(embed, url));
+  } catch (e) {
+    deps.notify(`${file.name} was uploaded to ${url}, but the note could not be updated: ${describe(e, config.credentials)}`);
+    return;
+  }
+  if (!replaced) {
+    deps.notify(
+      `${file.name} was uploaded to ${url}, but its embed in ${note.basename} was changed meanwhile, so the note was left as it is and the image stays in your vault.`,
+    );
+    return;
+  }
+  if (settings.trashAfterUpload) {
+    await trashUnlinked(app, { files: [{ path: file.path, url, notes: [note.path], links: 1, rewritten: 1 }] });
+  }
+}
+
+/**
+ * Replaces the arrived file's embed with `link`: where it was found if the text there is
+ * unchanged, or else where the one embed of the same text and file is now (text typed before
+ * it moves it). In an editor showing the note when there is one (it may hold text not yet
+ * saved), in the note file otherwise. False when the embed was edited, removed or repeated.
+ */
+async function replaceEmbed(deps: ArrivalUploadDeps, arrival: Arrival, embed: Embed, link: string): Promise<boolean> {
+  const app = deps.app;
+  const at = (text: string): { start: number; end: number } | null => {
+    if (text.slice(embed.start, embed.end) === embed.raw) return embed;
+    const same = embedsOf(app, text, arrival).filter((e) => e.raw === embed.raw);
+    return same.length === 1 ? same[0] : null;
+  };
+  const editor = openEditor(app, arrival.note.path);
+  if (editor) {
+    const span = at(editor.getValue());
+    if (!span) return false;
+    editor.transaction({ changes: [{ from: editor.offsetToPos(span.start), to: editor.offsetToPos(span.end), text: link }] });
+    return true;
+  }
+  if (app.vault.getFileByPath(arrival.note.path) !== arrival.note) return false;
+  let done = false;
+  await app.vault.process(arrival.note, (text) => {
+    const span = at(text);
+    done = span !== null;
+    return span ? applyTextChanges(text, [{ from: span.start, to: span.end, insert: link }]) : text;
+  });
+  return done;
+}
