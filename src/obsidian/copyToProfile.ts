@@ -196,7 +196,8 @@ async function preview(app: App, notes: readonly TFile[], scope: string, from: P
     const found = await linkedKeys(app, notes, bases);
     if (found.keys.length === 0) {
       progress.hide();
-      const unread = found.unreadable.length > 0 ? ` ${plural(found.unreadable.length, "note")} could not be read: ${found.unreadable.map((u) => u.note).join(", ")}.` : "";
+      const unread =
+        found.unreadable.length > 0 ? ` ${plural(found.unreadable.length, "note")} could not be read: ${found.unreadable.map((u) => u.note).join(", ")}.` : "";
       new Notice(`${COPY}: no image link in ${scope} starts with ${bases.from.host}${bases.from.path}; nothing was copied.${unread}`, 0);
       return;
     }
@@ -211,7 +212,10 @@ async function preview(app: App, notes: readonly TFile[], scope: string, from: P
     if (keptLines.length > MAX_LISTED) listed.push(`…and ${keptLines.length - MAX_LISTED} more.`);
     if (n.planned === 0 && tally.links === 0) {
       new Notice(
-        [`${COPY} (${scope}): nothing to copy from "${from.name}" to "${to.name}", and no link to move.`, ...(kept.length > 0 ? ["These keep their links:", ...listed.map((s) => `• ${s}`)] : [])].join("\n"),
+        [
+          `${COPY} (${scope}): nothing to copy from "${from.name}" to "${to.name}", and no link to move.`,
+          ...(kept.length > 0 ? ["These keep their links:", ...listed.map((s) => `• ${s}`)] : []),
+        ].join("\n"),
         0,
       );
       return;
@@ -221,7 +225,8 @@ async function preview(app: App, notes: readonly TFile[], scope: string, from: P
       `Then ${plural(tally.links, "link")} in ${plural(tally.notes, "note")} will move from ${bases.from.host}${bases.from.path} to ${bases.to}. Only the start of each address changes.`,
     ];
     if (kept.length > 0) paragraphs.push(`${plural(kept.length, "image")} will not be copied, and their links stay as they are:`, listed);
-    if (found.unreadable.length > 0) paragraphs.push(`${plural(found.unreadable.length, "note")} could not be read and will not change: ${found.unreadable.map((u) => u.note).join(", ")}.`);
+    if (found.unreadable.length > 0)
+      paragraphs.push(`${plural(found.unreadable.length, "note")} could not be read and will not change: ${found.unreadable.map((u) => u.note).join(", ")}.`);
     asked = true;
     new ConfirmModal(
       app,
@@ -245,11 +250,21 @@ async function preview(app: App, notes: readonly TFile[], scope: string, from: P
 }
 
 /** Copies the keys, then moves the links of those the destination holds; ends with a summary notice. */
-async function copyAndRelink(app: App, notes: string[], scope: string, keys: string[], ids: { from: string; to: string }, bases: RelinkBases, deps: CopyDeps): Promise<void> {
+async function copyAndRelink(
+  app: App,
+  notes: string[],
+  scope: string,
+  keys: string[],
+  ids: { from: string; to: string },
+  bases: RelinkBases,
+  deps: CopyDeps,
+): Promise<void> {
   const progress = new Notice(`Copying ${plural(keys.length, "image")}…`, 0);
   // The profiles are read again: the settings may have changed while the dialog was open.
   const fromTo = currentProfiles(deps.settings(), ids.from, ids.to, bases);
-  const both = fromTo ? sides(app, fromTo.from, fromTo.to, deps.requestUrl) : "a profile or its public URL changed while the dialog was open; run the command again.";
+  const both = fromTo
+    ? sides(app, fromTo.from, fromTo.to, deps.requestUrl)
+    : "a profile or its public URL changed while the dialog was open; run the command again.";
   if (typeof both === "string") {
     progress.hide();
     new Notice(`${COPY}: ${both} Nothing was copied.`, 0);
@@ -269,7 +284,10 @@ async function copyAndRelink(app: App, notes: string[], scope: string, keys: str
     both.close();
   }
   progress.hide();
-  new Notice(copySummary(copies, tally, scope, both.from.profile, both.to.profile), copies.every(copiedOrThere) && tally.left.length + tally.failed.length === 0 ? 8000 : 0);
+  new Notice(
+    copySummary(copies, tally, scope, both.from.profile, both.to.profile),
+    copies.every(copiedOrThere) && tally.left.length + tally.failed.length === 0 ? 8000 : 0,
+  );
 }
 
 /**
