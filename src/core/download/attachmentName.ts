@@ -40,7 +40,8 @@ export function attachmentName(keyOrUrl: string, ext: string): string {
  * under its old extension). Otherwise undefined, and the image goes where new attachments go.
  */
 export function restorablePath(path: string | undefined, ext: string): string | undefined {
-  if (path === undefined || path === "" || path.startsWith("/") || path.endsWith("/") || /[\\\0-\x1f]/.test(path)) return undefined;
+  if (path === undefined || path === "" || path.startsWith("/") || path.endsWith("/") || path.includes("\\")) return undefined;
+  if ([...path].some((ch) => (ch.codePointAt(0) ?? 0) < 0x20)) return undefined;
   if (path.split("/").some((s) => s === "" || s === "." || s === "..")) return undefined;
   return (SAME_TYPE[ext] ?? [ext]).includes(extensionOf(path)) ? path : undefined;
 }
