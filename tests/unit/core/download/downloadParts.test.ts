@@ -107,7 +107,7 @@ describe("restorablePath", () => {
     ["top.tif", "tiff"],
   ])("keeps %s for %s bytes", (p, ext) => expect(restorablePath(p, ext)).toBe(p));
 
-  it.each([
+  it.each<[string | undefined, string, string]>([
     [undefined, "png", "no path"],
     ["", "png", "empty"],
     ["/etc/a.png", "png", "absolute"],
