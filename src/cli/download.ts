@@ -145,7 +145,7 @@ async function saveBack(vault: string, from: string, bytes: Uint8Array): Promise
     if (errorCode(e) !== "EEXIST") return undefined;
   }
   const there = await fs.readFile(file).catch(() => undefined);
-  return there !== undefined && Buffer.compare(there, bytes) === 0 ? from : undefined;
+  return there?.equals(bytes) === true ? from : undefined;
 }
 
 /**
