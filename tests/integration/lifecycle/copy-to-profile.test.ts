@@ -151,7 +151,7 @@ it("copies inside the service, verifies the bytes, and moves only the copied ima
   const text = confirm.contentEl.textContent ?? "";
   expect(text).toContain(`2 images will be copied from the bucket "${from}" ("Old bucket") to "${to}" ("New bucket"), inside the service; 0 are already there`);
   expect(text).toContain(`Then 3 links in 2 notes will move from`);
-  expect(text).toContain(`1 image will not be copied, and their links stay as they are:`);
+  expect(text).toContain(`1 image will not be copied, and its links stay as they are:`);
   expect(text).toContain(`${missing}: not in the source bucket`);
   // The preview only looked.
   expect(copyRequests(rig.transport)).toEqual([]);
