@@ -224,7 +224,8 @@ async function preview(app: App, notes: readonly TFile[], scope: string, from: P
       `${plural(n.planned, "image")} will be copied from the bucket "${from.bucket}" ("${from.name}") to "${to.bucket}" ("${to.name}")${n.planned > 0 ? `, ${howCopied(plan)}` : ""}; ${n.present} ${n.present === 1 ? "is" : "are"} already there with the same bytes.`,
       `Then ${plural(tally.links, "link")} in ${plural(tally.notes, "note")} will move from ${bases.from.host}${bases.from.path} to ${bases.to}. Only the start of each address changes.`,
     ];
-    if (kept.length > 0) paragraphs.push(`${plural(kept.length, "image")} will not be copied, and ${kept.length === 1 ? "its" : "their"} links stay as they are:`, listed);
+    if (kept.length > 0)
+      paragraphs.push(`${plural(kept.length, "image")} will not be copied, and ${kept.length === 1 ? "its" : "their"} links stay as they are:`, listed);
     if (found.unreadable.length > 0)
       paragraphs.push(`${plural(found.unreadable.length, "note")} could not be read and will not change: ${found.unreadable.map((u) => u.note).join(", ")}.`);
     asked = true;
