@@ -92,7 +92,13 @@ export default class S3ImageHostingPlugin extends Plugin implements SettingsHost
     });
     registerUploadAll(this, faces);
     registerLifecycleCommands(this, { settings: faces.settings, requestUrl });
-    registerDownloadCommands(this, faces);
+    registerDownloadCommands(this, {
+      ...faces,
+      uploads: async () => {
+        await this.index.load();
+        return this.index;
+      },
+    });
     this.addSettingTab(new S3ImageHostingSettingTab(this.app, this, this));
   }
 

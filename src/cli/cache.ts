@@ -43,7 +43,10 @@ export async function openUploadCache(file: string): Promise<UploadCache> {
         folderMade = true;
         // Synchronous and unbuffered: the line is in the kernel's hands before the upload is
         // reported done, so even SIGKILL cannot lose it.
-        const entry = record.sha256 === undefined ? [scope, sha256, record.key, record.at] : [scope, sha256, record.key, record.at, record.sha256];
+        // [scope, sha256, key, at, stored sha256 or null, vault path]: the fields left out when empty.
+        const entry: unknown[] = [scope, sha256, record.key, record.at];
+        if (record.sha256 !== undefined || record.path) entry.push(record.sha256 ?? null);
+        if (record.path) entry.push(record.path);
         appendFileSync(journal, `${lineBreak}${JSON.stringify(entry)}\n`);
         lineBreak = "";
       } catch {
@@ -110,11 +113,16 @@ function replay(text: string, index: MemoryUploadIndex): boolean {
     } catch {
       continue;
     }
-    if (!Array.isArray(entry) || entry.length < 4 || entry.length > 5) continue;
-    const [scope, sha256, key, at, stored] = entry as unknown[];
+    if (!Array.isArray(entry) || entry.length < 4 || entry.length > 6) continue;
+    const [scope, sha256, key, at, stored, from] = entry as unknown[];
     if (typeof scope !== "string" || typeof sha256 !== "string" || !/^[0-9a-fA-F]{64}$/.test(sha256)) continue;
     if (typeof key !== "string" || key === "" || typeof at !== "number" || !Number.isFinite(at)) continue;
-    index.set(scope, sha256, typeof stored === "string" ? { key, at, sha256: stored } : { key, at });
+    index.set(scope, sha256, {
+      key,
+      at,
+      ...(typeof stored === "string" && { sha256: stored }),
+      ...(typeof from === "string" && from !== "" && { path: from }),
+    });
   }
   return any;
 }

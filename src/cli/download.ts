@@ -1,20 +1,25 @@
 /**
  * `s3-image-hosting download`: the download engine (core/download) over files on disk. Images
- * are fetched with Node's fetch, saved where Obsidian would save a new attachment (or in
- * `--attachments`), and linked in the vault's link style, both read from `.obsidian/app.json`.
+ * are fetched with Node's fetch, saved at the vault path they were uploaded from when the
+ * upload index (`--cache`) remembers it and it is free, else where Obsidian would save a new
+ * attachment (or in `--attachments`), and linked in the vault's link style, both read from
+ * `.obsidian/app.json`.
  */
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { downloadNotes, type DownloadReport } from "../core/download/downloadEngine";
 import type { ImageSource } from "../core/download/servedFrom";
 import { attachmentFolder, vaultConfig, vaultEmbed, type LinkStyle } from "../core/download/vaultLinks";
-import { buildPublicUrl } from "../core/link/publicUrl";
+import { bucketScope, buildPublicUrl } from "../core/link/publicUrl";
+import type { Profile } from "../core/types";
 import { parseHttpUrl } from "../core/link/httpUrl";
 import { DEFAULT_KEY_TEMPLATE } from "../core/prepare/keyTemplate";
 import { baseName, extensionOf, fileStem } from "../core/paths";
 import { DEFAULT_SETTINGS } from "../core/settings/settingsModel";
 import { UsageError, type CliArgs } from "./args";
-import { buildProfile, loadConfigFile } from "./config";
+import { buildProfile, defaultCachePath, loadConfigFile, type Env } from "./config";
+import { openUploadCache } from "./cache";
+import { homedir } from "node:os";
 import { errorCode, fsReason } from "./fsErrors";
 import { collectNotes, createFsPorts, toVaultPath, walkFiles } from "./fsPorts";
 import { workingRoot } from "./siteRoot";
@@ -24,8 +29,12 @@ import { nodeFetch } from "./nodeFetch";
 import type { ImageUploader } from "../core/ports";
 
 /** Runs `download`; returns the exit code (0 nothing failed, 1 something did, 130 stopped). */
-export async function runDownload(args: CliArgs, io: { signal?: AbortSignal }, out: TerminalText): Promise<number> {
+export async function runDownload(args: CliArgs, io: { signal?: AbortSignal; env?: Env }, out: TerminalText): Promise<number> {
   const sources = await sourcesFor(args);
+  // Read only: a download records nothing. Without bucket settings no source has a scope to look in.
+  const uploads = sources.some((s) => s.scope !== undefined)
+    ? (await openUploadCache(args.cache ?? defaultCachePath(io.env ?? {}, homedir()))).index
+    : undefined;
 
   const vault = await workingRoot(args.vault, args.paths, "obsidian");
   const obsidian = await fs.stat(path.join(vault, ".obsidian")).then(
@@ -66,14 +75,15 @@ export async function runDownload(args: CliArgs, io: { signal?: AbortSignal }, o
         readNote: (note) => notePorts.readNote(note),
         rewriteNote: (note, edit) => notePorts.rewriteNote(note, edit),
         fetch: nodeFetch,
-        async save(bytes, name, note) {
-          const saved = await saveNew(vault, folderFor(note), name, bytes);
+        async save(bytes, name, note, uploadedFrom) {
+          const saved =
+            (uploadedFrom !== undefined ? await saveBack(vault, uploadedFrom, bytes) : undefined) ?? (await saveNew(vault, folderFor(note), name, bytes));
           countName(saved);
           return saved;
         },
         embedFor: (file, note, alias, title) => vaultEmbed(file, note, alias, style, names.get(baseName(file).toLowerCase()) ?? 1, title),
       },
-      { sources, allRemote: args.allRemote, concurrency: args.concurrency ?? DEFAULT_SETTINGS.concurrency, dryRun: args.dryRun, signal: io.signal },
+      { sources, allRemote: args.allRemote, concurrency: args.concurrency ?? DEFAULT_SETTINGS.concurrency, dryRun: args.dryRun, signal: io.signal, uploads },
     );
   } finally {
     toolFolder?.close();
@@ -92,17 +102,50 @@ export async function runDownload(args: CliArgs, io: { signal?: AbortSignal }, o
 async function sourcesFor(args: CliArgs): Promise<ImageSource[]> {
   const config = args.config === undefined ? undefined : await loadConfigFile(args.config);
   const template = args.profile.keyTemplate ?? (typeof config?.keyTemplate === "string" ? config.keyTemplate : undefined) ?? DEFAULT_KEY_TEMPLATE;
+  const settings = config !== undefined || Object.keys(args.profile).length > 0;
   if (args.publicUrls.length > 0) {
+    // The bucket settings, when given too, say where the upload index filed these images.
+    const scope = settings ? scopeOf(() => buildProfile(config, args)) : undefined;
     return args.publicUrls.map((url) => {
       if (!parseHttpUrl(url)) throw new UsageError(`--public-url ${url} is not an http(s) URL.`);
-      return { prefix: `${url.replace(/\/+$/, "")}/`, keyTemplate: template };
+      return { prefix: `${url.replace(/\/+$/, "")}/`, keyTemplate: template, ...(scope !== undefined && { scope }) };
     });
   }
-  if (config === undefined && Object.keys(args.profile).length === 0) {
+  if (!settings) {
     throw new UsageError("Say where the images are served from: --public-url URL (repeat it for several), or the bucket settings with --config FILE.");
   }
   const profile = buildProfile(config, args);
-  return [{ prefix: buildPublicUrl(profile, ""), keyTemplate: profile.keyTemplate }];
+  return [{ prefix: buildPublicUrl(profile, ""), keyTemplate: profile.keyTemplate, ...(profile.endpoint.trim() !== "" && { scope: bucketScope(profile) }) }];
+}
+
+/** The upload index scope of the bucket settings, or undefined when they name no endpoint (only a public URL). */
+function scopeOf(profile: () => Profile): string | undefined {
+  try {
+    const p = profile();
+    return p.endpoint.trim() !== "" && p.bucket.trim() !== "" ? bucketScope(p) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Puts `bytes` at the vault path they were uploaded from: a new file when the path is free
+ * (its folders made as needed), or the file there when it holds these same bytes. Undefined
+ * when something else has the path (then the image goes where new attachments go); never
+ * replaces a file.
+ */
+async function saveBack(vault: string, from: string, bytes: Uint8Array): Promise<string | undefined> {
+  const file = path.join(vault, ...from.split("/"));
+  try {
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    // "wx": the file is made by this call or not at all.
+    await fs.writeFile(file, bytes, { flag: "wx" });
+    return from;
+  } catch (e) {
+    if (errorCode(e) !== "EEXIST") return undefined;
+  }
+  const there = await fs.readFile(file).catch(() => undefined);
+  return there?.equals(bytes) === true ? from : undefined;
 }
 
 /**

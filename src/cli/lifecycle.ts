@@ -9,7 +9,8 @@ import { ALL_FORMS, type ScanOptions } from "../core/markdown";
 import { findVaultLinks, type VaultLinks } from "../core/lifecycle/noteLinks";
 import { DEFAULT_MIN_AGE_DAYS, orphanPrefix, selectOrphans, sizeText } from "../core/lifecycle/orphans";
 import { keyOfUrl, profileBases, type ServedBase } from "../core/lifecycle/profileLinks";
-import { planRelink, relinkBases, type RelinkBases, type RelinkPlan } from "../core/lifecycle/relink";
+import { copiedOrThere, movableLinks } from "../core/lifecycle/profileCopy";
+import { relinkBases, relinkEach, type RelinkBases } from "../core/lifecycle/relink";
 import { buildPublicUrl } from "../core/link/publicUrl";
 import type { ImageUploader } from "../core/ports";
 import type { Credentials, Profile } from "../core/types";
@@ -241,25 +242,22 @@ async function relinkNotes(
       for (const u of links.unreadable) report.failed.push({ note: u.note, reason: `it could not be read (${u.reason})` });
       only = await before([...links.notesByKey.keys()]);
     }
-    for (const note of notes) {
-      if (report.failed.some((f) => f.note === note)) continue;
-      let plan: RelinkPlan | undefined;
-      try {
-        if (args.dryRun) plan = planRelink(await ports.readNote(note), bases, scan, only);
-        else
-          await ports.rewriteNote(note, (text) => {
-            plan = planRelink(text, bases, scan, only);
-            return plan.changes;
-          });
-      } catch (e) {
-        report.failed.push({ note, reason: isUploadError(e) ? e.toUserText() : `it could not be read or saved (${fsReason(e)})` });
-        continue;
-      }
-      if (!plan) continue;
-      if (plan.links > 0) report.notes++;
-      report.links += plan.links;
-      report.left.push(...plan.left.map((l) => ({ note, ...l })));
-    }
+    const unread = new Set(report.failed.map((f) => f.note));
+    const tally = await relinkEach(
+      notes.filter((n) => !unread.has(n)),
+      ports,
+      bases,
+      {
+        write: !args.dryRun,
+        scan,
+        only,
+        reason: (e) => (isUploadError(e) ? e.toUserText() : `it could not be read or saved (${fsReason(e)})`),
+      },
+    );
+    report.notes = tally.notes;
+    report.links = tally.links;
+    report.left.push(...tally.left);
+    report.failed.push(...tally.failed);
   } finally {
     toolFolder?.close();
   }
@@ -299,12 +297,9 @@ export async function copyCommand(args: CliArgs, io: LifecycleIO): Promise<numbe
         { profile: toProfile, client: destClient, credentials: toCredentials },
         { dryRun: args.dryRun },
       );
-      const ok = new Set(copies.filter((c) => c.outcome === "copied" || c.outcome === "present" || c.outcome === "planned").map((c) => c.key));
-      return (linkKeys) => linkKeys.some((k) => ok.has(k));
+      return movableLinks(copies);
     });
-    // A link whose text could name two keys (a `?` in it) counts as copied when either was.
-    const copied = copies.filter((c) => c.outcome === "copied" || c.outcome === "present" || c.outcome === "planned");
-    const notCopied = copies.filter((c) => !copied.includes(c));
+    const notCopied = copies.filter((c) => !copiedOrThere(c));
     if (args.json) io.out.write(`${JSON.stringify({ dryRun: args.dryRun, images: copies, ...report })}\n`);
     else {
       const byOutcome = (o: string): number => copies.filter((c) => c.outcome === o).length;

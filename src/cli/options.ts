@@ -148,8 +148,8 @@ export const RUN_OPTIONS: readonly RunOption[] = [
   {
     flag: "--cache",
     value: "FILE",
-    help: "upload index, so re-runs reuse earlier uploads; each upload is recorded as soon as it is made, so even a killed run loses none (default: $XDG_CACHE_HOME/s3-image-hosting/uploads.json)",
-    commands: ["upload"],
+    help: "upload index, so re-runs reuse earlier uploads and download puts an image back at the path it was uploaded from; each upload is recorded as soon as it is made, so even a killed run loses none (default: $XDG_CACHE_HOME/s3-image-hosting/uploads.json)",
+    commands: ["upload", "download"],
   },
   {
     flag: "--dry-run",

@@ -36,6 +36,11 @@ export interface UploadRecord {
    * under: an image converted before upload is remembered by its original too.
    */
   sha256?: string;
+  /**
+   * Vault path of the file uploaded (`Attachments/Photo 1.png`), when the upload was of a file
+   * of the vault: "Download images back" puts the image back there when that path is free.
+   */
+  path?: string;
 }
 
 /**

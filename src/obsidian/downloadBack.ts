@@ -1,11 +1,15 @@
 /**
  * "Download images back" in Obsidian: the download engine (core/download) over the vault.
- * Images are saved where Obsidian puts new attachments (`getAvailablePathForAttachment`,
- * which also picks a free name) and linked with `generateMarkdownLink`, in the vault's style.
+ * An image goes back to the vault path it was uploaded from when the upload index remembers it
+ * and that path is free; otherwise it is saved where Obsidian puts new attachments
+ * (`getAvailablePathForAttachment`, which also picks a free name). Links are made with
+ * `generateMarkdownLink`, in the vault's style.
  */
 import { TFile, type App } from "obsidian";
 import { downloadNotes, type DownloadReport } from "../core/download/downloadEngine";
 import { titledEmbed } from "../core/download/vaultLinks";
+import { folderOf } from "../core/paths";
+import type { UploadIndex } from "../core/ports";
 import type { PluginSettings } from "../core/settings/settingsModel";
 import { asEmbed } from "./attachmentFallback";
 import { obsidianPorts } from "./vaultPorts";
@@ -17,7 +21,7 @@ export async function downloadImagesBack(
   app: App,
   notes: string[],
   settings: PluginSettings,
-  opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+  opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; uploads?: UploadIndex } = {},
 ): Promise<DownloadReport> {
   const notePorts = obsidianPorts(app, { upload: () => Promise.reject(new Error("a download uploads nothing")) });
   return downloadNotes(
@@ -26,10 +30,14 @@ export async function downloadImagesBack(
       readNote: (note) => notePorts.readNote(note),
       rewriteNote: (note, edit) => notePorts.rewriteNote(note, edit),
       fetch: requestUrlFetch,
-      async save(bytes, name, note) {
-        const path = await app.fileManager.getAvailablePathForAttachment(name, note);
+      async save(bytes, name, note, uploadedFrom) {
         const copy = new Uint8Array(bytes.byteLength);
         copy.set(bytes);
+        if (uploadedFrom !== undefined) {
+          const back = await saveBack(app, uploadedFrom, copy);
+          if (back !== undefined) return back;
+        }
+        const path = await app.fileManager.getAvailablePathForAttachment(name, note);
         // createBinary fails rather than replace a file that is there.
         const file = await createOwnBinary(app.vault, path, copy.buffer);
         return file.path;
@@ -47,6 +55,33 @@ export async function downloadImagesBack(
       concurrency: settings.concurrency,
       signal: opts.signal,
       onProgress: opts.onProgress,
+      uploads: opts.uploads,
     },
   );
+}
+
+/**
+ * Puts `bytes` at `path`, the vault path they were uploaded from: a new file when the path is
+ * free (its folders made as needed), or the file there when it holds these same bytes. Undefined
+ * when a file with other bytes, or a folder, has the path, or it cannot be created there (a file
+ * whose name differs only in case on a case-insensitive disk): the image then goes where new
+ * attachments go. Nothing is ever replaced.
+ */
+async function saveBack(app: App, path: string, bytes: Uint8Array<ArrayBuffer>): Promise<string | undefined> {
+  const there = app.vault.getAbstractFileByPath(path);
+  if (there instanceof TFile) return sameBytes(new Uint8Array(await app.vault.readBinary(there)), bytes) ? there.path : undefined;
+  if (there !== null) return undefined;
+  try {
+    const folder = folderOf(path);
+    if (folder !== "" && app.vault.getAbstractFileByPath(folder) === null) await app.vault.createFolder(folder);
+    return (await app.vault.createBinary(path, bytes.buffer)).path;
+  } catch {
+    return undefined;
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

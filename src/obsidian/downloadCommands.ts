@@ -11,14 +11,21 @@ import type { DownloadReport } from "../core/download/downloadEngine";
 import { hasImageExtension } from "../core/imageExtensions";
 import { isLocalImageEmbed, scanEmbeds } from "../core/markdown";
 import { migrationCounts, migrationDetails } from "../core/migrate/summary";
+import type { UploadIndex } from "../core/ports";
 import type { UploadAllDeps } from "./uploadAll";
+
+/** What the download and upload commands need: Upload all's, and the upload index, read when a download starts. */
+export interface DownloadDeps extends UploadAllDeps {
+  /** The upload index, loaded: where an image was uploaded from. */
+  uploads?: () => Promise<UploadIndex>;
+}
 
 const DOWNLOAD = "Download images back";
 const EVERYWHERE = "Upload and link everywhere";
 const MAX_LISTED = 10;
 
 /** Registers the download command and menu items, and the "Upload and link everywhere" menu items. */
-export function registerDownloadCommands(plugin: Plugin, deps: UploadAllDeps): void {
+export function registerDownloadCommands(plugin: Plugin, deps: DownloadDeps): void {
   const app = plugin.app;
   let running: AbortController | null = null;
   plugin.register(() => running?.abort());
@@ -117,7 +124,7 @@ function imageAtCursor(app: App, editor: Editor, notePath: string): TFile | null
   return file && file.extension !== "md" ? file : null;
 }
 
-async function runDownload(app: App, notes: TFile[], scope: string, deps: UploadAllDeps, signal: AbortSignal): Promise<void> {
+async function runDownload(app: App, notes: TFile[], scope: string, deps: DownloadDeps, signal: AbortSignal): Promise<void> {
   const progress = new Notice("Looking for images to download…", 0);
   try {
     const { downloadImagesBack } = await import("./downloadBack");
@@ -125,7 +132,7 @@ async function runDownload(app: App, notes: TFile[], scope: string, deps: Upload
       app,
       notes.map((n) => n.path),
       deps.settings(),
-      { signal, onProgress: (done, total) => progress.setMessage(`Downloading ${done} of ${total}…`) },
+      { signal, onProgress: (done, total) => progress.setMessage(`Downloading ${done} of ${total}…`), uploads: await deps.uploads?.() },
     );
     progress.hide();
     new Notice(downloadSummary(report, scope), report.failed > 0 ? 0 : 8000);

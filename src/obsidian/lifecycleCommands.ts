@@ -12,6 +12,8 @@ import { PLUGIN_NAME } from "./pasteDrop";
 
 /** The command's name; its code is in relinkBaseUrl.ts, loaded on first use. */
 const RELINK = "Rewrite links to a new public base URL";
+/** The command's name; its code is in copyToProfile.ts, loaded on first use. */
+const COPY = "Copy images to another profile";
 
 export interface LifecycleDeps {
   settings: () => PluginSettings;
@@ -63,6 +65,42 @@ export function registerLifecycleCommands(plugin: Plugin, deps: LifecycleDeps): 
           .setIcon("link")
           .onClick(() => {
             relink(notesUnder(plugin.app, folder) ?? [], root ? "the vault" : `the folder ${folder.path}`);
+          }),
+      );
+    }),
+  );
+
+  let copying = false;
+  const copy = (notes: TFile[], scope: string): void => {
+    if (copying) {
+      new Notice(`${COPY}: a copy is already under way; wait for it to finish.`);
+      return;
+    }
+    copying = true;
+    const done = (): void => {
+      copying = false;
+    };
+    void import("./copyToProfile")
+      .then((m) => m.openCopyDialog(plugin.app, notes, scope, { settings: deps.settings, requestUrl: deps.requestUrl, done }))
+      .catch((e: unknown) => {
+        done();
+        new Notice(`${COPY}: ${e instanceof Error ? e.message : String(e)}`, 0);
+      });
+  };
+  addActiveNoteCommand(plugin, "copy-images-to-profile", COPY, (file) => copy([file], file.path));
+  plugin.registerEvent(
+    plugin.app.workspace.on("file-menu", (menu: Menu, file: TAbstractFile) => {
+      const notes = notesUnder(plugin.app, file);
+      if (notes === null) return;
+      const root = file instanceof TFolder && file.isRoot();
+      const title = file instanceof TFolder ? (root ? `${COPY} in the whole vault` : `${COPY} in this folder`) : COPY;
+      menu.addItem((item) =>
+        item
+          .setTitle(title)
+          .setIcon("copy")
+          .onClick(() => {
+            const scope = file instanceof TFolder ? (root ? "the vault" : `the folder ${file.path}`) : file.path;
+            copy(notesUnder(plugin.app, file) ?? [], scope);
           }),
       );
     }),

@@ -8,7 +8,7 @@
 import { Modal, Notice, TextComponent, type App, type TFile } from "obsidian";
 import { errorText } from "../core/errors";
 import { ALL_FORMS } from "../core/markdown";
-import { planRelink, relinkBases, type RelinkBases, type RelinkPlan } from "../core/lifecycle/relink";
+import { relinkBases, relinkEach, type RelinkBases, type RelinkTally } from "../core/lifecycle/relink";
 import { obsidianPorts } from "./vaultPorts";
 
 const RELINK = "Rewrite links to a new public base URL";
@@ -17,41 +17,22 @@ const MAX_LISTED = 10;
 
 const NO_UPLOADS = { upload: () => Promise.reject(new Error("rewriting links uploads nothing")) };
 
-interface Tally {
-  notes: number;
-  links: number;
-  left: { note: string; link: string; reason: string }[];
-  failed: { note: string; reason: string }[];
-}
+type Tally = RelinkTally;
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** Plans (or, with `write`, makes) the relink of every note; a note that fails is counted and the rest go on. */
-async function relinkNotes(app: App, notes: readonly TFile[], bases: RelinkBases, write: boolean): Promise<Tally> {
-  const ports = obsidianPorts(app, NO_UPLOADS);
-  const tally: Tally = { notes: 0, links: 0, left: [], failed: [] };
-  for (const note of notes) {
-    let plan: RelinkPlan | undefined;
-    try {
-      if (!write) plan = planRelink(await ports.readNote(note.path), bases, { forms: ALL_FORMS });
-      else
-        await ports.rewriteNote(note.path, (text) => {
-          plan = planRelink(text, bases, { forms: ALL_FORMS });
-          return plan.changes;
-        });
-    } catch (e) {
-      tally.failed.push({ note: note.path, reason: errorText(e) });
-      continue;
-    }
-    if (!plan) continue;
-    if (plan.links > 0) tally.notes++;
-    tally.links += plan.links;
-    tally.left.push(...plan.left.map((l) => ({ note: note.path, ...l })));
-  }
-  return tally;
+function relinkNotes(app: App, notes: readonly TFile[], bases: RelinkBases, write: boolean): Promise<Tally> {
+  return relinkEach(
+    notes.map((n) => n.path),
+    obsidianPorts(app, NO_UPLOADS),
+    bases,
+    { write, scan: { forms: ALL_FORMS } },
+  );
 }
 
-function details(t: Tally): string[] {
+/** The lines of a summary that name links left and notes that failed, the first few of each. */
+export function details(t: Tally): string[] {
   const lines: string[] = [];
   const list = (heading: string, items: string[]): void => {
     if (items.length === 0) return;

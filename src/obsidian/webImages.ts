@@ -6,7 +6,7 @@ import { requestUrl } from "obsidian";
 import { errorText, UploadError } from "../core/errors";
 import type { FetchedResponse } from "../core/download/checkedImage";
 import type { ImageSource } from "../core/download/servedFrom";
-import { buildPublicUrl } from "../core/link/publicUrl";
+import { bucketScope, buildPublicUrl } from "../core/link/publicUrl";
 import type { PluginSettings } from "../core/settings/settingsModel";
 
 /** The public URL prefix and key template of every profile that has a usable public URL. */
@@ -14,7 +14,7 @@ export function profileSources(settings: PluginSettings): ImageSource[] {
   const out: ImageSource[] = [];
   for (const profile of settings.profiles) {
     try {
-      out.push({ prefix: buildPublicUrl(profile, ""), keyTemplate: profile.keyTemplate });
+      out.push({ prefix: buildPublicUrl(profile, ""), keyTemplate: profile.keyTemplate, scope: bucketScope(profile) });
     } catch {
       // A profile with neither a public URL nor an endpoint serves no link.
     }

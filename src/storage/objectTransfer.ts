@@ -1,7 +1,7 @@
 /**
- * Reading whole objects and copying them inside the service, for the command-line tool's
- * copy between profiles. Kept apart from `S3ObjectStore` so that the plugin, which never
- * copies, does not carry these commands.
+ * Reading whole objects and copying them inside the service, for the copy between profiles
+ * (the command-line tool's `copy`, the plugin's "Copy images to another profile"). Kept
+ * apart from `S3ObjectStore`, and loaded only when a copy runs.
  */
 import { CopyObjectCommand, GetObjectCommand, type CopyObjectCommandInput } from "@aws-sdk/client-s3";
 import { S3ObjectStore, SHA256_METADATA, statusOf, type PutObjectParams, type PutOutcome } from "./objectStore";

@@ -14,6 +14,8 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { errorText, isUploadError } from "../core/errors";
 import { sha256Hex } from "../core/prepare/hash";
 import { DEFAULT_CACHE_CONTROL } from "../core/settings/settingsModel";
+import type { KeyCopy } from "../core/lifecycle/profileCopy";
+import type { Face } from "../core/settings/profileFields";
 import type { Credentials, Profile } from "../core/types";
 import type { ObjectInfo } from "./objectStore";
 import { S3TransferStore } from "./objectTransfer";
@@ -25,19 +27,7 @@ export interface CopySide {
   credentials: Credentials;
 }
 
-/** What became of one key. */
-export interface KeyCopy {
-  key: string;
-  /**
-   * `copied`: written at the destination and read back with the same SHA-256; `present`: the
-   * destination already held the same bytes; `missing`: the source bucket holds no such
-   * object; `refused`: the destination holds a different file at the key; `failed`: an error.
-   */
-  outcome: "copied" | "present" | "missing" | "refused" | "failed" | "planned";
-  /** How it was copied: inside the service, or downloaded and uploaded. */
-  via?: "server" | "download";
-  reason?: string;
-}
+export type { KeyCopy };
 
 /** Whether both sides reach one service with one set of keys, so that CopyObject can be used. */
 export function sameService(a: CopySide, b: CopySide): boolean {
@@ -50,10 +40,14 @@ export function sameService(a: CopySide, b: CopySide): boolean {
   );
 }
 
-/** Copies each of `keys` from `from` to `to`; with `dryRun`, only looks at both buckets. */
-export async function copyKeys(keys: readonly string[], from: CopySide, to: CopySide, opts: { dryRun: boolean }): Promise<KeyCopy[]> {
-  const source = new S3TransferStore(from.client, from.profile, "cli");
-  const dest = new S3TransferStore(to.client, to.profile, "cli");
+/**
+ * Copies each of `keys` from `from` to `to`; with `dryRun`, only looks at both buckets. `face`
+ * says whose words the errors use (the plugin's field names, or the tool's flags).
+ */
+export async function copyKeys(keys: readonly string[], from: CopySide, to: CopySide, opts: { dryRun: boolean; face?: Face }): Promise<KeyCopy[]> {
+  const face = opts.face ?? "cli";
+  const source = new S3TransferStore(from.client, from.profile, face);
+  const dest = new S3TransferStore(to.client, to.profile, face);
   let serverSide = sameService(from, to);
   const out: KeyCopy[] = [];
   for (const key of keys) {

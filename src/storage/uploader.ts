@@ -149,6 +149,15 @@ export function createUploader(opts: UploaderOptions): Uploader {
     return { key: record.key, url: buildPublicUrl(profile, record.key), reused: true, sha256: record.sha256 };
   }
 
+  /**
+   * Records where the bytes filed under `id` live, with the vault path of the file uploaded
+   * (none for a pasted image: then the path an earlier upload of them recorded is kept).
+   */
+  function remember(id: string, p: PreparedAsset, record: { key: string; sha256?: string }): void {
+    const path = p.asset.sourcePath ?? index.get(scope, id)?.path;
+    index.set(scope, id, { ...record, at: now().getTime(), ...(path !== undefined && path !== "" && { path }) });
+  }
+
   const stored = (p: PreparedAsset, key: string, reused: boolean): StoredAsset => ({ key, url: buildPublicUrl(profile, key), reused, sha256: p.sha256 });
 
   async function storeOnce(p: PreparedAsset, listing?: BucketListing): Promise<StoredAsset> {
@@ -169,7 +178,7 @@ export function createUploader(opts: UploaderOptions): Uploader {
     try {
       if (contentAddressed || profile.overwrite) {
         if (contentAddressed && listing && (await listedWithBytes(p, listing, atKey))) {
-          index.set(scope, p.sha256, { key: p.key, at: now().getTime() });
+          remember(p.sha256, p, { key: p.key });
           return stored(p, p.key, true);
         }
         await put(p, false);
@@ -188,7 +197,7 @@ export function createUploader(opts: UploaderOptions): Uploader {
       holders.release(p);
       throw e;
     }
-    index.set(scope, p.sha256, { key: p.key, at: now().getTime() });
+    remember(p.sha256, p, { key: p.key });
     return stored(p, p.key, false);
   }
 
@@ -206,7 +215,7 @@ export function createUploader(opts: UploaderOptions): Uploader {
     if (!(await holdsBytes(there, p))) {
       throw bucketKeyCollision(p, there.sha256 !== undefined || there.size !== p.asset.bytes.byteLength, overwriteAdvice);
     }
-    index.set(scope, p.sha256, { key: p.key, at: now().getTime() });
+    remember(p.sha256, p, { key: p.key });
     return stored(p, p.key, true);
   }
 
@@ -297,7 +306,7 @@ export function createUploader(opts: UploaderOptions): Uploader {
     if (known) return known;
     const p = await prepare(asset, original);
     const result = await store(p, listing);
-    if (p.sha256 !== original && !dependsOnDevice(p.transform)) index.set(scope, id, { key: result.key, at: now().getTime(), sha256: result.sha256 });
+    if (p.sha256 !== original && !dependsOnDevice(p.transform)) remember(id, p, { key: result.key, sha256: result.sha256 });
     return result;
   }
 

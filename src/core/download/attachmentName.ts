@@ -32,3 +32,16 @@ export function attachmentName(keyOrUrl: string, ext: string): string {
   if (same.includes(has)) return stem === "" ? `image.${has}` : name;
   return `${(has === "" ? name : stem) || "image"}.${ext}`;
 }
+
+/**
+ * The vault path an image was uploaded from, when it may be used to save `ext` bytes back:
+ * a relative path without `.` or `..` segments, control characters or a backslash, whose
+ * extension names the type the bytes are (an image converted before upload does not go back
+ * under its old extension). Otherwise undefined, and the image goes where new attachments go.
+ */
+export function restorablePath(path: string | undefined, ext: string): string | undefined {
+  if (path === undefined || path === "" || path.startsWith("/") || path.endsWith("/") || path.includes("\\")) return undefined;
+  if ([...path].some((ch) => (ch.codePointAt(0) ?? 0) < 0x20)) return undefined;
+  if (path.split("/").some((s) => s === "" || s === "." || s === "..")) return undefined;
+  return (SAME_TYPE[ext] ?? [ext]).includes(extensionOf(path)) ? path : undefined;
+}

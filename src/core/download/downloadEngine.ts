@@ -4,7 +4,9 @@ import { NoteShifts, writeLinks } from "../apply/writeLinks";
 import type { TextChange } from "../apply/textChanges";
 import { runPool } from "../migrate/pool";
 import { checkedImage, type FetchedResponse } from "./checkedImage";
-import { attachmentName } from "./attachmentName";
+import { attachmentName, restorablePath } from "./attachmentName";
+import type { UploadIndex } from "../ports";
+import { sha256Hex } from "../prepare/hash";
 import { servedFrom, type ImageSource } from "./servedFrom";
 
 /**
@@ -31,9 +33,12 @@ export interface DownloadPorts {
   fetch(url: string): Promise<FetchedResponse>;
   /**
    * Saves `bytes` as a new file for the note at `notePath`, named after `name` (or a free
-   * variant of it: never over an existing file), and returns its vault path.
+   * variant of it: never over an existing file), and returns its vault path. With `uploadedFrom`
+   * (the vault path the image was uploaded from), the file goes there when that path is free,
+   * or is the file there when it holds these same bytes; when a file with other bytes has it,
+   * the image goes where it would without it.
    */
-  save(bytes: Uint8Array, name: string, notePath: string): Promise<string>;
+  save(bytes: Uint8Array, name: string, notePath: string, uploadedFrom?: string): Promise<string>;
   /**
    * The embed of the vault file `path` from `notePath` in the vault's link style; `alias` is
    * the display text (alt text and size). With a `title`, a markdown embed that keeps it (see `titledEmbed`).
@@ -53,6 +58,11 @@ export interface DownloadOptions {
   signal?: AbortSignal;
   scan?: ScanOptions;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * The upload index: an image its source's `scope` has a record of (these bytes at this key)
+   * with the vault path it was uploaded from is saved back at that path when it is free.
+   */
+  uploads?: UploadIndex;
 }
 
 /** One distinct URL of a run. */
@@ -173,7 +183,7 @@ export async function downloadNotes(notePaths: string[], ports: DownloadPorts, o
     opts.concurrency,
     async (job) => {
       started.add(job);
-      const e = await downloadOne(job, ports, report);
+      const e = await downloadOne(job, ports, report, opts.uploads);
       if (e !== undefined) errors.set(job, e);
       opts.onProgress?.(++done, jobs.length);
     },
@@ -201,7 +211,7 @@ type Fail = (note: string, link: string, code: string, message: string) => void;
 type Skip = (note: string, link: string, reason: string) => void;
 
 /** Fetches one URL, checks its bytes and saves them; returns why it could not. */
-async function downloadOne(job: UrlJob, ports: DownloadPorts, report: DownloadReport): Promise<unknown> {
+async function downloadOne(job: UrlJob, ports: DownloadPorts, report: DownloadReport, uploads?: UploadIndex): Promise<unknown> {
   const first = job.links[0].note.path;
   try {
     let res: FetchedResponse;
@@ -211,13 +221,22 @@ async function downloadOne(job: UrlJob, ports: DownloadPorts, report: DownloadRe
       throw isUploadError(e) ? e : new Error(`"${job.url}" could not be fetched (${errorText(e)}); the link was left as it was.`);
     }
     const image = await checkedImage(job.url, res, job.key !== undefined && job.source ? { key: job.key, keyTemplate: job.source.keyTemplate } : undefined);
-    const path = await ports.save(image.bytes, attachmentName(job.key ?? job.url, image.ext), first);
+    const from = await uploadedFrom(job, image.bytes, image.ext, uploads);
+    const path = await ports.save(image.bytes, attachmentName(job.key ?? job.url, image.ext), first, from);
     Object.assign(report.files[job.entry], { path, verified: image.verified });
     report.downloaded++;
     return undefined;
   } catch (e) {
     return e ?? new Error("unknown failure");
   }
+}
+
+/** The vault path the index says these bytes at the job's key were uploaded from, when fit to save them back at. */
+async function uploadedFrom(job: UrlJob, bytes: Uint8Array, ext: string, uploads?: UploadIndex): Promise<string | undefined> {
+  const scope = job.source?.scope;
+  if (!uploads || scope === undefined || job.key === undefined) return undefined;
+  const record = uploads.get(scope, await sha256Hex(bytes));
+  return record?.key === job.key ? restorablePath(record.path, ext) : undefined;
 }
 
 /** Rewrites the links of the saved files, one atomic rewrite per note. */

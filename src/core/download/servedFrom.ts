@@ -10,6 +10,8 @@ import { parseHttpUrl } from "../link/httpUrl";
 export interface ImageSource {
   prefix: string;
   keyTemplate?: string;
+  /** The bucket's scope in the upload index (`bucketScope`), where its uploads are remembered. */
+  scope?: string;
 }
 
 /** A link found to be served from a source: the source and the object key the link names. */

@@ -4,7 +4,7 @@
  * path as written); the key after it, the alt text, titles, size hints and every other byte
  * of the note stay as they are.
  */
-import { UploadError } from "../errors";
+import { errorText, UploadError } from "../errors";
 import { parseOpenTag, percentDecode, scanEmbeds, type Embed, type ScanOptions } from "../markdown";
 import type { TextChange } from "../apply/textChanges";
 import { applyTextChanges } from "../apply/textChanges";
@@ -140,4 +140,51 @@ function normalizeHost(written: string, scheme: string): string {
   if (!s.startsWith("http:") && host.endsWith(":443")) host = host.slice(0, -4);
   if (!s.startsWith("https:") && host.endsWith(":80")) host = host.slice(0, -3);
   return host;
+}
+
+/** What relinking a set of notes did (or would do). */
+export interface RelinkTally {
+  /** Notes with at least one link moved. */
+  notes: number;
+  links: number;
+  left: { note: string; link: string; reason: string }[];
+  failed: { note: string; reason: string }[];
+}
+
+/** The notes as a relink needs them: read, and rewritten atomically (`MigrationPorts.rewriteNote`). */
+export interface RelinkPorts {
+  readNote(note: string): Promise<string>;
+  rewriteNote(note: string, edit: (text: string) => TextChange[]): Promise<void>;
+}
+
+/**
+ * Plans (or, with `write`, makes) the relink of each note, one atomic rewrite per note; with
+ * `only`, of the links whose keys it accepts. A note that fails is counted and the rest go on.
+ */
+export async function relinkEach(
+  notes: readonly string[],
+  ports: RelinkPorts,
+  bases: RelinkBases,
+  opts: { write: boolean; scan?: ScanOptions; only?: (keys: string[]) => boolean; reason?: (e: unknown) => string },
+): Promise<RelinkTally> {
+  const tally: RelinkTally = { notes: 0, links: 0, left: [], failed: [] };
+  for (const note of notes) {
+    let plan: RelinkPlan | undefined;
+    try {
+      if (!opts.write) plan = planRelink(await ports.readNote(note), bases, opts.scan, opts.only);
+      else
+        await ports.rewriteNote(note, (text) => {
+          plan = planRelink(text, bases, opts.scan, opts.only);
+          return plan.changes;
+        });
+    } catch (e) {
+      tally.failed.push({ note, reason: (opts.reason ?? errorText)(e) });
+      continue;
+    }
+    if (!plan) continue;
+    if (plan.links > 0) tally.notes++;
+    tally.links += plan.links;
+    tally.left.push(...plan.left.map((l) => ({ note, ...l })));
+  }
+  return tally;
 }

@@ -61,7 +61,7 @@ export class MemoryUploadIndex implements UploadIndex {
  * A clean copy of stored index data: anything that is not a SHA-256 mapped to
  * `{ key: string, at: number }` is dropped rather than trusted. A record's optional
  * `sha256` (see `UploadRecord`) is kept when well formed, and otherwise the record is
- * dropped: it would claim the wrong bytes.
+ * dropped: it would claim the wrong bytes. Its optional `path` is kept when it is text.
  */
 export function cleanUploadIndexData(raw: unknown): UploadIndexData {
   const out: UploadIndexData = {};
@@ -80,14 +80,18 @@ export function cleanUploadIndexData(raw: unknown): UploadIndexData {
 
 const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
 
-/** `{ key, at }` and a well-formed `sha256` of the stored bytes, or undefined when not a record. */
+/**
+ * `{ key, at }`, a well-formed `sha256` of the stored bytes and the vault `path` uploaded from,
+ * or undefined when not a record. A `path` that is not a non-empty string is left out.
+ */
 function cleanRecord(record: unknown): UploadRecord | undefined {
   if (!isPlainObject(record)) return undefined;
-  const { key, at, sha256 } = record;
+  const { key, at, sha256, path } = record;
   if (typeof key !== "string" || key === "" || typeof at !== "number" || !Number.isFinite(at)) return undefined;
-  if (sha256 === undefined) return { key, at };
+  const from = typeof path === "string" && path !== "" ? { path } : {};
+  if (sha256 === undefined) return { key, at, ...from };
   // A record that names the stored bytes wrongly is dropped: it could only lead to the wrong object.
-  return typeof sha256 === "string" && SHA256_HEX.test(sha256) ? { key, at, sha256: sha256.toLowerCase() } : undefined;
+  return typeof sha256 === "string" && SHA256_HEX.test(sha256) ? { key, at, sha256: sha256.toLowerCase(), ...from } : undefined;
 }
 
 /** Own properties only: a scope named `constructor` must not find Object.prototype's. */

@@ -5,11 +5,13 @@
  * The format, one entry a line:
  *
  *     @<scope id> <scope as a JSON string>
- *     <scope id> <SHA-256, 64 hex digits> <epoch ms, base 36>[:<SHA-256 stored>] <key>
+ *     <scope id> <SHA-256, 64 hex digits> <epoch ms, base 36>[:<SHA-256 stored>] [<path as a JSON string> ]<key>
  *
  * The second SHA-256, when present, is of the bytes stored at the key where they differ from
  * the bytes the record is filed under (an image converted before upload is filed under its
- * original and the conversion's settings).
+ * original and the conversion's settings). The path, when present, is the vault path of the
+ * file uploaded; a record without one (a pasted image, a line of an older version) reads as
+ * before. A version that does not know the path skips such a line, as any line it cannot read.
  * The scope id is a hash of the scope (the bucket), the same on every device, so a line means
  * the same wherever it is read. A key is written as it is unless it holds a line break or
  * starts with `"`; then it is a JSON string. Lines are independent: two devices that each
@@ -94,7 +96,7 @@ export class FileUploadIndex implements UploadIndex {
   set(scope: string, sha256: string, record: UploadRecord): void {
     const hash = sha256.toLowerCase();
     if (!SHA256_HEX.test(hash) || record.key === "" || !Number.isFinite(record.at)) return;
-    this.remember(scope, hash, { key: record.key, at: record.at });
+    this.remember(scope, hash, kept(hash, record));
     const id = scopeId(scope);
     if (!this.defined.has(id)) {
       this.defined.add(id);
@@ -130,7 +132,13 @@ export class FileUploadIndex implements UploadIndex {
     const text = (await this.file.read()) ?? "";
     const parsed = parseIndexFile(text);
     for (const id of parsed.scopes.keys()) this.defined.add(id);
-    for (const r of parsed.records) this.remember(r.scope, r.sha256, { key: r.key, at: r.at, ...(r.stored !== undefined && { sha256: r.stored }) });
+    for (const r of parsed.records)
+      this.remember(r.scope, r.sha256, {
+        key: r.key,
+        at: r.at,
+        ...(r.stored !== undefined && { sha256: r.stored }),
+        ...(r.path !== undefined && { path: r.path }),
+      });
     this.openLine = text !== "" && !text.endsWith("\n");
     const stale = parsed.lines - this.size - this.defined.size;
 
@@ -201,11 +209,11 @@ export class FileUploadIndex implements UploadIndex {
 /** What a file holds: scope lines, records (scope resolved) and its number of non-empty lines. */
 export function parseIndexFile(text: string): {
   scopes: Map<string, string>;
-  records: { scope: string; sha256: string; key: string; at: number; stored?: string }[];
+  records: { scope: string; sha256: string; key: string; at: number; stored?: string; path?: string }[];
   lines: number;
 } {
   const scopes = new Map<string, string>();
-  const raw: { id: string; sha256: string; key: string; at: number; stored?: string }[] = [];
+  const raw: { id: string; sha256: string; key: string; at: number; stored?: string; path?: string }[] = [];
   let lines = 0;
   let start = 0;
   // Fields are found by position in the text, not by splitting it: a file of 50,000 records is
@@ -239,15 +247,24 @@ export function parseIndexFile(text: string): {
       if (c - atEnd - 1 !== 64 || !isLowerHex(text, atEnd + 1, c)) continue;
       stored = text.slice(atEnd + 1, c);
     }
-    const key = parseKey(text.slice(c + 1, lineEnd));
-    if (key === undefined || key === "") continue;
-    raw.push({ id: text.slice(lineStart, a), sha256: text.slice(a + 1, b), key, at: parseInt(text.slice(b + 1, atEnd), 36), stored });
+    const rest = pathAndKey(text.slice(c + 1, lineEnd));
+    if (rest === undefined) continue;
+    const { key, path } = rest;
+    raw.push({ id: text.slice(lineStart, a), sha256: text.slice(a + 1, b), key, at: parseInt(text.slice(b + 1, atEnd), 36), stored, path });
   }
-  const records: { scope: string; sha256: string; key: string; at: number; stored?: string }[] = [];
+  const records: { scope: string; sha256: string; key: string; at: number; stored?: string; path?: string }[] = [];
   // A record is kept only with its scope line, wherever that line is (a merge may put it after).
   for (const r of raw) {
     const scope = scopes.get(r.id);
-    if (scope !== undefined) records.push({ scope, sha256: r.sha256, key: r.key, at: r.at, ...(r.stored !== undefined && { stored: r.stored }) });
+    if (scope !== undefined)
+      records.push({
+        scope,
+        sha256: r.sha256,
+        key: r.key,
+        at: r.at,
+        ...(r.stored !== undefined && { stored: r.stored }),
+        ...(r.path !== undefined && { path: r.path }),
+      });
   }
   return { scopes, records, lines };
 }
@@ -275,7 +292,44 @@ function scopeLine(id: string, scope: string): string {
 
 function recordLine(id: string, hash: string, record: UploadRecord): string {
   const stored = record.sha256 !== undefined && SHA256_HEX.test(record.sha256) && record.sha256 !== hash ? `:${record.sha256}` : "";
-  return `${id} ${hash} ${Math.max(0, Math.round(record.at)).toString(36)}${stored} ${keyText(record.key)}\n`;
+  const path = record.path ? `${JSON.stringify(record.path)} ` : "";
+  return `${id} ${hash} ${Math.max(0, Math.round(record.at)).toString(36)}${stored} ${path}${keyText(record.key)}\n`;
+}
+
+/** What a record line keeps of `record` filed under `hash`: what `recordLine` writes, so memory and file agree. */
+function kept(hash: string, record: UploadRecord): UploadRecord {
+  return {
+    key: record.key,
+    at: record.at,
+    ...(record.sha256 !== undefined && SHA256_HEX.test(record.sha256) && record.sha256 !== hash && { sha256: record.sha256 }),
+    ...(record.path && { path: record.path }),
+  };
+}
+
+/**
+ * The key, and the path before it when there is one, of the text after the time. A path is
+ * always a JSON string followed by a space; a key is itself, or a JSON string ending the line.
+ */
+function pathAndKey(text: string): { key: string; path?: string } | undefined {
+  if (!text.startsWith('"')) return text === "" ? undefined : { key: text };
+  const end = jsonStringEnd(text);
+  if (end < 0) return undefined;
+  const first = parseKey(text.slice(0, end));
+  if (first === undefined || first === "") return undefined;
+  if (end === text.length) return { key: first };
+  if (text.charCodeAt(end) !== 32) return undefined;
+  const key = parseKey(text.slice(end + 1));
+  return key === undefined || key === "" ? undefined : { key, path: first };
+}
+
+/** Where the JSON string that `text` starts with ends (just after its closing quote), or -1. */
+function jsonStringEnd(text: string): number {
+  for (let i = 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 92 /* backslash */) i++;
+    else if (c === 34 /* " */) return i + 1;
+  }
+  return -1;
 }
 
 /** A key as written: itself, unless it could not be read back so (a line break, a leading quote). */

@@ -5,7 +5,7 @@
  * their hash, answers that are not images and missing objects are refused with the link kept.
  */
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { cliEnv, makeVault, runCli, serverFlags, sha256, snapshot, plannedLinks, type CliJson } from "../../support/cli";
@@ -127,6 +127,41 @@ describe("round trip: upload all, download back, upload again", () => {
     // The note that had an <img> tag now has a markdown embed; the others read as after the first upload.
     expect(afterSecond.one).toBe(afterUpload.one);
     expect(afterSecond.two.replace(/!\[bee\|40\]\(([^)]+)\)/, '<img src="$1" alt="bee" width="40">')).toBe(afterUpload.two);
+  });
+});
+
+describe("back to the path it was uploaded from", () => {
+  it("with the bucket settings, an image goes back to its old path when free, links the file there when it holds the same bytes, and goes where attachments go when other bytes have it", async () => {
+    const a = uniquePng();
+    const b = uniquePng();
+    const c = uniquePng();
+    const vault = makeVault(work, {
+      ".obsidian/app.json": JSON.stringify({ attachmentFolderPath: "attachments" }),
+      "Note.md": "![[photo 1.png]] ![[ünï b.png]] ![[c.png]]\n",
+      "Deep/Er/photo 1.png": a,
+      "Pics/ünï b.png": b,
+      "c.png": c,
+    });
+    const first = await upload(vault);
+    expect(first.out).toMatchObject({ uploaded: 3, rewritten: 3, failed: 0 });
+    rmSync(path.join(vault, "Deep"), { recursive: true });
+    const other = uniquePng();
+    writeFileSync(path.join(vault, "Pics/ünï b.png"), other);
+
+    const run = await runCli(["download", vault, ...serverFlags(bucket), "--json"], cliEnv(work));
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(JSON.parse(run.stdout)).toEqual({ downloaded: 3, rewritten: 3, skipped: 0, failed: 0, failures: [] });
+    const files = await snapshot(vault);
+    expect([...files.keys()].filter((p) => p.endsWith(".png")).sort()).toEqual([
+      "Deep/Er/photo 1.png",
+      "Pics/ünï b.png",
+      `attachments/${sha256(b)}.png`,
+      "c.png",
+    ]);
+    expect(sha256(files.get("Deep/Er/photo 1.png") as Buffer)).toBe(sha256(a));
+    expect(sha256(files.get("Pics/ünï b.png") as Buffer)).toBe(sha256(other));
+    expect(sha256(files.get("c.png") as Buffer)).toBe(sha256(c));
+    expect(read(vault, "Note.md")).toBe(`![[photo 1.png|photo 1]] ![[${sha256(b)}.png|ünï b]] ![[c.png|c]]\n`);
   });
 });
 

@@ -17,6 +17,7 @@ import * as path from "node:path";
 import type { App as ObsidianApp, Plugin as ObsidianPlugin, TFile as ObsidianTFile } from "obsidian";
 import type { PluginSettings } from "../../../src/core/settings/settingsModel";
 import { MemoryUploadIndex } from "../../../src/core/settings/uploadIndex";
+import { bucketScope } from "../../../src/core/link/publicUrl";
 import { downloadImagesBack } from "../../../src/obsidian/downloadBack";
 import { registerDownloadCommands } from "../../../src/obsidian/downloadCommands";
 import { uploadAllLocalImages, type UploadAllDeps } from "../../../src/obsidian/uploadAll";
@@ -62,6 +63,7 @@ interface Rig {
   deps: UploadAllDeps;
   settings: PluginSettings;
   transport: RequestRecorder;
+  index: MemoryUploadIndex;
 }
 
 /** Settings whose active profile is the test bucket (keys `img/<sha256>.<ext>`), with its keys stored. */
@@ -76,6 +78,7 @@ function rig(app: App, settings: Partial<PluginSettings> = {}): Rig {
   return {
     settings: current,
     transport,
+    index,
     deps: {
       settings: () => current,
       getUploader: async (config) =>
@@ -209,6 +212,51 @@ describe("Download images back", () => {
         .filter((f) => f.extension === "png")
         .map((f) => f.path),
     ).toEqual([`${sha256(good)}.png`]);
+  });
+});
+
+describe("Download images back to the path it was uploaded from", () => {
+  it("puts an image back at its old vault path when that is free, links the file there when it holds the same bytes, and goes where attachments go when a file with other bytes has it", async () => {
+    const a = uniquePng();
+    const b = uniquePng();
+    const c = uniquePng();
+    const note = "![[photo 1.png]] ![[ünï b.png]] ![[c.png]]\n";
+    const app = vault({ "Notes/One.md": note, "Notes/Deep/photo 1.png": a, "Pics/ünï b.png": b, "c.png": c }, { attachmentFolderPath: "Attachments" });
+    await refreshResolvedLinks(app);
+    const { deps, index, settings } = rig(app);
+    const first = await uploadAllLocalImages(asApp(app), [file(app, "Notes/One.md")], deps);
+    expect(first.report).toMatchObject({ uploaded: 3, rewritten: 3, failed: 0 });
+    const scope = bucketScope(settings.profiles[0]);
+    expect(index.get(scope, sha256(a))?.path).toBe("Notes/Deep/photo 1.png");
+    expect(index.get(scope, sha256(b))?.path).toBe("Pics/ünï b.png");
+
+    // The first file and its folder are gone; another picture now has the second's path; the third is still there.
+    await app.vault.delete(app.vault.getFileByPath("Notes/Deep/photo 1.png") as TFile);
+    await app.vault.delete(app.vault.getAbstractFileByPath("Notes/Deep") as never);
+    await app.vault.delete(app.vault.getFileByPath("Pics/ünï b.png") as TFile);
+    const other = uniquePng();
+    await app.vault.createBinary("Pics/ünï b.png", new Uint8Array(other).buffer);
+
+    const p = plugin(app);
+    registerDownloadCommands(p as unknown as ObsidianPlugin, { ...deps, uploads: async () => index });
+    const menu = new Menu();
+    app.workspace.trigger("file-menu", menu, app.vault.getAbstractFileByPath("Notes/One.md"), "file-explorer");
+    menu.items[0].callback?.({} as MouseEvent);
+    await until(() => Notice.messages.some((m) => m.startsWith("Download images back (Notes/One.md)")), "the summary");
+    expect(Notice.messages.at(-1)).toBe("Download images back (Notes/One.md): 3 downloaded; 3 links rewritten, 0 skipped, 0 failed.");
+
+    expect(sha256(bytesOf(app, "Notes/Deep/photo 1.png"))).toBe(sha256(a));
+    expect(sha256(bytesOf(app, "Pics/ünï b.png"))).toBe(sha256(other));
+    expect(sha256(bytesOf(app, `Attachments/${sha256(b)}.png`))).toBe(sha256(b));
+    expect(sha256(bytesOf(app, "c.png"))).toBe(sha256(c));
+    expect(
+      app.vault
+        .getFiles()
+        .filter((f) => f.extension === "png")
+        .map((f) => f.path)
+        .sort(),
+    ).toEqual([`Attachments/${sha256(b)}.png`, "Notes/Deep/photo 1.png", "Pics/ünï b.png", "c.png"]);
+    expect(await read(app, "Notes/One.md")).toBe(`![[photo 1.png|photo 1]] ![[${sha256(b)}.png|ünï b]] ![[c.png|c]]\n`);
   });
 });
 

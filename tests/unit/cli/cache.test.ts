@@ -37,6 +37,20 @@ describe("the upload cache", () => {
     expect(next.index.get(SCOPE, hash(3))).toEqual({ key: "t/3.png", at: 3 });
   });
 
+  it("keeps the vault path an image was uploaded from, through the journal and the file; older journal lines read as before", async () => {
+    const killed = await openUploadCache(file);
+    killed.index.set(SCOPE, hash(1), { key: "t/1.png", at: 1, path: "Notes/Ünï €/photo 1.png" });
+    killed.index.set(SCOPE, hash(2), { key: "t/2.webp", at: 2, sha256: hash(9), path: "a.heic" });
+    appendFileSync(`${file}.journal`, `${JSON.stringify([SCOPE, hash(3), "t/3.png", 3])}\n${JSON.stringify([SCOPE, hash(4), "t/4.png", 4, hash(8)])}\n`);
+    const next = await openUploadCache(file);
+    expect(next.index.get(SCOPE, hash(1))).toEqual({ key: "t/1.png", at: 1, path: "Notes/Ünï €/photo 1.png" });
+    expect(next.index.get(SCOPE, hash(2))).toEqual({ key: "t/2.webp", at: 2, sha256: hash(9), path: "a.heic" });
+    expect(next.index.get(SCOPE, hash(3))).toEqual({ key: "t/3.png", at: 3 });
+    expect(next.index.get(SCOPE, hash(4))).toEqual({ key: "t/4.png", at: 4, sha256: hash(8) });
+    await next.save();
+    expect((await openUploadCache(file)).index.get(SCOPE, hash(1))).toEqual({ key: "t/1.png", at: 1, path: "Notes/Ünï €/photo 1.png" });
+  });
+
   it("folds the journal into the file on save, and a later run reads the file alone", async () => {
     const run = await openUploadCache(file);
     run.index.set(SCOPE, hash(1), { key: "t/1.png", at: 1 });

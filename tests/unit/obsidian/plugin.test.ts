@@ -187,7 +187,7 @@ describe("plain-text keys next to named secrets", () => {
   });
 });
 
-test("paste and drop handlers, the upload-all, unused-images, relink and download commands, the menus and the settings tab are registered on load; unload removes them", async () => {
+test("paste and drop handlers, the upload-all, unused-images, relink, copy and download commands, the menus and the settings tab are registered on load; unload removes them", async () => {
   const plugin = await loadPlugin();
   expect(v.app.workspace.listenerCount("editor-paste")).toBe(1);
   expect(v.app.workspace.listenerCount("editor-drop")).toBe(1);
@@ -199,6 +199,7 @@ test("paste and drop handlers, the upload-all, unused-images, relink and downloa
     "s3-image-hosting:upload-all-local-images",
     "s3-image-hosting:find-unused-images",
     "s3-image-hosting:rewrite-links-base-url",
+    "s3-image-hosting:copy-images-to-profile",
     "s3-image-hosting:download-images-back",
   ]);
   await unload(plugin);

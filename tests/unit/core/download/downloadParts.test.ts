@@ -1,4 +1,4 @@
-import { attachmentName } from "../../../../src/core/download/attachmentName";
+import { attachmentName, restorablePath } from "../../../../src/core/download/attachmentName";
 import { hostAllowed, servedFrom } from "../../../../src/core/download/servedFrom";
 import { attachmentFolder, vaultConfig, vaultEmbed } from "../../../../src/core/download/vaultLinks";
 import { sha256PrefixInKey } from "../../../../src/core/prepare/keyTemplate";
@@ -98,4 +98,25 @@ describe("vault links", () => {
     expect(vaultEmbed("att/a.png", "n.md", "x", { markdown: true, format: "absolute" }, 1)).toBe("![x](att/a.png)");
     expect(vaultEmbed("att/a.png", "n.md", "x", wiki, 1, 'say "hi"')).toBe('![x](a.png "say \\"hi\\"")');
   });
+});
+
+describe("restorablePath", () => {
+  it.each([
+    ["Attachments/Photo 1.png", "png"],
+    ["Notes/ünï €/shot.JPEG", "jpg"],
+    ["top.tif", "tiff"],
+  ])("keeps %s for %s bytes", (p, ext) => expect(restorablePath(p, ext)).toBe(p));
+
+  it.each<[string | undefined, string, string]>([
+    [undefined, "png", "no path"],
+    ["", "png", "empty"],
+    ["/etc/a.png", "png", "absolute"],
+    ["../outside.png", "png", "climbs out of the vault"],
+    ["a/./b.png", "png", "a dot segment"],
+    ["a//b.png", "png", "an empty segment"],
+    ["a\\b.png", "png", "a backslash"],
+    ["a\nb.png", "png", "a line break"],
+    ["photo.heic", "webp", "an extension of another type (converted before upload)"],
+    ["folder/", "png", "a folder"],
+  ])("refuses %j for %s bytes (%s)", (p, ext) => expect(restorablePath(p, ext)).toBeUndefined());
 });

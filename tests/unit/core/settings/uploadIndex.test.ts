@@ -124,3 +124,13 @@ describe("records of processed originals", () => {
     expect(cleanUploadIndexData(data)).toEqual({ [SCOPE]: { [SHA_B]: { key: "b.jpg", at: 2 } } });
   });
 });
+
+describe("the vault path an image was uploaded from", () => {
+  test("is kept through data.json; one that is not text is left out, the record kept", () => {
+    const index = new MemoryUploadIndex();
+    index.set(SCOPE, SHA_A, { key: "img/a.png", at: 3, path: "Attachments/Photo 1.png" });
+    const again = new MemoryUploadIndex(JSON.parse(JSON.stringify(index.toJSON())));
+    expect(again.get(SCOPE, SHA_A)).toEqual({ key: "img/a.png", at: 3, path: "Attachments/Photo 1.png" });
+    expect(cleanUploadIndexData({ [SCOPE]: { [SHA_B]: { key: "b.jpg", at: 2, path: 7 } } })).toEqual({ [SCOPE]: { [SHA_B]: { key: "b.jpg", at: 2 } } });
+  });
+});

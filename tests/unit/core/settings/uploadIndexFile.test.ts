@@ -70,6 +70,36 @@ describe("the upload index file", () => {
     expect(["a", "b", "c", "d"].map((c) => again.get("s", H(c))?.key)).toEqual(['"quoted".png', "two\nlines.png", "cr\r.png", "ünï €.png"]);
   });
 
+  test("the vault path a record was uploaded from reads back exactly, with spaces, quotes, unicode and any key; records without one read as before", async () => {
+    const file = new MemoryFile();
+    const index = await reopen(file);
+    const paths = ["Attachments/Photo 1.png", 'Notes/"quoted" ü €/a b.jpg', "Pasted image 2026.png", "two\nlines.png"];
+    const keys = ["img/a.png", '"quoted" key.png', "k with spaces.png", "two\nlines.png"];
+    paths.forEach((p, i) => index.set("s", H("abcd"[i]), { key: keys[i], at: i + 1, path: p }));
+    index.set("s", H("e"), { key: "img/e.webp", at: 9, sha256: H("f"), path: "Att/e.heic" });
+    index.set("s", H("0"), { key: "img/pasted.png", at: 10 });
+    await index.flush();
+    // Written as read, before a reload too.
+    expect(index.get("s", H("e"))).toEqual({ key: "img/e.webp", at: 9, sha256: H("f"), path: "Att/e.heic" });
+    expect(file.text).toContain(`${scopeId("s")} ${H("a")} 1 "Attachments/Photo 1.png" img/a.png\n`);
+    expect(file.text).toContain(`${scopeId("s")} ${H("0")} a img/pasted.png\n`);
+    const again = await reopen(file);
+    paths.forEach((p, i) => expect(again.get("s", H("abcd"[i]))).toEqual({ key: keys[i], at: i + 1, path: p }));
+    expect(again.get("s", H("e"))).toEqual({ key: "img/e.webp", at: 9, sha256: H("f"), path: "Att/e.heic" });
+    expect(again.get("s", H("0"))).toEqual({ key: "img/pasted.png", at: 10 });
+  });
+
+  test("a line of an older version (no path) still reads; a path not followed by a key costs only its line", async () => {
+    const id = scopeId("s");
+    const file = new MemoryFile(
+      `@${id} "s"\n${id} ${H("a")} 1 img/a b.png\n${id} ${H("b")} 2 "\\"old\\" quoted.png"\n${id} ${H("c")} 3 "Att/c.png" \n${id} ${H("d")} 4 "Att/d.png"x.png\n${id} ${H("e")} 5 "unterminated img/e.png\n`,
+    );
+    const index = await reopen(file);
+    expect(index.get("s", H("a"))).toEqual({ key: "img/a b.png", at: 1 });
+    expect(index.get("s", H("b"))).toEqual({ key: '"old" quoted.png', at: 2 });
+    expect(["c", "d", "e"].map((c) => index.get("s", H(c)))).toEqual([undefined, undefined, undefined]);
+  });
+
   test("unreadable lines are skipped and cost only themselves; a line cut short does not swallow the next record", async () => {
     const file = new MemoryFile();
     const index = await reopen(file);
