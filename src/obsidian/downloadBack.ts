@@ -74,7 +74,7 @@ async function saveBack(app: App, path: string, bytes: Uint8Array<ArrayBuffer>):
   try {
     const folder = folderOf(path);
     if (folder !== "" && app.vault.getAbstractFileByPath(folder) === null) await app.vault.createFolder(folder);
-    return (await app.vault.createBinary(path, bytes.buffer)).path;
+    return (await createOwnBinary(app.vault, path, bytes.buffer)).path;
   } catch {
     return undefined;
   }

@@ -8,13 +8,17 @@ import type { App as ObsidianApp } from "obsidian";
 import { MemoryUploadIndex } from "../../../src/core/settings/uploadIndex";
 import { AttachmentArrivals } from "../../../src/obsidian/attachmentArrivals";
 import { saveAsAttachment } from "../../../src/obsidian/attachmentFallback";
+import { downloadImagesBack } from "../../../src/obsidian/downloadBack";
+import { bucketScope, buildPublicUrl } from "../../../src/core/link/publicUrl";
+import { sha256Hex } from "../../../src/core/prepare/hash";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { sdkUploaderFactory } from "../../../src/obsidian/sdkUploader";
 import { UploaderCache } from "../../../src/obsidian/uploaderCache";
 import { attachOnDevice, Notice, type MarkdownView, type TFile } from "../../fakes/obsidian";
 import { refreshResolvedLinks } from "../../fakes/uploadAllFakes";
 import { pasteVault, type PasteVault } from "../../support/pasteVault";
 import { RequestRecorder } from "../../support/requestRecorder";
-import { anonymousGet, testCredentials, testProfile, uniquePng, useTestBucket } from "../../support/s3";
+import { adminClient, anonymousGet, testCredentials, testProfile, uniquePng, useTestBucket } from "../../support/s3";
 
 jest.setTimeout(30_000);
 
@@ -197,6 +201,34 @@ test("an image this plugin saves itself (the local fallback of a failed paste) i
   await pastWindow();
   expect(rig.v.view.editor.getValue()).toBe("Intro\n![[Pasted image 20261122183000.png]]");
   expect(rig.net.count()).toBe(0);
+});
+
+test("images Download images back saves into the open note, at a new path or where they were uploaded from, are not uploaded again", async () => {
+  rig = await startRig();
+  const profile = rig.v.settings.profiles[0];
+  const fresh = uniquePng();
+  const remembered = uniquePng();
+  const admin = adminClient();
+  const keys: string[] = [];
+  try {
+    for (const bytes of [fresh, remembered]) {
+      const key = `back/${await sha256Hex(bytes)}.png`;
+      await admin.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: "image/png", ACL: "public-read" }));
+      keys.push(key);
+    }
+  } finally {
+    admin.destroy();
+  }
+  const uploads = new MemoryUploadIndex();
+  uploads.set(bucketScope(profile), await sha256Hex(remembered), { key: keys[1], at: Date.now(), path: "Restored/remembered.png" });
+  rig.v.view.editor.setValue(`Intro\n![](${buildPublicUrl(profile, keys[0])})\n![](${buildPublicUrl(profile, keys[1])})\n`);
+
+  const report = await downloadImagesBack(rig.v.app as unknown as ObsidianApp, [rig.v.note.path], rig.v.settings, { uploads });
+  expect(report.downloaded).toBe(2);
+  expect(rig.v.app.vault.getAbstractFileByPath("Restored/remembered.png")).not.toBeNull();
+  await pastWindow();
+  expect(rig.net.count()).toBe(0);
+  expect(rig.v.view.editor.getValue()).not.toContain(profile.endpoint);
 });
 
 test("with the setting off, an attached photo stays local", async () => {
