@@ -93,3 +93,29 @@ export function canvasImages(doc: CanvasDocument, scan?: ScanOptions): CanvasIma
   }
   return out;
 }
+
+/**
+ * Every string a canvas holds (paths, markdown, labels, unknown fields), decoded and one per
+ * line, for a search for a file's name that JSON escapes must not hide; the text as it is
+ * when it is not JSON.
+ */
+export function canvasStrings(text: string): string {
+  let root: JsonSpan;
+  try {
+    root = readJsonSpans(text);
+  } catch {
+    return text;
+  }
+  const out: string[] = [];
+  const walk = (span: JsonSpan): void => {
+    if (span.kind === "string") out.push(span.value);
+    else if (span.kind === "array") span.items.forEach(walk);
+    else if (span.kind === "object")
+      for (const m of span.members) {
+        out.push(m.key);
+        walk(m.value);
+      }
+  };
+  walk(root);
+  return out.join("\n");
+}
