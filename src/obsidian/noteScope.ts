@@ -16,6 +16,11 @@ export function notesUnder(app: App, file: TAbstractFile, opts: { canvases?: boo
   return (opts.canvases ? app.vault.getFiles() : app.vault.getMarkdownFiles()).filter((f) => wanted(f) && f.path.startsWith(prefix));
 }
 
+/** Every note and canvas of the vault: what a search for the links to an image must read. */
+export function notesAndCanvases(app: App): TFile[] {
+  return app.vault.getFiles().filter((f) => f.extension === "md" || f.extension === "canvas");
+}
+
 /** A command offered while a markdown note is open in an editor, run on that note. */
 export function addActiveNoteCommand(plugin: Plugin, id: string, name: string, run: (note: TFile) => void): void {
   plugin.addCommand({

@@ -119,3 +119,19 @@ export function canvasStrings(text: string): string {
   walk(root);
   return out.join("\n");
 }
+
+/**
+ * What a canvas shows as markdown, one text per node, for searches that read notes as
+ * markdown (which notes link which objects of a bucket): each text card's markdown, and a web
+ * page node's URL as an image of that URL, since it shows what is at that address.
+ * @throws UploadError `UnreadableFile` as `readCanvas` does.
+ */
+export function canvasMarkdown(text: string, canvasPath: string): string[] {
+  const out: string[] = [];
+  for (const node of readCanvas(text, canvasPath).nodes) {
+    if (node.text !== undefined) out.push(node.text);
+    const url = node.type === "link" ? member(node.span, "url")?.value : undefined;
+    if (url?.kind === "string") out.push(`![](<${url.value.replace(/[<>\n]/g, encodeURIComponent)}>)`);
+  }
+  return out;
+}
