@@ -8,6 +8,7 @@ import { applyTextChanges } from "../core/apply/textChanges";
 import { SiteResolver } from "../core/sites/siteResolver";
 import { siteType } from "../core/sites/siteTypes";
 import { baseName } from "../core/paths";
+import { isCanvasPath } from "../core/canvas/canvasDocument";
 import { randomHex } from "../core/randomHex";
 import { MAX_SIZE_HINT, UsageError } from "./args";
 import { FileBuffers } from "./fileBuffers";
@@ -87,11 +88,19 @@ export async function commonParent(inputs: string[]): Promise<string> {
 
 /**
  * The notes to migrate, as vault paths: each file given (which must be a `.md` note inside
- * the vault) and every `.md` note under each folder given. `vaultFiles`, the vault's walk
- * when the caller has it, is used for folders it covers instead of walking them again.
- * `onUnreadable` is passed to the walks of folders, as in `walkFiles`.
+ * the vault) and every `.md` note under each folder given; with `canvases`, `.canvas` files
+ * too, given or found. `vaultFiles`, the vault's walk when the caller has it, is used for
+ * folders it covers instead of walking them again. `onUnreadable` is passed to the walks of
+ * folders, as in `walkFiles`.
  */
-export async function collectNotes(vault: string, inputs: string[], vaultFiles?: readonly string[], onUnreadable?: OnUnreadableFolder): Promise<string[]> {
+export async function collectNotes(
+  vault: string,
+  inputs: string[],
+  vaultFiles?: readonly string[],
+  onUnreadable?: OnUnreadableFolder,
+  opts: { canvases?: boolean } = {},
+): Promise<string[]> {
+  const isNote = (p: string): boolean => p.toLowerCase().endsWith(".md") || (opts.canvases === true && isCanvasPath(p));
   const notes = new Set<string>();
   for (const input of inputs) {
     const abs = path.resolve(input);
@@ -105,11 +114,11 @@ export async function collectNotes(vault: string, inputs: string[], vaultFiles?:
       // Walked on its own when the vault walk has nothing under that name: a dot-folder named
       // on purpose, or a folder typed in another case on a file system that ignores case.
       const files = found.length > 0 ? found : await walkFiles(vault, abs, onUnreadable);
-      for (const f of files) if (f.toLowerCase().endsWith(".md")) notes.add(f);
-    } else if (abs.toLowerCase().endsWith(".md")) {
+      for (const f of files) if (isNote(f)) notes.add(f);
+    } else if (isNote(abs)) {
       notes.add(toVaultPath(vault, abs));
     } else {
-      throw new UsageError(`${input} is not a Markdown note (.md) or a folder.`);
+      throw new UsageError(`${input} is not a Markdown note (.md)${opts.canvases ? ", a canvas (.canvas)" : ""} or a folder.`);
     }
   }
   return [...notes];
@@ -220,6 +229,7 @@ export function createFsPorts(vault: string, vaultFiles: string[], uploader: Ima
   const imageHint = "Copy the image into the vault if it is meant to be published.";
   /** Notes already written to `opts.out` in this run: their next rewrite starts from that copy. */
   const written = new Set<string>();
+  const vaultFileSet = new Set(vaultFiles);
   return {
     readNote: async (notePath) => readText(bounds.realInside(notePath, `The note "${notePath}"`, noteRefused, noteHint)),
     async rewriteNote(notePath, edit) {
@@ -251,6 +261,13 @@ export function createFsPorts(vault: string, vaultFiles: string[], uploader: Ima
       // A file that cannot be looked at now (real === null) is reported when it is read, with the reason.
       if (real !== null && !isInside(bounds.root, real)) throw outsideVaultError(`The image "${found}" linked in "${notePath}"`, real, imageRefused, imageHint);
       return hit.guess ? { path: found, guess: hit.rule } : found;
+    },
+    exactFile(p) {
+      if (!vaultFileSet.has(p)) return null;
+      const real = bounds.realPathOrNull(p);
+      if (real !== null && !isInside(bounds.root, real)) throw outsideVaultError(`The image "${p}"`, real, imageRefused, imageHint);
+      realPaths.set(p, real);
+      return p;
     },
     readFile: async (p) => {
       try {

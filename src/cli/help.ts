@@ -59,7 +59,7 @@ function runOptions(command: Command, bucket: boolean): string[] {
 const CREDENTIALS = "Credentials come from the environment only: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.";
 
 const UPLOAD_ABOUT =
-  "Uploads every local image the notes embed to your S3-compatible bucket and rewrites the links to the uploaded URLs. Folders are searched for .md notes (dot-folders and node_modules are skipped; a folder that cannot be read is skipped with a warning). One run at a time works on a vault: a run keeps a lock, and the copies of notes being saved, in the folder .s3-image-hosting at the vault root (git ignores it; it is removed when the run ends), and a second run is refused while the first goes on. The next run takes over the lock of a run that was killed and removes the copies it left.";
+  "Uploads every local image the notes embed to your S3-compatible bucket and rewrites the links to the uploaded URLs. Folders are searched for .md notes, and in an Obsidian vault for .canvas files too, whose image cards become cards of the uploaded images (dot-folders and node_modules are skipped; a folder that cannot be read is skipped with a warning). One run at a time works on a vault: a run keeps a lock, and the copies of notes being saved, in the folder .s3-image-hosting at the vault root (git ignores it; it is removed when the run ends), and a second run is refused while the first goes on. The next run takes over the lock of a run that was killed and removes the copies it left.";
 
 const DOCTOR_ABOUT =
   "Checks the bucket settings, then uploads a small probe image, fetches it anonymously through its public link and deletes it, explaining any failure.";

@@ -63,7 +63,8 @@ async function vaultLinks(given: string, bases: ServedBase[], io: LifecycleIO): 
   const files = await walkFiles(vault, vault, unreadable.skip).catch((e: unknown) => {
     throw new UsageError(`The vault folder ${vault} cannot be read (${fsReason(e)}).`);
   });
-  const notes = await collectNotes(vault, [vault], files, unreadable.skip);
+  // Canvases too, whatever the site: an image a canvas shows is in use.
+  const notes = await collectNotes(vault, [vault], files, unreadable.skip, { canvases: true });
   const ports = createFsPorts(vault, files, NO_UPLOADS);
   const links = await findVaultLinks({ notes, read: (n) => ports.readNote(n) }, bases, EVERY_FORM);
   for (const f of unreadable.failures()) links.unreadable.push({ note: f.note, reason: f.message });

@@ -25,6 +25,7 @@ import { readCredentials } from "./secrets";
 import { obsidianPorts, openEditor } from "./vaultPorts";
 import { requestUrlFetch } from "./webImages";
 import { createOwnBinary } from "./ownFiles";
+import { notesAndCanvases } from "./noteScope";
 
 const TITLE = "Delete from bucket";
 const MAX_LISTED = 10;
@@ -50,7 +51,7 @@ export async function deleteFromBucket(app: App, t: DeleteTarget): Promise<void>
   }
   const progress = new Notice("Looking for other links to the image…", 0);
   const bases = profileBases(t.profile);
-  const files = app.vault.getMarkdownFiles().filter((f) => f.path !== t.note);
+  const files = notesAndCanvases(app).filter((f) => f.path !== t.note);
   const byPath = new Map(files.map((f) => [f.path, f]));
   let others: string[];
   let unreadable: string[];

@@ -17,6 +17,7 @@ import { createS3Client } from "../storage/s3Client";
 import { PLUGIN_NAME } from "./pasteDrop";
 import { ConfirmModal } from "./confirmModal";
 import { readCredentials } from "./secrets";
+import { notesAndCanvases } from "./noteScope";
 
 const TITLE = "Find unused images in the bucket";
 /** Keys named in the dialog; the rest are counted. */
@@ -43,7 +44,7 @@ export async function findUnusedImages(app: App, deps: UnusedImagesDeps): Promis
   let done = false;
   try {
     const prefix = orphanPrefix(profile.keyTemplate, undefined, `a fixed folder at the start of the key template of "${profile.name}" (img/{hash}.{ext})`);
-    const files = app.vault.getMarkdownFiles();
+    const files = notesAndCanvases(app);
     const byPath = new Map(files.map((f) => [f.path, f]));
     const links = await findVaultLinks(
       {

@@ -1,6 +1,6 @@
 /**
  * Where "Upload all local images" is started: a command for the active note and an item in
- * the file menu of a note or a folder; and how it reports: a notice that counts up, and a
+ * the file menu of a note, a canvas or a folder (its notes and canvases); and how it reports: a notice that counts up, and a
  * summary that names every failure.
  */
 import { Notice, TFile, TFolder, type App, type Menu, type Plugin, type TAbstractFile } from "obsidian";
@@ -37,13 +37,13 @@ export function registerUploadAll(plugin: Plugin, deps: UploadAllDeps): void {
 
   plugin.registerEvent(
     app.workspace.on("file-menu", (menu: Menu, file: TAbstractFile) => {
-      const notes = notesUnder(app, file);
+      const notes = notesUnder(app, file, { canvases: true });
       if (notes === null) return;
       menu.addItem((item) =>
         item
           .setTitle(file instanceof TFolder ? "Upload all local images in this folder" : TITLE)
           .setIcon("upload-cloud")
-          .onClick(() => start(notesUnder(app, file) ?? [])),
+          .onClick(() => start(notesUnder(app, file, { canvases: true }) ?? [])),
       );
     }),
   );

@@ -45,6 +45,11 @@ export function obsidianPorts(app: App, uploader: ImageUploader, limits: { maxBy
       if (file) resolved.set(file.path, file);
       return file?.path ?? null;
     },
+    exactFile(path) {
+      const file = app.vault.getFileByPath(path);
+      if (file) resolved.set(file.path, file);
+      return file?.path ?? null;
+    },
     async readFile(path) {
       const file = resolved.get(path) ?? app.vault.getFileByPath(path);
       if (!file) throw new UploadError("MissingFile", `"${path}" is no longer in the vault; the link was left as it was.`);

@@ -125,6 +125,7 @@ export class MemoryVault {
         this.notes.set(p, applyTextChanges(t, edit(t)));
       },
       resolve: (link, note) => index.resolve(link, note),
+      exactFile: (p) => (this.files.has(p) || this.notes.has(p) ? p : null),
       readFile: async (p) => {
         this.reads.push(p);
         const b = this.files.get(p);

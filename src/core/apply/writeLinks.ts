@@ -59,59 +59,82 @@ export async function writeLinks(
   options?: ScanOptions,
   style?: LinkStyle,
 ): Promise<LinkOutcome[]> {
-  const reps: Replacement[] = links.map(({ embed, url, replacement }) => {
+  const reps = plannedReplacements(links, shifts, options, style);
+  let outcome: LinkOutcome[] = links.map(() => "changed");
+
+  await rewriteNote((text) => {
+    const made = linkChanges(text, reps, options);
+    outcome = made.outcome;
+    return made.changes;
+  });
+
+  recordShifts(links, reps, outcome, shifts);
+  return outcome;
+}
+
+/**
+ * The replacement each link asks for, placed where the rewrites recorded in `shifts` have
+ * moved it. Computed once before the rewrite, so that its outcome can be recorded after.
+ */
+export function plannedReplacements(links: readonly UploadedLink[], shifts: NoteShifts, options?: ScanOptions, style?: LinkStyle): Replacement[] {
+  return links.map(({ embed, url, replacement }) => {
     const start = shifts.map(embed.start);
     const rep = replacement !== undefined ? { expected: embed.raw, replacement } : embedReplacement(embed, url, style, options);
     return { ...rep, start, end: start + embed.raw.length };
   });
-  let outcome: LinkOutcome[] = links.map(() => "changed");
+}
 
-  await rewriteNote((text) => {
-    // A link that moved is found again by its text, but only where that text is a link now:
-    // the same characters in a code block or a comment are not it, even when nearer.
-    const embeds = scanEmbeds(text, options);
-    const embedsAt = new Map(embeds.map((e) => [e.start, e.raw]));
-    const result = applyReplacements(text, reps, (start, r) => embedsAt.get(start) === r.expected);
-    // `applied` holds copies with new offsets; identical replacements (the same link to the
-    // same file) are interchangeable, so each copy is matched to the first unmatched one.
-    const unmatched = new Map<string, number[]>();
-    reps.forEach((r, i) => {
-      const k = key(r);
-      const same = unmatched.get(k);
-      if (same) same.push(i);
-      else unmatched.set(k, [i]);
-    });
-    outcome = links.map(() => "changed");
-    const found: { rep: Replacement; link: number }[] = [];
-    for (const a of result.applied) {
-      const i = unmatched.get(key(a))?.shift();
-      if (i === undefined) continue;
-      found.push({ rep: a, link: i });
-    }
-    const kept = new Set(
-      readableRewrites(
-        text,
-        embeds,
-        found.map((f) => f.rep),
-        options,
-      ).kept,
-    );
-    const changes: TextChange[] = [];
-    for (const f of found) {
-      if (!kept.has(f.rep)) {
-        outcome[f.link] = "unreadable";
-        continue;
-      }
-      outcome[f.link] = "rewritten";
-      changes.push({ from: f.rep.start, to: f.rep.end, insert: f.rep.replacement });
-    }
-    return changes;
-  });
-
+/** Records in `shifts` the links whose outcome was "rewritten", for the next batch. */
+export function recordShifts(links: readonly UploadedLink[], reps: readonly Replacement[], outcome: readonly LinkOutcome[], shifts: NoteShifts): void {
   outcome.forEach((o, i) => {
     if (o === "rewritten") shifts.record(links[i].embed, reps[i].replacement);
   });
-  return outcome;
+}
+
+/**
+ * The changes that make `reps` (from `plannedReplacements`) in the CURRENT `text`, and what
+ * became of each: synchronous, for the inside of one atomic rewrite.
+ */
+export function linkChanges(text: string, reps: readonly Replacement[], options?: ScanOptions): { changes: TextChange[]; outcome: LinkOutcome[] } {
+  // A link that moved is found again by its text, but only where that text is a link now:
+  // the same characters in a code block or a comment are not it, even when nearer.
+  const embeds = scanEmbeds(text, options);
+  const embedsAt = new Map(embeds.map((e) => [e.start, e.raw]));
+  const result = applyReplacements(text, [...reps], (start, r) => embedsAt.get(start) === r.expected);
+  // `applied` holds copies with new offsets; identical replacements (the same link to the
+  // same file) are interchangeable, so each copy is matched to the first unmatched one.
+  const unmatched = new Map<string, number[]>();
+  reps.forEach((r, i) => {
+    const k = key(r);
+    const same = unmatched.get(k);
+    if (same) same.push(i);
+    else unmatched.set(k, [i]);
+  });
+  const outcome: LinkOutcome[] = reps.map(() => "changed");
+  const found: { rep: Replacement; link: number }[] = [];
+  for (const a of result.applied) {
+    const i = unmatched.get(key(a))?.shift();
+    if (i === undefined) continue;
+    found.push({ rep: a, link: i });
+  }
+  const kept = new Set(
+    readableRewrites(
+      text,
+      embeds,
+      found.map((f) => f.rep),
+      options,
+    ).kept,
+  );
+  const changes: TextChange[] = [];
+  for (const f of found) {
+    if (!kept.has(f.rep)) {
+      outcome[f.link] = "unreadable";
+      continue;
+    }
+    outcome[f.link] = "rewritten";
+    changes.push({ from: f.rep.start, to: f.rep.end, insert: f.rep.replacement });
+  }
+  return { changes, outcome };
 }
 
 function key(r: Replacement): string {

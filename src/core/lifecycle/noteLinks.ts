@@ -6,6 +6,7 @@
 import { errorText } from "../errors";
 import type { ScanOptions } from "../markdown";
 import { profileLinks, type ServedBase } from "./profileLinks";
+import { canvasMarkdown, isCanvasPath } from "../canvas/canvasDocument";
 
 /** What a vault search needs from the platform. */
 export interface NoteSource {
@@ -30,21 +31,26 @@ export interface VaultLinks {
 /** Notes read between two pauses. */
 export const NOTES_PER_CHUNK = 50;
 
-/** Reads and scans every note of `source` for links to objects served at `bases`. */
+/**
+ * Reads and scans every note of `source` for links to objects served at `bases`. A canvas
+ * among them is scanned card by card (see `canvasMarkdown`); one that is not valid JSON is
+ * unreadable, so it may link anything.
+ */
 export async function findVaultLinks(source: NoteSource, bases: readonly ServedBase[], options?: ScanOptions, chunk = NOTES_PER_CHUNK): Promise<VaultLinks> {
   const out: VaultLinks = { notesByKey: new Map(), unreadable: [], read: 0 };
   for (let i = 0; i < source.notes.length; i++) {
     if (i > 0 && i % chunk === 0) await source.pause?.();
     const note = source.notes[i];
-    let text: string;
+    let texts: string[];
     try {
-      text = await source.read(note);
+      const text = await source.read(note);
+      texts = isCanvasPath(note) ? canvasMarkdown(text, note) : [text];
     } catch (e) {
       out.unreadable.push({ note, reason: errorText(e) });
       continue;
     }
     out.read++;
-    for (const link of profileLinks(text, bases, options)) {
+    for (const link of texts.flatMap((t) => profileLinks(t, bases, options))) {
       for (const key of link.keys) {
         const notes = out.notesByKey.get(key);
         if (!notes) out.notesByKey.set(key, [note]);

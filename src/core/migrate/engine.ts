@@ -19,7 +19,8 @@ import { hostAllowed, servedFrom, type ImageSource } from "../download/servedFro
  *
  * How a run goes:
  * 1. Notes are read one at a time and scanned for local image embeds (remote URLs, embedded
- *    notes, bases, canvases, PDFs are left alone). Each link is resolved to a vault path;
+ *    notes, bases, canvases, PDFs are left alone). A canvas in the list is read as one: its
+ *    image file nodes and the embeds in its text nodes (see `core/canvas`). Each link is resolved to a vault path;
  *    a link that resolves to nothing is a `MissingFile` failure and stays as it was, and so
  *    does one the ports refuse to resolve (`AmbiguousLink`, `OutsideVault`). Scanning pauses
  *    between chunks of notes (through `setTimer`), so a large vault never holds up the app.
@@ -63,6 +64,12 @@ export interface MigrationPorts {
    * `hexo-asset` tag names a file of the post's asset folder, not one beside the note).
    */
   resolve(linkpath: string, notePath: string, embed?: Embed): string | ResolvedPath | null;
+  /**
+   * The vault file at exactly `path` (a canvas file node names its file by its full vault
+   * path, never by a link to resolve), or null; throws as `resolve` does for a file that must
+   * not be read. Without it, the path is resolved as a link from the canvas.
+   */
+  exactFile?(path: string): string | null;
   /**
    * Bytes of a vault file. A port that can tell why it will not or cannot read the file
    * rejects with an `UploadError` (`MissingFile`, `TooLarge` checked before reading,

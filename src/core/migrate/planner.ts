@@ -1,6 +1,8 @@
 import { isLocalImageEmbed, scanEmbeds, type Embed } from "../markdown";
 import { errorText, isUploadError } from "../errors";
 import { NoteShifts } from "../apply/writeLinks";
+import { canvasImages, isCanvasPath, readCanvas, type CanvasImage } from "../canvas/canvasDocument";
+import { CanvasShifts, fileNodeEmbed } from "../canvas/canvasRewrite";
 import type { MigrationOptions, MigrationPorts, MigrationReport } from "./engine";
 import { hostAllowed, servedFrom } from "../download/servedFrom";
 
@@ -15,13 +17,18 @@ import { hostAllowed, servedFrom } from "../download/servedFrom";
 export interface NoteJob {
   path: string;
   shifts: NoteShifts;
+  /** Set for a canvas: the shifts of each text node's markdown (`shifts` is then unused). */
+  canvas?: CanvasShifts;
 }
 
 /** One local image link, where it was found, and the file it resolved to. */
 export interface LinkJob {
   note: NoteJob;
+  /** The link as written; for a canvas file node, a stand-in wiki embed of its path. */
   embed: Embed;
   file: FileJob;
+  /** In a canvas: the node the image is in. */
+  image?: CanvasImage;
 }
 
 /** One distinct file of the run. */
@@ -78,50 +85,71 @@ export class Planner {
       else this.fail(notePath, "", "Unknown", `The note "${notePath}" could not be read (${errorText(e)}).`);
       return 0;
     }
+    if (isCanvasPath(notePath)) return this.scanCanvas(notePath, text);
     const note: NoteJob = { path: notePath, shifts: new NoteShifts() };
-    for (const embed of scanEmbeds(text, this.opts.scan)) {
-      const remote = this.opts.remote;
-      if (remote && embed.isRemote && /^(https?:)?\/\//i.test(embed.target) && !servedFrom(embed.target, remote.servedBy)) {
-        if (hostAllowed(embed.target, remote)) this.addLink(note, embed, embed.target, true);
-        else {
-          this.report.skipped++;
-          this.report.skippedHosts.push({ note: notePath, link: embed.raw });
-        }
-        continue;
-      }
-      if (!isLocalImageEmbed(embed)) continue;
-      const onlyFiles = this.opts.onlyFiles;
-      let path: string | null;
-      try {
-        const found = this.ports.resolve(embed.target, notePath, embed);
-        path = typeof found === "string" || found === null ? found : found.path;
-        if (found !== null && typeof found !== "string" && found.guess !== undefined && (!onlyFiles || onlyFiles.has(found.path))) {
-          this.report.guesses.push({ note: notePath, link: embed.raw, file: found.path, rule: found.guess });
-        }
-      } catch (e) {
-        if (!isUploadError(e)) throw e;
-        // A run for some files only leaves every other link alone, failing or not.
-        if (!onlyFiles) this.fail(notePath, embed.raw, e.code, e.toUserText());
-        continue;
-      }
-      if (path === null) {
-        if (!onlyFiles) {
-          this.fail(
-            notePath,
-            embed.raw,
-            "MissingFile",
-            `The image "${embed.target}" linked in "${notePath}" is not in the vault; the link was left as it was.`,
-          );
-        }
-        continue;
-      }
-      if (onlyFiles && !onlyFiles.has(path)) continue;
-      this.addLink(note, embed, path, false);
+    for (const embed of scanEmbeds(text, this.opts.scan)) this.consider(note, embed);
+    return text.length;
+  }
+
+  /**
+   * A canvas: its image file nodes, whose path is a vault path written in full, and the
+   * embeds of its text nodes, resolved from the canvas as a note's are.
+   */
+  private scanCanvas(canvasPath: string, text: string): number {
+    let images: CanvasImage[];
+    try {
+      images = canvasImages(readCanvas(text, canvasPath), this.opts.scan);
+    } catch (e) {
+      if (!isUploadError(e)) throw e;
+      this.fail(canvasPath, "", e.code, e.toUserText());
+      return 0;
+    }
+    const note: NoteJob = { path: canvasPath, shifts: new NoteShifts(), canvas: new CanvasShifts() };
+    for (const image of images) {
+      if (image.kind === "text") this.consider(note, image.embed, image);
+      else this.consider(note, fileNodeEmbed(image.path), image);
     }
     return text.length;
   }
 
-  private addLink(note: NoteJob, embed: Embed, path: string, remote: boolean): void {
+  /** One embed found in a note (or in a canvas node, `image`): a link of the run, a failure, or nothing. */
+  private consider(note: NoteJob, embed: Embed, image?: CanvasImage): void {
+    const notePath = note.path;
+    const remote = this.opts.remote;
+    if (remote && embed.isRemote && /^(https?:)?\/\//i.test(embed.target) && !servedFrom(embed.target, remote.servedBy)) {
+      if (hostAllowed(embed.target, remote)) this.addLink(note, embed, embed.target, true, image);
+      else {
+        this.report.skipped++;
+        this.report.skippedHosts.push({ note: notePath, link: embed.raw });
+      }
+      return;
+    }
+    if (!isLocalImageEmbed(embed)) return;
+    const onlyFiles = this.opts.onlyFiles;
+    let path: string | null;
+    try {
+      const found = image?.kind === "file" && this.ports.exactFile ? this.ports.exactFile(image.path) : this.ports.resolve(embed.target, notePath, embed);
+      path = typeof found === "string" || found === null ? found : found.path;
+      if (found !== null && typeof found !== "string" && found.guess !== undefined && (!onlyFiles || onlyFiles.has(found.path))) {
+        this.report.guesses.push({ note: notePath, link: embed.raw, file: found.path, rule: found.guess });
+      }
+    } catch (e) {
+      if (!isUploadError(e)) throw e;
+      // A run for some files only leaves every other link alone, failing or not.
+      if (!onlyFiles) this.fail(notePath, embed.raw, e.code, e.toUserText());
+      return;
+    }
+    if (path === null) {
+      if (!onlyFiles) {
+        this.fail(notePath, embed.raw, "MissingFile", `The image "${embed.target}" linked in "${notePath}" is not in the vault; the link was left as it was.`);
+      }
+      return;
+    }
+    if (onlyFiles && !onlyFiles.has(path)) return;
+    this.addLink(note, embed, path, false, image);
+  }
+
+  private addLink(note: NoteJob, embed: Embed, path: string, remote: boolean, image?: CanvasImage): void {
     let file = this.byPath.get(path);
     const isNew = file === undefined;
     if (!file) {
@@ -136,6 +164,6 @@ export class Planner {
     const entry = this.report.files[file.entry];
     entry.links++;
     if (entry.notes[entry.notes.length - 1] !== note.path && !entry.notes.includes(note.path)) entry.notes.push(note.path);
-    this.onLink({ note, embed, file }, isNew);
+    this.onLink({ note, embed, file, ...(image && { image }) }, isNew);
   }
 }

@@ -2,6 +2,8 @@ import { errorText } from "../errors";
 import type { ScanOptions } from "../markdown";
 import type { LinkStyle } from "../link/linkWriter";
 import { writeLinks, type LinkOutcome } from "../apply/writeLinks";
+import { writeCanvasLinks } from "../canvas/canvasRewrite";
+import type { CanvasImage } from "../canvas/canvasDocument";
 import type { MigrationPorts, MigrationReport } from "./engine";
 import type { Fail, FileJob, LinkJob, NoteJob } from "./planner";
 
@@ -14,6 +16,12 @@ import type { Fail, FileJob, LinkJob, NoteJob } from "./planner";
 export interface Rewrite {
   file: FileJob;
   links: LinkJob[];
+}
+
+/** The canvas node of a link found in a canvas: the planner sets it on every one. */
+function canvasImageOf(l: LinkJob): CanvasImage {
+  if (!l.image) throw new Error(`a link in the canvas "${l.note.path}" lost its node`);
+  return l.image;
 }
 
 /** Rewrites the links of a batch of uploaded files, one atomic rewrite per note. */
@@ -39,13 +47,24 @@ export async function writeBack(
     [...byNote].map(async ([note, links]) => {
       let outcome: LinkOutcome[];
       try {
-        outcome = await writeLinks(
-          links.map((l) => ({ embed: l.embed, url: report.files[l.file.entry].url as string })),
-          note.shifts,
-          (edit) => ports.rewriteNote(note.path, edit),
-          scan,
-          style,
-        );
+        const urlOf = (l: LinkJob): string => report.files[l.file.entry].url as string;
+        const rewrite = (edit: Parameters<MigrationPorts["rewriteNote"]>[1]): Promise<void> => ports.rewriteNote(note.path, edit);
+        outcome = note.canvas
+          ? await writeCanvasLinks(
+              note.path,
+              links.map((l) => ({ image: canvasImageOf(l), url: urlOf(l) })),
+              note.canvas,
+              rewrite,
+              scan,
+              style,
+            )
+          : await writeLinks(
+              links.map((l) => ({ embed: l.embed, url: urlOf(l) })),
+              note.shifts,
+              rewrite,
+              scan,
+              style,
+            );
       } catch (e) {
         for (const l of links) {
           fail(note.path, l.embed.raw, "Unknown", `The note "${note.path}" could not be saved (${errorText(e)}); the link was left as it was.`);

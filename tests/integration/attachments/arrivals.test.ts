@@ -106,7 +106,7 @@ test("an attached photo is uploaded and its embed, only that span, becomes the l
   expect(rig.messages).toEqual([]);
 });
 
-test("a markdown-style embed keeps its alt text, and with trash after upload the unlinked file goes to the trash", async () => {
+test("a markdown-style embed gets the file's name as alt text, as a paste does, and with trash after upload the unlinked file goes to the trash", async () => {
   rig = await startRig();
   rig.v.app.vault.setConfig("useMarkdownLinks", true);
   rig.v.settings.trashAfterUpload = true;
@@ -114,7 +114,7 @@ test("a markdown-style embed keeps its alt text, and with trash after upload the
   const file = await attach("My photo.png", uniquePng());
   expect(rig.v.view.editor.getValue()).toBe("Intro\n![](My%20photo.png)");
   const url = await settled();
-  expect(rig.v.view.editor.getValue()).toBe(`Intro\n![](${url})`);
+  expect(rig.v.view.editor.getValue()).toBe(`Intro\n![My photo](${url})`);
   expect(rig.v.app.vault.getFileByPath(file.path)).toBeNull();
 });
 
