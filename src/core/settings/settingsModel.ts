@@ -5,6 +5,7 @@
 import type { UploadRecord } from "../ports";
 import { randomHex } from "../randomHex";
 import type { Profile, ProviderId } from "../types";
+import type { FolderRule } from "../rules/uploadTarget";
 import { PROFILE_FIELDS } from "./profileFields";
 
 export { ACLS, DEFAULT_CACHE_CONTROL } from "./profileFields";
@@ -30,6 +31,8 @@ export interface PluginSettings {
   webImageDeny: string[];
   /** "Download images back" takes every web image, not only those a profile serves. */
   downloadAllWebImages: boolean;
+  /** Where notes of some folders upload to (or that they keep their images), first match wins; a note's front matter comes first. */
+  folderRules: FolderRule[];
   /** scope (see `bucketScope`) → SHA-256 → record. */
   uploadIndex: Record<string, Record<string, UploadRecord>>;
 }
@@ -69,6 +72,7 @@ export function defaultSettings(): PluginSettings {
     webImageAllow: [],
     webImageDeny: [],
     downloadAllWebImages: false,
+    folderRules: [],
     uploadIndex: {},
   };
 }
