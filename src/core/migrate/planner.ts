@@ -56,7 +56,7 @@ export class Planner {
     private readonly report: MigrationReport,
     private readonly fail: Fail,
     private readonly onLink: OnLink,
-    private readonly opts: Pick<MigrationOptions, "scan" | "remote" | "onlyFiles"> = {},
+    private readonly opts: Pick<MigrationOptions, "scan" | "remote" | "onlyFiles" | "noteRule"> = {},
   ) {}
 
   /** Distinct files found so far. */
@@ -77,6 +77,15 @@ export class Planner {
       if (isUploadError(e)) this.fail(notePath, "", e.code, e.toUserText());
       else this.fail(notePath, "", "Unknown", `The note "${notePath}" could not be read (${errorText(e)}).`);
       return 0;
+    }
+    const ruling = this.opts.noteRule?.(notePath, text);
+    if (ruling?.kind === "local") {
+      this.report.keptLocal.push(notePath);
+      return text.length;
+    }
+    if (ruling?.kind === "skip") {
+      this.report.skippedNotes.push({ note: notePath, message: ruling.message });
+      return text.length;
     }
     const note: NoteJob = { path: notePath, shifts: new NoteShifts() };
     for (const embed of scanEmbeds(text, this.opts.scan)) {
