@@ -148,7 +148,13 @@ async function upload(args: CliArgs, io: CliIO, term: Terminal): Promise<number>
   // credentials are set up, and takes no lock: it can look at a vault while a run goes on.
   if (profile === undefined) {
     const report = withUnreadable(
-      await migrateNotes(notes, createFsPorts(vault, vaultFiles, NO_UPLOADS, { resolver: site.resolver }), { concurrency: 1, dryRun: true, scan, remote, noteRule }),
+      await migrateNotes(notes, createFsPorts(vault, vaultFiles, NO_UPLOADS, { resolver: site.resolver }), {
+        concurrency: 1,
+        dryRun: true,
+        scan,
+        remote,
+        noteRule,
+      }),
     );
     term.out.write(args.json ? `${JSON.stringify(jsonReport(report))}\n` : humanReport(report, notes.length, true, site));
     return report.failed > 0 ? EXIT.failed : EXIT.ok;

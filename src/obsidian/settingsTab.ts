@@ -9,6 +9,7 @@ import { SUPPORTED_IMAGE_FORMATS } from "../core/prepare/sniff";
 import type { Profile } from "../core/types";
 import { encodableSummary } from "./platformCodec";
 import { ProfileForm } from "./profileForm";
+import { renderFolderRules } from "./folderRulesSetting";
 import { activeProfile } from "./readiness";
 
 /** What the tab needs from the plugin. */
@@ -70,6 +71,7 @@ export class S3ImageHostingSettingTab extends PluginSettingTab {
     new Setting(containerEl).setName("Web images").setHeading();
     this.webImages(containerEl);
     this.profiles(containerEl);
+    renderFolderRules(containerEl, { settings: () => this.settings, changed: () => this.changed(), redraw: () => this.render() });
   }
 
   hide(): void {
