@@ -52,7 +52,7 @@ export function renderFolderRules(containerEl: HTMLElement, host: FolderRulesHos
       .addDropdown((d) => {
         for (const p of s.profiles) d.addOption(p.id, p.name);
         d.addOption(KEEP_LOCAL, "Keep local");
-        if (rule.target !== KEEP_LOCAL && !s.profiles.some((p) => p.id === rule.target)) d.addOption(rule.target, "(deleted profile)");
+        if (rule.target !== KEEP_LOCAL && !s.profiles.some((p) => p.id === rule.target)) d.addOption(rule.target, "Deleted profile");
         d.setValue(rule.target).onChange((v) => {
           rule.target = v;
           host.changed();

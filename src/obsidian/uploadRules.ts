@@ -20,7 +20,7 @@ export type RulesApp = Pick<App, "metadataCache" | "vault">;
 function cachedRequest(app: RulesApp, file: TFile): FieldRequest | undefined {
   const cache = app.metadataCache.getFileCache(file);
   if (!cache) return undefined;
-  return fieldRequest((cache.frontmatter as Record<string, unknown> | undefined)?.[UPLOAD_FIELD]);
+  return fieldRequest(cache.frontmatter?.[UPLOAD_FIELD]);
 }
 
 function decide(settings: PluginSettings, path: string, request: FieldRequest): UploadTarget {
