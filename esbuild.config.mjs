@@ -135,6 +135,11 @@ const foldSchemaKeys = {
  *   its place. createS3Client gives every client it as its endpoint provider; the SDK also
  *   asks the rule set for the signing scheme of each request, and in main.js gets the same
  *   answer from s3Endpoint.ts. A unit test compares s3Endpoint.ts with the rule set.
+ * - Checksum algorithms no request of the plugin asks for (SHA-1, CRC-64/NVME, CRC-32C: about
+ *   4.5 KB): checksums are computed only where S3 requires one (DeleteObjects), with CRC-32,
+ *   and responses are checked only when a request enables it, which none does. The adaptive
+ *   retry strategy and its rate limiter (about 3.6 KB): the client uses the standard one.
+ *   Each is replaced by a class that throws when constructed.
  */
 const EVENT_STREAMS_FREE = `
 const unsupported = () => { throw new Error("S3 event streams are not supported by this plugin."); };
@@ -142,6 +147,15 @@ export const resolveEventStreamSerdeConfig = (input) => Object.assign(input, { e
 export const eventStreamSerdeProvider = () => ({ serialize: unsupported, deserialize: unsupported });
 export class EventStreamSerde { constructor() { unsupported(); } }
 `;
+
+/** Modules of the SDK replaced in main.js by a class that throws: file name → class. */
+const UNUSED_SDK_CLASSES = [
+  [/[\\/]checksums[\\/]dist-es[\\/]submodules[\\/]sha[\\/]sha1[\\/]Sha1Js\.js$/, "Sha1Js"],
+  [/[\\/]checksums[\\/]dist-es[\\/]submodules[\\/]crc[\\/]crc64-nvme[\\/]Crc64NvmeJs\.js$/, "Crc64NvmeJs"],
+  [/[\\/]checksums[\\/]dist-es[\\/]submodules[\\/]crc[\\/]crc32c[\\/]Crc32cJs\.js$/, "Crc32cJs"],
+  [/[\\/]retry[\\/]util-retry[\\/]AdaptiveRetryStrategy\.js$/, "AdaptiveRetryStrategy"],
+  [/[\\/]retry[\\/]util-retry[\\/]DefaultRateLimiter\.js$/, "DefaultRateLimiter"],
+];
 
 const pluginOnlySdkParts = {
   name: "plugin-only-sdk-parts",
@@ -152,6 +166,12 @@ const pluginOnlySdkParts = {
       contents: `export { s3Endpoint as defaultEndpointResolver } from ${JSON.stringify(path.join(path.dirname(fileURLToPath(import.meta.url)), "src/storage/s3Endpoint.ts"))};`,
       loader: "js",
     }));
+    for (const [filter, name] of UNUSED_SDK_CLASSES) {
+      build.onLoad({ filter }, () => ({
+        contents: `export class ${name} { constructor() { throw new Error("${name} is not part of this plugin's S3 client."); } }`,
+        loader: "js",
+      }));
+    }
     build.onLoad({ filter: /[\\/]client-s3[\\/]package\.json$/ }, (args) => ({
       contents: `export default { version: ${JSON.stringify(JSON.parse(readFileSync(args.path, "utf8")).version)} };`,
       loader: "js",

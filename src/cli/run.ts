@@ -8,6 +8,7 @@ import type { ImageUploader } from "../core/ports";
 import { migrateNotes, type MigrationProgress, type MigrationReport, type RemoteOptions } from "../core/migrate/engine";
 import { buildPublicUrl } from "../core/link/publicUrl";
 import { nodeFetch } from "./nodeFetch";
+import { cliNoteRule } from "./noteRule";
 import { DESKTOP_BYTES_IN_FLIGHT } from "../core/migrate/memoryBudget";
 import { migrationCounts, migrationDetails, progressCount } from "../core/migrate/summary";
 import { maxUploadBytes } from "../core/settings/settingsModel";
@@ -135,6 +136,7 @@ async function upload(args: CliArgs, io: CliIO, term: Terminal): Promise<number>
     }
   }
   const scan = scanOptions(site, args.frontMatterKeys);
+  const noteRule = cliNoteRule(typeof config?.name === "string" && config.name.trim() !== "" ? config.name.trim() : undefined);
   const remote: RemoteOptions | undefined = args.remote
     ? { servedBy: profile ? [{ prefix: buildPublicUrl(profile, ""), keyTemplate: profile.keyTemplate }] : [], allow: args.remoteAllow, deny: args.remoteDeny }
     : undefined;
@@ -159,7 +161,13 @@ async function upload(args: CliArgs, io: CliIO, term: Terminal): Promise<number>
   // credentials are set up, and takes no lock: it can look at a vault while a run goes on.
   if (profile === undefined) {
     const report = withUnreadable(
-      await migrateNotes(notes, createFsPorts(vault, vaultFiles, NO_UPLOADS, { resolver: site.resolver }), { concurrency: 1, dryRun: true, scan, remote }),
+      await migrateNotes(notes, createFsPorts(vault, vaultFiles, NO_UPLOADS, { resolver: site.resolver }), {
+        concurrency: 1,
+        dryRun: true,
+        scan,
+        remote,
+        noteRule,
+      }),
     );
     term.out.write(args.json ? `${JSON.stringify(jsonReport(report))}\n` : humanReport(report, notes.length, true, site));
     return report.failed > 0 ? EXIT.failed : EXIT.ok;
@@ -210,6 +218,7 @@ async function upload(args: CliArgs, io: CliIO, term: Terminal): Promise<number>
           scan,
           remote,
           linkStyle,
+          noteRule,
         },
       );
     } finally {
@@ -313,6 +322,8 @@ export function jsonReport(r: MigrationReport): object {
     rewritten: r.rewritten,
     failures: r.failures.map((f) => ({ note: f.note, link: f.link, code: f.code, message: f.message })),
     guesses: r.guesses.map((g) => ({ note: g.note, link: g.link, file: g.file, rule: g.rule })),
+    keptLocal: [...r.keptLocal],
+    skippedNotes: r.skippedNotes.map((s) => ({ note: s.note, message: s.message })),
   };
 }
 

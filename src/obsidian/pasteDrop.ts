@@ -32,13 +32,14 @@ import { EndedUploads, placeholderHistory } from "./placeholderHistory";
 import { PlaceholderSite } from "./placeholderSite";
 import { checkReadiness, type Readiness } from "./readiness";
 import type { UploaderConfig } from "./uploaderCache";
+import { chosenProfile, editorNoteTarget } from "./uploadRules";
 
 /** The plugin's name as users see it in notices. */
 export const PLUGIN_NAME = "S3 Image Hosting";
 
 /** What the handler needs from the plugin; each part can be replaced in tests. */
 export interface PasteDropDeps {
-  app: Pick<App, "vault" | "workspace" | "fileManager" | "secretStorage">;
+  app: Pick<App, "vault" | "workspace" | "fileManager" | "secretStorage" | "metadataCache">;
   /** The current settings (read at every event, so changes apply at once). */
   settings: () => PluginSettings;
   /** The uploader for a ready configuration; may build it on first use. */
@@ -117,7 +118,14 @@ export class PasteDropHandler {
     if (files.length === 0) return;
     const settings = this.deps.settings();
     if (!(kind === "paste" ? settings.uploadOnPaste : settings.uploadOnDrop)) return;
-    const ready = checkReadiness(settings, this.deps.app.secretStorage);
+    // A note that keeps its images local gets Obsidian's own paste and drop, untouched.
+    const target = editorNoteTarget(this.deps.app, settings, info.file ?? null, () => editor.getValue());
+    if (target.kind === "local") return;
+    if (target.kind === "problem") {
+      this.notify(`${PLUGIN_NAME} did not upload this image: ${target.message} The image was saved in your vault as usual.`);
+      return;
+    }
+    const ready = checkReadiness(settings, this.deps.app.secretStorage, chosenProfile(target));
     if (!ready.ok) {
       this.explainNotReady(ready);
       return;
@@ -135,7 +143,16 @@ export class PasteDropHandler {
    */
   async pasteUnprocessed(editor: Editor, info: MarkdownView | MarkdownFileInfo, clipboard: ClipboardReader | undefined = systemClipboard()): Promise<void> {
     const settings = this.deps.settings();
-    const ready = checkReadiness(settings, this.deps.app.secretStorage);
+    const target = editorNoteTarget(this.deps.app, settings, info.file ?? null, () => editor.getValue());
+    if (target.kind !== "upload") {
+      this.notify(
+        target.kind === "local"
+          ? "This note keeps its images in the vault (its image-upload field or a folder rule says so), so nothing was uploaded. Paste as usual to save the image in the vault."
+          : `${PLUGIN_NAME} did not upload the image: ${target.message} Nothing was pasted.`,
+      );
+      return;
+    }
+    const ready = checkReadiness(settings, this.deps.app.secretStorage, chosenProfile(target));
     if (!ready.ok) {
       this.notify(
         ready.unconfigured

@@ -31,9 +31,16 @@ function untouched(p: Profile): boolean {
   return !p.endpoint.trim() && !p.bucket.trim() && !p.accessKeyIdSecret.trim() && !p.secretAccessKeySecret.trim();
 }
 
-/** Checks the active profile's fields, the link template, and that both of the profile's secrets are present on this device. */
-export function checkReadiness(settings: PluginSettings, secrets: Pick<SecretStorage, "getSecret">): Readiness {
-  const profile = activeProfile(settings);
+/**
+ * Checks a profile's fields (the active profile's unless `chosen` is given, as a note's upload
+ * rule chooses one), the link template, and that both of the profile's secrets are present on
+ * this device.
+ */
+export function checkReadiness(settings: PluginSettings, secrets: Pick<SecretStorage, "getSecret">, chosen?: Profile): Readiness {
+  const profile = chosen ?? activeProfile(settings);
+  if (chosen && untouched(chosen)) {
+    return { ok: false, unconfigured: false, problems: [`The profile "${chosen.name}" has no bucket set up yet.`] };
+  }
   if (!profile || untouched(profile)) {
     return { ok: false, unconfigured: true, problems: ["No bucket is set up yet."] };
   }

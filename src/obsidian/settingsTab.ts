@@ -10,6 +10,7 @@ import { LINK_FORMATS, LINK_TEMPLATE_PLACEHOLDERS, linkTemplateProblem, type Lin
 import type { Profile } from "../core/types";
 import { encodableSummary } from "./platformCodec";
 import { ProfileForm } from "./profileForm";
+import { folderRuleRows } from "./folderRulesSetting";
 import { activeProfile } from "./readiness";
 import { drawSections, findValue, settingDefinitions, valueProblem, type SettingRow, type SettingSection } from "./settingRows";
 
@@ -184,7 +185,13 @@ export class S3ImageHostingSettingTab extends PluginSettingTab {
         "downloadAllWebImages",
       ),
     ];
-    return [{ rows: general }, { heading: "Web images", rows: webImages }, { heading: "Buckets", rows: this.profiles() }];
+    const rules = folderRuleRows({ settings: () => this.settings, changed: () => this.changed(), redraw: () => this.redraw() });
+    return [
+      { rows: general },
+      { heading: "Web images", rows: webImages },
+      { heading: "Buckets", rows: this.profiles() },
+      { heading: "Folder rules", rows: rules },
+    ];
   }
 
   /** The link format, and the template of the custom one, shown only while custom is chosen. */

@@ -60,7 +60,7 @@ async function runWithNotices(app: App, notes: TFile[], deps: UploadAllDeps, sig
       onProgress: (p) => progress.setMessage(`Uploading ${progressCount(p)}…`),
     });
     progress.hide();
-    const failed = result.report.failed > 0 || result.report.skippedEdits.length > 0;
+    const failed = result.report.failed > 0 || result.report.skippedEdits.length > 0 || result.report.skippedNotes.length > 0;
     // A summary with failures stays until clicked: the reasons are what the person must act on.
     new Notice(summaryText(result, notes), failed ? 0 : 8000);
   } catch (e) {
@@ -71,11 +71,19 @@ async function runWithNotices(app: App, notes: TFile[], deps: UploadAllDeps, sig
 
 const MAX_LISTED = 10;
 
-/** The end-of-run notice: counts, then each skipped link and each failure with its reason. */
-export function summaryText({ report: r, trashed }: UploadAllResult, notes: TFile[]): string {
+/**
+ * The end-of-run notice: counts (and each profile's, when the rules sent notes to more than
+ * the active one), then the notes the rules kept local or could not follow, each skipped link
+ * and each failure with its reason.
+ */
+export function summaryText({ report: r, runs, trashed }: UploadAllResult, notes: TFile[]): string {
   const scope = notes.length === 1 ? notes[0].path : `${notes.length} notes`;
-  if (r.files.length === 0 && r.failures.length === 0) return `${TITLE}: no local images in ${scope}.`;
+  const ruled = r.keptLocal.length + r.skippedNotes.length > 0;
+  if (r.files.length === 0 && r.failures.length === 0 && !ruled) return `${TITLE}: no local images in ${scope}.`;
   const lines = [`${TITLE} (${scope}): ${migrationCounts(r)}`];
+  if (runs.length > 1 || runs.some((run) => !run.active)) {
+    for (const run of runs) lines.push(`To "${run.profile}": ${migrationCounts({ ...run.report, keptLocal: [] })}`);
+  }
   for (const { heading, items } of migrationDetails(r)) {
     lines.push(heading, ...items.slice(0, MAX_LISTED).map((s) => `• ${s}`));
     if (items.length > MAX_LISTED) lines.push(`…and ${items.length - MAX_LISTED} more.`);

@@ -1,6 +1,7 @@
 /**
- * One uploader (one S3 client) per configuration, created on first use and replaced when the
- * profile, the credentials or the limits change. A replaced uploader is destroyed only after
+ * One uploader (one S3 client) per profile, created on first use and replaced when the
+ * profile, the credentials or the limits change. Notes whose rules send them to different
+ * profiles each keep their profile's client. A replaced uploader is destroyed only after
  * its last upload has finished, so changing a setting never breaks an upload in flight.
  */
 import type { ImageUploader, RunUploader } from "../core/ports";
@@ -43,7 +44,8 @@ export function sameUploaderConfig(a: UploaderConfig, b: UploaderConfig): boolea
 
 /** Builds uploaders on demand and keeps the one for the current configuration. */
 export class UploaderCache {
-  private current: Entry | null = null;
+  /** By profile id. */
+  private readonly current = new Map<string, Entry>();
   private closed = false;
 
   constructor(private readonly factory: UploaderFactory) {}
@@ -83,11 +85,10 @@ export class UploaderCache {
     }
   }
 
-  /** Destroys the cached uploader (once its uploads end); the next upload builds a new one. */
+  /** Destroys the cached uploaders (once their uploads end); the next upload builds a new one. */
   clear(): void {
-    if (!this.current) return;
-    this.retire(this.current);
-    this.current = null;
+    for (const entry of this.current.values()) this.retire(entry);
+    this.current.clear();
   }
 
   /**
@@ -101,17 +102,22 @@ export class UploaderCache {
   }
 
   private entryFor(config: UploaderConfig): Entry {
-    if (this.current && sameUploaderConfig(this.current.config, config)) return this.current;
-    this.clear();
+    const id = config.profile.id;
+    const cached = this.current.get(id);
+    if (cached && sameUploaderConfig(cached.config, config)) return cached;
+    if (cached) {
+      this.retire(cached);
+      this.current.delete(id);
+    }
     // A snapshot: later edits to the settings objects must not change what this entry is for.
     const snapshot: UploaderConfig = { ...config, profile: { ...config.profile }, credentials: { ...config.credentials } };
     const entry: Entry = { config: snapshot, uploader: this.factory(snapshot), active: 0, retired: false };
     // A factory that failed (e.g. invalid settings) is not cached: the next upload tries again.
     entry.uploader.catch(() => {
-      if (this.current === entry) this.current = null;
+      if (this.current.get(id) === entry) this.current.delete(id);
     });
     if (this.closed) entry.retired = true;
-    else this.current = entry;
+    else this.current.set(id, entry);
     return entry;
   }
 

@@ -219,3 +219,49 @@ export function frontMatterValues(text: string, keys: ReadonlySet<string>): Fron
   const wanted = (key: string): boolean => keys.has(key);
   return block.language === "yaml" ? yamlValues(text, block.bodyStart, block.bodyEnd, wanted) : tomlValues(text, block.bodyStart, block.bodyEnd, wanted);
 }
+
+/**
+ * The one value of the top-level field `key` of the front matter of `text`: `undefined` when
+ * the field is not there or has no value (`key:` alone, as Obsidian's properties leave a new
+ * one), `null` when it is there but is not one plain value (a list, a block scalar, written
+ * twice), which a caller must report rather than guess at. YAML values are unquoted; a TOML
+ * `true` or `false` is given as its word.
+ */
+export function frontMatterScalar(text: string, key: string): string | null | undefined {
+  const block = frontMatterBlock(text);
+  if (!block) return undefined;
+  const wanted = (k: string): boolean => k === key;
+  const lines = linesOf(text, block.bodyStart, block.bodyEnd);
+  if (block.language === "toml") {
+    const values = tomlValues(text, block.bodyStart, block.bodyEnd, wanted);
+    // Pairs before the first table header are the top level.
+    const firstTable = lines.findIndex((l) => TOML_TABLE.test(l.text));
+    const top = firstTable < 0 ? lines : lines.slice(0, firstTable);
+    const pairs = top.filter((l) => {
+      const pair = TOML_PAIR.exec(l.text);
+      return pair !== null && tomlKey(pair[1]) === key;
+    });
+    if (pairs.length === 0) return undefined;
+    if (pairs.length > 1) return null;
+    if (values.length === 1 && values[0].start >= pairs[0].start && values[0].end <= pairs[0].start + pairs[0].text.length) return values[0].value;
+    const bare = /=[ \t]*(true|false)[ \t]*(?:#.*)?$/.exec(pairs[0].text);
+    return bare ? bare[1] : null;
+  }
+  const keyLines = lines.filter((l) => {
+    const m = YAML_KEY.exec(l.text);
+    return m !== null && m[1] === "" && (/^["']/.test(m[2]) ? m[2].slice(1, -1) : m[2]) === key;
+  });
+  if (keyLines.length === 0) return undefined;
+  if (keyLines.length > 1) return null;
+  const line = keyLines[0];
+  const values = yamlValues(text, block.bodyStart, block.bodyEnd, wanted);
+  const onLine = values.filter((v) => v.start >= line.start && v.end <= line.start + line.text.length);
+  if (values.length === 1 && onLine.length === 1 && onLine[0].syntax === "yaml") return onLine[0].value;
+  const rest = line.text.slice(YAML_KEY.exec(line.text)?.[0].length ?? line.text.length);
+  // `key:` with nothing after it and nothing under it: a field without a value.
+  if (values.length === 0 && restIsEmpty(rest, 0)) {
+    const after = lines[lines.indexOf(line) + 1];
+    if (after === undefined || !/^[ \t]/.test(after.text) || /^[ \t]*(?:#.*)?$/.test(after.text)) return undefined;
+  }
+  return null;
+}

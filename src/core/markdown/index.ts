@@ -7,5 +7,6 @@
 export type { Embed, EmbedKind, EmbedSize } from "./embed";
 export { isImagePath, isLocalImageEmbed, scanEmbeds } from "./embedScanner";
 export type { FrontMatterSyntax } from "./frontMatter";
+export { frontMatterScalar } from "./frontMatter";
 export { parseOpenTag, percentDecode, unescapeMarkdown } from "./markdownSyntax";
 export { ALL_FORMS, DEFAULT_FRONT_MATTER_KEYS, OBSIDIAN_FORMS, type EmbedForm, type ScanOptions } from "./scanOptions";

@@ -153,7 +153,16 @@ export interface MigrationOptions {
   onlyFiles?: ReadonlySet<string>;
   /** How the links made for local images are written (default: markdown). */
   linkStyle?: LinkStyle;
+  /**
+   * What the note's own upload rule says, from its text (its `image-upload` field): a note
+   * that keeps its images local, or that this run must not upload for (with why), is left
+   * alone and listed; `undefined` uploads as usual.
+   */
+  noteRule?: (notePath: string, text: string) => NoteRuling | undefined;
 }
+
+/** A note the run leaves alone by its own rule. */
+export type NoteRuling = { kind: "local" } | { kind: "skip"; message: string };
 
 /**
  * What a run did. `uploaded` and `reused` count distinct files; `rewritten`, `skipped`
@@ -187,6 +196,48 @@ export interface MigrationReport {
   files: MigratedFile[];
   /** Links resolved by a guess rather than by the path they spell, with the rule that guessed. */
   guesses: { note: string; link: string; file: string; rule: string }[];
+  /** Notes that keep their images local (their `image-upload` field or a folder rule); none of their links is counted. */
+  keptLocal: string[];
+  /** Notes nothing was uploaded for because their rule cannot be followed here, with why; none of their links is counted. */
+  skippedNotes: { note: string; message: string }[];
+}
+
+/** A report of nothing done. */
+export function emptyReport(): MigrationReport {
+  return {
+    uploaded: 0,
+    reused: 0,
+    skipped: 0,
+    failed: 0,
+    rewritten: 0,
+    failures: [],
+    skippedEdits: [],
+    guesses: [],
+    skippedHosts: [],
+    files: [],
+    keptLocal: [],
+    skippedNotes: [],
+  };
+}
+
+/** Several runs' reports as one: counts added, lists joined in order. */
+export function combineReports(reports: readonly MigrationReport[]): MigrationReport {
+  const out = emptyReport();
+  for (const r of reports) {
+    out.uploaded += r.uploaded;
+    out.reused += r.reused;
+    out.skipped += r.skipped;
+    out.failed += r.failed;
+    out.rewritten += r.rewritten;
+    out.failures.push(...r.failures);
+    out.skippedEdits.push(...r.skippedEdits);
+    out.guesses.push(...r.guesses);
+    out.skippedHosts.push(...r.skippedHosts);
+    out.files.push(...r.files);
+    out.keptLocal.push(...r.keptLocal);
+    out.skippedNotes.push(...r.skippedNotes);
+  }
+  return out;
 }
 
 /** One distinct file of a run. */
@@ -219,18 +270,7 @@ const CHUNK_NOTES = 32;
 
 /** Uploads every local image linked from `notePaths` and rewrites the links; see the module comment. */
 export async function migrateNotes(notePaths: string[], ports: MigrationPorts, opts: MigrationOptions): Promise<MigrationReport> {
-  const report: MigrationReport = {
-    uploaded: 0,
-    reused: 0,
-    skipped: 0,
-    failed: 0,
-    rewritten: 0,
-    failures: [],
-    skippedEdits: [],
-    guesses: [],
-    skippedHosts: [],
-    files: [],
-  };
+  const report = emptyReport();
   const fail: Fail = (note, link, code, message) => {
     report.failed++;
     report.failures.push({ note, link, code, message });

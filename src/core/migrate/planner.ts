@@ -63,7 +63,7 @@ export class Planner {
     private readonly report: MigrationReport,
     private readonly fail: Fail,
     private readonly onLink: OnLink,
-    private readonly opts: Pick<MigrationOptions, "scan" | "remote" | "onlyFiles"> = {},
+    private readonly opts: Pick<MigrationOptions, "scan" | "remote" | "onlyFiles" | "noteRule"> = {},
   ) {}
 
   /** Distinct files found so far. */
@@ -84,6 +84,15 @@ export class Planner {
       if (isUploadError(e)) this.fail(notePath, "", e.code, e.toUserText());
       else this.fail(notePath, "", "Unknown", `The note "${notePath}" could not be read (${errorText(e)}).`);
       return 0;
+    }
+    const ruling = this.opts.noteRule?.(notePath, text);
+    if (ruling?.kind === "local") {
+      this.report.keptLocal.push(notePath);
+      return text.length;
+    }
+    if (ruling?.kind === "skip") {
+      this.report.skippedNotes.push({ note: notePath, message: ruling.message });
+      return text.length;
     }
     if (isCanvasPath(notePath)) return this.scanCanvas(notePath, text);
     const note: NoteJob = { path: notePath, shifts: new NoteShifts() };

@@ -5,9 +5,17 @@ import type { MigrationProgress, MigrationReport } from "./engine";
  * they read the same wherever the run was started.
  */
 
-/** `2 uploaded, 0 already in the bucket; 1 link rewritten, 1 skipped, 0 failed.` */
+/**
+ * `2 uploaded, 0 already in the bucket; 1 link rewritten, 1 skipped, 0 failed.`, and
+ * ` 3 notes kept local.` when the rules kept some notes' images local.
+ */
 export function migrationCounts(r: MigrationReport): string {
-  return `${r.uploaded} uploaded, ${r.reused} already in the bucket; ${r.rewritten} ${r.rewritten === 1 ? "link" : "links"} rewritten, ${r.skipped} skipped, ${r.failed} failed.`;
+  const local = r.keptLocal.length > 0 ? ` ${notes(r.keptLocal.length)} kept local.` : "";
+  return `${r.uploaded} uploaded, ${r.reused} already in the bucket; ${r.rewritten} ${r.rewritten === 1 ? "link" : "links"} rewritten, ${r.skipped} skipped, ${r.failed} failed.${local}`;
+}
+
+function notes(n: number): string {
+  return `${n} ${n === 1 ? "note" : "notes"}`;
 }
 
 /** What needs the person's attention, as headed lists; empty when nothing does. */
@@ -24,6 +32,12 @@ export function migrationDetails(r: MigrationReport): { heading: string; items: 
   }
   if (r.skippedHosts.length > 0) {
     out.push({ heading: "Web images left as they were (their host is not allowed):", items: r.skippedHosts.map((s) => `${s.note}: ${s.link}`) });
+  }
+  if (r.keptLocal.length > 0) {
+    out.push({ heading: `Kept local, as the note's image-upload field or a folder rule asks (${notes(r.keptLocal.length)}):`, items: r.keptLocal });
+  }
+  if (r.skippedNotes.length > 0) {
+    out.push({ heading: `Not uploaded, because of the note's upload rule (${notes(r.skippedNotes.length)}):`, items: r.skippedNotes.map((s) => s.message) });
   }
   if (r.failures.length > 0) {
     out.push({ heading: "Failed:", items: r.failures.map((f) => `${f.note}${f.link ? `: ${f.link}` : ""} — ${f.message}`) });

@@ -6,6 +6,7 @@ import type { UploadRecord } from "../ports";
 import type { LinkFormat, LinkStyle } from "../link/linkWriter";
 import { randomHex } from "../randomHex";
 import type { Profile, ProviderId } from "../types";
+import type { FolderRule } from "../rules/uploadTarget";
 import { PROFILE_FIELDS } from "./profileFields";
 
 export { ACLS, DEFAULT_CACHE_CONTROL } from "./profileFields";
@@ -41,6 +42,8 @@ export interface PluginSettings {
   linkFormat: LinkFormat;
   /** The template of the `custom` link format. */
   linkTemplate: string;
+  /** Where notes of some folders upload to (or that they keep their images), first match wins; a note's front matter comes first. */
+  folderRules: FolderRule[];
   /** scope (see `bucketScope`) → SHA-256 → record. */
   uploadIndex: Record<string, Record<string, UploadRecord>>;
 }
@@ -91,6 +94,7 @@ export function defaultSettings(): PluginSettings {
     downloadAllWebImages: false,
     linkFormat: "markdown",
     linkTemplate: "",
+    folderRules: [],
     uploadIndex: {},
   };
 }

@@ -8,6 +8,7 @@ import { PROVIDER_IDS } from "../providers";
 import { CONVERT_SETTINGS } from "../prepare/transformPlan";
 import { cleanUploadIndexData } from "./uploadIndex";
 import { LINK_FORMATS } from "../link/linkWriter";
+import { KEEP_LOCAL, type FolderRule } from "../rules/uploadTarget";
 import { ACLS, DEFAULT_PROFILE_ID, MAX_CONCURRENCY, MAX_FILE_SIZE_MB, defaultSettings, newProfile, type PluginSettings } from "./settingsModel";
 
 /**
@@ -39,6 +40,7 @@ export function migrateSettings(raw: unknown): PluginSettings {
   settings.linkTemplate = str(source.linkTemplate) ?? settings.linkTemplate;
   settings.webImageAllow = hostList(source.webImageAllow);
   settings.webImageDeny = hostList(source.webImageDeny);
+  settings.folderRules = folderRules(source.folderRules);
   const size = source.maxFileSizeMB;
   if (typeof size === "number" && Number.isFinite(size) && size > 0) {
     settings.maxFileSizeMB = Math.min(size, MAX_FILE_SIZE_MB);
@@ -55,6 +57,15 @@ export function migrateSettings(raw: unknown): PluginSettings {
 function hostList(value: unknown): string[] {
   if (!Array.isArray(value)) return [];
   return value.filter((v): v is string => typeof v === "string" && v.trim() !== "").map((v) => v.trim());
+}
+
+/**
+ * Stored folder rules, in order. A rule is kept as written even when unusable (no pattern, a
+ * deleted profile): the settings show what is wrong and it uploads nothing meanwhile.
+ */
+function folderRules(value: unknown): FolderRule[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(isObject).map((r) => ({ pattern: str(r.pattern) ?? "", target: str(r.target) ?? KEEP_LOCAL }));
 }
 
 const ACCESS_KEY_FIELDS = ["accessKeyId", "accessKeyID", "accessKey", "secretId", "AccessKeyId"];

@@ -4,9 +4,12 @@
  * the vault's "Files and links" options (`vault.getConfig`): "Use [[Wikilinks]]", "New link
  * format" and "Default location for new attachments".
  */
+import { parse as parseYaml } from "yaml";
 import { Events } from "./events";
 import { normalizePath, normalizeSeparators, parentOf, TAbstractFile, TFile, Vault, type VaultConfig } from "./vault";
 import type { Workspace } from "./workspace";
+import * as fs from "node:fs";
+import * as nodePath from "node:path";
 
 function resolveRelative(folder: string, rel: string): string {
   const parts = folder === "/" ? [] : folder.split("/");
@@ -20,11 +23,83 @@ function resolveRelative(folder: string, rel: string): string {
 
 const lastSegment = (path: string): string => path.slice(path.lastIndexOf("/") + 1);
 
+/** What `getFileCache` holds of a note: its front matter (BEHAVIOURS.md M1). */
+export interface CachedMetadata {
+  frontmatter?: Record<string, unknown>;
+}
+
+/** How long after a write a note is indexed (BEHAVIOURS.md M2). */
+const INDEX_DELAY_MS = 5;
+
+/** The front matter of a note's text as Obsidian parses it: YAML between `---` lines at the very start (BEHAVIOURS.md M1). */
+function parseFrontmatter(text: string): Record<string, unknown> | undefined {
+  const m = /^---\r?\n([\s\S]*?)(?:\r?\n)?---[ \t]*(?:\r?\n|$)/.exec(text);
+  if (!m) return undefined;
+  try {
+    const data: unknown = parseYaml(m[1]);
+    return typeof data === "object" && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined;
+  } catch {
+    // Invalid YAML: Obsidian shows no properties for the note.
+    return undefined;
+  }
+}
+
 export class MetadataCache extends Events {
   private index: ReturnType<MetadataCache["fileIndex"]> | undefined;
+  private readonly caches = new Map<TFile, CachedMetadata>();
+  private readonly indexing = new Set<Promise<void>>();
 
   constructor(private readonly vault: Vault) {
     super();
+    // The notes already in the vault are indexed when the app starts, before plugins load (M2).
+    for (const file of vault.getMarkdownFiles()) this.indexNow(file);
+    vault.on("create", (f: TAbstractFile) => this.indexSoon(f));
+    vault.on("modify", (f: TAbstractFile) => this.indexSoon(f));
+    vault.on("delete", (f: TAbstractFile) => {
+      if (f instanceof TFile) this.caches.delete(f);
+    });
+  }
+
+  /**
+   * Obsidian's `getFileCache`: the metadata of the note as last indexed, which lags behind a
+   * write, or null for a note not indexed yet (BEHAVIOURS.md M1, M2). Unsaved editor text is
+   * never in it: the index is made from the file.
+   */
+  getFileCache(file: TFile): CachedMetadata | null {
+    return this.caches.get(file) ?? null;
+  }
+
+  /** Resolves once every note written so far has been indexed (not part of Obsidian's API). */
+  async indexed(): Promise<void> {
+    while (this.indexing.size > 0) await Promise.all([...this.indexing]);
+  }
+
+  private indexNow(file: TFile): { cache: CachedMetadata; text: string } | undefined {
+    let text: string;
+    try {
+      text = fs.readFileSync(nodePath.join(this.vault.baseDir, file.path), "utf8");
+    } catch {
+      return undefined;
+    }
+    const frontmatter = parseFrontmatter(text);
+    const cache: CachedMetadata = frontmatter ? { frontmatter } : {};
+    this.caches.set(file, cache);
+    return { cache, text };
+  }
+
+  private indexSoon(f: TAbstractFile): void {
+    if (!(f instanceof TFile) || f.extension !== "md") return;
+    const done = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        if (this.vault.getFileByPath(f.path) === f) {
+          const indexed = this.indexNow(f);
+          if (indexed) this.trigger("changed", f, indexed.text, indexed.cache);
+        }
+        resolve();
+      }, INDEX_DELAY_MS),
+    );
+    this.indexing.add(done);
+    void done.then(() => this.indexing.delete(done));
   }
 
   /**

@@ -148,7 +148,7 @@ describe("awkward file names", () => {
     expect({ code, stderr, out }).toEqual({
       code: 0,
       stderr: "",
-      out: { uploaded: 1, reused: 0, skipped: 0, failed: 0, rewritten: lines.length, failures: [], guesses: [] },
+      out: { uploaded: 1, reused: 0, skipped: 0, failed: 0, rewritten: lines.length, failures: [], guesses: [], keptLocal: [], skippedNotes: [] },
     });
     const after = readNote(vault, "N.md").split("\n");
     expect(after).toHaveLength(lines.length + 1);

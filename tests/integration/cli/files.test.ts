@@ -203,7 +203,7 @@ describe("file names in another Unicode form than their links", () => {
     expect({ code, stderr, out }).toEqual({
       code: 0,
       stderr: "",
-      out: { uploaded: 2, reused: 0, skipped: 0, failed: 0, rewritten: 2, failures: [], guesses: [] },
+      out: { uploaded: 2, reused: 0, skipped: 0, failed: 0, rewritten: 2, failures: [], guesses: [], keptLocal: [], skippedNotes: [] },
     });
     const after = readNote(vault, "N.md");
     const [first, second] = scanEmbeds(after);

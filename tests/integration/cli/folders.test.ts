@@ -82,6 +82,8 @@ asUser("a folder the user may not read", () => {
         },
       ],
       guesses: [],
+      keptLocal: [],
+      skippedNotes: [],
     });
     expect(remoteLinkCount(readFileSync(path.join(vault, "Blog/Post.md"), "utf8"))).toBe(1);
   });

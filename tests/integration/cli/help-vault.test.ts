@@ -20,7 +20,7 @@ const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 
 const REMOVED = ["Attachments/Engelbart.jpg", "Attachments/icons/lucide-cog.svg"];
 
-const JSON_KEYS = ["failed", "failures", "guesses", "reused", "rewritten", "skipped", "uploaded"];
+const JSON_KEYS = ["failed", "failures", "guesses", "keptLocal", "reused", "rewritten", "skipped", "skippedNotes", "uploaded"];
 
 describeWithHelpVault("s3-image-hosting upload on the Obsidian help vault", () => {
   let work: string;

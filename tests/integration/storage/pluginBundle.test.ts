@@ -101,3 +101,17 @@ test("a service error still reads as the service's answer", async () => {
     client.destroy();
   }
 });
+
+const skewedEndpoint = process.env.S3_TEST_SKEWED_ENDPOINT;
+(skewedEndpoint ? test : test.skip)("a server whose clock is 20 minutes ahead: the standard retry corrects the clock and the upload lands", async () => {
+  const profile = testProfile({ bucket, endpoint: skewedEndpoint });
+  const client = bundle.createS3Client(profile, testCredentials(), new bundle.RequestUrlHttpHandler(requestUrl));
+  try {
+    const body = uniquePng();
+    const key = `bundle/skewed-${Date.now()}.png`;
+    expect(await new bundle.S3TransferStore(client, profile).put({ key, body, contentType: "image/png" })).toBe("stored");
+    expect((await storedObject(bucket, key)).bytes.equals(Buffer.from(body))).toBe(true);
+  } finally {
+    client.destroy();
+  }
+});

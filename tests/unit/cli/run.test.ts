@@ -128,6 +128,8 @@ describe("runCli exit codes", () => {
         },
       ],
       guesses: [],
+      keptLocal: [],
+      skippedNotes: [],
     });
     expect(readFileSync(path.join(v, "N.md"), "utf8")).toBe("![[a.png]] ![[gone.png]]");
   });

@@ -281,3 +281,41 @@ describe("the profile field table drives the form", () => {
     for (const f of textFields) expect(profile[f.key]).toBe(`typed-${f.key}`);
   });
 });
+
+describe("folder rules", () => {
+  const clickAnywhere = (text: string): void => {
+    const button = Array.from(tab.containerEl.querySelectorAll("button")).find((b) => b.textContent === text);
+    if (!button) throw new Error(`no button "${text}"`);
+    button.click();
+  };
+
+  test("a rule is added kept local, its pattern and profile are chosen, and it is saved in order", async () => {
+    clickAnywhere("Add rule");
+    expect(message("Rule 1")).toMatch(/^Enter a folder path/);
+    type("Rule 1", "Blog/drafts");
+    expect(message("Rule 1")).toBe("");
+    clickAnywhere("Add rule");
+    type("Rule 2", "**/private/**");
+    choose("Rule 1", "default");
+    const options = Array.from(row("Rule 2").querySelectorAll("option")).map((o) => o.textContent);
+    expect(options).toEqual(["My bucket", "Keep local"]);
+    const saved = JSON.parse(await closeTab()) as { folderRules: unknown };
+    expect(saved.folderRules).toEqual([
+      { pattern: "Blog/drafts", target: "default" },
+      { pattern: "**/private/**", target: "local" },
+    ]);
+  });
+
+  test("a rule whose profile was deleted shows the problem, and Remove takes the rule out", async () => {
+    plugin.settings.profiles.push({ ...plugin.settings.profiles[0], id: "gone", name: "Gone" });
+    plugin.settings.folderRules = [{ pattern: "Blog", target: "gone" }];
+    plugin.settings.profiles = plugin.settings.profiles.filter((p) => p.id !== "gone");
+    tab.display();
+    expect(message("Rule 1")).toMatch(/^Its profile was deleted/);
+    expect(row("Rule 1").querySelector("select")?.value).toBe("gone");
+    click("Rule 1", "Remove");
+    expect(() => row("Rule 1")).toThrow();
+    const saved = JSON.parse(await closeTab()) as { folderRules: unknown };
+    expect(saved.folderRules).toEqual([]);
+  });
+});

@@ -288,6 +288,27 @@ describe("the uploader cache", () => {
     await other;
   });
 
+  test("each profile keeps its own uploader, so uploads to two profiles do not replace each other's", async () => {
+    const f = factory();
+    const cache = new UploaderCache(f.make);
+    const other = (bucket: string): UploaderConfig => ({ ...config(bucket), profile: { ...config(bucket).profile, id: "other" } });
+    const uploads = [
+      cache.upload(config("one"), asset),
+      cache.upload(other("two"), asset),
+      cache.upload(config("one"), asset),
+      cache.upload(other("two"), asset),
+    ];
+    await tick();
+    expect(f.built.map((b) => b.bucket)).toEqual(["one", "two"]);
+    f.built.forEach((b) => b.release());
+    await Promise.all(uploads);
+    await tick();
+    expect(f.built.map((b) => b.destroyed)).toEqual([false, false]);
+    cache.clear();
+    await tick();
+    expect(f.built.map((b) => b.destroyed)).toEqual([true, true]);
+  });
+
   test("once closed (the plugin unloaded), an upload still asked for gets an uploader that is destroyed when it ends", async () => {
     const f = factory();
     const cache = new UploaderCache(f.make);

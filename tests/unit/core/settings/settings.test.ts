@@ -395,3 +395,18 @@ describe("validateProfile", () => {
     expect(messagesFor(same, "secretAccessKeySecret")).toContain("two different secrets");
   });
 });
+
+describe("folder rules in stored settings", () => {
+  test("are read in order, kept as written even when unusable; anything else is dropped", () => {
+    const s = migrateSettings({
+      folderRules: [{ pattern: "Blog", target: "default" }, { pattern: "", target: "gone" }, "junk", { pattern: 3 }, null],
+    });
+    expect(s.folderRules).toEqual([
+      { pattern: "Blog", target: "default" },
+      { pattern: "", target: "gone" },
+      { pattern: "", target: "local" },
+    ]);
+    expect(migrateSettings(undefined).folderRules).toEqual([]);
+    expect(migrateSettings({ folderRules: "Blog" }).folderRules).toEqual([]);
+  });
+});
