@@ -32,7 +32,7 @@ export function uniqueProfileName(profiles: Profile[], base: string): string {
   }
 }
 
-type ToggleKey = "uploadOnPaste" | "uploadOnDrop" | "imagesOnly" | "rehostWebImages" | "downloadAllWebImages";
+type ToggleKey = "uploadOnPaste" | "uploadOnDrop" | "imagesOnly" | "rehostWebImages" | "downloadAllWebImages" | "trashAfterUpload";
 
 /** An on/off setting stored under `key`. */
 function toggleRow(s: PluginSettings, name: string, desc: string, key: ToggleKey): SettingRow {
@@ -158,6 +158,12 @@ export class S3ImageHostingSettingTab extends PluginSettingTab {
         Number.isInteger(v) && v >= 1 && v <= MAX_CONCURRENCY ? null : `Enter a whole number from 1 to ${MAX_CONCURRENCY}.`,
       ),
       ...this.linkRows(),
+      toggleRow(
+        s,
+        "Move uploaded images to the trash",
+        'After "Upload all local images", "Upload and link everywhere" or an attached image is uploaded, the local file goes to the trash (as set under Files and links, "Deleted files"), but only once every link to it was rewritten and no other note or canvas still links it. Off: local files stay where they are.',
+        "trashAfterUpload",
+      ),
     ];
     const webImages: SettingRow[] = [
       toggleRow(

@@ -111,8 +111,11 @@ describe("in 1.13", () => {
     expect(searchDefinitions(tab.settingItems, "test connection").map((h) => h.name)).toEqual(["Test connection"]);
   });
 
-  test('no setting moves files to the trash (that is set in data.json only), so searching "trash" finds no row', () => {
-    expect(searchDefinitions(tab.settingItems, "trash")).toEqual([]);
+  test('searching "trash" finds the one switch that moves uploaded images to the trash, off by default', () => {
+    expect(searchDefinitions(tab.settingItems, "trash").map((h) => h.name)).toEqual(["Move uploaded images to the trash"]);
+    expect(tab.getControlValue("trashAfterUpload")).toBe(false);
+    tab.setControlValue("trashAfterUpload", true);
+    expect(plugin.settings.trashAfterUpload).toBe(true);
   });
 
   test("the search follows the provider: its help text is indexed again when the provider changes", () => {
