@@ -11,13 +11,11 @@ import type { PluginSettings } from "../../../src/core/settings/settingsModel";
 import { MemoryUploadIndex } from "../../../src/core/settings/uploadIndex";
 import { uploadAllLocalImages, type UploadAllDeps } from "../../../src/obsidian/uploadAll";
 import { registerUploadAll } from "../../../src/obsidian/uploadAllCommand";
-import { RequestUrlHttpHandler } from "../../../src/storage/requestUrlHandler";
-import { createUploader } from "../../../src/storage/uploader";
 import { Menu, Notice, Plugin, type App, type TFile } from "../../fakes/obsidian";
 import { readySettings, SECRET_NAMES } from "../../support/pasteVault";
 import { refreshResolvedLinks } from "../../fakes/uploadAllFakes";
 import { anonymousGet, createTestBucket, removeTestBucket, testCredentials, testProfile, uniquePng } from "../../support/s3";
-import { vaultIn } from "../../support/uploadAllRig";
+import { vaultIn, sdkUploaders } from "../../support/uploadAllRig";
 import { RequestRecorder } from "../../support/requestRecorder";
 
 let work: string;
@@ -44,15 +42,7 @@ function deps(app: App, transport: RequestRecorder, settings: Partial<PluginSett
   const index = new MemoryUploadIndex();
   return {
     settings: () => current,
-    getUploader: async (config) =>
-      createUploader({
-        profile: config.profile,
-        credentials: config.credentials,
-        requestHandler: new RequestUrlHttpHandler(transport.requestUrl),
-        index,
-        maxBytes: config.maxBytes,
-        imagesOnly: config.imagesOnly,
-      }),
+    getUploader: sdkUploaders(transport, index),
   };
 }
 

@@ -9,6 +9,7 @@
  */
 // The fake goes first: it gives jsdom the TextEncoder the SDK needs when it loads.
 import { createFakeApp, Menu, Modal, Notice, Plugin, type App, type FileManagerOptions, type TFile } from "../../fakes/obsidian";
+import { sdkUploaders } from "../../support/uploadAllRig";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -21,8 +22,6 @@ import { bucketScope } from "../../../src/core/link/publicUrl";
 import { downloadImagesBack } from "../../../src/obsidian/downloadBack";
 import { registerDownloadCommands } from "../../../src/obsidian/downloadCommands";
 import { uploadAllLocalImages, type UploadAllDeps } from "../../../src/obsidian/uploadAll";
-import { RequestUrlHttpHandler } from "../../../src/storage/requestUrlHandler";
-import { createUploader } from "../../../src/storage/uploader";
 import { refreshResolvedLinks } from "../../fakes/uploadAllFakes";
 import { startLocalServer, type LocalServer } from "../../support/localServer";
 import { readySettings, SECRET_NAMES } from "../../support/pasteVault";
@@ -81,15 +80,7 @@ function rig(app: App, settings: Partial<PluginSettings> = {}): Rig {
     index,
     deps: {
       settings: () => current,
-      getUploader: async (config) =>
-        createUploader({
-          profile: config.profile,
-          credentials: config.credentials,
-          requestHandler: new RequestUrlHttpHandler(transport.requestUrl),
-          index,
-          maxBytes: config.maxBytes,
-          imagesOnly: config.imagesOnly,
-        }),
+      getUploader: sdkUploaders(transport, index),
     },
   };
 }

@@ -12,14 +12,12 @@ import type { PluginSettings } from "../../../src/core/settings/settingsModel";
 import { MemoryUploadIndex } from "../../../src/core/settings/uploadIndex";
 import { uploadAllLocalImages, type UploadAllDeps } from "../../../src/obsidian/uploadAll";
 import { registerUploadAll } from "../../../src/obsidian/uploadAllCommand";
-import { RequestUrlHttpHandler } from "../../../src/storage/requestUrlHandler";
-import { createUploader } from "../../../src/storage/uploader";
 import { createFakeApp, Menu, Notice, Plugin, type App, type MarkdownView, type TFile } from "../../fakes/obsidian";
 import { readySettings, SECRET_NAMES } from "../../support/pasteVault";
 import { refreshResolvedLinks } from "../../fakes/uploadAllFakes";
 import { anonymousGet, createTestBucket, removeTestBucket, testCredentials, testProfile, uniquePng } from "../../support/s3";
 import { UNICODE_FORM_CASES, unicodeFormVault } from "../../support/badInput";
-import { vaultIn } from "../../support/uploadAllRig";
+import { vaultIn, sdkUploaders } from "../../support/uploadAllRig";
 import { RequestRecorder } from "../../support/requestRecorder";
 
 let work: string;
@@ -49,15 +47,7 @@ function deps(app: App, transport: RequestRecorder, settings: Partial<PluginSett
   const index = new MemoryUploadIndex();
   return {
     settings: () => current,
-    getUploader: async (config) =>
-      createUploader({
-        profile: config.profile,
-        credentials: config.credentials,
-        requestHandler: new RequestUrlHttpHandler(transport.requestUrl),
-        index,
-        maxBytes: config.maxBytes,
-        imagesOnly: config.imagesOnly,
-      }),
+    getUploader: sdkUploaders(transport, index),
   };
 }
 

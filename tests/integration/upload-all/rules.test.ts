@@ -16,13 +16,11 @@ import type { PluginSettings } from "../../../src/core/settings/settingsModel";
 import { MemoryUploadIndex } from "../../../src/core/settings/uploadIndex";
 import { uploadAllLocalImages, type UploadAllDeps } from "../../../src/obsidian/uploadAll";
 import { summaryText } from "../../../src/obsidian/uploadAllCommand";
-import { RequestUrlHttpHandler } from "../../../src/storage/requestUrlHandler";
-import { createUploader } from "../../../src/storage/uploader";
 import { Notice, type App, type TFile } from "../../fakes/obsidian";
 import { readySettings, SECRET_NAMES } from "../../support/pasteVault";
 import { RequestRecorder } from "../../support/requestRecorder";
 import { anonymousGet, createTestBucket, removeTestBucket, testCredentials, testProfile, uniquePng } from "../../support/s3";
-import { vaultIn } from "../../support/uploadAllRig";
+import { vaultIn, sdkUploaders } from "../../support/uploadAllRig";
 
 jest.setTimeout(30_000);
 
@@ -52,15 +50,7 @@ function deps(app: App, rules: PluginSettings["folderRules"]): UploadAllDeps & {
   const index = new MemoryUploadIndex();
   return {
     settings: () => settings,
-    getUploader: async (config) =>
-      createUploader({
-        profile: config.profile,
-        credentials: config.credentials,
-        requestHandler: new RequestUrlHttpHandler(transport.requestUrl),
-        index,
-        maxBytes: config.maxBytes,
-        imagesOnly: config.imagesOnly,
-      }),
+    getUploader: sdkUploaders(transport, index),
   };
 }
 
