@@ -111,10 +111,10 @@ describe("in 1.13", () => {
     expect(searchDefinitions(tab.settingItems, "test connection").map((h) => h.name)).toEqual(["Test connection"]);
   });
 
-  test('searching "trash" finds the one switch that moves uploaded images to the trash, off by default', () => {
+  test('searching "trash" finds the one switch that moves uploaded images to the trash, off by default', async () => {
     expect(searchDefinitions(tab.settingItems, "trash").map((h) => h.name)).toEqual(["Move uploaded images to the trash"]);
     expect(tab.getControlValue("trashAfterUpload")).toBe(false);
-    tab.setControlValue("trashAfterUpload", true);
+    await tab.setControlValue("trashAfterUpload", true);
     expect(plugin.settings.trashAfterUpload).toBe(true);
   });
 
