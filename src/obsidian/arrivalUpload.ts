@@ -1,7 +1,9 @@
 /**
  * The upload of an attached image (see `attachmentArrivals.ts`), loaded the first time an
- * attached image's embed shows up: finds that embed, uploads the file with the active
- * profile, and puts the link in place of that embed only. While the upload runs the embed
+ * attached image's embed shows up: finds that embed, uploads the file with the profile the
+ * note's upload rules choose (as a paste into that note would), and puts the link, in the
+ * chosen link format, in place of that embed only. A note that keeps its images local keeps
+ * this one too, as Obsidian saved it. While the upload runs the embed
  * stays as it is, so the note keeps showing the local image; if the upload fails, the embed
  * and the file stay, and a notice says why.
  */
@@ -11,7 +13,9 @@ import { scanEmbeds, type Embed } from "../core/markdown";
 import { tooLargeError } from "../core/prepare/prepareAsset";
 import type { ArrivalDeps, Arrival } from "./attachmentArrivals";
 import { describe, PLUGIN_NAME, uploadFailure } from "./pasteDrop";
+import { linkStyleOf } from "../core/settings/settingsModel";
 import { checkReadiness } from "./readiness";
+import { chosenProfile, editorNoteTarget, vaultNoteTarget } from "./uploadRules";
 import { trashUnlinked } from "./trashUnlinked";
 import { openEditor, resolveLink } from "./vaultPorts";
 
@@ -54,7 +58,15 @@ export async function uploadArrival(deps: ArrivalUploadDeps, arrival: Arrival, e
   const { app } = deps;
   const { file, note } = arrival;
   const settings = deps.settings();
-  const ready = checkReadiness(settings, app.secretStorage);
+  // The editor's text may hold a change to the note's front matter not yet saved or indexed.
+  const editor = openEditor(app, note.path);
+  const target = editor ? editorNoteTarget(app, settings, note, () => editor.getValue()) : await vaultNoteTarget(app, settings, note);
+  if (target.kind === "local") return;
+  if (target.kind === "problem") {
+    deps.notify(`${PLUGIN_NAME} did not upload ${file.name}: ${target.message} It stays in your vault.`);
+    return;
+  }
+  const ready = checkReadiness(settings, app.secretStorage, chosenProfile(target));
   if (!ready.ok) {
     if (!ready.unconfigured) deps.notify(`${PLUGIN_NAME} cannot upload ${file.name} yet: ${ready.problems[0]} It stays in your vault.`);
     else if (deps.firstUnconfigured()) deps.notify(`Set up a bucket in ${PLUGIN_NAME} settings to upload attached images. ${file.name} stays in your vault.`);
@@ -75,7 +87,7 @@ export async function uploadArrival(deps: ArrivalUploadDeps, arrival: Arrival, e
 
   let replaced: boolean;
   try {
-    replaced = await replaceEmbed(deps, arrival, embed, rewriteEmbed(embed, url));
+    replaced = await replaceEmbed(deps, arrival, embed, rewriteEmbed(embed, url, linkStyleOf(settings)));
   } catch (e) {
     deps.notify(`${file.name} was uploaded to ${url}, but the note could not be updated: ${describe(e, config.credentials)}`);
     return;

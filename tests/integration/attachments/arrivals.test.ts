@@ -231,6 +231,34 @@ test("images Download images back saves into the open note, at a new path or whe
   expect(rig.v.view.editor.getValue()).not.toContain(profile.endpoint);
 });
 
+test("a note whose front matter keeps its images local keeps an attached photo local, as Obsidian saved it", async () => {
+  rig = await startRig({ text: "---\nimage-upload: local\n---\nDiary\n" });
+  await attach("private.png", uniquePng());
+  await pastWindow();
+  expect(rig.v.view.editor.getValue()).toBe("---\nimage-upload: local\n---\nDiary\n![[private.png]]");
+  expect(rig.net.count()).toBe(0);
+  expect(rig.messages).toEqual([]);
+});
+
+test("a note that names a profile that does not exist keeps the photo, and a notice names the problem", async () => {
+  rig = await startRig({ text: "---\nimage-upload: Nowhere\n---\n" });
+  await attach("kept.png", uniquePng());
+  await pastWindow();
+  expect(rig.v.view.editor.getValue()).toBe("---\nimage-upload: Nowhere\n---\n![[kept.png]]");
+  expect(rig.net.count()).toBe(0);
+  expect(rig.messages).toEqual([expect.stringMatching(/did not upload kept\.png: .*Nowhere/)]);
+});
+
+test("the attached photo's link is written in the chosen link format", async () => {
+  rig = await startRig();
+  rig.v.settings.linkFormat = "html";
+  await attach("shot.png", uniquePng());
+  await rig.arrivals.idle();
+  await pastWindow();
+  expect(rig.v.view.editor.getValue()).toMatch(/^Intro\n<img src="http[^"]+\/img\/[0-9a-f]+\.png" alt="shot">$/);
+  expect(rig.net.count("PUT")).toBe(1);
+});
+
 test("with the setting off, an attached photo stays local", async () => {
   rig = await startRig({ uploadAttachments: false });
   await attach("off.png", uniquePng());
