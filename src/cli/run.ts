@@ -340,7 +340,8 @@ export function humanReport(r: MigrationReport, noteCount: number, dryRun: boole
   } else {
     lines.push(`${notes}: ${migrationCounts(r)}`);
   }
-  for (const { heading, items } of migrationDetails(r)) lines.push(heading, ...items.map((s) => `  ${s}`));
+  // The tool has no folder rules: only a note's own field keeps it local.
+  for (const { heading, items } of migrationDetails(r, false)) lines.push(heading, ...items.map((s) => `  ${s}`));
   // Each line is one line: a line break inside a name is shown, not followed.
   return `${lines.map(escapeControls).join("\n")}\n`;
 }

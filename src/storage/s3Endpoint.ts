@@ -35,7 +35,7 @@ function isIpHost(hostname: string): boolean {
 function unsupported(what: string): never {
   throw new UploadError(
     "InvalidSettings",
-    `This profile asks for ${what}, which this plugin does not support.`,
+    `This profile asks for ${what}, which is not supported.`,
     "Enter a plain bucket name and the provider's S3 endpoint.",
   );
 }

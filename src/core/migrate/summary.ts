@@ -18,8 +18,11 @@ function notes(n: number): string {
   return `${n} ${n === 1 ? "note" : "notes"}`;
 }
 
-/** What needs the person's attention, as headed lists; empty when nothing does. */
-export function migrationDetails(r: MigrationReport): { heading: string; items: string[] }[] {
+/**
+ * What needs the person's attention, as headed lists; empty when nothing does. `folderRules`:
+ * whether the face has folder rules (the plugin) besides the note's own field.
+ */
+export function migrationDetails(r: MigrationReport, folderRules = true): { heading: string; items: string[] }[] {
   const out: { heading: string; items: string[] }[] = [];
   if (r.skippedEdits.length > 0) {
     out.push({ heading: "Not rewritten because the note changed there meanwhile:", items: r.skippedEdits.map((s) => `${s.note}: ${s.link}`) });
@@ -34,7 +37,10 @@ export function migrationDetails(r: MigrationReport): { heading: string; items: 
     out.push({ heading: "Web images left as they were (their host is not allowed):", items: r.skippedHosts.map((s) => `${s.note}: ${s.link}`) });
   }
   if (r.keptLocal.length > 0) {
-    out.push({ heading: `Kept local, as the note's image-upload field or a folder rule asks (${notes(r.keptLocal.length)}):`, items: r.keptLocal });
+    out.push({
+      heading: `Kept local, as ${folderRules ? "the note's image-upload field or a folder rule asks" : "the note's image-upload field asks"} (${notes(r.keptLocal.length)}):`,
+      items: r.keptLocal,
+    });
   }
   if (r.skippedNotes.length > 0) {
     out.push({ heading: `Not uploaded, because of the note's upload rule (${notes(r.skippedNotes.length)}):`, items: r.skippedNotes.map((s) => s.message) });

@@ -65,8 +65,9 @@ function endpointMessages(p: Profile): string[] {
 function regionMessages(p: Profile): string[] {
   const region = p.region.trim();
   if (!region) return ["Region is required; for R2 use auto."];
-  if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(region)) {
-    return [`"${region}" is not a region name; they look like us-east-1 (or auto for R2).`];
+  // It goes into host names and the signature's scope: one DNS label, as the S3 client requires.
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(region)) {
+    return [`"${region}" is not a region name: use letters, digits and hyphens, like us-east-1 (or auto for R2).`];
   }
   const problem = PROVIDERS[p.provider].regionProblem?.(region, p.endpoint);
   return problem ? [problem] : [];

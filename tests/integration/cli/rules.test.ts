@@ -74,7 +74,7 @@ test("the terminal summary counts and lists them", async () => {
   expect(run.code).toBe(0);
   const lines = run.stdout.split("\n");
   expect(lines).toContain("4 notes scanned: 1 uploaded, 0 already in the bucket; 1 link rewritten, 0 skipped, 0 failed. 2 notes kept local.");
-  const kept = lines.indexOf("Kept local, as the note's image-upload field or a folder rule asks (2 notes):");
+  const kept = lines.indexOf("Kept local, as the note's image-upload field asks (2 notes):");
   expect(kept).toBeGreaterThan(-1);
   expect(lines.slice(kept + 1, kept + 3).sort()).toEqual(["  Drafts/local.md", "  keep.md"]);
   expect(lines).toContain("Not uploaded, because of the note's upload rule (1 note):");

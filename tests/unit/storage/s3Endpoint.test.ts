@@ -93,7 +93,7 @@ function run(resolve: (p: EndpointParameters) => EndpointV2, p: EndpointParamete
     return { ok: true, url: r.url.href, properties: r.properties, headers: r.headers ?? {} };
   } catch (e) {
     if (!(e instanceof UploadError)) return { ok: false };
-    if (/does not support/.test(e.message)) return { ok: false, refusal: "unsupported" };
+    if (/is not supported/.test(e.message)) return { ok: false, refusal: "unsupported" };
     if (/is not a valid region name/.test(e.message)) return { ok: false, refusal: "region" };
     return { ok: false };
   }
@@ -128,7 +128,7 @@ test("gives what the SDK's resolver gives, for every endpoint, region, bucket an
 
 test("refuses access points and directory buckets with a message instead of guessing", () => {
   for (const Bucket of ["arn:aws:s3:us-east-1:123456789012:accesspoint/my-ap", "my-bucket--usw2-az1--x-s3"]) {
-    expect(() => s3Endpoint({ ...COMMON, Region: "us-east-1", Bucket })).toThrow(/does not support/);
+    expect(() => s3Endpoint({ ...COMMON, Region: "us-east-1", Bucket })).toThrow(/is not supported/);
   }
   expect(() => s3Endpoint({ ...COMMON, Region: "us-east-1", Bucket: "b", UseFIPS: true })).toThrow(/FIPS/);
 });

@@ -318,6 +318,9 @@ describe("validateProfile", () => {
   test.each([
     ["", "r2", "Region is required; for R2 use auto."],
     ["us east 1", "generic", "is not a region name"],
+    // The S3 client refuses what cannot be a host name's label, so the form says so first.
+    ["weird_region", "generic", "is not a region name"],
+    ["us-east-1-", "generic", "is not a region name"],
     ["eu-central-1", "r2", "R2 uses the region auto"],
   ] as const)("explains a bad region %j for %s", (region, provider, expected) => {
     expect(messagesFor(validateProfile(r2Profile({ region, provider })), "region")).toContain(expected);
