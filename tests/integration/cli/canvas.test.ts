@@ -123,8 +123,7 @@ async function uploadedBoard(): Promise<{ vault: string; before: string; uploade
   return { vault, before, uploaded: readFileSync(path.join(vault, "Boards/Board.canvas"), "utf8"), photo, card };
 }
 
-const changedLines = (before: string, after: string): number[] =>
-  after.split("\n").flatMap((line, i) => (line === before.split("\n")[i] ? [] : [i]));
+const changedLines = (before: string, after: string): number[] => after.split("\n").flatMap((line, i) => (line === before.split("\n")[i] ? [] : [i]));
 
 describe("relink, copy and download on canvases", () => {
   it("relink moves text cards and web-page cards of a vault's canvases, changing only those spans; a second run moves nothing", async () => {
@@ -193,7 +192,8 @@ describe("relink, copy and download on canvases", () => {
     const { vault, before, uploaded, photo, card } = await uploadedBoard();
     rmSync(path.join(vault, "Anhänge"), { recursive: true });
     rmSync(path.join(vault, "Boards/card.png"));
-    const download = (): Promise<{ code: number; stdout: string; stderr: string }> => runCli(["download", vault, ...serverFlags(bucket), "--json"], cliEnv(work));
+    const download = (): Promise<{ code: number; stdout: string; stderr: string }> =>
+      runCli(["download", vault, ...serverFlags(bucket), "--json"], cliEnv(work));
     const first = await download();
     expect({ code: first.code, stderr: first.stderr }).toEqual({ code: 0, stderr: "" });
     expect(JSON.parse(first.stdout)).toEqual({ downloaded: 2, rewritten: 2, skipped: 0, failed: 0, failures: [] });

@@ -15,8 +15,7 @@ function canvas(nodes: object[], edges: object[] = []): string {
   return `{\n\t"nodes":[\n${list(nodes)}\n\t],\n\t"edges":[\n${list(edges)}\n\t]\n}`;
 }
 
-const changedLines = (before: string, after: string): number[] =>
-  after.split("\n").flatMap((line, i) => (line === before.split("\n")[i] ? [] : [i]));
+const changedLines = (before: string, after: string): number[] => after.split("\n").flatMap((line, i) => (line === before.split("\n")[i] ? [] : [i]));
 
 const BASES = relinkBases("https://old.example.com/img", "https://cdn.example.com/pics/");
 
@@ -72,7 +71,10 @@ describe("planCanvasRelink", () => {
     );
     expect(tally).toMatchObject({ notes: 1, links: 1, left: [] });
     expect(tally.failed).toEqual([
-      { note: "Broken.canvas", reason: 'The canvas "Broken.canvas" could not be read: it is not valid JSON (unexpected end at line 1); it was left as it was.' },
+      {
+        note: "Broken.canvas",
+        reason: 'The canvas "Broken.canvas" could not be read: it is not valid JSON (unexpected end at line 1); it was left as it was.',
+      },
     ]);
     expect(files["A.canvas"]).toContain('"url":"https://cdn.example.com/pics/c.png"');
     expect(files["Broken.canvas"]).toBe('{"nodes":[');
