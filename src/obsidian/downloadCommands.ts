@@ -1,7 +1,7 @@
 /**
  * Where "Download images back" and "Upload and link everywhere" are started, and how they
- * report. Download: a command for the active note and file-menu items for a note, a folder
- * and the vault. Upload and link everywhere: the file menu of an image file and the editor
+ * report. Download: a command for the active note and file-menu items for a note, a canvas,
+ * a folder and the vault (its notes and canvases). Upload and link everywhere: the file menu of an image file and the editor
  * menu of a local image embed. The work itself is loaded when first asked for.
  */
 import { Notice, TFile, TFolder, type App, type Editor, type MarkdownFileInfo, type MarkdownView, type Menu, type Plugin, type TAbstractFile } from "obsidian";
