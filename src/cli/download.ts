@@ -21,7 +21,7 @@ import { buildProfile, defaultCachePath, loadConfigFile, type Env } from "./conf
 import { openUploadCache } from "./cache";
 import { homedir } from "node:os";
 import { errorCode, fsReason } from "./fsErrors";
-import { collectNotes, createFsPorts, toVaultPath, walkFiles } from "./fsPorts";
+import { collectNotes, createFsPorts, readsCanvases, toVaultPath, walkFiles } from "./fsPorts";
 import { workingRoot } from "./siteRoot";
 import { escapeControls, type TerminalText } from "./terminalText";
 import { openToolFolder } from "./toolFolder";
@@ -57,7 +57,8 @@ export async function runDownload(args: CliArgs, io: { signal?: AbortSignal; env
   const vaultFiles = await walkFiles(vault).catch((e: unknown) => {
     throw new UsageError(`The vault folder ${vault} cannot be read (${fsReason(e)}).`);
   });
-  const notes = await collectNotes(vault, args.paths, vaultFiles);
+  const canvases = readsCanvases(obsidian || args.site === "obsidian", args.paths, vault, "folder of notes");
+  const notes = await collectNotes(vault, args.paths, vaultFiles, undefined, { canvases });
   const names = new Map<string, number>();
   const countName = (p: string): void => {
     const n = baseName(p).toLowerCase();

@@ -87,6 +87,20 @@ export async function commonParent(inputs: string[]): Promise<string> {
 }
 
 /**
+ * Whether canvases are read with the notes: only in an Obsidian vault, since in a blog's
+ * folders a `.canvas` file is nobody's page. `readAs` names what `root` was read as.
+ * @throws UsageError when a canvas is given by name outside an Obsidian vault.
+ */
+export function readsCanvases(obsidian: boolean, inputs: readonly string[], root: string, readAs: string): boolean {
+  const canvas = obsidian ? undefined : inputs.find((p) => isCanvasPath(p));
+  if (canvas !== undefined)
+    throw new UsageError(
+      `${canvas} is a canvas, which the tool reads only in an Obsidian vault (a folder with .obsidian at its root, or --site obsidian); ${root} was read as a ${readAs}.`,
+    );
+  return obsidian;
+}
+
+/**
  * The notes to migrate, as vault paths: each file given (which must be a `.md` note inside
  * the vault) and every `.md` note under each folder given; with `canvases`, `.canvas` files
  * too, given or found. `vaultFiles`, the vault's walk when the caller has it, is used for

@@ -17,7 +17,7 @@ import type { Credentials, Profile } from "../core/types";
 import { UsageError, type CliArgs } from "./args";
 import { buildProfile, credentialsFromEnv, loadConfigFile } from "./config";
 import { fsReason } from "./fsErrors";
-import { collectNotes, createFsPorts, walkFiles } from "./fsPorts";
+import { collectNotes, createFsPorts, readsCanvases, walkFiles } from "./fsPorts";
 import { openSite, workingRoot } from "./siteRoot";
 import { escapeControls, type TerminalText } from "./terminalText";
 import { openToolFolder } from "./toolFolder";
@@ -232,7 +232,8 @@ async function relinkNotes(
   });
   const site = await openSite(vault, files, args.site, args.staticDirs);
   const scan: ScanOptions = { forms: site.type.forms, frontMatterKeys: args.frontMatterKeys };
-  const notes = await collectNotes(vault, args.paths, files, unreadable.skip);
+  const canvases = readsCanvases(site.type.kind === "obsidian", args.paths, site.root, site.type.name);
+  const notes = await collectNotes(vault, args.paths, files, unreadable.skip, { canvases });
   const toolFolder = args.dryRun ? undefined : await openToolFolder(vault);
   const report: RelinkReport = { notes: 0, links: 0, left: [], failed: [], read: notes.length };
   try {

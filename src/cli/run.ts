@@ -19,9 +19,8 @@ import { helpText } from "./help";
 import { openUploadCache } from "./cache";
 import { buildProfile, credentialsFromEnv, defaultCachePath, linkStyleFrom, loadConfigFile, UnsendableCredentials, type Env } from "./config";
 import { fsReason } from "./fsErrors";
-import { collectNotes, createFsPorts, toVaultPath, walkFiles } from "./fsPorts";
+import { collectNotes, createFsPorts, readsCanvases, toVaultPath, walkFiles } from "./fsPorts";
 import { inBuildOutput } from "../core/sites/siteTypes";
-import { isCanvasPath } from "../core/canvas/canvasDocument";
 import { openSite, type Site, workingRoot } from "./siteRoot";
 import { LockHeldError } from "./lock";
 import { escapeControls, TerminalText } from "./terminalText";
@@ -140,15 +139,7 @@ async function upload(args: CliArgs, io: CliIO, term: Terminal): Promise<number>
   const remote: RemoteOptions | undefined = args.remote
     ? { servedBy: profile ? [{ prefix: buildPublicUrl(profile, ""), keyTemplate: profile.keyTemplate }] : [], allow: args.remoteAllow, deny: args.remoteDeny }
     : undefined;
-  // Canvases are Obsidian's: in a blog's folders a .canvas file is nobody's page.
-  const canvases = site.type.kind === "obsidian";
-  if (!canvases) {
-    const canvas = args.paths.find((p) => isCanvasPath(p));
-    if (canvas !== undefined)
-      throw new UsageError(
-        `${canvas} is a canvas, which the tool reads only in an Obsidian vault (a folder with .obsidian at its root, or --site obsidian); ${site.root} was read as a ${site.type.name}.`,
-      );
-  }
+  const canvases = readsCanvases(site.type.kind === "obsidian", args.paths, site.root, site.type.name);
   const notes = (await collectNotes(vault, args.paths, vaultFiles, unreadable.skip, { canvases })).filter(
     (n) => outInside === undefined || !n.startsWith(outInside),
   );

@@ -1,7 +1,7 @@
 /**
  * Where "Download images back" and "Upload and link everywhere" are started, and how they
- * report. Download: a command for the active note and file-menu items for a note, a folder
- * and the vault. Upload and link everywhere: the file menu of an image file and the editor
+ * report. Download: a command for the active note and file-menu items for a note, a canvas,
+ * a folder and the vault (its notes and canvases). Upload and link everywhere: the file menu of an image file and the editor
  * menu of a local image embed. The work itself is loaded when first asked for.
  */
 import { Notice, TFile, TFolder, type App, type Editor, type MarkdownFileInfo, type MarkdownView, type Menu, type Plugin, type TAbstractFile } from "obsidian";
@@ -53,8 +53,8 @@ export function registerDownloadCommands(plugin: Plugin, deps: DownloadDeps): vo
       return;
     }
     void Promise.all([import("./uploadEverywhere"), import("./confirmModal")])
-      .then(([{ notesLinking }, { ConfirmModal }]) => {
-        const n = notesLinking(app, file).length;
+      .then(async ([{ notesLinking }, { ConfirmModal }]) => {
+        const n = (await notesLinking(app, file)).length;
         // With no note linking it, the run uploads nothing and says so.
         if (n === 0) return upload(file);
         const notes = `${n} ${n === 1 ? "note" : "notes"}`;
@@ -84,7 +84,7 @@ export function registerDownloadCommands(plugin: Plugin, deps: DownloadDeps): vo
         );
         return;
       }
-      const notes = notesUnder(app, file);
+      const notes = notesUnder(app, file, { canvases: true });
       if (notes === null) return;
       const title = file instanceof TFolder ? (file.isRoot() ? `${DOWNLOAD} in the whole vault` : `${DOWNLOAD} in this folder`) : DOWNLOAD;
       menu.addItem((item) =>
@@ -92,7 +92,7 @@ export function registerDownloadCommands(plugin: Plugin, deps: DownloadDeps): vo
           .setTitle(title)
           .setIcon("download")
           .onClick(() => {
-            const now = notesUnder(app, file) ?? [];
+            const now = notesUnder(app, file, { canvases: true }) ?? [];
             download(now, file instanceof TFolder ? (file.isRoot() ? "the vault" : file.path) : file.path);
           }),
       );

@@ -64,7 +64,7 @@ export function registerLifecycleCommands(plugin: Plugin, deps: LifecycleDeps): 
           .setTitle(root ? `${RELINK} in the whole vault` : `${RELINK} in this folder`)
           .setIcon("link")
           .onClick(() => {
-            relink(notesUnder(plugin.app, folder) ?? [], root ? "the vault" : `the folder ${folder.path}`);
+            relink(notesUnder(plugin.app, folder, { canvases: true }) ?? [], root ? "the vault" : `the folder ${folder.path}`);
           }),
       );
     }),
@@ -90,7 +90,7 @@ export function registerLifecycleCommands(plugin: Plugin, deps: LifecycleDeps): 
   addActiveNoteCommand(plugin, "copy-images-to-profile", COPY, (file) => copy([file], file.path));
   plugin.registerEvent(
     plugin.app.workspace.on("file-menu", (menu: Menu, file: TAbstractFile) => {
-      const notes = notesUnder(plugin.app, file);
+      const notes = notesUnder(plugin.app, file, { canvases: true });
       if (notes === null) return;
       const root = file instanceof TFolder && file.isRoot();
       const title = file instanceof TFolder ? (root ? `${COPY} in the whole vault` : `${COPY} in this folder`) : COPY;
@@ -100,7 +100,7 @@ export function registerLifecycleCommands(plugin: Plugin, deps: LifecycleDeps): 
           .setIcon("copy")
           .onClick(() => {
             const scope = file instanceof TFolder ? (root ? "the vault" : `the folder ${file.path}`) : file.path;
-            copy(notesUnder(plugin.app, file) ?? [], scope);
+            copy(notesUnder(plugin.app, file, { canvases: true }) ?? [], scope);
           }),
       );
     }),

@@ -1,6 +1,7 @@
 /**
- * What the commands that act on notes (Upload all, Download back, Rewrite links) act on: the
- * active note from the command palette, or a note, a folder or the vault from the file menu.
+ * What the commands that act on notes (Upload all, Download back, Rewrite links, Copy to
+ * another profile) act on: the active note from the command palette, or a note, a canvas, a
+ * folder or the vault (its notes and canvases) from the file menu.
  */
 import { TFile, TFolder, type App, type Editor, type Plugin, type TAbstractFile } from "obsidian";
 

@@ -8,7 +8,8 @@
  * as a web page in a frame instead. The node keeps its id, so edges to it stay valid, and
  * its position, size, colour and any field this code does not know; only `type` changes,
  * `file` becomes `text`, and `subpath`, which means nothing for an image, goes. An embed in
- * a text node's markdown is rewritten as in a note.
+ * a text node's markdown is rewritten as in a note. The way back (an image downloaded into
+ * the vault) makes a card that holds nothing but the image's link a file node again.
  */
 import { rewriteEmbed } from "../link/embedLink";
 import type { LinkStyle } from "../link/linkWriter";
@@ -16,12 +17,19 @@ import type { Embed, ScanOptions } from "../markdown";
 import { linkChanges, NoteShifts, plannedReplacements, recordShifts, type LinkOutcome } from "../apply/writeLinks";
 import type { TextChange } from "../apply/textChanges";
 import { readCanvas, type CanvasNode, type CanvasImage } from "./canvasDocument";
-import { jsonStringBody, member, type JsonMember } from "./jsonSpans";
+import { changesInString, jsonStringBody, member, type JsonMember } from "./jsonSpans";
 
 /** An image of a canvas (as `canvasImages` found it) and the URL its file now has. */
 export interface CanvasUploadedLink {
   image: CanvasImage;
   url: string;
+  /** For a text node's link: the whole text that takes its place, as `UploadedLink.replacement`. */
+  replacement?: string;
+  /**
+   * For a text node's link: the vault file the node shows instead, as a file node, when its
+   * text is nothing but this link (otherwise `replacement` is written).
+   */
+  file?: string;
 }
 
 /** What earlier rewrites did to the text of each text node, so a later batch finds its links. */
@@ -67,13 +75,13 @@ export async function writeCanvasLinks(
   style?: LinkStyle,
 ): Promise<LinkOutcome[]> {
   // Text links grouped by node, each with its planned replacement.
-  const textLinks = new Map<string, { at: number[]; links: { embed: Embed; url: string }[] }>();
+  const textLinks = new Map<string, { at: number[]; links: { embed: Embed; url: string; replacement?: string; file?: string }[] }>();
   links.forEach((l, i) => {
     if (l.image.kind !== "text") return;
     let group = textLinks.get(l.image.node);
     if (!group) textLinks.set(l.image.node, (group = { at: [], links: [] }));
     group.at.push(i);
-    group.links.push({ embed: l.image.embed, url: l.url });
+    group.links.push({ embed: l.image.embed, url: l.url, replacement: l.replacement, file: l.file });
   });
   const planned = new Map([...textLinks].map(([node, g]) => [node, plannedReplacements(g.links, shifts.of(node), options, style)]));
   let outcome: LinkOutcome[] = links.map(() => "changed");
@@ -91,7 +99,7 @@ export async function writeCanvasLinks(
       if (l.image.kind !== "file") return;
       const node = nodes.get(l.image.node);
       if (node?.type !== "file" || node.file !== l.image.path) return;
-      const made = fileToText(node, fileNodeMarkdown(l.image.path, l.url, style));
+      const made = swapCard(node, "text", fileNodeMarkdown(l.image.path, l.url, style));
       if (made === null) return;
       changes.push(...made);
       outcome[i] = "rewritten";
@@ -99,12 +107,17 @@ export async function writeCanvasLinks(
     for (const [id, group] of textLinks) {
       const node = nodes.get(id);
       const value = node?.type === "text" ? member(node.span, "text")?.value : undefined;
-      if (value?.kind !== "string") continue;
+      if (!node || value?.kind !== "string") continue;
+      const only = group.links.length === 1 ? group.links[0] : undefined;
+      const asFile = only?.file !== undefined && value.value === only.embed.raw ? swapCard(node, "file", only.file) : null;
+      if (asFile) {
+        changes.push(...asFile);
+        outcome[group.at[0]] = "rewritten";
+        continue;
+      }
       const made = linkChanges(value.value, planned.get(id) ?? [], options);
       group.at.forEach((linkAt, k) => (outcome[linkAt] = made.outcome[k]));
-      // Offsets into the node's text become offsets into the file: each character of the
-      // text is where the reader found it, escapes included.
-      for (const c of made.changes) changes.push({ from: value.rawAt[c.from], to: value.rawAt[c.to], insert: jsonStringBody(c.insert) });
+      changes.push(...changesInString(value, made.changes));
     }
     return changes;
   });
@@ -121,21 +134,23 @@ export async function writeCanvasLinks(
 }
 
 /**
- * The changes that make file node `node` a text node holding `markdown`: the `type` value,
- * the `file` member renamed `text` with the markdown as its value, and `subpath` removed.
- * Null when the node already has a `text` member, which this would duplicate, or repeats a
- * key this changes: which of the two a reader keeps is not for this code to guess.
+ * The changes that make a file node a text node holding `value` (`to` "text"), or a text node
+ * a file node of the vault path `value` (`to` "file"): the `type` value, the member `file`
+ * renamed `text` (or back) with `value` as its value, and `subpath` removed. Null when the
+ * node already has a member named `to`, which this would duplicate, or repeats a key this
+ * changes: which of the two a reader keeps is not for this code to guess.
  */
-function fileToText(node: CanvasNode, markdown: string): TextChange[] | null {
+function swapCard(node: CanvasNode, to: "text" | "file", value: string): TextChange[] | null {
   const members = node.span.members;
+  const from = to === "text" ? "file" : "text";
   const type = member(node.span, "type");
-  const file = member(node.span, "file");
+  const old = member(node.span, from);
   const count = (key: string): number => members.filter((m) => m.key === key).length;
-  if (!type || !file || member(node.span, "text") || count("type") > 1 || count("file") > 1 || count("subpath") > 1) return null;
+  if (!type || !old || member(node.span, to) || count("type") > 1 || count(from) > 1 || count("subpath") > 1) return null;
   const changes: TextChange[] = [
-    { from: type.value.start, to: type.value.end, insert: '"text"' },
-    { from: file.start, to: file.keyEnd, insert: '"text"' },
-    { from: file.value.start, to: file.value.end, insert: `"${jsonStringBody(markdown)}"` },
+    { from: type.value.start, to: type.value.end, insert: `"${to}"` },
+    { from: old.start, to: old.keyEnd, insert: `"${to}"` },
+    { from: old.value.start, to: old.value.end, insert: `"${jsonStringBody(value)}"` },
   ];
   const subpath = member(node.span, "subpath");
   if (subpath) changes.push(removal(members, subpath));

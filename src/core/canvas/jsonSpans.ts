@@ -3,6 +3,7 @@
  * by replacing a few spans of its text: the rest keeps its bytes (indentation, key order,
  * number spellings, escapes) exactly as they were.
  */
+import type { TextChange } from "../apply/textChanges";
 
 /** A JSON value and the span of its text (`start` inclusive, `end` exclusive, UTF-16 offsets). */
 export type JsonSpan =
@@ -183,4 +184,13 @@ export function member(span: JsonSpan, key: string): JsonMember | undefined {
  */
 export function jsonStringBody(value: string): string {
   return JSON.stringify(value).slice(1, -1);
+}
+
+/**
+ * Changes to the decoded text of the string `value` (offsets into `value.value`) as changes to
+ * the JSON text that holds it: each character of the string is where the reader found it,
+ * escapes included, and the inserted text is written with JSON's escapes.
+ */
+export function changesInString(value: JsonSpan & { kind: "string" }, changes: readonly TextChange[]): TextChange[] {
+  return changes.map((c) => ({ from: value.rawAt[c.from], to: value.rawAt[c.to], insert: jsonStringBody(c.insert) }));
 }

@@ -8,6 +8,9 @@ import { attachmentName, restorablePath } from "./attachmentName";
 import type { UploadIndex } from "../ports";
 import { sha256Hex } from "../prepare/hash";
 import { servedFrom, type ImageSource } from "./servedFrom";
+import { canvasImages, isCanvasPath, readCanvas, type CanvasImage } from "../canvas/canvasDocument";
+import { CanvasShifts, writeCanvasLinks } from "../canvas/canvasRewrite";
+import { baseName, fileStem } from "../paths";
 
 /**
  * "Download images back": the way back from "Upload all". Every image link a profile serves
@@ -21,6 +24,9 @@ import { servedFrom, type ImageSource } from "./servedFrom";
  * - A saved file never replaces one that exists: the ports pick a free name.
  * - Notes are rewritten as "Upload all" rewrites them: one atomic rewrite per note, only
  *   where the link's text still stands.
+ * - In a canvas, the links of its text cards are rewritten as in a note; a card whose whole
+ *   text is one markdown image link with no alt text but the file's name, no size and no
+ *   title (what "Upload all" makes of an image card) becomes a file node of the saved file.
  */
 
 /** The outside world as a download needs it. */
@@ -109,8 +115,10 @@ export function aliasFor(e: Embed): string {
 }
 
 interface LinkJob {
-  note: { path: string; shifts: NoteShifts };
+  note: { path: string; shifts: NoteShifts; canvas?: CanvasShifts };
   embed: Embed;
+  /** In a canvas: the text card the link is in. */
+  image?: CanvasImage;
 }
 
 interface UrlJob {
@@ -142,8 +150,19 @@ export async function downloadNotes(notePaths: string[], ports: DownloadPorts, o
       fail(notePath, "", isUploadError(e) ? e.code : "Unknown", `The note "${notePath}" could not be read (${errorText(e)}).`);
       continue;
     }
-    const note = { path: notePath, shifts: new NoteShifts() };
-    for (const embed of scanEmbeds(text, opts.scan)) {
+    const canvas = isCanvasPath(notePath);
+    const note = { path: notePath, shifts: new NoteShifts(), ...(canvas && { canvas: new CanvasShifts() }) };
+    let found: { embed: Embed; image?: CanvasImage }[];
+    try {
+      found = canvas
+        ? canvasImages(readCanvas(text, notePath), opts.scan).flatMap((image) => (image.kind === "text" ? [{ embed: image.embed, image }] : []))
+        : scanEmbeds(text, opts.scan).map((embed) => ({ embed }));
+    } catch (e) {
+      if (!isUploadError(e)) throw e;
+      fail(notePath, "", e.code, e.toUserText());
+      continue;
+    }
+    for (const { embed, image } of found) {
       if (!embed.isRemote || !/^(https?:)?\/\//i.test(embed.target)) continue;
       const served = servedFrom(embed.target, opts.sources);
       if (!served && !opts.allRemote) continue;
@@ -162,7 +181,7 @@ export async function downloadNotes(notePaths: string[], ports: DownloadPorts, o
         };
         byUrl.set(embed.target, job);
       }
-      job.links.push({ note, embed });
+      job.links.push({ note, embed, ...(image && { image }) });
       const entry = report.files[job.entry];
       entry.links++;
       if (!entry.notes.includes(notePath)) entry.notes.push(notePath);
@@ -205,6 +224,14 @@ export async function downloadNotes(notePaths: string[], ports: DownloadPorts, o
     opts.scan,
   );
   return report;
+}
+
+/**
+ * Whether a file node of `path` shows all that the link `e` did: a markdown image whose alt
+ * text is empty or the file's name, with no size and no title.
+ */
+function showsOnlyFile(e: Embed, path: string): boolean {
+  return e.kind === "markdown" && !e.size && !e.title && (e.alt === "" || e.alt === fileStem(baseName(path)) || e.alt === baseName(path));
 }
 
 type Fail = (note: string, link: string, code: string, message: string) => void;
@@ -252,12 +279,20 @@ async function writeBack(jobs: UrlJob[], ports: DownloadPorts, report: DownloadR
   for (const [note, links] of byNote) {
     let outcome;
     try {
-      const planned = links.map(({ job, link }) => ({
-        embed: link.embed,
-        url: job.url,
-        replacement: ports.embedFor(report.files[job.entry].path as string, note.path, aliasFor(link.embed), link.embed.title),
-      }));
-      outcome = await writeLinks(planned, note.shifts, (edit) => ports.rewriteNote(note.path, edit), scan);
+      const planned = links.map(({ job, link }) => {
+        const path = report.files[job.entry].path as string;
+        return { embed: link.embed, url: job.url, replacement: ports.embedFor(path, note.path, aliasFor(link.embed), link.embed.title), path };
+      });
+      const rewrite = (edit: (text: string) => TextChange[]): Promise<void> => ports.rewriteNote(note.path, edit);
+      outcome = note.canvas
+        ? await writeCanvasLinks(
+            note.path,
+            planned.map((p, i) => ({ ...p, image: links[i].link.image as CanvasImage, ...(showsOnlyFile(p.embed, p.path) && { file: p.path }) })),
+            note.canvas,
+            rewrite,
+            scan,
+          )
+        : await writeLinks(planned, note.shifts, rewrite, scan);
     } catch (e) {
       for (const { link } of links)
         fail(note.path, link.embed.raw, "Unknown", `The note "${note.path}" could not be saved (${errorText(e)}); the link was left as it was.`);

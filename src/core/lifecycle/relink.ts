@@ -2,9 +2,12 @@
  * Moving links to a new address: every image link of a note served under one base URL is
  * made to point under another. Only the base of each URL changes (scheme, host and leading
  * path as written); the key after it, the alt text, titles, size hints and every other byte
- * of the note stay as they are.
+ * of the note stay as they are. In a canvas, the links of its text cards (markdown, as in a
+ * note) and the address of each web-page card move, as changes to those spans of its JSON.
  */
 import { errorText, UploadError } from "../errors";
+import { isCanvasPath, readCanvas } from "../canvas/canvasDocument";
+import { changesInString, member } from "../canvas/jsonSpans";
 import { parseOpenTag, percentDecode, scanEmbeds, type Embed, type ScanOptions } from "../markdown";
 import type { TextChange } from "../apply/textChanges";
 import { applyTextChanges } from "../apply/textChanges";
@@ -87,6 +90,38 @@ export function planRelink(text: string, bases: RelinkBases, options?: ScanOptio
   return plan;
 }
 
+/**
+ * Plans the relink of a canvas's text: each text card's markdown as a note's, and the address
+ * of each web-page card (`type` "link", `url`), all as changes to the canvas's JSON text.
+ * @throws UploadError `UnreadableFile` when it is not a canvas (see `readCanvas`).
+ */
+export function planCanvasRelink(text: string, canvasPath: string, bases: RelinkBases, options?: ScanOptions, only?: (keys: string[]) => boolean): RelinkPlan {
+  const plan: RelinkPlan = { changes: [], links: 0, left: [] };
+  for (const node of readCanvas(text, canvasPath).nodes) {
+    const value = node.type === "text" || node.type === "link" ? member(node.span, node.type === "text" ? "text" : "url")?.value : undefined;
+    if (value?.kind !== "string") continue;
+    const card = node.type === "text" ? planRelink(value.value, bases, options, only) : planUrlRelink(value.value, bases, only);
+    plan.changes.push(...changesInString(value, card.changes));
+    plan.links += card.links;
+    plan.left.push(...card.left);
+  }
+  return plan;
+}
+
+/** Plans the move of a web-page card's address (as written, percent-encoded or not). */
+function planUrlRelink(url: string, bases: RelinkBases, only?: (keys: string[]) => boolean): RelinkPlan {
+  const plan: RelinkPlan = { changes: [], links: 0, left: [] };
+  const keys = keysOfTarget(percentDecode(url), [bases.from]);
+  if (keys.length === 0 || (only && !only(keys))) return plan;
+  const change = writtenBase(url, { start: 0, end: url.length }, bases);
+  const now = change ? keysOfTarget(percentDecode(applyTextChanges(url, [change])), [servedBase(bases.to) as ServedBase]) : [];
+  if (!change || now.length !== keys.length || !keys.every((k, i) => k === now[i])) {
+    plan.left.push({ link: url, reason: "the address is written in a way that cannot be changed at its start alone" });
+    return plan;
+  }
+  return { changes: [change], links: 1, left: [] };
+}
+
 /** Where in the note the embed's URL is written: its definition, its destination, the `src` of a whole `<img>` tag, or the embed. */
 function urlSpan(e: Embed): { start: number; end: number } {
   if (e.definition) return { start: e.definition.start, end: e.definition.end };
@@ -158,7 +193,7 @@ export interface RelinkPorts {
 }
 
 /**
- * Plans (or, with `write`, makes) the relink of each note, one atomic rewrite per note; with
+ * Plans (or, with `write`, makes) the relink of each note (or canvas), one atomic rewrite per note; with
  * `only`, of the links whose keys it accepts. A note that fails is counted and the rest go on.
  */
 export async function relinkEach(
@@ -171,10 +206,12 @@ export async function relinkEach(
   for (const note of notes) {
     let plan: RelinkPlan | undefined;
     try {
-      if (!opts.write) plan = planRelink(await ports.readNote(note), bases, opts.scan, opts.only);
+      const planOf = (text: string): RelinkPlan =>
+        isCanvasPath(note) ? planCanvasRelink(text, note, bases, opts.scan, opts.only) : planRelink(text, bases, opts.scan, opts.only);
+      if (!opts.write) plan = planOf(await ports.readNote(note));
       else
         await ports.rewriteNote(note, (text) => {
-          plan = planRelink(text, bases, opts.scan, opts.only);
+          plan = planOf(text);
           return plan.changes;
         });
     } catch (e) {

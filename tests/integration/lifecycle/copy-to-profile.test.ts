@@ -234,3 +234,44 @@ it("Cancel copies and changes nothing; with one profile it says a second is need
   expect(Notice.messages.at(-1)).toBe(`${COPY}: this needs two profiles, one to copy from and one to copy to; add the second in the plugin settings.`);
   expect(Modal.openModals).toHaveLength(0);
 });
+
+/** A canvas as Obsidian writes it: tab-indented, one node or edge a line. */
+function canvas(nodes: object[], edges: object[] = []): string {
+  const list = (items: object[]): string => items.map((n) => `\t\t${JSON.stringify(n)}`).join(",\n");
+  return `{\n\t"nodes":[\n${list(nodes)}\n\t],\n\t"edges":[\n${list(edges)}\n\t]\n}`;
+}
+
+it("from a canvas's file menu: copies the images its text cards and web-page cards show and moves them; a second run has nothing to do", async () => {
+  const a = await put(from);
+  const b = await put(from);
+  const board = canvas(
+    [
+      { id: "t", type: "text", text: `![Gipfel](${a.url})`, x: 0, y: 0, width: 400, height: 300, color: "3" },
+      { id: "l", type: "link", url: b.url, x: 0, y: 320, width: 400, height: 300 },
+      { id: "n", type: "file", file: "Post.md", x: 420, y: 0, width: 300, height: 300 },
+    ],
+    [{ id: "e", fromNode: "t", toNode: "l" }],
+  );
+  const rig = setUp({ "Boards/Board.canvas": board, "Post.md": "text\n" });
+  const confirm = await previewed(rig.app, "Boards/Board.canvas");
+  expect(confirm.contentEl.textContent).toContain("Then 2 links in 1 note will move");
+  button(confirm, "Copy 2 images and move 2 links").click();
+  await until(() => Notice.messages.some((m) => m.startsWith(`${COPY} (Boards/Board.canvas)`)), "the summary");
+  expect(Notice.messages.at(-1)).toBe(
+    `${COPY} (Boards/Board.canvas): copied 2 images from "Old bucket" to "New bucket" (0 already there); moved 2 links in 1 note.`,
+  );
+  for (const img of [a, b]) {
+    const copy = await bytesAt(to, img.key);
+    expect(copy && sha256(copy)).toBe(sha256(img.bytes));
+  }
+  const after = await read(rig.app, "Boards/Board.canvas");
+  expect(after).toBe(board.replace(`](${a.url})`, `](${urlOf(to, a.key)})`).replace(`"url":"${b.url}"`, `"url":"${urlOf(to, b.key)}"`));
+
+  const puts = rig.transport.count("PUT");
+  chooseFromMenu(rig.app, "Boards/Board.canvas");
+  await until(() => Modal.openModals.length === 1, "the profile dialog");
+  button(Modal.openModals[0], "Preview").click();
+  await until(() => Notice.messages.some((m) => m.includes("no image link in Boards/Board.canvas starts with")), "the notice");
+  expect(rig.transport.count("PUT")).toBe(puts);
+  expect(await read(rig.app, "Boards/Board.canvas")).toBe(after);
+});

@@ -178,3 +178,45 @@ it("for the active note: the command rewrites it in its editor, unsaved typing k
   expect(view.editor.getValue()).toBe(`typed ${A.replace(`](${OLD}/a.png`, `](${NEW}/a.png`).replace(`](${OLD}/b%20c.png`, `](${NEW}/b%20c.png`)}`);
   expect(await read(app, "C.md")).toBe(C);
 });
+
+/** A canvas as Obsidian writes it: tab-indented, one node or edge a line. */
+function canvas(nodes: object[], edges: object[] = []): string {
+  const list = (items: object[]): string => items.map((n) => `\t\t${JSON.stringify(n)}`).join(",\n");
+  return `{\n\t"nodes":[\n${list(nodes)}\n\t],\n\t"edges":[\n${list(edges)}\n\t]\n}`;
+}
+
+it("in a folder, takes in its canvases: text cards and web-page cards move, every other byte stays, and a second run finds nothing", async () => {
+  const board = canvas(
+    [
+      { id: "t", type: "text", text: `Bild:\n\n![Gipfel](${OLD}/a.png)`, x: 0, y: 0, width: 400, height: 300, color: "3" },
+      { id: "l", type: "link", url: `${OLD}/b%20c.png`, x: 0, y: 320, width: 400, height: 300 },
+      { id: "f", type: "file", file: "Blog/A.md", x: 420, y: 0, width: 300, height: 300 },
+      { id: "w", type: "link", url: "https://elsewhere.example/a.png", x: 420, y: 320, width: 300, height: 300 },
+    ],
+    [{ id: "e", fromNode: "t", toNode: "l", label: `${OLD}/a.png` }],
+  );
+  const { app } = setUp({ "Blog/A.md": C, "Blog/Board.canvas": board, "Other.canvas": board });
+  const modal = await openFromMenu(app, "Blog");
+  expect(modal.contentEl.textContent).toContain("Image links in the folder Blog (2 notes)");
+  type(inputs(modal)[1], NEW);
+  button(modal, "Preview").click();
+  await until(() => !button(modal, "Rewrite").disabled, "the preview");
+  expect(button(modal, "Rewrite").textContent).toBe("Rewrite 3 links in 2 notes");
+  expect(await read(app, "Blog/Board.canvas")).toBe(board);
+
+  button(modal, "Rewrite 3").click();
+  await until(() => Notice.messages.some((m) => m.includes("moved 3 links in 2 notes")), "the summary");
+  const after = await read(app, "Blog/Board.canvas");
+  expect(after).toBe(board.replace(`](${OLD}/a.png)`, `](${NEW}/a.png)`).replace(`"url":"${OLD}/b%20c.png"`, `"url":"${NEW}/b%20c.png"`));
+  expect(await read(app, "Other.canvas")).toBe(board);
+  const nodes = (JSON.parse(after) as { nodes: { text?: string; url?: string }[] }).nodes;
+  const base = servedBase(NEW) as ServedBase;
+  expect(await objectAt(/\((http[^)]+)\)/.exec(nodes[0].text ?? "")?.[1] ?? "", base)).toBe("a.png");
+  expect(await objectAt(nodes[1].url ?? "", base)).toBe("b c.png");
+
+  const again = await openFromMenu(app, "Blog");
+  type(inputs(again)[1], NEW);
+  button(again, "Preview").click();
+  await until(() => (again.contentEl.textContent ?? "").includes("No image link in the folder Blog starts with"), "the empty preview");
+  expect(await read(app, "Blog/Board.canvas")).toBe(after);
+});

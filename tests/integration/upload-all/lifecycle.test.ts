@@ -363,3 +363,84 @@ describe("Upload and link everywhere", () => {
     expect(app.vault.getFileByPath("shot.png")).not.toBeNull();
   });
 });
+
+/** A canvas as Obsidian writes it: tab-indented, one node or edge a line. */
+function canvas(nodes: object[], edges: object[] = []): string {
+  const list = (items: object[]): string => items.map((n) => `\t\t${JSON.stringify(n)}`).join(",\n");
+  return `{\n\t"nodes":[\n${list(nodes)}\n\t],\n\t"edges":[\n${list(edges)}\n\t]\n}`;
+}
+
+describe("Canvases", () => {
+  it("Download back from a canvas's file menu undoes Upload all: the image card comes back as it was, a text card's link becomes a local embed; a second run changes nothing", async () => {
+    const [photo, map] = [uniquePng(), uniquePng()];
+    const imageCard = { id: "a", type: "file", file: "Bilder/Gipfel.png", x: 0, y: 0, width: 400, height: 300, color: "3" };
+    const before = canvas(
+      [
+        imageCard,
+        { id: "t", type: "text", text: "Karte:\n\n![[map.png|200]]", x: 0, y: 320, width: 300, height: 200 },
+        { id: "n", type: "file", file: "Plan.md", subpath: "#Route", x: 420, y: 0, width: 300, height: 300 },
+      ],
+      [{ id: "e", fromNode: "a", fromSide: "right", toNode: "t", toSide: "left" }],
+    );
+    const app = vault(
+      { "Trips/Board.canvas": before, "Bilder/Gipfel.png": photo, "Trips/map.png": map, "Plan.md": "# Route\n" },
+      { attachmentFolderPath: "Attachments" },
+    );
+    const { deps, index } = rig(app);
+    const up = await uploadAllLocalImages(asApp(app), [file(app, "Trips/Board.canvas")], deps);
+    expect(up.report).toMatchObject({ uploaded: 2, rewritten: 2, failed: 0 });
+    const uploaded = await read(app, "Trips/Board.canvas");
+    expect(JSON.parse(uploaded).nodes[0]).toMatchObject({ type: "text", text: `![Gipfel](${publicUrl(`img/${sha256(photo)}.png`)})` });
+    await app.vault.delete(app.vault.getFileByPath("Bilder/Gipfel.png") as TFile);
+    await app.vault.delete(app.vault.getFileByPath("Trips/map.png") as TFile);
+
+    const p = plugin(app);
+    registerDownloadCommands(p as unknown as ObsidianPlugin, { ...deps, uploads: async () => index });
+    const menu = new Menu();
+    app.workspace.trigger("file-menu", menu, app.vault.getAbstractFileByPath("Trips/Board.canvas"), "file-explorer");
+    expect(menu.items.map((i) => i.title)).toEqual(["Download images back"]);
+    menu.items[0].callback?.({} as MouseEvent);
+    await until(() => Notice.messages.some((m) => m.startsWith("Download images back (Trips/Board.canvas)")), "the summary");
+    expect(Notice.messages.at(-1)).toBe("Download images back (Trips/Board.canvas): 2 downloaded; 2 links rewritten, 0 skipped, 0 failed.");
+
+    expect(bytesOf(app, "Bilder/Gipfel.png").equals(Buffer.from(photo))).toBe(true);
+    expect(bytesOf(app, "Trips/map.png").equals(Buffer.from(map))).toBe(true);
+    const after = await read(app, "Trips/Board.canvas");
+    expect(after).toBe(before.replace('"text":"Karte:\\n\\n![[map.png|200]]"', '"text":"Karte:\\n\\n![[map.png|map|200]]"'));
+
+    const again = await downloadImagesBack(asApp(app), ["Trips/Board.canvas"], rig(app).settings, { uploads: index });
+    expect(again).toMatchObject({ downloaded: 0, rewritten: 0, failed: 0, files: [] });
+    expect(await read(app, "Trips/Board.canvas")).toBe(after);
+  });
+
+  it("Upload and link everywhere counts and rewrites the canvases that show the image, as image card or embed, and trashes it only after asking", async () => {
+    const shot = uniquePng();
+    const board = canvas([
+      { id: "a", type: "file", file: "Pics/shot.png", x: 0, y: 0, width: 10, height: 10 },
+      { id: "t", type: "text", text: "![[shot.png]] and ![[other.png]]", x: 0, y: 20, width: 10, height: 10 },
+      { id: "o", type: "file", file: "other.png", x: 0, y: 40, width: 10, height: 10 },
+    ]);
+    const unrelated = canvas([{ id: "o", type: "file", file: "other.png", x: 0, y: 0, width: 10, height: 10 }]);
+    const app = vault({ "Boards/Board.canvas": board, "Unrelated.canvas": unrelated, "Pics/shot.png": shot, "other.png": uniquePng() });
+    await refreshResolvedLinks(app);
+    const { deps } = rig(app, { trashAfterUpload: true });
+    registerDownloadCommands(plugin(app) as unknown as ObsidianPlugin, deps);
+    const menu = new Menu();
+    app.workspace.trigger("file-menu", menu, app.vault.getAbstractFileByPath("Pics/shot.png"), "file-explorer");
+    menu.items[0].callback?.({} as MouseEvent);
+    await until(() => Modal.openModals.length === 1, "the confirmation");
+    expect(Modal.openModals[0].contentEl.textContent).toContain("every link to it in 1 note will become its public URL");
+    buttonOf(Modal.openModals[0], "Upload, change 1 note and trash the file").click();
+    await until(() => Notice.messages.some((m) => m.startsWith("Upload and link everywhere (")), "the summary");
+    expect(Notice.messages.at(-1)).toContain("(Pics/shot.png, linked from 1 note): 1 uploaded");
+
+    const url = publicUrl(`img/${sha256(shot)}.png`);
+    const after = await read(app, "Boards/Board.canvas");
+    const nodes = JSON.parse(after).nodes as { type: string; text?: string }[];
+    expect(nodes[0]).toMatchObject({ type: "text", text: `![shot](${url})` });
+    expect(nodes[1].text).toBe(`![shot](${url}) and ![[other.png]]`);
+    expect(after.split("\n")[4]).toBe(board.split("\n")[4]);
+    expect(await read(app, "Unrelated.canvas")).toBe(unrelated);
+    expect(app.vault.getFileByPath("Pics/shot.png")).toBeNull();
+  });
+});
