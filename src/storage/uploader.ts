@@ -153,16 +153,16 @@ export function createUploader(opts: UploaderOptions): Uploader {
    * Whether the object at a record's key still holds the bytes stored then (the record's
    * `sha256`). The run's listing vouches for them when it shows the size and the MD5 ETag the
    * record kept (the rule `holdsBytes` applies to bytes at hand), and rules them out when it
-   * shows nothing there, another size or another MD5. Anything else (a record without size and
-   * MD5, a multipart ETag, a key outside the listed folder, no listing) is looked at with a HEAD:
-   * the SHA-256 stored with the object decides.
+   * shows nothing there, another size or another MD5. Anything else (a multipart ETag, a key
+   * outside the listed folder, no listing) is looked at with a HEAD: the SHA-256 stored with the
+   * object decides. A record without size and MD5 (an older version's) is looked at so as before.
    */
   async function stillStored(record: UploadRecord & { sha256: string }, listing?: BucketListing): Promise<boolean> {
-    const listed = await listing?.at(record.key);
+    const listed = record.size !== undefined && record.md5 !== undefined ? await listing?.at(record.key) : undefined;
     if (listed === null) return false;
-    // This run's own write names its bytes.
-    if (listed?.sha256 !== undefined) return listed.sha256 === record.sha256;
-    if (listed && record.size !== undefined && record.md5 !== undefined) {
+    if (listed) {
+      // This run's own write names its bytes.
+      if (listed.sha256 !== undefined) return listed.sha256 === record.sha256;
       if (listed.size !== record.size) return false;
       const etag = md5Etag(listed);
       if (etag !== undefined) return etag === record.md5;
