@@ -328,8 +328,9 @@ export function createUploader(opts: UploaderOptions): Uploader {
     if (known) return known;
     const p = await prepare(asset, original);
     if (p.sha256 === original || dependsOnDevice(p.transform)) return store(p, listing);
-    // The MD5 of the bytes stored lets a later run's listing vouch for them; it is hashed while
-    // they are being stored. Without it the record is still kept, and checked with a HEAD.
+    // The MD5 of the bytes stored lets a later run's listing vouch for them. It is started
+    // before the upload, so that where it yields (Obsidian) it runs while the bytes are sent.
+    // Without it the record is still kept, and checked with a HEAD.
     const storedMd5 = (p.md5 !== undefined ? Promise.resolve(p.md5) : md5(p.asset.bytes)).catch(() => undefined);
     const result = await store(p, listing);
     const hex = await storedMd5;
