@@ -11,7 +11,7 @@
 // runs in seconds without one. The `browser` step runs the plugin's own codec in headless
 // Chromium (scripts/bench/browser.ts), and is skipped, with the reason, where there is none.
 //
-//   node scripts/bench/bench.mjs [--only=scan,hash,strip,convert,browser,index,load,bulk,fixture,latency,dedupe,listing,sweep,paste,memory,vault,cli,tools]
+//   node scripts/bench/bench.mjs [--only=scan,hash,strip,convert,browser,index,load,bulk,fixture,latency,dedupe,listing,processed,sweep,paste,memory,vault,cli,tools]
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -29,7 +29,7 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const here = path.join(repo, "scripts", "bench");
 const only = new Set((process.argv.find((a) => a.startsWith("--only="))?.slice(7) ?? "").split(",").filter(Boolean));
 const wanted = (name) => only.size === 0 || only.has(name);
-const SERVER_STEPS = ["load", "bulk", "fixture", "latency", "dedupe", "listing", "sweep", "paste", "memory", "vault", "cli", "tools"];
+const SERVER_STEPS = ["load", "bulk", "fixture", "latency", "dedupe", "listing", "processed", "sweep", "paste", "memory", "vault", "cli", "tools"];
 const LATENCY_MS = 80;
 // A bucket on another continent: the concurrency sweep also runs this far away.
 const OCEAN_MS = 200;
@@ -330,6 +330,10 @@ try {
     const l = await task(bins.workloads, "listing", { ...base, endpoint: counting, count: 200, size: 200_000 });
     results.freshMachine = l.freshMachine;
     results.rerun = l.rerun;
+  });
+  await step("processed", "listing: 200 phone photos with metadata, stored without it, again with the cache", async () => {
+    const l = await task(bins.workloads, "listing", { ...base, endpoint: counting, count: 200, size: 30_000, photos: true });
+    results.rerun = { ...results.rerun, processed: l.rerun, processedRequests: l.rerun.requests };
   });
   await step("sweep", "concurrency sweep", async () => {
     const near = await task(bins.workloads, "sweep", {

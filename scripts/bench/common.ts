@@ -51,17 +51,22 @@ export function randomPng(size: number): Buffer {
  * A vault folder with one note embedding `count` distinct images of `size` bytes, kept as a
  * template and copied before each run. Made once per benchmark run and reused by every task.
  */
-export function imageVaultTemplate(root: string, count: number, size: number): { dir: string; note: string; images: string[] } {
-  const dir = path.join(root, `vault-${count}x${size}`);
+export function imageVaultTemplate(
+  root: string,
+  count: number,
+  size: number,
+  kind: { label: string; ext: string; make: (size: number) => Uint8Array } = { label: "png", ext: "png", make: randomPng },
+): { dir: string; note: string; images: string[] } {
+  const dir = path.join(root, `vault-${count}x${size}${kind.label === "png" ? "" : `-${kind.label}`}`);
   const note = "Gallery.md";
-  const images = Array.from({ length: count }, (_, i) => `attachments/photo ${String(i).padStart(3, "0")}.png`);
+  const images = Array.from({ length: count }, (_, i) => `attachments/photo ${String(i).padStart(3, "0")}.${kind.ext}`);
   if (!fs.existsSync(path.join(dir, note))) {
     const tmp = `${dir}.tmp`;
     fs.rmSync(tmp, { recursive: true, force: true });
     fs.mkdirSync(path.join(tmp, "attachments"), { recursive: true });
     // An Obsidian vault, as the tool tells one by its root: its wiki embeds name files by name alone.
     fs.mkdirSync(path.join(tmp, ".obsidian"));
-    for (const img of images) fs.writeFileSync(path.join(tmp, img), randomPng(size));
+    for (const img of images) fs.writeFileSync(path.join(tmp, img), kind.make(size));
     // Wiki embeds and markdown embeds, as a real note mixes them.
     const lines = images.map((img, i) => (i % 2 === 0 ? `Shot ${i}: ![[${path.basename(img)}]]` : `Shot ${i}: ![photo ${i}](${encodeURI(img)})`));
     fs.writeFileSync(path.join(tmp, note), `# Gallery\n\n${lines.join("\n\n")}\n`);

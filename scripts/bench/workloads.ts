@@ -443,8 +443,12 @@ async function dedupe(a: Common & { count: number; size: number; reps: number })
  * What a run costs in requests when the bucket already holds every image: on a fresh machine
  * (a new, empty upload cache) and again with the cache that run left. Counted at the proxy.
  */
-async function listing(a: Common & { count: number; size: number }) {
-  const t = imageVaultTemplate(a.root, a.count, a.size);
+async function listing(a: Common & { count: number; size: number; photos?: boolean }) {
+  // Phone photos carry metadata, which is removed before upload: the bucket holds other bytes
+  // than the files, and a rerun finds them by their original's hash and the processing.
+  const t = a.photos
+    ? imageVaultTemplate(a.root, a.count, a.size, { label: "photos", ext: "jpg", make: phoneJpeg })
+    : imageVaultTemplate(a.root, a.count, a.size);
   const once = async (cache: string) => {
     const vault = freshCopy(t.dir, a.root, "listing");
     try {

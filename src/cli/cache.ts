@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync, promises as fs } from "node:fs";
 import * as path from "node:path";
 import type { UploadIndex } from "../core/ports";
-import { MemoryUploadIndex, type UploadIndexData } from "../core/settings/uploadIndex";
+import { MemoryUploadIndex, storedSizeAndMd5, type UploadIndexData } from "../core/settings/uploadIndex";
 import { writeFileAtomic } from "./fsPorts";
 
 /** The upload index of the command-line tool, kept in a JSON file between runs. */
@@ -43,10 +43,14 @@ export async function openUploadCache(file: string): Promise<UploadCache> {
         folderMade = true;
         // Synchronous and unbuffered: the line is in the kernel's hands before the upload is
         // reported done, so even SIGKILL cannot lose it.
-        // [scope, sha256, key, at, stored sha256 or null, vault path]: the fields left out when empty.
+        // [scope, sha256, key, at, stored sha256 or null, vault path or null, stored size, stored MD5]:
+        // the fields at the end left out when empty. A version that knows six fields skips a
+        // line of eight (it uploads nothing twice: the stored bytes have a record of their own).
         const entry: unknown[] = [scope, sha256, record.key, record.at];
-        if (record.sha256 !== undefined || record.path) entry.push(record.sha256 ?? null);
-        if (record.path) entry.push(record.path);
+        const stats = storedSizeAndMd5(record);
+        if (record.sha256 !== undefined || record.path || stats.md5 !== undefined) entry.push(record.sha256 ?? null);
+        if (record.path || stats.md5 !== undefined) entry.push(record.path || null);
+        if (stats.md5 !== undefined) entry.push(stats.size, stats.md5);
         appendFileSync(journal, `${lineBreak}${JSON.stringify(entry)}\n`);
         lineBreak = "";
       } catch {
@@ -113,14 +117,15 @@ function replay(text: string, index: MemoryUploadIndex): boolean {
     } catch {
       continue;
     }
-    if (!Array.isArray(entry) || entry.length < 4 || entry.length > 6) continue;
-    const [scope, sha256, key, at, stored, from] = entry as unknown[];
+    // Fields after the eighth are a later version's, and ignored.
+    if (!Array.isArray(entry) || entry.length < 4) continue;
+    const [scope, sha256, key, at, stored, from, size, md5] = entry as unknown[];
     if (typeof scope !== "string" || typeof sha256 !== "string" || !/^[0-9a-fA-F]{64}$/.test(sha256)) continue;
     if (typeof key !== "string" || key === "" || typeof at !== "number" || !Number.isFinite(at)) continue;
     index.set(scope, sha256, {
       key,
       at,
-      ...(typeof stored === "string" && { sha256: stored }),
+      ...(typeof stored === "string" && { sha256: stored, ...storedSizeAndMd5({ sha256: stored, size, md5 }) }),
       ...(typeof from === "string" && from !== "" && { path: from }),
     });
   }

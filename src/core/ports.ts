@@ -37,6 +37,13 @@ export interface UploadRecord {
    */
   sha256?: string;
   /**
+   * Size in bytes and MD5 (hex) of the bytes stored at `key`, kept with `sha256` when they
+   * were known at upload: a bucket listing (size, single-part ETag) can then vouch for the
+   * object without asking about it.
+   */
+  size?: number;
+  md5?: string;
+  /**
    * Vault path of the file uploaded (`Attachments/Photo 1.png`), when the upload was of a file
    * of the vault: "Download images back" puts the image back there when that path is free.
    */

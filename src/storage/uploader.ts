@@ -7,8 +7,9 @@
  *
  * Images are processed before upload (metadata removed, SVG made safe), so the bytes in the
  * bucket differ from the captured ones. The index remembers the captured bytes' SHA-256 too,
- * with the SHA-256 of what was uploaded: a later run over the same originals finds them there,
- * checks the object, and neither processes nor uploads them again.
+ * with the SHA-256, size and MD5 of what was uploaded: a later run over the same originals finds
+ * them there, checks the object (in a bulk run, by the listing's size and ETag), and neither
+ * processes nor uploads them again.
  *
  * Two different images never share a key unless the person allows it:
  * - within one uploader's life (a run of the command-line tool, a session of the plugin), the
@@ -29,7 +30,7 @@
 import type { S3Client, ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-s3";
 import type { BuildMiddleware } from "@smithy/types";
 import { isUploadError, UploadError } from "../core/errors";
-import type { ImageUploader, RunSize, RunUploader, UploadIndex } from "../core/ports";
+import type { ImageUploader, RunSize, RunUploader, UploadIndex, UploadRecord } from "../core/ports";
 import { bytesToHex, md5Hex, sha256Hex } from "../core/prepare/hash";
 import type { ImageCodec } from "../core/prepare/imageCodec";
 import { profileTransform } from "../core/prepare/transform";
@@ -140,20 +141,41 @@ export function createUploader(opts: UploaderOptions): Uploader {
     return sha256(new TextEncoder().encode(`${recipe}\n${originalSha256}`));
   }
 
-  async function storedFromSource(id: string, asset: Asset): Promise<StoredAsset | undefined> {
+  async function storedFromSource(id: string, asset: Asset, listing?: BucketListing): Promise<StoredAsset | undefined> {
     const record = index.get(scope, id);
     if (record?.sha256 === undefined || holders.heldByOther(record.key, record.sha256)) return undefined;
-    const there = await objectAt(record.key);
-    if (there?.sha256?.trim().toLowerCase() !== record.sha256) return undefined;
+    if (!(await stillStored(record as UploadRecord & { sha256: string }, listing))) return undefined;
     holders.take({ asset, sha256: record.sha256, key: record.key });
     return { key: record.key, url: buildPublicUrl(profile, record.key), reused: true, sha256: record.sha256 };
+  }
+
+  /**
+   * Whether the object at a record's key still holds the bytes stored then (the record's
+   * `sha256`). The run's listing vouches for them when it shows the size and the MD5 ETag the
+   * record kept (the rule `holdsBytes` applies to bytes at hand), and rules them out when it
+   * shows nothing there, another size or another MD5. Anything else (a multipart ETag, a key
+   * outside the listed folder, no listing) is looked at with a HEAD: the SHA-256 stored with the
+   * object decides. A record without size and MD5 (an older version's) is looked at so as before.
+   */
+  async function stillStored(record: UploadRecord & { sha256: string }, listing?: BucketListing): Promise<boolean> {
+    const listed = record.size !== undefined && record.md5 !== undefined ? await listing?.at(record.key) : undefined;
+    if (listed === null) return false;
+    if (listed) {
+      // This run's own write names its bytes.
+      if (listed.sha256 !== undefined) return listed.sha256 === record.sha256;
+      if (listed.size !== record.size) return false;
+      const etag = md5Etag(listed);
+      if (etag !== undefined) return etag === record.md5;
+    }
+    const there = await objectAt(record.key);
+    return there?.sha256?.trim().toLowerCase() === record.sha256;
   }
 
   /**
    * Records where the bytes filed under `id` live, with the vault path of the file uploaded
    * (none for a pasted image: then the path an earlier upload of them recorded is kept).
    */
-  function remember(id: string, p: PreparedAsset, record: { key: string; sha256?: string }): void {
+  function remember(id: string, p: PreparedAsset, record: { key: string; sha256?: string; size?: number; md5?: string }): void {
     const path = p.asset.sourcePath ?? index.get(scope, id)?.path;
     index.set(scope, id, { ...record, at: now().getTime(), ...(path !== undefined && path !== "" && { path }) });
   }
@@ -302,11 +324,17 @@ export function createUploader(opts: UploaderOptions): Uploader {
     if (recipe === "" || asset.bytes.length === 0 || !sniffImageType(asset.bytes)) return store(await prepare(asset), listing);
     const original = await sha256(asset.bytes);
     const id = await sourceId(original, recipe);
-    const known = await storedFromSource(id, asset);
+    const known = await storedFromSource(id, asset, listing);
     if (known) return known;
     const p = await prepare(asset, original);
+    if (p.sha256 === original || dependsOnDevice(p.transform)) return store(p, listing);
+    // The MD5 of the bytes stored lets a later run's listing vouch for them. It is started
+    // before the upload, so that where it yields (Obsidian) it runs while the bytes are sent.
+    // Without it the record is still kept, and checked with a HEAD.
+    const storedMd5 = (p.md5 !== undefined ? Promise.resolve(p.md5) : md5(p.asset.bytes)).catch(() => undefined);
     const result = await store(p, listing);
-    if (p.sha256 !== original && !dependsOnDevice(p.transform)) remember(id, p, { key: result.key, sha256: result.sha256 });
+    const hex = await storedMd5;
+    remember(id, p, { key: result.key, sha256: result.sha256, ...(hex !== undefined && { size: p.asset.bytes.byteLength, md5: hex }) });
     return result;
   }
 

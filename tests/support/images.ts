@@ -111,18 +111,18 @@ function segment(marker: number, body: Buffer): Buffer {
   return Buffer.concat([head, body]);
 }
 
-/** A baseline 16×16 JPEG from jpeg-js, with its JFIF segment: no metadata. */
-export function plainJpeg(): Buffer {
+/** A baseline 16×16 JPEG from jpeg-js, with its JFIF segment: no metadata. Another `seed` gives another picture. */
+export function plainJpeg(seed = 0): Buffer {
   const width = 16;
   const height = 16;
   const data = Buffer.alloc(width * height * 4);
-  for (let i = 0; i < width * height; i++) data.set([i % 256, (i * 7) % 256, (i * 13) % 256, 255], i * 4);
+  for (let i = 0; i < width * height; i++) data.set([(i + seed) % 256, (i * 7 + (seed >> 8)) % 256, (i * 13 + (seed >> 16)) % 256, 255], i * 4);
   return Buffer.from(jpeg.encode({ data, width, height }, 90).data);
 }
 
-/** The plain JPEG with every kind of metadata a photo may carry, and a trailer after its end. */
-export function photoJpeg(orientation = 6): Buffer {
-  const plain = plainJpeg();
+/** The plain JPEG (of `seed`) with every kind of metadata a photo may carry, and a trailer after its end. */
+export function photoJpeg(orientation = 6, seed = 0): Buffer {
+  const plain = plainJpeg(seed);
   // jpeg-js writes SOI, then APP0 JFIF: the metadata goes after that, where cameras put it.
   const app0End = 4 + plain.readUInt16BE(4);
   const trailer = Buffer.concat([

@@ -81,8 +81,9 @@ export function cleanUploadIndexData(raw: unknown): UploadIndexData {
 const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
 
 /**
- * `{ key, at }`, a well-formed `sha256` of the stored bytes and the vault `path` uploaded from,
- * or undefined when not a record. A `path` that is not a non-empty string is left out.
+ * `{ key, at }`, a well-formed `sha256` of the stored bytes (with their `size` and `md5`, see
+ * `storedSizeAndMd5`) and the vault `path` uploaded from, or undefined when not a record. A
+ * `path` that is not a non-empty string is left out.
  */
 function cleanRecord(record: unknown): UploadRecord | undefined {
   if (!isPlainObject(record)) return undefined;
@@ -91,7 +92,20 @@ function cleanRecord(record: unknown): UploadRecord | undefined {
   const from = typeof path === "string" && path !== "" ? { path } : {};
   if (sha256 === undefined) return { key, at, ...from };
   // A record that names the stored bytes wrongly is dropped: it could only lead to the wrong object.
-  return typeof sha256 === "string" && SHA256_HEX.test(sha256) ? { key, at, sha256: sha256.toLowerCase(), ...from } : undefined;
+  return typeof sha256 === "string" && SHA256_HEX.test(sha256) ? { key, at, sha256: sha256.toLowerCase(), ...storedSizeAndMd5(record), ...from } : undefined;
+}
+
+const MD5_HEX = /^[0-9a-fA-F]{32}$/;
+
+/**
+ * The stored bytes' `size` and `md5` of a record, both or neither: either alone vouches for
+ * nothing. Kept only beside a `sha256` of the stored bytes, which a listing's answer is checked
+ * against; a malformed pair is left out (the record still reads, and is checked as before).
+ */
+export function storedSizeAndMd5(record: { sha256?: unknown; size?: unknown; md5?: unknown }): { size: number; md5: string } | Record<string, never> {
+  const { sha256, size, md5 } = record;
+  if (sha256 === undefined || typeof size !== "number" || !Number.isSafeInteger(size) || size < 0) return {};
+  return typeof md5 === "string" && MD5_HEX.test(md5) ? { size, md5: md5.toLowerCase() } : {};
 }
 
 /** Own properties only: a scope named `constructor` must not find Object.prototype's. */

@@ -5,11 +5,16 @@
  * The format, one entry a line:
  *
  *     @<scope id> <scope as a JSON string>
- *     <scope id> <SHA-256, 64 hex digits> <epoch ms, base 36>[:<SHA-256 stored>] [<path as a JSON string> ]<key>
+ *     <scope id> <SHA-256, 64 hex digits> <epoch ms, base 36>[:<SHA-256 stored>[:<size, base 36>:<MD5>]] [<path as a JSON string> ]<key>
  *
  * The second SHA-256, when present, is of the bytes stored at the key where they differ from
  * the bytes the record is filed under (an image converted before upload is filed under its
- * original and the conversion's settings). The path, when present, is the vault path of the
+ * original and the conversion's settings). The size and MD5 (32 hex digits) after it are of
+ * the same stored bytes, so that a bucket listing can vouch for the object; further `:` fields
+ * after the MD5 are ignored, for a later version to add more. A version that knows only the
+ * second SHA-256 skips a line with size and MD5, as any line it cannot read: it does not know
+ * that record (it prepares that image again and finds the bytes stored by their own record),
+ * and drops the line when it rewrites the file. The path, when present, is the vault path of the
  * file uploaded; a record without one (a pasted image, a line of an older version) reads as
  * before. A version that does not know the path skips such a line, as any line it cannot read.
  * The scope id is a hash of the scope (the bucket), the same on every device, so a line means
@@ -24,7 +29,7 @@
  * records only.
  */
 import type { UploadIndex, UploadRecord } from "../ports";
-import type { UploadIndexData } from "./uploadIndex";
+import { storedSizeAndMd5, type UploadIndexData } from "./uploadIndex";
 
 /** The file, as the index needs it (the vault adapter in Obsidian, memory in tests). */
 export interface IndexFilePort {
@@ -137,6 +142,7 @@ export class FileUploadIndex implements UploadIndex {
         key: r.key,
         at: r.at,
         ...(r.stored !== undefined && { sha256: r.stored }),
+        ...(r.size !== undefined && r.md5 !== undefined && { size: r.size, md5: r.md5 }),
         ...(r.path !== undefined && { path: r.path }),
       });
     this.openLine = text !== "" && !text.endsWith("\n");
@@ -209,11 +215,11 @@ export class FileUploadIndex implements UploadIndex {
 /** What a file holds: scope lines, records (scope resolved) and its number of non-empty lines. */
 export function parseIndexFile(text: string): {
   scopes: Map<string, string>;
-  records: { scope: string; sha256: string; key: string; at: number; stored?: string; path?: string }[];
+  records: ParsedRecord[];
   lines: number;
 } {
   const scopes = new Map<string, string>();
-  const raw: { id: string; sha256: string; key: string; at: number; stored?: string; path?: string }[] = [];
+  const raw: (Omit<ParsedRecord, "scope"> & { id: string })[] = [];
   let lines = 0;
   let start = 0;
   // Fields are found by position in the text, not by splitting it: a file of 50,000 records is
@@ -243,16 +249,22 @@ export function parseIndexFile(text: string): {
     const atEnd = colon > b && colon < c ? colon : c;
     if (atEnd - b - 1 > 11 || !isBase36(text, b + 1, atEnd)) continue;
     let stored: string | undefined;
+    let sizeAndMd5: { size: number; md5: string } | undefined;
     if (atEnd !== c) {
-      if (c - atEnd - 1 !== 64 || !isLowerHex(text, atEnd + 1, c)) continue;
-      stored = text.slice(atEnd + 1, c);
+      const s = atEnd + 1;
+      if (c - s < 64 || !isLowerHex(text, s, s + 64) || (c > s + 64 && text.charCodeAt(s + 64) !== 58)) continue;
+      stored = text.slice(s, s + 64);
+      if (c > s + 64) {
+        sizeAndMd5 = parseSizeAndMd5(text.slice(s + 65, c));
+        if (sizeAndMd5 === undefined) continue;
+      }
     }
     const rest = pathAndKey(text.slice(c + 1, lineEnd));
     if (rest === undefined) continue;
     const { key, path } = rest;
-    raw.push({ id: text.slice(lineStart, a), sha256: text.slice(a + 1, b), key, at: parseInt(text.slice(b + 1, atEnd), 36), stored, path });
+    raw.push({ id: text.slice(lineStart, a), sha256: text.slice(a + 1, b), key, at: parseInt(text.slice(b + 1, atEnd), 36), stored, ...sizeAndMd5, path });
   }
-  const records: { scope: string; sha256: string; key: string; at: number; stored?: string; path?: string }[] = [];
+  const records: ParsedRecord[] = [];
   // A record is kept only with its scope line, wherever that line is (a merge may put it after).
   for (const r of raw) {
     const scope = scopes.get(r.id);
@@ -263,10 +275,31 @@ export function parseIndexFile(text: string): {
         key: r.key,
         at: r.at,
         ...(r.stored !== undefined && { stored: r.stored }),
+        ...(r.size !== undefined && r.md5 !== undefined && { size: r.size, md5: r.md5 }),
         ...(r.path !== undefined && { path: r.path }),
       });
   }
   return { scopes, records, lines };
+}
+
+/** One record line as read: `stored`, `size` and `md5` are of the bytes at the key. */
+interface ParsedRecord {
+  scope: string;
+  sha256: string;
+  key: string;
+  at: number;
+  stored?: string;
+  size?: number;
+  md5?: string;
+  path?: string;
+}
+
+/** `<size, base 36>:<MD5>[:<fields of a later version>]`; undefined when not so. */
+function parseSizeAndMd5(text: string): { size: number; md5: string } | undefined {
+  const [size, md5] = text.split(":", 2);
+  if (size === undefined || md5 === undefined || size.length > 11 || !isBase36(size, 0, size.length)) return undefined;
+  if (md5.length !== 32 || !isLowerHex(md5, 0, 32)) return undefined;
+  return { size: parseInt(size, 36), md5 };
 }
 
 function isLowerHex(text: string, from: number, to: number): boolean {
@@ -291,7 +324,8 @@ function scopeLine(id: string, scope: string): string {
 }
 
 function recordLine(id: string, hash: string, record: UploadRecord): string {
-  const stored = record.sha256 !== undefined && SHA256_HEX.test(record.sha256) && record.sha256 !== hash ? `:${record.sha256}` : "";
+  const known = kept(hash, record);
+  const stored = known.sha256 === undefined ? "" : known.size === undefined ? `:${known.sha256}` : `:${known.sha256}:${known.size.toString(36)}:${known.md5}`;
   const path = record.path ? `${JSON.stringify(record.path)} ` : "";
   return `${id} ${hash} ${Math.max(0, Math.round(record.at)).toString(36)}${stored} ${path}${keyText(record.key)}\n`;
 }
@@ -301,7 +335,7 @@ function kept(hash: string, record: UploadRecord): UploadRecord {
   return {
     key: record.key,
     at: record.at,
-    ...(record.sha256 !== undefined && SHA256_HEX.test(record.sha256) && record.sha256 !== hash && { sha256: record.sha256 }),
+    ...(record.sha256 !== undefined && SHA256_HEX.test(record.sha256) && record.sha256 !== hash && { sha256: record.sha256, ...storedSizeAndMd5(record) }),
     ...(record.path && { path: record.path }),
   };
 }

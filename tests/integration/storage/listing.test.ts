@@ -4,8 +4,16 @@
  * counted at the transport. A listing refused by a bucket policy falls back to the per-file
  * checks without failing anything, and a listed key holding other bytes is never linked.
  */
-import { createHash } from "node:crypto";
-import { DeleteBucketPolicyCommand, PutBucketPolicyCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { createHash, randomInt } from "node:crypto";
+import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteBucketPolicyCommand,
+  HeadObjectCommand,
+  PutBucketPolicyCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+} from "@aws-sdk/client-s3";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { Asset, Profile } from "../../../src/core/types";
 import { MemoryUploadIndex } from "../../../src/core/settings/uploadIndex";
@@ -16,6 +24,8 @@ import { S3ObjectStore } from "../../../src/storage/objectStore";
 import { BucketListing } from "../../../src/storage/bucketListing";
 import { adminClient, createTestBucket, removeTestBucket, storedObject, testCredentials, testProfile, uniquePng } from "../../support/s3";
 import { RequestRecorder } from "../../support/requestRecorder";
+import { photoJpeg } from "../../support/images";
+import * as jpegMetadata from "../../../src/core/prepare/processing/jpegMetadata";
 
 jest.setTimeout(60_000);
 
@@ -45,12 +55,12 @@ const isList = (c: { method: string; url: string }): boolean => c.method === "GE
 const sha256 = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
 
 /** Uploads every image through one bulk run of `profile`'s uploader and returns the transport's record. */
-async function bulkRun(profile: Profile, images: Uint8Array[], index = new MemoryUploadIndex()) {
+async function bulkRun(profile: Profile, images: Uint8Array[], index = new MemoryUploadIndex(), toAsset = asset) {
   const { uploader, transport } = uploaderFor(profile, index);
   const run = uploader.forRun?.(images.length);
   if (!run) throw new Error("the uploader offers no bulk run");
   try {
-    const stored = await Promise.all(images.map((b, i) => run.upload(asset(b, i))));
+    const stored = await Promise.all(images.map((b, i) => run.upload(toAsset(b, i))));
     return { stored, transport, index };
   } finally {
     run.end();
@@ -212,6 +222,101 @@ describe("a bulk run of a content-addressed template", () => {
       await admin.send(new DeleteBucketPolicyCommand({ Bucket: denied }));
       await removeTestBucket(denied);
     }
+  });
+});
+
+describe("a bulk run over photos whose metadata is removed before upload", () => {
+  const photo = (): Uint8Array => new Uint8Array(photoJpeg(6, randomInt(1, 2 ** 24)));
+  const photoAsset = (bytes: Uint8Array, i: number): Asset => ({ bytes, name: `IMG_${i}.jpg`, notePath: "Trip.md", sourcePath: `Att/IMG_${i}.jpg` });
+  const kinds = (transport: RequestRecorder): string[] => transport.calls.map((c) => (isList(c) ? "LIST" : c.method));
+  /** The record an original is remembered by (its hash and the processing), found by the key it names. */
+  const sourceRecord = (index: MemoryUploadIndex, profile: Profile, key: string) =>
+    Object.values(index.toJSON()[bucketScope(profile)] ?? {}).find((r) => r.key === key && r.sha256 !== undefined);
+
+  test("a rerun with the index makes one LIST in all: no HEAD, no PUT, nothing processed", async () => {
+    const profile = hashedProfile();
+    const photos = Array.from({ length: 6 }, photo);
+    const first = await bulkRun(profile, photos, undefined, photoAsset);
+    expect(first.transport.count("PUT")).toBe(6);
+    for (const [i, s] of first.stored.entries()) {
+      const object = (await storedObject(bucket, s.key)).bytes;
+      // The bucket holds other bytes than the file, and the record says which.
+      expect(s.sha256).not.toBe(sha256(photos[i]));
+      expect(sourceRecord(first.index, profile, s.key)).toMatchObject({
+        sha256: s.sha256,
+        size: object.byteLength,
+        md5: createHash("md5").update(object).digest("hex"),
+      });
+    }
+
+    const strip = jest.spyOn(jpegMetadata, "stripJpegMetadata");
+    try {
+      const rerun = await bulkRun(profile, photos, first.index, photoAsset);
+      expect(rerun.stored).toEqual(first.stored.map((s) => ({ ...s, reused: true })));
+      expect(kinds(rerun.transport)).toEqual(["LIST"]);
+      expect(strip).not.toHaveBeenCalled();
+    } finally {
+      strip.mockRestore();
+    }
+  });
+
+  test("a remembered object replaced behind the run's back (same size, another ETag) is not linked: the photo is put again", async () => {
+    const profile = hashedProfile();
+    const photos = Array.from({ length: 3 }, photo);
+    const first = await bulkRun(profile, photos, undefined, photoAsset);
+    const key = first.stored[0].key;
+    const stored = (await storedObject(bucket, key)).bytes;
+    const other = Buffer.from(stored);
+    other[other.length - 3] ^= 0xff;
+    // Even claiming the stored bytes' SHA-256 in its metadata.
+    await admin.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: other, ContentType: "image/jpeg", Metadata: { sha256: first.stored[0].sha256 } }));
+
+    const rerun = await bulkRun(profile, photos, first.index, photoAsset);
+    expect(rerun.stored.map((s) => s.reused)).toEqual([false, true, true]);
+    expect(rerun.stored[0].key).toBe(key);
+    expect(rerun.transport.count("PUT")).toBe(1);
+    expect(rerun.transport.count("HEAD")).toBe(0);
+    expect((await storedObject(bucket, key)).bytes.equals(stored)).toBe(true);
+  });
+
+  test("an object put there in parts (an ETag that is no MD5) is looked at with one HEAD, and linked when it holds the bytes", async () => {
+    const profile = hashedProfile();
+    const photos = Array.from({ length: 3 }, photo);
+    const first = await bulkRun(profile, photos, undefined, photoAsset);
+    const { key, sha256: storedSha256 } = first.stored[1];
+    const bytes = (await storedObject(bucket, key)).bytes;
+    const { UploadId } = await admin.send(
+      new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: "image/jpeg", Metadata: { sha256: storedSha256 } }),
+    );
+    const { ETag } = await admin.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: bytes }));
+    await admin.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: [{ ETag, PartNumber: 1 }] } }));
+    expect((await admin.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ETag).toMatch(/-1"?$/);
+
+    const rerun = await bulkRun(profile, photos, first.index, photoAsset);
+    expect(rerun.stored.every((s) => s.reused)).toBe(true);
+    expect(kinds(rerun.transport).sort()).toEqual(["HEAD", "LIST"]);
+  });
+
+  test("records without the stored size and MD5 (an older version's) are checked as before: a HEAD each, nothing listed or put", async () => {
+    const profile = hashedProfile();
+    const photos = Array.from({ length: 3 }, photo);
+    const first = await bulkRun(profile, photos, undefined, photoAsset);
+    const data = structuredClone(first.index.toJSON());
+    for (const records of Object.values(data))
+      for (const record of Object.values(records)) {
+        delete record.size;
+        delete record.md5;
+      }
+    const older = new MemoryUploadIndex(data);
+    expect(sourceRecord(older, profile, first.stored[0].key)).toEqual({
+      key: first.stored[0].key,
+      at: expect.any(Number),
+      sha256: first.stored[0].sha256,
+      path: "Att/IMG_0.jpg",
+    });
+    const rerun = await bulkRun(profile, photos, older, photoAsset);
+    expect(rerun.stored.every((s) => s.reused)).toBe(true);
+    expect(kinds(rerun.transport)).toEqual(["HEAD", "HEAD", "HEAD"]);
   });
 });
 

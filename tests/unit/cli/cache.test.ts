@@ -93,6 +93,24 @@ describe("the upload cache", () => {
     expect(readFileSync(path.join(dir, "broken.json"), "utf8")).toBe("{ not json");
   });
 
+  it("keeps the stored bytes' size and MD5 through the journal and the file, with or without a path", async () => {
+    const md5 = "0f".repeat(16);
+    const killed = await openUploadCache(file);
+    killed.index.set(SCOPE, hash(1), { key: "t/1.jpg", at: 1, sha256: hash(2), size: 1234, md5 });
+    killed.index.set(SCOPE, hash(3), { key: "t/3.jpg", at: 3, sha256: hash(4), size: 0, md5, path: "Att/3.jpg" });
+    // A line of a later version, with a field this one does not know, still reads.
+    appendFileSync(`${file}.journal`, `${JSON.stringify([SCOPE, hash(5), "t/5.jpg", 5, hash(6), null, 7, md5, "later"])}\n`);
+    const next = await openUploadCache(file);
+    expect(next.index.get(SCOPE, hash(1))).toEqual({ key: "t/1.jpg", at: 1, sha256: hash(2), size: 1234, md5 });
+    expect(next.index.get(SCOPE, hash(3))).toEqual({ key: "t/3.jpg", at: 3, sha256: hash(4), size: 0, md5, path: "Att/3.jpg" });
+    expect(next.index.get(SCOPE, hash(5))).toEqual({ key: "t/5.jpg", at: 5, sha256: hash(6), size: 7, md5 });
+    await next.save();
+    expect(existsSync(`${file}.journal`)).toBe(false);
+    const fromFile = await openUploadCache(file);
+    expect(fromFile.index.get(SCOPE, hash(1))).toEqual({ key: "t/1.jpg", at: 1, sha256: hash(2), size: 1234, md5 });
+    expect(fromFile.index.get(SCOPE, hash(3))).toEqual({ key: "t/3.jpg", at: 3, sha256: hash(4), size: 0, md5, path: "Att/3.jpg" });
+  });
+
   it("journals the record of a processed original whole, so a killed run keeps it", async () => {
     const killed = await openUploadCache(file);
     killed.index.set(SCOPE, hash(5), { key: "t/5.jpg", at: 5, sha256: hash(6) });

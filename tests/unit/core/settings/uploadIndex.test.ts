@@ -114,6 +114,30 @@ describe("records of processed originals", () => {
     expect(again.get(SCOPE, SHA_A)).toEqual({ key: "img/b.jpg", at: 3, sha256: SHA_B });
   });
 
+  test("keep the uploaded bytes' size and MD5 through data.json, both or neither, and only beside their SHA-256", () => {
+    const index = new MemoryUploadIndex();
+    const md5 = "ab".repeat(16);
+    index.set(SCOPE, SHA_A, { key: "img/b.jpg", at: 3, sha256: SHA_B, size: 42, md5: md5.toUpperCase() });
+    const again = new MemoryUploadIndex(JSON.parse(JSON.stringify(index.toJSON())));
+    expect(again.get(SCOPE, SHA_A)).toEqual({ key: "img/b.jpg", at: 3, sha256: SHA_B, size: 42, md5 });
+    const data = {
+      [SCOPE]: {
+        ["1".repeat(64)]: { key: "1.jpg", at: 1, sha256: SHA_B, size: -1, md5 },
+        ["2".repeat(64)]: { key: "2.jpg", at: 2, sha256: SHA_B, size: 42, md5: "not an md5" },
+        ["3".repeat(64)]: { key: "3.jpg", at: 3, sha256: SHA_B, size: "42", md5 },
+        ["4".repeat(64)]: { key: "4.jpg", at: 4, size: 42, md5 },
+      },
+    };
+    expect(cleanUploadIndexData(data)).toEqual({
+      [SCOPE]: {
+        ["1".repeat(64)]: { key: "1.jpg", at: 1, sha256: SHA_B },
+        ["2".repeat(64)]: { key: "2.jpg", at: 2, sha256: SHA_B },
+        ["3".repeat(64)]: { key: "3.jpg", at: 3, sha256: SHA_B },
+        ["4".repeat(64)]: { key: "4.jpg", at: 4 },
+      },
+    });
+  });
+
   test("a record claiming malformed uploaded bytes is dropped, older records are read as before", () => {
     const data = {
       [SCOPE]: {

@@ -60,6 +60,54 @@ describe("the upload index file", () => {
     expect(again.get("bucket-a", H("d"))).toBeUndefined();
   });
 
+  test("the stored bytes' size and MD5 read back with their SHA-256, with or without a path; lines without them read as before", async () => {
+    const file = new MemoryFile();
+    const index = await reopen(file);
+    const md5 = "0123456789abcdef".repeat(2);
+    index.set("s", H("a"), { key: "img/a.jpg", at: 1000, sha256: H("b"), size: 123_456, md5: md5.toUpperCase() });
+    index.set("s", H("c"), { key: "img/c.jpg", at: 2000, sha256: H("d"), size: 0, md5, path: "Att/c.jpg" });
+    // Without a stored SHA-256 to check a listing against, or without both, they are not kept.
+    index.set("s", H("e"), { key: "img/e.png", at: 3000, size: 5, md5 });
+    index.set("s", H("f"), { key: "img/f.png", at: 4000, sha256: H("0"), size: 5 });
+    index.set("s", H("1"), { key: "img/1.png", at: 5000, sha256: H("2"), size: 1.5, md5 });
+    await index.flush();
+    expect(file.text).toContain(`${scopeId("s")} ${H("a")} rs:${H("b")}:2n9c:${md5} img/a.jpg\n`);
+    const expected = {
+      a: { key: "img/a.jpg", at: 1000, sha256: H("b"), size: 123_456, md5 },
+      c: { key: "img/c.jpg", at: 2000, sha256: H("d"), size: 0, md5, path: "Att/c.jpg" },
+      e: { key: "img/e.png", at: 3000 },
+      f: { key: "img/f.png", at: 4000, sha256: H("0") },
+      1: { key: "img/1.png", at: 5000, sha256: H("2") },
+    };
+    // Memory and file agree, before a reload and after one.
+    for (const [h, record] of Object.entries(expected)) expect(index.get("s", H(h))).toEqual(record);
+    const again = await reopen(file);
+    for (const [h, record] of Object.entries(expected)) expect(again.get("s", H(h))).toEqual(record);
+  });
+
+  test("a line of the version before size and MD5 reads as it did; a malformed size or MD5 costs its line, fields after the MD5 are ignored", async () => {
+    const id = scopeId("s");
+    const md5 = "f".repeat(32);
+    const file = new MemoryFile(
+      [
+        `@${id} "s"`,
+        `${id} ${H("a")} rs:${H("b")} "Att/a.jpg" img/a.jpg`,
+        `${id} ${H("c")} rs:${H("d")}:2n9c:${md5}:later:fields img/c.jpg`,
+        `${id} ${H("e")} rs:${H("d")}:2n9c:${md5.slice(1)} img/e.jpg`,
+        `${id} ${H("f")} rs:${H("d")}:2N9C:${md5} img/f.jpg`,
+        `${id} ${H("1")} rs:${H("d")}:${md5} img/1.jpg`,
+        `${id} ${H("2")} rs:${H("d")}x2n9c:${md5} img/2.jpg`,
+        `${id} ${H("3")} rs:${H("d")}: img/3.jpg`,
+        "",
+      ].join("\n"),
+    );
+    const index = await reopen(file);
+    expect(index.get("s", H("a"))).toEqual({ key: "img/a.jpg", at: 1000, sha256: H("b"), path: "Att/a.jpg" });
+    expect(index.get("s", H("c"))).toEqual({ key: "img/c.jpg", at: 1000, sha256: H("d"), size: 123_456, md5 });
+    expect(["e", "f", "1", "2", "3"].map((c) => index.get("s", H(c)))).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect(index.size).toBe(2);
+  });
+
   test("keys that hold line breaks or start with a quote read back exactly", async () => {
     const file = new MemoryFile();
     const index = await reopen(file);
