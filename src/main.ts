@@ -3,6 +3,7 @@ import type { UploadIndex } from "./core/ports";
 import type { PluginSettings } from "./core/settings/settingsModel";
 import { FileUploadIndex } from "./core/settings/uploadIndexFile";
 import { AttachmentArrivals } from "./obsidian/attachmentArrivals";
+import { CanvasArrivals } from "./obsidian/canvasArrivals";
 import { PasteDropHandler, PLUGIN_NAME } from "./obsidian/pasteDrop";
 import { platformCodec } from "./obsidian/platformCodec";
 import { sdkUploaderFactory } from "./obsidian/sdkUploader";
@@ -87,8 +88,14 @@ export default class S3ImageHostingPlugin extends Plugin implements SettingsHost
     const arrivals = new AttachmentArrivals({ app: this.app, ...faces });
     this.register(() => arrivals.stop());
     this.registerEvent(this.app.workspace.on("editor-change", arrivals.onEditorChange));
+    // Images pasted or dropped on a canvas: Obsidian saves them and adds a file node itself.
+    const canvasArrivals = new CanvasArrivals({ app: this.app, ...faces });
+    this.register(() => canvasArrivals.stop());
     this.app.workspace.onLayoutReady(() => {
-      if (this.live) this.registerEvent(this.app.vault.on("create", arrivals.onCreate));
+      if (!this.live) return;
+      this.registerEvent(this.app.vault.on("create", arrivals.onCreate));
+      this.registerEvent(this.app.vault.on("create", canvasArrivals.onCreate));
+      this.registerEvent(this.app.vault.on("modify", canvasArrivals.onModify));
     });
     registerUploadAll(this, faces);
     registerLifecycleCommands(this, { settings: faces.settings, requestUrl });

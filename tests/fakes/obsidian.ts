@@ -52,6 +52,8 @@ export {
 export type { Debouncer } from "./obsidian-api/ui";
 export { DEFAULT_VAULT_CONFIG, FakeAdapter, normalizePath, TAbstractFile, TFile, TFolder, Vault } from "./obsidian-api/vault";
 export type { VaultConfig } from "./obsidian-api/vault";
-export { attachOnDevice, dispatchEditorInput, MarkdownView, pastedImageName, Workspace, WorkspaceLeaf } from "./obsidian-api/workspace";
+export { attachOnDevice, dispatchEditorInput, FileView, MarkdownView, pastedImageName, Workspace, WorkspaceLeaf } from "./obsidian-api/workspace";
+export { CANVAS_VIEW_SAVE_MS, CanvasView, canvasText } from "./obsidian-api/canvas";
+export type { CanvasNodeData } from "./obsidian-api/canvas";
 export type { MarkdownFileInfo } from "./obsidian-api/workspace";
 export { obsidianRequestUrl as requestUrl, routeRequestUrl } from "./requestUrl";

@@ -13,9 +13,14 @@ import { Events } from "./events";
 import type { FileManager } from "./links";
 import { TAbstractFile, TFile, Vault } from "./vault";
 
-export class MarkdownView {
-  readonly editor: Editor;
+/** A view showing one file: Markdown views and canvas views are both (obsidian.d.ts `FileView`). */
+export abstract class FileView {
   file: TFile | null = null;
+  abstract getViewType(): string;
+}
+
+export class MarkdownView extends FileView {
+  readonly editor: Editor;
   /** What the editor held when it was last loaded from or saved to disk. */
   private synced = "";
 
@@ -24,6 +29,7 @@ export class MarkdownView {
     private readonly vault: Vault,
     editorExtensions: Extension = [],
   ) {
+    super();
     this.editor = new Editor("", editorExtensions);
     // Programmatic changes and typing alike (BEHAVIOURS.md E8).
     this.editor.onChange(() => leaf.workspace.trigger("editor-change", this.editor, this));
@@ -156,8 +162,17 @@ export class Workspace extends Events {
   }
 
   setActiveLeaf(leaf: WorkspaceLeaf): void {
-    if (this.leaves.includes(leaf)) this.activeLeaf = leaf;
+    if (this.leaves.includes(leaf)) {
+      this.activeLeaf = leaf;
+      this.activeCanvas = null;
+    }
   }
+
+  /**
+   * Test helper, not in Obsidian's API: a canvas view that is the active view while set (see
+   * `canvas.ts`); making a leaf active again clears it.
+   */
+  activeCanvas: FileView | null = null;
 
   removeLeaf(leaf: WorkspaceLeaf): void {
     this.leaves = this.leaves.filter((l) => l !== leaf);
@@ -183,9 +198,9 @@ export class Workspace extends Events {
     for (const callback of this.layoutCallbacks.splice(0)) callback();
   }
 
-  /** The active view if it is a `type` (here only `MarkdownView` exists). */
+  /** The active view if it is a `type` (a `MarkdownView`, a canvas view, or `FileView` for either). */
   getActiveViewOfType<T>(type: abstract new (...args: any[]) => T): T | null {
-    const view = this.activeLeaf?.view;
+    const view = this.activeCanvas ?? this.activeLeaf?.view;
     return view instanceof type ? view : null;
   }
 
@@ -194,7 +209,7 @@ export class Workspace extends Events {
   }
 
   getActiveFile(): TFile | null {
-    return this.activeLeaf?.view.file ?? null;
+    return (this.activeCanvas ?? this.activeLeaf?.view)?.file ?? null;
   }
 
   /** Convenience for tests: open `file` in the active leaf (or a new one) and return its view. */

@@ -1,13 +1,14 @@
 /**
  * Attached images through the plugin exactly as Obsidian loads it (src/main.ts), against the
  * real S3 server: the setting's default follows the device, and the "create" events Obsidian
- * fires for every file while it starts are not taken for attachments.
+ * fires for every file while it starts are not taken for attachments. An image pasted on a
+ * canvas, with the canvas view's own save delay, becomes a card holding its link.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { App as ObsidianApp, PluginManifest } from "obsidian";
 import S3ImageHostingPlugin from "../../../src/main";
-import { attachOnDevice, Notice, Platform, routeRequestUrl, type Plugin as FakePlugin } from "../../fakes/obsidian";
+import { attachOnDevice, CanvasView, canvasText, Notice, Platform, routeRequestUrl, type Plugin as FakePlugin } from "../../fakes/obsidian";
 import { type RequestUrlRoute } from "../../fakes/requestUrl";
 import { pasteVault, SECRET_NAMES, type PasteVault } from "../../support/pasteVault";
 import { RequestRecorder } from "../../support/requestRecorder";
@@ -114,4 +115,23 @@ test("the files Obsidian announces while it starts are not taken for attachments
   const [url] = await linked(1);
   expect(v.view.editor.getValue()).toBe(`Intro\n![[old.png]]\n![new](${url})\n`);
   expect(net.count("PUT")).toBe(1);
+});
+
+test("an image pasted on a canvas becomes a text card with its link, with the view's own two-second save", async () => {
+  Platform.isMobile = false;
+  await (newPlugin() as FakePlugin).load();
+  const file = await v.app.vault.create("Plan.canvas", canvasText());
+  const view = await new CanvasView(v.app, { reloadsOnModify: true }).open(file);
+  const { node } = await view.pasteImage("Pasted image 20261130121500.png", uniquePng(), { x: 10, y: 20 });
+  const start = Date.now();
+  let card: { type: string; text?: string; x: number } | undefined;
+  while (Date.now() - start < 20_000) {
+    card = (JSON.parse(await v.app.vault.read(file)) as { nodes: (typeof card & { id: string })[] }).nodes.find((n) => n?.id === node);
+    if (card?.type === "text") break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  expect(card).toMatchObject({ type: "text", x: 10 });
+  expect(card?.text).toMatch(new RegExp(`^!\\[Pasted image 20261130121500\\]\\(http\\S+/${bucket}/\\S+\\)$`));
+  expect(net.count("PUT")).toBe(1);
+  expect(Notice.messages).toEqual([]);
 });
