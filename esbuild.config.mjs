@@ -140,6 +140,12 @@ const foldSchemaKeys = {
  *   and responses are checked only when a request enables it, which none does. The adaptive
  *   retry strategy and its rate limiter (about 3.6 KB): the client uses the standard one.
  *   Each is replaced by a class that throws when constructed.
+ * - The multi-region signer's SigV4a branches (about 3 KB, mostly messages): SigV4a signs only
+ *   requests to multi-region access points, which s3Endpoint.ts refuses. The replacement
+ *   signs as the SDK's does (its SigV4 signer) and refuses a request for SigV4a.
+ * - AWS's partition table (about 5 KB), read by S3's endpoint rules, which main.js leaves
+ *   out, and by the user agent for a prefix that stays empty unless an application sets
+ *   another table, which the plugin never does.
  */
 const EVENT_STREAMS_FREE = `
 const unsupported = () => { throw new Error("S3 event streams are not supported by this plugin."); };
@@ -157,6 +163,26 @@ const UNUSED_SDK_CLASSES = [
   [/[\\/]retry[\\/]util-retry[\\/]DefaultRateLimiter\.js$/, "DefaultRateLimiter"],
 ];
 
+const SIGV4_ONLY_SIGNER = `
+import { SignatureV4SignWithCredentials } from "./SignatureV4SignWithCredentials";
+const sigv4a = () => Promise.reject(new Error("SigV4a signing (multi-region access points) is not part of this plugin's S3 client."));
+export class SignatureV4MultiRegion {
+  static sigv4aDependency() { return "none"; }
+  constructor(options) { this.sigv4Signer = new SignatureV4SignWithCredentials(options); }
+  sign(r, o = {}) { return o.signingRegion === "*" ? sigv4a() : this.sigv4Signer.sign(r, o); }
+  signWithCredentials(r, c, o = {}) { return o.signingRegion === "*" ? sigv4a() : this.sigv4Signer.signWithCredentials(r, c, o); }
+  presign(r, o = {}) { return o.signingRegion === "*" ? sigv4a() : this.sigv4Signer.presign(r, o); }
+  presignWithCredentials(r, c, o = {}) { return o.signingRegion === "*" ? sigv4a() : this.sigv4Signer.presignWithCredentials(r, c, o); }
+}
+`;
+
+const NO_PARTITIONS = `
+export const getUserAgentPrefix = () => "";
+export const partition = () => { throw new Error("AWS's partition table is not part of this plugin's S3 client (src/storage/s3Endpoint.ts resolves endpoints)."); };
+export const setPartitionInfo = () => { throw new Error("AWS's partition table is not part of this plugin's S3 client."); };
+export const useDefaultPartitionInfo = () => {};
+`;
+
 const pluginOnlySdkParts = {
   name: "plugin-only-sdk-parts",
   setup(build) {
@@ -166,6 +192,12 @@ const pluginOnlySdkParts = {
       contents: `export { s3Endpoint as defaultEndpointResolver } from ${JSON.stringify(path.join(path.dirname(fileURLToPath(import.meta.url)), "src/storage/s3Endpoint.ts"))};`,
       loader: "js",
     }));
+    build.onLoad({ filter: /[\\/]signature-v4-multi-region[\\/]dist-es[\\/]SignatureV4MultiRegion\.js$/ }, (args) => ({
+      contents: SIGV4_ONLY_SIGNER,
+      loader: "js",
+      resolveDir: path.dirname(args.path),
+    }));
+    build.onLoad({ filter: /[\\/]util-endpoints[\\/]lib[\\/]aws[\\/]partition\.js$/ }, () => ({ contents: NO_PARTITIONS, loader: "js" }));
     for (const [filter, name] of UNUSED_SDK_CLASSES) {
       build.onLoad({ filter }, () => ({
         contents: `export class ${name} { constructor() { throw new Error("${name} is not part of this plugin's S3 client."); } }`,

@@ -52,6 +52,9 @@ function stores() {
 test("the bundle is the browser build without event streams or S3's endpoint rule set", () => {
   expect(bundleText).toContain("S3 event streams are not supported by this plugin.");
   expect(bundleText).not.toMatch(/s3-object-lambda|s3-outposts/);
+  // AWS's partition table, and the multi-region signer's SigV4a messages.
+  expect(bundleText).not.toContain("Asia Pacific (Hong Kong)");
+  expect(bundleText).not.toContain("signature-v4-crt");
   expect(bundleText).not.toMatch(/require\(["']node:/);
 });
 
