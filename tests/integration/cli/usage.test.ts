@@ -62,7 +62,17 @@ describe("--dry-run", () => {
     const vault = makeVault("dry-nocreds", { "N.md": "![[a.png]]", "a.png": uniquePng() });
     const run = await runCli(["upload", vault, ...serverFlags(bucket), "--site", "obsidian", "--dry-run", "--json"], { XDG_CACHE_HOME: work });
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ uploaded: 0, reused: 0, skipped: 1, failed: 0, rewritten: 0, failures: [], guesses: [], keptLocal: [], skippedNotes: [] });
+    expect(JSON.parse(run.stdout)).toEqual({
+      uploaded: 0,
+      reused: 0,
+      skipped: 1,
+      failed: 0,
+      rewritten: 0,
+      failures: [],
+      guesses: [],
+      keptLocal: [],
+      skippedNotes: [],
+    });
   });
 });
 
