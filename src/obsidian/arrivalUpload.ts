@@ -7,16 +7,19 @@
  * stays as it is, so the note keeps showing the local image; if the upload fails, the embed
  * and the file stay, and a notice says why.
  */
+import type { TFile } from "obsidian";
 import { applyTextChanges } from "../core/apply/textChanges";
 import { rewriteEmbed } from "../core/link/embedLink";
 import { scanEmbeds, type Embed } from "../core/markdown";
 import { tooLargeError } from "../core/prepare/prepareAsset";
+import type { UploadTarget } from "../core/rules/uploadTarget";
 import type { ArrivalDeps, Arrival } from "./attachmentArrivals";
 import { describe, PLUGIN_NAME, uploadFailure } from "./pasteDrop";
-import { linkStyleOf } from "../core/settings/settingsModel";
+import { linkStyleOf, type PluginSettings } from "../core/settings/settingsModel";
 import { checkReadiness } from "./readiness";
 import { chosenProfile, editorNoteTarget, vaultNoteTarget } from "./uploadRules";
 import { trashUnlinked } from "./trashUnlinked";
+import type { UploaderConfig } from "./uploaderCache";
 import { openEditor, resolveLink } from "./vaultPorts";
 
 type Found = { kind: "none" } | { kind: "one"; embed: Embed } | { kind: "several" };
@@ -49,6 +52,44 @@ export interface ArrivalUploadDeps extends ArrivalDeps {
 }
 
 /**
+ * Uploads `file`, which arrived for `notePath` without a paste or a drop, to the profile
+ * `target` names (under `settings`), and returns its URL with the configuration used; undefined when it stays
+ * local, with a notice wherever the user must know why (the rules kept it local without one).
+ * `words.purpose` completes "Set up a bucket … to …"; `words.stays` says what still shows it.
+ */
+export async function uploadArrivedFile(
+  deps: ArrivalDeps & { notify: (message: string) => void; firstUnconfigured: () => boolean },
+  file: TFile,
+  notePath: string,
+  target: UploadTarget,
+  settings: PluginSettings,
+  words: { purpose: string; stays: string },
+): Promise<{ url: string; config: UploaderConfig } | undefined> {
+  const { app } = deps;
+  if (target.kind === "local") return undefined;
+  if (target.kind === "problem") {
+    deps.notify(`${PLUGIN_NAME} did not upload ${file.name}: ${target.message} It stays in your vault.`);
+    return undefined;
+  }
+  const ready = checkReadiness(settings, app.secretStorage, chosenProfile(target));
+  if (!ready.ok) {
+    if (!ready.unconfigured) deps.notify(`${PLUGIN_NAME} cannot upload ${file.name} yet: ${ready.problems[0]} It stays in your vault.`);
+    else if (deps.firstUnconfigured()) deps.notify(`Set up a bucket in ${PLUGIN_NAME} settings to ${words.purpose}. ${file.name} stays in your vault.`);
+    return undefined;
+  }
+  const { config } = ready;
+  try {
+    if (file.stat.size > config.maxBytes) throw tooLargeError(file.name, file.stat.size, config.maxBytes);
+    const bytes = new Uint8Array(await app.vault.readBinary(file));
+    const uploader = await deps.getUploader(config);
+    return { url: (await uploader.upload({ bytes, name: file.name, notePath, sourcePath: file.path })).url, config };
+  } catch (e) {
+    deps.notify(`${uploadFailure(file.name, e, config.credentials)} ${file.name} stays in your vault and ${words.stays}.`);
+    return undefined;
+  }
+}
+
+/**
  * Uploads `arrival.file` and replaces `embed` (found in the note's editor) with the link, if
  * that embed is still there unchanged; then, with "trash after upload", moves the local file
  * to the trash when nothing else links it. Never rejects: every outcome the user must know of
@@ -61,29 +102,12 @@ export async function uploadArrival(deps: ArrivalUploadDeps, arrival: Arrival, e
   // The editor's text may hold a change to the note's front matter not yet saved or indexed.
   const editor = openEditor(app, note.path);
   const target = editor ? editorNoteTarget(app, settings, note, () => editor.getValue()) : await vaultNoteTarget(app, settings, note);
-  if (target.kind === "local") return;
-  if (target.kind === "problem") {
-    deps.notify(`${PLUGIN_NAME} did not upload ${file.name}: ${target.message} It stays in your vault.`);
-    return;
-  }
-  const ready = checkReadiness(settings, app.secretStorage, chosenProfile(target));
-  if (!ready.ok) {
-    if (!ready.unconfigured) deps.notify(`${PLUGIN_NAME} cannot upload ${file.name} yet: ${ready.problems[0]} It stays in your vault.`);
-    else if (deps.firstUnconfigured()) deps.notify(`Set up a bucket in ${PLUGIN_NAME} settings to upload attached images. ${file.name} stays in your vault.`);
-    return;
-  }
-  const { config } = ready;
-
-  let url: string;
-  try {
-    if (file.stat.size > config.maxBytes) throw tooLargeError(file.name, file.stat.size, config.maxBytes);
-    const bytes = new Uint8Array(await app.vault.readBinary(file));
-    const uploader = await deps.getUploader(config);
-    url = (await uploader.upload({ bytes, name: file.name, notePath: note.path, sourcePath: file.path })).url;
-  } catch (e) {
-    deps.notify(`${uploadFailure(file.name, e, config.credentials)} ${file.name} stays in your vault and the note still embeds it.`);
-    return;
-  }
+  const uploaded = await uploadArrivedFile(deps, file, note.path, target, settings, {
+    purpose: "upload attached images",
+    stays: "the note still embeds it",
+  });
+  if (!uploaded) return;
+  const { url, config } = uploaded;
 
   let replaced: boolean;
   try {

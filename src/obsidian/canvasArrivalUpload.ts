@@ -16,12 +16,11 @@
 import { CanvasShifts, writeCanvasLinks } from "../core/canvas/canvasRewrite";
 import { applyTextChanges } from "../core/apply/textChanges";
 import { readCanvas } from "../core/canvas/canvasDocument";
-import { tooLargeError } from "../core/prepare/prepareAsset";
 import { linkStyleOf } from "../core/settings/settingsModel";
 import { CANVAS_SAVE_DELAY_MS, type CanvasArrival, type CanvasArrivalDeps } from "./canvasArrivals";
-import { describe, PLUGIN_NAME, uploadFailure } from "./pasteDrop";
-import { checkReadiness } from "./readiness";
-import { chosenProfile, vaultNoteTarget } from "./uploadRules";
+import { uploadArrivedFile } from "./arrivalUpload";
+import { describe } from "./pasteDrop";
+import { vaultNoteTarget } from "./uploadRules";
 
 /** How long the card is watched after the rewrite, unless replaced: longer than a save the view had scheduled. */
 const VERIFY_MS = 10_000;
@@ -49,31 +48,12 @@ export async function uploadCanvasArrival(deps: CanvasUploadDeps, arrival: Canva
   const { app } = deps;
   const { file, canvas } = arrival;
   const settings = deps.settings();
-  const target = await vaultNoteTarget(app, settings, canvas);
-  if (target.kind === "local") return;
-  if (target.kind === "problem") {
-    deps.notify(`${PLUGIN_NAME} did not upload ${file.name}: ${target.message} It stays in your vault.`);
-    return;
-  }
-  const ready = checkReadiness(settings, app.secretStorage, chosenProfile(target));
-  if (!ready.ok) {
-    if (!ready.unconfigured) deps.notify(`${PLUGIN_NAME} cannot upload ${file.name} yet: ${ready.problems[0]} It stays in your vault.`);
-    else if (deps.firstUnconfigured())
-      deps.notify(`Set up a bucket in ${PLUGIN_NAME} settings to upload images added to a canvas. ${file.name} stays in your vault.`);
-    return;
-  }
-  const { config } = ready;
-
-  let url: string;
-  try {
-    if (file.stat.size > config.maxBytes) throw tooLargeError(file.name, file.stat.size, config.maxBytes);
-    const bytes = new Uint8Array(await app.vault.readBinary(file));
-    const uploader = await deps.getUploader(config);
-    url = (await uploader.upload({ bytes, name: file.name, notePath: canvas.path, sourcePath: file.path })).url;
-  } catch (e) {
-    deps.notify(`${uploadFailure(file.name, e, config.credentials)} ${file.name} stays in your vault and the canvas still shows it.`);
-    return;
-  }
+  const done = await uploadArrivedFile(deps, file, canvas.path, await vaultNoteTarget(app, settings, canvas), settings, {
+    purpose: "upload images added to a canvas",
+    stays: "the canvas still shows it",
+  });
+  if (!done) return;
+  const { url, config } = done;
   const uploaded = `${file.name} was uploaded to ${url}, but`;
   const rerun = `Run "Upload all local images" on ${canvas.basename} to link it.`;
 
