@@ -53,6 +53,48 @@ interface Pending extends Arrival {
   checking: boolean;
 }
 
+/**
+ * What both watchers of files that arrive without a paste or a drop share: the files waiting
+ * for their link, the uploads under way, and how they stop and tell the user things.
+ */
+export abstract class ArrivalWatcher<P extends { timer: number }> {
+  protected readonly pending = new Set<P>();
+  protected readonly jobs = new Set<Promise<void>>();
+  protected stopped = false;
+  private toldUnconfigured = false;
+
+  constructor(protected readonly deps: ArrivalDeps) {}
+
+  /** Forgets every pending file; called when the plugin unloads. Uploads under way still finish. */
+  stop(): void {
+    this.stopped = true;
+    for (const p of this.pending) window.clearTimeout(p.timer);
+    this.pending.clear();
+  }
+
+  /** Resolves when every upload started so far has ended (its link in place, or its notice shown). */
+  async idle(): Promise<void> {
+    while (this.jobs.size > 0) await Promise.allSettled([...this.jobs]);
+  }
+
+  /** Test helper: how many created files are still waiting for their link. */
+  get waiting(): number {
+    return this.pending.size;
+  }
+
+  protected notify(message: string): void {
+    if (this.deps.notify) this.deps.notify(message);
+    else new Notice(message, 10_000);
+  }
+
+  /** True the first time in a session: someone who has not set up a bucket hears of it once. */
+  protected tellUnconfiguredOnce(): boolean {
+    if (this.toldUnconfigured) return false;
+    this.toldUnconfigured = true;
+    return true;
+  }
+}
+
 type ArrivalWork = typeof import("./arrivalUpload");
 
 /**
@@ -60,14 +102,8 @@ type ArrivalWork = typeof import("./arrivalUpload");
  * layout is ready), `onEditorChange` for the workspace's "editor-change" event. With nothing
  * pending, an editor change costs one comparison.
  */
-export class AttachmentArrivals {
-  private readonly pending = new Set<Pending>();
-  private readonly jobs = new Set<Promise<void>>();
+export class AttachmentArrivals extends ArrivalWatcher<Pending> {
   private work: Promise<ArrivalWork> | null = null;
-  private stopped = false;
-  private toldUnconfigured = false;
-
-  constructor(private readonly deps: ArrivalDeps) {}
 
   /** The vault's "create" handler; pass it to `vault.on` as is. */
   readonly onCreate = (file: TAbstractFile): void => {
@@ -94,28 +130,6 @@ export class AttachmentArrivals {
     if (this.pending.size === 0) return;
     for (const p of this.pending) if (editor === p.editor || info.file === p.note) this.look(p);
   };
-
-  /** Forgets every pending file; called when the plugin unloads. Uploads under way still finish. */
-  stop(): void {
-    this.stopped = true;
-    for (const p of this.pending) window.clearTimeout(p.timer);
-    this.pending.clear();
-  }
-
-  /** Resolves when every upload started so far has ended (its link in place, or its notice shown). */
-  async idle(): Promise<void> {
-    while (this.jobs.size > 0) await Promise.allSettled([...this.jobs]);
-  }
-
-  /** Test helper: how many created files are still waiting for their embed. */
-  get waiting(): number {
-    return this.pending.size;
-  }
-
-  private notify(message: string): void {
-    if (this.deps.notify) this.deps.notify(message);
-    else new Notice(message, 10_000);
-  }
 
   /** Looks for the pending file's embed in the active editor, once the name shows up there. */
   private look(p: Pending): void {
@@ -156,13 +170,6 @@ export class AttachmentArrivals {
   private activeEditorOf(p: Pending): Editor | null {
     const active = this.deps.app.workspace.getActiveViewOfType(MarkdownView);
     return active?.file === p.note ? active.editor : null;
-  }
-
-  /** True the first time in a session: someone who has not set up a bucket hears of it once. */
-  private tellUnconfiguredOnce(): boolean {
-    if (this.toldUnconfigured) return false;
-    this.toldUnconfigured = true;
-    return true;
   }
 }
 

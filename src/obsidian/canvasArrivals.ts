@@ -16,11 +16,11 @@
  * file while either "Upload on paste" or "Upload on drop" is off, since nothing tells a pasted
  * image from a dropped one. Listening starts once the layout is ready.
  */
-import { FileView, Notice, TFile } from "obsidian";
+import { FileView, TFile } from "obsidian";
 import type { TAbstractFile } from "obsidian";
 import { isCanvasPath, readCanvas } from "../core/canvas/canvasDocument";
 import { hasImageExtension } from "../core/imageExtensions";
-import type { ArrivalDeps } from "./attachmentArrivals";
+import { ArrivalWatcher, type ArrivalDeps } from "./attachmentArrivals";
 import { isOwnFile } from "./ownFiles";
 import { PLUGIN_NAME } from "./pasteDrop";
 
@@ -70,18 +70,16 @@ export function fileNodeIds(text: string, canvasPath: string, path: string): Set
  * `onModify` for its "modify" event, both registered once the layout is ready. With nothing
  * pending or under way, a modify costs one comparison.
  */
-export class CanvasArrivals {
-  private readonly pending = new Set<Pending>();
-  private readonly jobs = new Set<Promise<void>>();
+export class CanvasArrivals extends ArrivalWatcher<Pending> {
   /** Canvases an upload is working on → when each last changed on disk. */
   private readonly changed = new Map<TFile, number>();
   /** Callbacks of uploads waiting on a canvas, called at each change of it. */
   private readonly listeners = new Set<(canvas: TFile) => void>();
   private work: Promise<CanvasWork> | null = null;
-  private stopped = false;
-  private toldUnconfigured = false;
 
-  constructor(private readonly deps: CanvasArrivalDeps) {}
+  constructor(protected readonly deps: CanvasArrivalDeps) {
+    super(deps);
+  }
 
   /** The vault's "create" handler; pass it to `vault.on` as is. */
   readonly onCreate = (file: TAbstractFile): void => {
@@ -115,28 +113,6 @@ export class CanvasArrivals {
     }
     for (const p of this.pending) if (p.canvas === file) this.look(p);
   };
-
-  /** Forgets every pending file; called when the plugin unloads. Uploads under way still finish. */
-  stop(): void {
-    this.stopped = true;
-    for (const p of this.pending) window.clearTimeout(p.timer);
-    this.pending.clear();
-  }
-
-  /** Resolves when every upload started so far has ended (its card in place, or its notice shown). */
-  async idle(): Promise<void> {
-    while (this.jobs.size > 0) await Promise.allSettled([...this.jobs]);
-  }
-
-  /** Test helper: how many created files are still waiting for their node. */
-  get waiting(): number {
-    return this.pending.size;
-  }
-
-  private notify(message: string): void {
-    if (this.deps.notify) this.deps.notify(message);
-    else new Notice(message, 10_000);
-  }
 
   /** The file of the active view when that view is a canvas. */
   private activeCanvas(): TFile | null {
@@ -175,7 +151,7 @@ export class CanvasArrivals {
         {
           ...this.deps,
           notify: (m) => this.notify(m),
-          firstUnconfigured: () => !this.toldUnconfigured && (this.toldUnconfigured = true),
+          firstUnconfigured: () => this.tellUnconfiguredOnce(),
           lastChange: () => this.changed.get(p.canvas) ?? 0,
           onChange: (l) => {
             const each = (c: TFile) => c === p.canvas && l();
