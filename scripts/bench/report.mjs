@@ -70,11 +70,14 @@ export function renderTable(r) {
             .join(", ")} ms; ${tools.rcloneVersion ?? "no rclone"}`
         : ""),
   );
+  add("bulk.tools.ratioToRcloneNoCache", "best rclone ÷ this tool's first run (no compiled-code cache)");
   add("bulk.tools.ratioToAwsCli", "AWS CLI ÷ this tool, whole processes", tools?.awsVersion ?? "");
   add(
     "cli.startMs",
     "node dist/cli.cjs --version, whole process, ms",
-    r.cli ? `--help ${r.cli.start.helpMs} ms, upload --dry-run ${r.cli.start.dryRunMs} ms, bare node ${r.cli.start.nodeBareMs} ms` : "",
+    r.cli
+      ? `without the compiled-code cache ${r.cli.start.versionNoCacheMs} ms; --help ${r.cli.start.helpMs} ms, upload --dry-run ${r.cli.start.dryRunMs} ms, bare node ${r.cli.start.nodeBareMs} ms`
+      : "",
   );
   const fixture = r.bulk?.fixture;
   add(

@@ -1,4 +1,5 @@
-import { appendFileSync, mkdirSync, promises as fs } from "node:fs";
+import { closeSync, mkdirSync, openSync, promises as fs, writeSync } from "node:fs";
+import { Buffer } from "node:buffer";
 import * as path from "node:path";
 import type { UploadIndex } from "../core/ports";
 import { MemoryUploadIndex, storedSizeAndMd5, type UploadIndexData } from "../core/settings/uploadIndex";
@@ -30,7 +31,8 @@ export async function openUploadCache(file: string): Promise<UploadCache> {
   let lineBreak = journalText === "" || journalText.endsWith("\n") ? "" : "\n";
   let changed = false;
   let journaling = true;
-  let folderMade = false;
+  // Open from the first record to the save, rather than opened and closed for each line.
+  let journalFd: number | undefined;
 
   const index: UploadIndex = {
     get: (scope, sha256) => memory.get(scope, sha256),
@@ -39,8 +41,10 @@ export async function openUploadCache(file: string): Promise<UploadCache> {
       changed = true;
       if (!journaling) return;
       try {
-        if (!folderMade) mkdirSync(path.dirname(file), { recursive: true });
-        folderMade = true;
+        if (journalFd === undefined) {
+          mkdirSync(path.dirname(file), { recursive: true });
+          journalFd = openSync(journal, "a");
+        }
         // Synchronous and unbuffered: the line is in the kernel's hands before the upload is
         // reported done, so even SIGKILL cannot lose it.
         // [scope, sha256, key, at, stored sha256 or null, vault path or null, stored size, stored MD5]:
@@ -51,7 +55,8 @@ export async function openUploadCache(file: string): Promise<UploadCache> {
         if (record.sha256 !== undefined || record.path || stats.md5 !== undefined) entry.push(record.sha256 ?? null);
         if (record.path || stats.md5 !== undefined) entry.push(record.path || null);
         if (stats.md5 !== undefined) entry.push(stats.size, stats.md5);
-        appendFileSync(journal, `${lineBreak}${JSON.stringify(entry)}\n`);
+        const line = Buffer.from(`${lineBreak}${JSON.stringify(entry)}\n`);
+        for (let n = 0; n < line.length;) n += writeSync(journalFd, line, n);
         lineBreak = "";
       } catch {
         // The file is still written at the end of the run; only a crash would lose records.
@@ -63,6 +68,10 @@ export async function openUploadCache(file: string): Promise<UploadCache> {
   return {
     index,
     async save() {
+      if (journalFd !== undefined) {
+        closeSync(journalFd);
+        journalFd = undefined;
+      }
       if (!changed && !unfolded) return;
       // Another run sharing this cache may have saved or journaled since this one started:
       // its records are kept, and where both know a hash the newer record wins.

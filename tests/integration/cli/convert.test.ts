@@ -116,6 +116,7 @@ describe("converting and scaling with --convert and --max-width", () => {
     const bare = mkdtempSync(path.join(tmpdir(), "s3ih-no-sharp-"));
     const cli = path.join(bare, "cli.cjs");
     copyFileSync(cliPath, cli);
+    copyFileSync(path.join(path.dirname(cliPath), "cli-main.cjs"), path.join(bare, "cli-main.cjs"));
     const run = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
       new Promise((resolve) =>
         execFile(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH, ...cliEnv(work) } }, (e, stdout, stderr) =>

@@ -1,0 +1,140 @@
+/**
+ * The `s3-image-hosting` command as installed (dist/cli.cjs): starts the tool's bundle
+ * (dist/cli-main.cjs) with V8's compiled code kept from an earlier run.
+ *
+ * Node compiles the whole 1.6 MB bundle before running a line of it, and then every function
+ * the run calls, on every start: about 45 ms of a 200-image upload, and most of `--version`.
+ * V8 can hand that work back as a code cache and take it again on the next start. Node 22
+ * does this for any program (`module.enableCompileCache`); this file does it on Node 20 as well,
+ * through `vm.Script`'s `cachedData`.
+ *
+ * - One cache per command (`upload`, `download`, ..., `--dry-run` apart, everything else as
+ *   one): a cache holds the functions its run compiled, and `--version` compiles few of those
+ *   an upload needs. It is written when a run of that command ends with exit code 0 and no
+ *   usable cache was there.
+ * - It lives in the person's cache folder (`$XDG_CACHE_HOME` or `~/.cache`, `~/Library/Caches`
+ *   on macOS, `%LOCALAPPDATA%` on Windows), in `s3-image-hosting/`, never in a folder shared
+ *   between users. Its name carries the bundle's size and time of change, Node's version
+ *   and the processor's architecture; V8 refuses a cache made by another V8 or other flags,
+ *   and a refused one is written again. Writing one removes the caches of the same install's
+ *   earlier builds.
+ * - `NODE_DISABLE_COMPILE_CACHE=1`, Node's own switch for its cache, turns it off. Any failure
+ *   to read or write it (no cache folder, no permission, a full disk) only means a slower start.
+ *
+ * Nothing here may fail the tool: whatever goes wrong, the bundle is loaded the plain way.
+ */
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import Module, { createRequire } from "node:module";
+import { homedir } from "node:os";
+import * as path from "node:path";
+import * as vm from "node:vm";
+
+const MAIN = path.join(__dirname, "cli-main.cjs");
+const PREFIX = "cli-main-";
+const SUFFIX = ".v8cache";
+
+start();
+
+function start(): void {
+  const dir = process.env.NODE_DISABLE_COMPILE_CACHE ? undefined : cacheFolder();
+  const source = dir === undefined ? undefined : readMain();
+  if (dir === undefined || source === undefined) {
+    require(MAIN);
+    return;
+  }
+  // This install of the tool, then this build of it on this Node.
+  const install = `${PREFIX}${fnv1a(MAIN)}-`;
+  const build = `${install}${source.size}-${Math.trunc(source.mtimeMs)}-${process.version}-${process.arch}-`;
+  const file = path.join(dir, `${build}${commandKey(process.argv.slice(2))}${SUFFIX}`);
+  const cachedData = readOptional(file);
+  let script: vm.Script;
+  try {
+    // Wrapped as Node wraps a CommonJS module, so that line numbers in traces are the file's.
+    // The bundle has no import() (the build turns each into a require()): a script compiled
+    // here could not run one without a loader that Node 20 counts as experimental.
+    script = new vm.Script(Module.wrap(source.text), { filename: MAIN, cachedData });
+  } catch {
+    require(MAIN);
+    return;
+  }
+  if (cachedData === undefined || script.cachedDataRejected === true) {
+    process.once("exit", (code) => {
+      if (code === 0) writeCache(dir, install, build, file, script);
+    });
+  }
+  const run = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
+  const mod = { exports: {}, filename: MAIN, id: MAIN, loaded: false };
+  run.call(mod.exports, mod.exports, createRequire(MAIN), mod, MAIN, path.dirname(MAIN));
+}
+
+/** The bundle's text with its size and time of change, or undefined when it cannot be read. */
+function readMain(): { text: string; size: number; mtimeMs: number } | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(MAIN, "r");
+    const { size, mtimeMs } = fstatSync(fd);
+    return { text: readFileSync(fd, "utf8"), size, mtimeMs };
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The folder for this tool's caches in the person's cache folder, or undefined when there is none. */
+function cacheFolder(): string | undefined {
+  const env = process.env;
+  let base: string | undefined;
+  try {
+    if (process.platform === "win32") base = env.LOCALAPPDATA;
+    else if (process.platform === "darwin") base = path.join(homedir(), "Library", "Caches");
+    else base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(homedir(), ".cache");
+  } catch {
+    return undefined;
+  }
+  return base && path.isAbsolute(base) ? path.join(base, "s3-image-hosting") : undefined;
+}
+
+/** Which cache a run uses: its command word, with `--dry-run` apart; "other" for anything else. */
+function commandKey(args: string[]): string {
+  const first = args[0] ?? "";
+  const word = /^[a-z][a-z-]{0,23}$/.test(first) ? first : "other";
+  return args.includes("--dry-run") ? `${word}-dry` : word;
+}
+
+function readOptional(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes the code V8 compiled in this run (complete, or not at all), and removes the caches
+ * of this install's earlier builds. Installs in other folders keep theirs.
+ */
+function writeCache(dir: string, install: string, build: string, file: string, script: vm.Script): void {
+  try {
+    const data = script.createCachedData();
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, data, { mode: 0o600 });
+    renameSync(tmp, file);
+    for (const name of readdirSync(dir)) {
+      if (name.startsWith(install) && name.endsWith(SUFFIX) && !name.startsWith(build)) unlinkSync(path.join(dir, name));
+    }
+  } catch {
+    // A slower next start, nothing more.
+  }
+}
+
+/** A short hash of a text (FNV-1a, 32 bits), as hex: tells apart two installs of the tool. */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, "0");
+}
