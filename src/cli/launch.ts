@@ -23,13 +23,18 @@
  *
  * Nothing here may fail the tool: whatever goes wrong, the bundle is loaded the plain way.
  */
+/* global __dirname -- this file is bundled as CommonJS (dist/cli.cjs), where Node defines it */
+import { Buffer } from "node:buffer";
 import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import Module, { createRequire } from "node:module";
 import { homedir } from "node:os";
 import * as path from "node:path";
+import process from "node:process";
 import * as vm from "node:vm";
 
 const MAIN = path.join(__dirname, "cli-main.cjs");
+/** Loads the bundle as Node loads any CommonJS file: the way when there is no usable cache. */
+const plainRequire = createRequire(MAIN);
 const PREFIX = "cli-main-";
 const SUFFIX = ".v8cache";
 
@@ -39,7 +44,7 @@ function start(): void {
   const dir = process.env.NODE_DISABLE_COMPILE_CACHE ? undefined : cacheFolder();
   const source = dir === undefined ? undefined : readMain();
   if (dir === undefined || source === undefined) {
-    require(MAIN);
+    plainRequire(MAIN);
     return;
   }
   // This install of the tool, then this build of it on this Node.
@@ -54,7 +59,7 @@ function start(): void {
     // here could not run one without a loader that Node 20 counts as experimental.
     script = new vm.Script(Module.wrap(source.text), { filename: MAIN, cachedData });
   } catch {
-    require(MAIN);
+    plainRequire(MAIN);
     return;
   }
   if (cachedData === undefined || script.cachedDataRejected === true) {
@@ -62,7 +67,13 @@ function start(): void {
       if (code === 0) writeCache(dir, install, build, file, script);
     });
   }
-  const run = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
+  const run = script.runInThisContext() as (
+    exports: unknown,
+    require: ReturnType<typeof createRequire>,
+    module: unknown,
+    filename: string,
+    dirname: string,
+  ) => void;
   const mod = { exports: {}, filename: MAIN, id: MAIN, loaded: false };
   run.call(mod.exports, mod.exports, createRequire(MAIN), mod, MAIN, path.dirname(MAIN));
 }
