@@ -110,7 +110,33 @@ export function createS3Client(profile: Profile, credentials: Credentials, reque
   // the SDK's own CPU per upload, was thrown away. Removed before the client's first request,
   // which `cacheMiddleware` requires.
   client.middlewareStack.remove(LOGGER_MIDDLEWARE);
+  reuseSigner(client);
   return client;
+}
+
+/**
+ * The SDK asks its `signer` function for a signer before every request, and that function
+ * builds a new one each time from a copy of the whole client configuration (and the signer
+ * starts with no signing key of its own). Every request of a client signs for the same
+ * service and region, with the same keys, and `sign` is given the region, service and
+ * skew-corrected time per request anyway: the first signer serves them all.
+ */
+function reuseSigner(client: S3Client): void {
+  const config = client.config as { signer?: unknown };
+  const make = config.signer;
+  if (typeof make !== "function") return;
+  let signer: Promise<unknown> | undefined;
+  config.signer = (authScheme?: unknown): Promise<unknown> => {
+    if (signer === undefined) {
+      const made = Promise.resolve((make as (a?: unknown) => unknown)(authScheme));
+      signer = made;
+      // A signer that could not be made is asked for again on the next request.
+      made.catch(() => {
+        if (signer === made) signer = undefined;
+      });
+    }
+    return signer;
+  };
 }
 
 /** The name the SDK's logger step is added under (`@aws-sdk/middleware-logger`). */
