@@ -302,6 +302,24 @@ export const pluginOptions = {
   plugins: [s3OwnModules, foldSchemaKeys, pluginOnlySdkParts],
 };
 
+/**
+ * The command-line tool always hands the S3 client its keys (S3_ACCESS_KEY_ID and
+ * S3_SECRET_ACCESS_KEY, or the --config file's), so AWS's default credential chain (SSO, STS,
+ * web identity, instance metadata, ~/.aws files, with the clients they need: about 220 KB of the
+ * bundle, compiled and initialised on every start) can never run. It is replaced by a provider
+ * that says so, should a client ever be made without keys.
+ */
+const cliOnlySdkParts = {
+  name: "cli-only-sdk-parts",
+  setup(build) {
+    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({ path: "credential-provider-node", namespace: "cli-no-default-credentials" }));
+    build.onLoad({ filter: /.*/, namespace: "cli-no-default-credentials" }, () => ({
+      contents: `export const defaultProvider = () => () => Promise.reject(new Error("This S3 client was made without keys: the command-line tool gives every client its keys itself and does not read AWS's default credential chain."));`,
+      loader: "js",
+    }));
+  },
+};
+
 const cliOptions = {
   entryPoints: ["src/cli/main.ts"],
   bundle: true,
@@ -322,7 +340,7 @@ const cliOptions = {
   // The same two steps as the plugin's: every run of the tool that uploads compiles and
   // initialises the S3 SDK it holds, and without them that is every S3 command and schema.
   // About a sixth less of the bundle, and about 40 ms less CPU for a run of 200 uploads.
-  plugins: [s3OwnModules, foldSchemaKeys],
+  plugins: [s3OwnModules, foldSchemaKeys, cliOnlySdkParts],
 };
 
 /** The `s3-image-hosting` command itself (package.json's `bin`): loads dist/cli-main.cjs. */
