@@ -44,7 +44,7 @@ function start(): void {
   const dir = process.env.NODE_DISABLE_COMPILE_CACHE ? undefined : cacheFolder();
   const source = dir === undefined ? undefined : readMain();
   if (dir === undefined || source === undefined) {
-    plainRequire(MAIN);
+    loadPlain();
     return;
   }
   // This install of the tool, then this build of it on this Node.
@@ -59,7 +59,7 @@ function start(): void {
     // here could not run one without a loader that Node 20 counts as experimental.
     script = new vm.Script(Module.wrap(source.text), { filename: MAIN, cachedData });
   } catch {
-    plainRequire(MAIN);
+    loadPlain();
     return;
   }
   if (cachedData === undefined || script.cachedDataRejected === true) {
@@ -76,6 +76,20 @@ function start(): void {
   ) => void;
   const mod = { exports: {}, filename: MAIN, id: MAIN, loaded: false };
   run.call(mod.exports, mod.exports, createRequire(MAIN), mod, MAIN, path.dirname(MAIN));
+}
+
+/** Loads the bundle without the cache; says so in words when it is not beside this file. */
+function loadPlain(): void {
+  try {
+    plainRequire(MAIN);
+  } catch (e) {
+    const missing = (e as { code?: unknown } | null)?.code === "MODULE_NOT_FOUND" && String((e as Error).message).includes(MAIN);
+    if (!missing) throw e;
+    process.stderr.write(
+      `s3-image-hosting: ${MAIN} is missing. The command needs the tool's bundle beside it: build the tool again (npm run build) or copy both files of dist/.\n`,
+    );
+    process.exitCode = 1;
+  }
 }
 
 /** The bundle's text with its size and time of change, or undefined when it cannot be read. */

@@ -5,7 +5,7 @@
  * the tool to fail. Needs no S3 server: `--version`, `--help` and a wrong command only.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { cliPath, repoRoot } from "../../support/cli";
@@ -132,5 +132,25 @@ describe("the compiled-code cache of the command", () => {
     writeFileSync(blocked, "");
     expect(await run(["--version"], { XDG_CACHE_HOME: blocked })).toEqual({ code: 0, stdout: `${version}\n`, stderr: "" });
     expect(await run(["--version"], { XDG_CACHE_HOME: blocked })).toEqual({ code: 0, stdout: `${version}\n`, stderr: "" });
+  });
+
+  it("says in words, without a stack trace, when the bundle is not beside the command", async () => {
+    const alone = path.join(work, "alone");
+    mkdirSync(alone);
+    copyFileSync(cliPath, path.join(alone, "cli.cjs"));
+    for (const env of [cacheHome("alone").env, { NODE_DISABLE_COMPILE_CACHE: "1" }]) {
+      const result = await new Promise<{ code: number; stderr: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          [path.join(alone, "cli.cjs"), "--version"],
+          { env: { PATH: process.env.PATH ?? "", HOME: work, ...env } },
+          (error, _out, stderr) => resolve({ code: error ? Number(error.code) : 0, stderr }),
+        );
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        `s3-image-hosting: ${path.join(alone, "cli-main.cjs")} is missing. The command needs the tool's bundle beside it: build the tool again (npm run build) or copy both files of dist/.\n`,
+      );
+    }
   });
 });
