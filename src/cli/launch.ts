@@ -8,9 +8,9 @@
  * does this for any program (`module.enableCompileCache`); this file does it on Node 20 as well,
  * through `vm.Script`'s `cachedData`.
  *
- * - One cache per command (`upload`, `download`, ..., `--dry-run` apart, everything else as
- *   one): a cache holds the functions its run compiled, and `--version` compiles few of those
- *   an upload needs. It is written when a run of that command ends with exit code 0 and no
+ * - One cache per command (`upload`, `download`, ..., `--help` and `--dry-run` apart,
+ *   everything else as one): a cache holds the functions its run compiled, and `--version`
+ *   compiles few of those an upload needs. It is written when a run of that command ends with exit code 0 and no
  *   usable cache was there.
  * - It lives in the tool's cache folder beside the upload index (`$XDG_CACHE_HOME` or
  *   `~/.cache`, then `s3-image-hosting/`), never in a folder shared between users. Its name
@@ -121,10 +121,15 @@ function cacheFolder(): string | undefined {
   }
 }
 
-/** Which cache a run uses: its command word, with `--dry-run` apart; "other" for anything else. */
+/**
+ * Which cache a run uses: its command word, with `--help` and `--dry-run` apart (they run little
+ * of what the command itself runs, and a cache made by them would be the one taken from then
+ * on); "other" for anything else.
+ */
 function commandKey(args: string[]): string {
   const first = args[0] ?? "";
   const word = /^[a-z][a-z-]{0,23}$/.test(first) ? first : "other";
+  if (args.includes("--help") || args.includes("-h")) return `${word}-help`;
   return args.includes("--dry-run") ? `${word}-dry` : word;
 }
 

@@ -59,9 +59,12 @@ describe("the compiled-code cache of the command", () => {
     expect(st.mode & 0o777).toBe(0o600);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
 
-    // Another command gets its own cache: `--version` compiles little of what `upload` runs.
+    // Another command gets its own cache, and its help one of its own: `--version` and
+    // `--help` compile little of what `upload` runs.
     expect((await run(["upload", "--help"], env)).code).toBe(0);
-    expect(caches(dir).map((n) => n.replace(/^.*-/, ""))).toEqual(["other.v8cache", "upload.v8cache"]);
+    expect((await run(["upload", "--dry-run", "--help"], env)).code).toBe(0);
+    const kind = (n: string): string => n.slice(n.indexOf(`-${process.arch}-`) + process.arch.length + 2);
+    expect(caches(dir).map(kind)).toEqual(["other.v8cache", "upload-help.v8cache"]);
   });
 
   it("is taken as it is by the next runs, which print the same", async () => {
@@ -117,7 +120,7 @@ describe("the compiled-code cache of the command", () => {
     expect(left).not.toContain(earlier);
     expect(left).toContain(otherInstall);
     expect(left).toContain(current);
-    expect(left.filter((n) => n.startsWith(install) && n.endsWith("-doctor.v8cache"))).toHaveLength(1);
+    expect(left.filter((n) => n.startsWith(install) && n.endsWith("-doctor-help.v8cache"))).toHaveLength(1);
     // Other files in the folder (the upload cache lives there too) are never touched.
     expect(readFileSync(path.join(dir, "uploads.json"), "utf8")).toBe("{}");
   });
