@@ -3,7 +3,7 @@
  * (dist/cli-main.cjs) with V8's compiled code kept from an earlier run.
  *
  * Node compiles the whole 1.3 MB bundle before running a line of it, and then every function
- * the run calls, on every start: about 65 ms of a 200-image upload, and 15 ms of `--version`.
+ * the run calls, on every start: 30 to 65 ms of a 200-image upload, and 12 to 15 ms of `--version`.
  * V8 can hand that work back as a code cache and take it again on the next start. Node 22
  * does this for any program (`module.enableCompileCache`); this file does it on Node 20 as well,
  * through `vm.Script`'s `cachedData`.
