@@ -10,7 +10,7 @@ import { errorText } from "../core/errors";
 import type { DownloadReport } from "../core/download/downloadEngine";
 import { hasImageExtension } from "../core/imageExtensions";
 import { isLocalImageEmbed, scanEmbeds } from "../core/markdown";
-import { migrationCounts, migrationDetails } from "../core/migrate/summary";
+import { bulletList, migrationCounts, migrationDetails } from "../core/migrate/summary";
 import type { UploadIndex } from "../core/ports";
 import type { UploadAllDeps } from "./uploadAll";
 
@@ -22,7 +22,6 @@ export interface DownloadDeps extends UploadAllDeps {
 
 const DOWNLOAD = "Download images back";
 const EVERYWHERE = "Upload and link everywhere";
-const MAX_LISTED = 10;
 
 /** Registers the download command and menu items, and the "Upload and link everywhere" menu items. */
 export function registerDownloadCommands(plugin: Plugin, deps: DownloadDeps): void {
@@ -154,7 +153,7 @@ async function runEverywhere(app: App, file: TFile, deps: UploadAllDeps, signal:
         ? `${EVERYWHERE}: no note links ${file.path}; nothing was uploaded.`
         : `${EVERYWHERE} (${file.path}, linked from ${result.notes.length} ${result.notes.length === 1 ? "note" : "notes"}): ${migrationCounts(r)}`,
     ];
-    for (const { heading, items } of migrationDetails(r)) lines.push(heading, ...items.slice(0, MAX_LISTED).map((s) => `• ${s}`));
+    for (const { heading, items } of migrationDetails(r)) lines.push(...bulletList(heading, items));
     if (result.trashed.length > 0) lines.push(`Moved the local copy to the trash.`);
     new Notice(lines.join("\n"), r.failed > 0 ? 0 : 8000);
   } catch (e) {
@@ -169,18 +168,15 @@ export function downloadSummary(r: DownloadReport, scope: string): string {
   const lines = [
     `${DOWNLOAD} (${scope}): ${r.downloaded} downloaded; ${r.rewritten} ${r.rewritten === 1 ? "link" : "links"} rewritten, ${r.skipped} skipped, ${r.failed} failed.`,
   ];
-  const list = (heading: string, items: string[]): void => {
-    if (items.length === 0) return;
-    lines.push(heading, ...items.slice(0, MAX_LISTED).map((s) => `• ${s}`));
-    if (items.length > MAX_LISTED) lines.push(`…and ${items.length - MAX_LISTED} more.`);
-  };
-  list(
-    "Skipped:",
-    r.skippedLinks.map((s) => `${s.note}: ${s.link} — ${s.reason}`),
-  );
-  list(
-    "Failed:",
-    r.failures.map((f) => `${f.note}${f.link ? `: ${f.link}` : ""} — ${f.message}`),
+  lines.push(
+    ...bulletList(
+      "Skipped:",
+      r.skippedLinks.map((s) => `${s.note}: ${s.link} — ${s.reason}`),
+    ),
+    ...bulletList(
+      "Failed:",
+      r.failures.map((f) => `${f.note}${f.link ? `: ${f.link}` : ""} — ${f.message}`),
+    ),
   );
   return lines.join("\n");
 }

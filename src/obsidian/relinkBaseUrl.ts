@@ -9,11 +9,10 @@ import { Modal, Notice, TextComponent, type App, type TFile } from "obsidian";
 import { errorText } from "../core/errors";
 import { ALL_FORMS } from "../core/markdown";
 import { relinkBases, relinkEach, type RelinkBases, type RelinkTally } from "../core/lifecycle/relink";
+import { bulletList } from "../core/migrate/summary";
 import { obsidianPorts } from "./vaultPorts";
 
 const RELINK = "Rewrite links to a new public base URL";
-/** Links named in the dialog and the summary; the rest are counted. */
-const MAX_LISTED = 10;
 
 const NO_UPLOADS = { upload: () => Promise.reject(new Error("rewriting links uploads nothing")) };
 
@@ -33,21 +32,16 @@ function relinkNotes(app: App, notes: readonly TFile[], bases: RelinkBases, writ
 
 /** The lines of a summary that name links left and notes that failed, the first few of each. */
 export function details(t: Tally): string[] {
-  const lines: string[] = [];
-  const list = (heading: string, items: string[]): void => {
-    if (items.length === 0) return;
-    lines.push(heading, ...items.slice(0, MAX_LISTED).map((s) => `• ${s}`));
-    if (items.length > MAX_LISTED) lines.push(`…and ${items.length - MAX_LISTED} more.`);
-  };
-  list(
-    "Left as they were:",
-    t.left.map((l) => `${l.note}: ${l.link} — ${l.reason}`),
-  );
-  list(
-    "Could not be changed:",
-    t.failed.map((f) => `${f.note} — ${f.reason}`),
-  );
-  return lines;
+  return [
+    ...bulletList(
+      "Left as they were:",
+      t.left.map((l) => `${l.note}: ${l.link} — ${l.reason}`),
+    ),
+    ...bulletList(
+      "Could not be changed:",
+      t.failed.map((f) => `${f.note} — ${f.reason}`),
+    ),
+  ];
 }
 
 /** Opens the dialog for `notes`; `scope` names them in its words ("Notes/A.md", "the folder X", "the vault"). */

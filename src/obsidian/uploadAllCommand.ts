@@ -6,7 +6,7 @@
 import { Notice, TFile, TFolder, type App, type Menu, type Plugin, type TAbstractFile } from "obsidian";
 import { addActiveNoteCommand, notesUnder } from "./noteScope";
 import { errorText } from "../core/errors";
-import { migrationCounts, migrationDetails, progressCount } from "../core/migrate/summary";
+import { bulletList, migrationCounts, migrationDetails, progressCount } from "../core/migrate/summary";
 import type { UploadAllDeps, UploadAllResult } from "./uploadAll";
 
 const TITLE = "Upload all local images";
@@ -69,8 +69,6 @@ async function runWithNotices(app: App, notes: TFile[], deps: UploadAllDeps, sig
   }
 }
 
-const MAX_LISTED = 10;
-
 /**
  * The end-of-run notice: counts (and each profile's, when the rules sent notes to more than
  * the active one), then the notes the rules kept local or could not follow, each skipped link
@@ -84,10 +82,7 @@ export function summaryText({ report: r, runs, trashed }: UploadAllResult, notes
   if (runs.length > 1 || runs.some((run) => !run.active)) {
     for (const run of runs) lines.push(`To "${run.profile}": ${migrationCounts({ ...run.report, keptLocal: [] })}`);
   }
-  for (const { heading, items } of migrationDetails(r)) {
-    lines.push(heading, ...items.slice(0, MAX_LISTED).map((s) => `• ${s}`));
-    if (items.length > MAX_LISTED) lines.push(`…and ${items.length - MAX_LISTED} more.`);
-  }
+  for (const { heading, items } of migrationDetails(r)) lines.push(...bulletList(heading, items));
   if (trashed.length > 0) lines.push(`Moved ${trashed.length} local ${trashed.length === 1 ? "copy" : "copies"} to the trash.`);
   return lines.join("\n");
 }

@@ -52,6 +52,17 @@ export function migrationDetails(r: MigrationReport, folderRules = true): { head
 }
 
 /**
+ * How a notice lists things: the heading, the first `max` items as bullets (`• item`), and
+ * `…and 4 more.` for the rest; nothing when there are no items.
+ */
+export function bulletList(heading: string, items: string[], max = 10): string[] {
+  if (items.length === 0) return [];
+  const lines = [heading, ...items.slice(0, max).map((s) => `• ${s}`)];
+  if (items.length > max) lines.push(`…and ${items.length - max} more.`);
+  return lines;
+}
+
+/**
  * `3 of 40`, or while notes are still being scanned (uploads start before the last note is
  * read, so the total can still grow) `3 of 40 found so far, 120 of 10000 notes scanned`.
  */
