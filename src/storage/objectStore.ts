@@ -79,24 +79,33 @@ export class S3ObjectStore {
     if (p.cacheControl) input.CacheControl = p.cacheControl;
     if (this.profile.acl !== "none") input.ACL = this.profile.acl;
     if (p.sha256) input.Metadata = { [SHA256_METADATA]: p.sha256 };
-    const conditional = p.createOnly === true && this.conditionalWrites;
     try {
-      await this.send(() => this.client.send(new PutObjectCommand(conditional ? { ...input, IfNoneMatch: "*" } : input)));
+      return await this.writeOnce(p.createOnly, (ifNoneMatch) => this.client.send(new PutObjectCommand({ ...input, ...ifNoneMatch })));
+    } catch (e) {
+      throw await this.fail(e, `upload ${p.key}`);
+    }
+  }
+
+  /**
+   * Sends a write, made conditional (`If-None-Match: *`) when `createOnly` asks and the
+   * service can: "taken" when something is at the key. Rejects with the service's answer as
+   * it came.
+   */
+  protected async writeOnce(createOnly: boolean | undefined, write: (ifNoneMatch: { IfNoneMatch?: string }) => Promise<unknown>): Promise<PutOutcome> {
+    const conditional = createOnly === true && this.conditionalWrites;
+    try {
+      await this.send(() => write(conditional ? { IfNoneMatch: "*" } : {}));
       return "stored";
     } catch (e) {
       // 412: something is at the key; 409: another conditional write to it is under way.
       if (conditional && (statusOf(e) === 412 || statusOf(e) === 409)) return "taken";
-      if (!conditional || statusOf(e) !== 501) throw await this.fail(e, `upload ${p.key}`);
+      if (!conditional || statusOf(e) !== 501) throw e;
     }
     // A service that does not implement the condition says so with 501 before storing
     // anything; the caller looked at the key just before, so the plain write goes ahead.
     this.conditionalWrites = false;
-    try {
-      await this.send(() => this.client.send(new PutObjectCommand(input)));
-      return "stored";
-    } catch (e) {
-      throw await this.fail(e, `upload ${p.key}`);
-    }
+    await this.send(() => write({}));
+    return "stored";
   }
 
   /** True when an object exists at `key`; false when the service says it does not (404). */

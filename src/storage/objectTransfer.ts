@@ -4,7 +4,7 @@
  * apart from `S3ObjectStore`, and loaded only when a copy runs.
  */
 import { CopyObjectCommand, GetObjectCommand, type CopyObjectCommandInput } from "@aws-sdk/client-s3";
-import { S3ObjectStore, SHA256_METADATA, statusOf, type PutObjectParams, type PutOutcome } from "./objectStore";
+import { S3ObjectStore, SHA256_METADATA, type PutObjectParams, type PutOutcome } from "./objectStore";
 
 export class S3TransferStore extends S3ObjectStore {
   /** The bytes and Content-Type of the object at `key`, read through the S3 API with this profile's keys. */
@@ -36,15 +36,6 @@ export class S3TransferStore extends S3ObjectStore {
     if (p.cacheControl) input.CacheControl = p.cacheControl;
     if (this.profile.acl !== "none") input.ACL = this.profile.acl;
     if (p.sha256) input.Metadata = { [SHA256_METADATA]: p.sha256 };
-    const conditional = p.createOnly === true && this.conditionalWrites;
-    try {
-      await this.send(() => this.client.send(new CopyObjectCommand(conditional ? { ...input, IfNoneMatch: "*" } : input)));
-      return "stored";
-    } catch (e) {
-      if (conditional && (statusOf(e) === 412 || statusOf(e) === 409)) return "taken";
-      if (!conditional || statusOf(e) !== 501) throw e;
-    }
-    await this.send(() => this.client.send(new CopyObjectCommand(input)));
-    return "stored";
+    return this.writeOnce(p.createOnly, (ifNoneMatch) => this.client.send(new CopyObjectCommand({ ...input, ...ifNoneMatch })));
   }
 }
