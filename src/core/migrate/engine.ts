@@ -10,7 +10,7 @@ import type { LinkStyle } from "../link/linkWriter";
 import type { TextChange } from "../apply/textChanges";
 import { checkedImage, type FetchedResponse } from "../download/checkedImage";
 import { attachmentName } from "../download/attachmentName";
-import { hostAllowed, servedFrom, type ImageSource } from "../download/servedFrom";
+import type { ImageSource } from "../download/servedFrom";
 
 /**
  * "Upload all local images": the migration engine shared by the Obsidian command and the
@@ -405,10 +405,7 @@ async function uploadOne(file: FileJob, ports: MigrationPorts, uploader: ImageUp
     };
   }
   try {
-    const stored = await uploader.upload({ bytes, name: baseName(file.path), notePath: file.links[0].note.path, sourcePath: file.path });
-    Object.assign(report.files[file.entry], { url: stored.url, reused: stored.reused });
-    if (stored.reused) report.reused++;
-    else report.uploaded++;
+    recordStored(report, file, await uploader.upload({ bytes, name: baseName(file.path), notePath: file.links[0].note.path, sourcePath: file.path }));
     return {};
   } catch (e) {
     const code = isUploadError(e) ? e.code : "Unknown";
@@ -417,6 +414,13 @@ async function uploadOne(file: FileJob, ports: MigrationPorts, uploader: ImageUp
   } finally {
     ports.releaseFile?.(bytes);
   }
+}
+
+/** Notes in the report where a file went and whether the bucket had it already. */
+function recordStored(report: MigrationReport, file: FileJob, stored: { url: string; reused: boolean }): void {
+  Object.assign(report.files[file.entry], { url: stored.url, reused: stored.reused });
+  if (stored.reused) report.reused++;
+  else report.uploaded++;
 }
 
 /** Fetches a web image and uploads it; on failure every link to it keeps its URL and fails. */
@@ -432,10 +436,7 @@ async function uploadRemote(file: FileJob, ports: MigrationPorts, uploader: Imag
     // Only images are re-hosted, whatever "Images only" says: a page or a script from
     // another site must not end up served from the bucket.
     const image = await checkedImage(file.path, res);
-    const stored = await uploader.upload({ bytes: image.bytes, name: attachmentName(file.path, image.ext), notePath: file.links[0].note.path });
-    Object.assign(report.files[file.entry], { url: stored.url, reused: stored.reused });
-    if (stored.reused) report.reused++;
-    else report.uploaded++;
+    recordStored(report, file, await uploader.upload({ bytes: image.bytes, name: attachmentName(file.path, image.ext), notePath: file.links[0].note.path }));
     return {};
   } catch (e) {
     const code = isUploadError(e) ? e.code : "DownloadFailed";
