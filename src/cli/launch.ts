@@ -24,7 +24,7 @@
  * Nothing here may fail the tool: whatever goes wrong, the bundle is loaded the plain way.
  */
 /* global __dirname -- this file is bundled as CommonJS (dist/cli.cjs), where Node defines it */
-import { Buffer } from "node:buffer";
+import { Buffer, isAscii } from "node:buffer";
 import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import Module, { createRequire } from "node:module";
 import { homedir } from "node:os";
@@ -92,13 +92,19 @@ function loadPlain(): void {
   }
 }
 
-/** The bundle's text with its size and time of change, or undefined when it cannot be read. */
+/**
+ * The bundle's text with its size and time of change, or undefined when it cannot be read.
+ * The build writes it in ASCII only, which reads as Latin-1 (the same text) several times
+ * faster than through a UTF-8 decoder, and makes a one-byte string for V8; any other text is
+ * read as UTF-8.
+ */
 function readMain(): { text: string; size: number; mtimeMs: number } | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(MAIN, "r");
     const { size, mtimeMs } = fstatSync(fd);
-    return { text: readFileSync(fd, "utf8"), size, mtimeMs };
+    const bytes = readFileSync(fd);
+    return { text: bytes.toString(isAscii(bytes) ? "latin1" : "utf8"), size, mtimeMs };
   } catch {
     return undefined;
   } finally {

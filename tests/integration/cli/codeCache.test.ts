@@ -137,6 +137,23 @@ describe("the compiled-code cache of the command", () => {
     expect(await run(["--version"], { XDG_CACHE_HOME: blocked })).toEqual({ code: 0, stdout: `${version}\n`, stderr: "" });
   });
 
+  it("reads the bundle's text as it is written: the build's ASCII-only bundle, and any other as UTF-8", async () => {
+    expect(readFileSync(path.join(path.dirname(cliPath), "cli-main.cjs")).every((b) => b < 0x80)).toBe(true);
+    const beside = path.join(work, "texts");
+    mkdirSync(beside);
+    copyFileSync(cliPath, path.join(beside, "cli.cjs"));
+    // A stand-in bundle that prints a text outside ASCII, written in UTF-8 as an editor would.
+    writeFileSync(path.join(beside, "cli-main.cjs"), `process.stdout.write("上传 ok\\n"); // 图片\n`, "utf8");
+    for (const env of [cacheHome("texts").env, cacheHome("texts").env, { NODE_DISABLE_COMPILE_CACHE: "1" }]) {
+      const out = await new Promise<string>((resolve) => {
+        execFile(process.execPath, [path.join(beside, "cli.cjs"), "--version"], { env: { PATH: process.env.PATH ?? "", HOME: work, ...env } }, (_e, stdout) =>
+          resolve(stdout),
+        );
+      });
+      expect(out).toBe("上传 ok\n");
+    }
+  });
+
   it("says in words, without a stack trace, when the bundle is not beside the command", async () => {
     const alone = path.join(work, "alone");
     mkdirSync(alone);
