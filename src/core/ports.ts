@@ -22,6 +22,12 @@ export type RunSize = number | (() => number);
 
 /** The uploader of one bulk run (see `ImageUploader.forRun`). */
 export interface RunUploader extends ImageUploader {
+  /**
+   * The run has found more than one file. What the uploader learns once per run (the
+   * bucket's listing) may start now, while the run still reads notes and images, instead of
+   * when the first upload asks. Called at most once; an uploader may do nothing.
+   */
+  foundMany?(): void;
   /** The run is over: forget what the bucket held. */
   end(): void;
 }

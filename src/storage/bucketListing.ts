@@ -29,11 +29,32 @@ export class BucketListing {
     /** The folder listed; only keys under it are answered. */
     readonly prefix: string,
     /**
-     * The most pages to list, read when the run first asks (a run that is still finding its
-     * files knows more by then). At 0 no listing is made and every answer is "cannot tell".
+     * The most pages to list, read when the listing starts and again before each further
+     * page (a run that is still finding its files knows more by then). At 0 when the listing
+     * starts, none is made and every answer is "cannot tell".
      */
     private readonly maxPages: number | (() => number),
   ) {}
+
+  /**
+   * Starts the listing now, if it has not started, rather than when `at` first asks: the
+   * run can go on reading while the service answers. Does nothing once the run is over.
+   */
+  start(): void {
+    if (!this.ended) void this.listing();
+  }
+
+  /** The listing, started on the first call; null when there is none to rely on. */
+  private listing(): Promise<Map<string, ObjectInfo> | null> {
+    if (this.listed === undefined) {
+      const { maxPages } = this;
+      const pages = typeof maxPages === "function" ? maxPages : () => maxPages;
+      // Any failure means "cannot tell": the per-file checks that follow report real problems
+      // (a network down, a wrong bucket) in their own words.
+      this.listed = pages() < 1 ? Promise.resolve(null) : this.bucket.list(this.prefix, pages).catch(() => null);
+    }
+    return this.listed;
+  }
 
   /**
    * What is at `key` by the listing: its size and ETag, null when the listing shows nothing
@@ -44,13 +65,7 @@ export class BucketListing {
     if (this.ended || !key.startsWith(this.prefix)) return undefined;
     const written = this.written.get(key);
     if (written) return written;
-    // Any failure means "cannot tell": the per-file checks that follow report real problems
-    // (a network down, a wrong bucket) in their own words.
-    if (this.listed === undefined) {
-      const pages = typeof this.maxPages === "function" ? this.maxPages() : this.maxPages;
-      this.listed = pages < 1 ? Promise.resolve(null) : this.bucket.list(this.prefix, pages).catch(() => null);
-    }
-    const objects = await this.listed;
+    const objects = await this.listing();
     if (objects === null || this.ended) return undefined;
     return this.written.get(key) ?? objects.get(key) ?? null;
   }

@@ -133,13 +133,15 @@ export class S3ObjectStore {
   /**
    * Size and ETag of every object whose key starts with `prefix` (ListObjectsV2, 1,000 keys a
    * page unless `pageKeys` asks for fewer), or null when there are more than `maxPages` pages of them: a listing that long
-   * costs more requests than it saves. A listing carries no user metadata, so `sha256` is
-   * never set.
+   * costs more requests than it saves. `maxPages` may be a function, asked before each page
+   * (a run still counting its files allows more pages as it finds them). A listing carries no
+   * user metadata, so `sha256` is never set.
    */
-  async list(prefix: string, maxPages: number, pageKeys?: number): Promise<Map<string, ObjectInfo> | null> {
+  async list(prefix: string, maxPages: number | (() => number), pageKeys?: number): Promise<Map<string, ObjectInfo> | null> {
     const objects = new Map<string, ObjectInfo>();
+    const limit = typeof maxPages === "function" ? maxPages : () => maxPages;
     let token: string | undefined;
-    for (let page = 0; page < maxPages; page++) {
+    for (let page = 0; page < limit(); page++) {
       let out: ListObjectsV2CommandOutput;
       try {
         out = await this.send(() =>

@@ -353,6 +353,7 @@ export function createUploader(opts: UploaderOptions): Uploader {
       const listing = contentAddressed ? new BucketListing(bucket, keyTemplatePrefix(profile.keyTemplate), pages) : undefined;
       return {
         upload: (asset) => uploadAsset(asset, listing),
+        foundMany: () => listing?.start(),
         end: () => listing?.end(),
       };
     },

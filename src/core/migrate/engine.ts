@@ -285,6 +285,9 @@ export async function migrateNotes(notePaths: string[], ports: MigrationPorts, o
     opts.setTimer,
   );
 
+  // The uploader may learn once what the bucket holds rather than ask about every file; it is
+  // told how many files the run has found by the time it asks, and as soon as there are two.
+  const run = opts.dryRun ? undefined : ports.uploader.forRun?.(() => files.length);
   // Files first linked from the note being scanned; they start uploading once it is scanned.
   let found: FileJob[] = [];
   // A link found after its file's upload settled is rewritten, or fails, on its own.
@@ -293,6 +296,7 @@ export async function migrateNotes(notePaths: string[], ports: MigrationPorts, o
     if (isNew) {
       files.push(file);
       found.push(file);
+      if (files.length === 2) run?.foundMany?.();
     }
     file.links.push(link);
     if (file.settled === undefined) return;
@@ -353,9 +357,6 @@ export async function migrateNotes(notePaths: string[], ports: MigrationPorts, o
   }
   if (notes.length === 0) progress();
 
-  // The uploader may learn once what the bucket holds rather than ask about every file; it is
-  // told how many files the run has found by the time it first asks.
-  const run = ports.uploader.forRun?.(() => files.length);
   const uploads = runFeed(
     feed,
     opts.concurrency,

@@ -185,6 +185,41 @@ describe("a bulk run of a content-addressed template", () => {
     }
   });
 
+  test("a run told early that it has many files lists before its first upload asks, once, and then puts only what is missing", async () => {
+    const profile = hashedProfile();
+    const there = uniquePng();
+    await bulkRun(profile, [there]);
+    const { uploader, transport } = uploaderFor(profile);
+    let found = 2;
+    const run = uploader.forRun?.(() => found);
+    try {
+      run!.foundMany!();
+      // The listing is under way before any upload has been asked for.
+      for (let waited = 0; transport.calls.length === 0 && waited < 5000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(transport.calls.filter(isList)).toHaveLength(1);
+      found = 3;
+      const stored = await Promise.all([there, uniquePng(), uniquePng()].map((b, i) => run!.upload(asset(b, i))));
+      expect(stored.map((s) => s.reused)).toEqual([true, false, false]);
+      expect(transport.calls.filter(isList)).toHaveLength(1);
+      expect(transport.count("PUT")).toBe(2);
+      expect(transport.count("HEAD")).toBe(0);
+    } finally {
+      run?.end();
+      uploader.destroy();
+    }
+  });
+
+  test("a run told it has many files after it ended lists nothing", async () => {
+    const { uploader, transport } = uploaderFor(hashedProfile());
+    const run = uploader.forRun?.(5);
+    run!.end();
+    run!.foundMany!();
+    // What the uploader would send goes out within a few turns; give it far more.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(transport.calls).toHaveLength(0);
+    uploader.destroy();
+  });
+
   test("a template that is not content-addressed never lists: each key is looked at with a HEAD", async () => {
     const profile = testProfile({ bucket, keyTemplate: `l${++folder}/{name}.{ext}` });
     const images = [uniquePng(), uniquePng(), uniquePng()];
@@ -332,6 +367,22 @@ describe("the listing itself", () => {
       expect([...(all?.keys() ?? [])].sort()).toEqual([0, 1, 2, 3, 4].map((i) => `${prefix}k${i}`));
       expect(all?.get(`${prefix}k0`)).toEqual({ size: 8, etag: `"${createHash("md5").update("object 0").digest("hex")}"` });
       expect(await store.list(prefix, 2, 2)).toBeNull();
+
+      // A page limit given as a function is asked before each page: a run that finds more
+      // files while the listing goes on may list further.
+      let allowed = 1;
+      const asked: number[] = [];
+      const growing = await store.list(
+        prefix,
+        () => {
+          asked.push(allowed);
+          return allowed++;
+        },
+        2,
+      );
+      expect(growing?.size).toBe(5);
+      expect(asked).toEqual([1, 2, 3]);
+      expect(await store.list(prefix, () => 2, 2)).toBeNull();
 
       const listing = new BucketListing({ list: (p, pages) => store.list(p, pages, 2) }, prefix, 2);
       expect(await listing.at(`${prefix}k0`)).toBeUndefined();

@@ -112,6 +112,50 @@ describe("migrateNotes while notes are still being scanned", () => {
     expect(report).toMatchObject({ uploaded: 100, rewritten: 100 });
   });
 
+  it("tells the run's uploader once, as soon as a second file is found, so that it can start its listing while notes are still read", async () => {
+    const v = vaultOf(3, { "N1.md": "![[1.png]] and ![[0.png]] and ![[2.png]]" });
+    const lastRead = deferred();
+    const { ports, noteReads } = recordingPorts(v, { "N2.md": lastRead });
+    const events: string[] = [];
+    const upload = ports.uploader.upload.bind(ports.uploader);
+    ports.uploader = {
+      upload,
+      forRun(files) {
+        const count = typeof files === "function" ? files : () => files;
+        events.push(`run with ${count()}`);
+        return {
+          upload: (asset) => {
+            events.push(`upload ${asset.name}`);
+            return upload(asset);
+          },
+          foundMany: () => events.push(`found many: ${count()} files, ${noteReads.length} notes read`),
+          end: () => events.push("end"),
+        };
+      },
+    };
+    const run = migrateNotes(notesOf(v), ports, { concurrency: 1 });
+    await settle();
+    // N0 links one image, N1 a second (then the first again and a third): told once, at the second.
+    expect(events.filter((e) => e.startsWith("found many"))).toEqual(["found many: 2 files, 2 notes read"]);
+    expect(noteReads).not.toContain("N2.md");
+    lastRead.resolve();
+    const report = await run;
+    expect(report).toMatchObject({ uploaded: 3, failed: 0 });
+    expect(events[0]).toBe("run with 0");
+    expect(events.at(-1)).toBe("end");
+    expect(events.filter((e) => e.startsWith("found many"))).toHaveLength(1);
+  });
+
+  it("starts no run of the uploader for a dry run", async () => {
+    const v = vaultOf(3);
+    const { ports } = recordingPorts(v);
+    const forRun = jest.fn();
+    ports.uploader = { upload: ports.uploader.upload.bind(ports.uploader), forRun };
+    const report = await migrateNotes(notesOf(v), ports, { concurrency: 2, dryRun: true });
+    expect(report.skipped).toBe(3);
+    expect(forRun).not.toHaveBeenCalled();
+  });
+
   it("when stopped while scanning, still accounts for every link and rewrites links found later to images already uploaded", async () => {
     const v = vaultOf(40, { "Z.md": "again ![[0.png]] and ![[5.png]]" });
     const first = v.hold("0.png");
