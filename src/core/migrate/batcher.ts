@@ -58,6 +58,30 @@ export class Batcher<T> {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
+    this.start(batch);
+  }
+
+  /**
+   * Starts a flush of what `split` says is ready of each pending item; the rest of it stays
+   * pending, for a later flush or the timer already running. Does not wait.
+   */
+  flushReady(split: (item: T) => { ready?: T; rest?: T }): void {
+    const batch: T[] = [];
+    const rest: T[] = [];
+    for (const item of this.pending) {
+      const parts = split(item);
+      if (parts.ready !== undefined) batch.push(parts.ready);
+      if (parts.rest !== undefined) rest.push(parts.rest);
+    }
+    this.pending = rest;
+    if (rest.length === 0) {
+      this.cancelTimer?.();
+      this.cancelTimer = undefined;
+    }
+    if (batch.length > 0) this.start(batch);
+  }
+
+  private start(batch: T[]): void {
     this.chain = this.chain.then(() =>
       this.flushFn(batch).catch((error: unknown) => {
         this.error ??= { error };

@@ -4,7 +4,7 @@ import { errorText, isUploadError } from "../errors";
 import { baseName } from "../paths";
 import type { ImageUploader } from "../ports";
 import { Feed, runFeed } from "./pool";
-import { Planner, type Fail, type FileJob, type OnLink } from "./planner";
+import { Planner, type Fail, type FileJob, type NoteJob, type OnLink } from "./planner";
 import { writeBack, type Rewrite } from "./writeBack";
 import type { LinkStyle } from "../link/linkWriter";
 import type { TextChange } from "../apply/textChanges";
@@ -131,7 +131,7 @@ export interface MigrationOptions {
   concurrency: number;
   /** Scan and resolve only: no file is read or uploaded and no note is written. */
   dryRun?: boolean;
-  /** Rewrite the notes after this many finished files (default 128). */
+  /** Rewrite the notes after this many finished files (default 1,000). */
   flushEvery?: number;
   /** …or this long after the first unwritten file finished, whichever comes first (default 1000). */
   flushIntervalMs?: number;
@@ -259,8 +259,10 @@ export interface MigratedFile {
 
 // Each write of a note rescans it (twice: before, and as it would read after), and in
 // Obsidian re-renders it and may start a sync: a note is written about once a second while
-// uploads finish, not once per handful of images. The count only bounds one write's size.
-const DEFAULT_FLUSH_EVERY = 128;
+// uploads finish, not once per handful of images. The count only bounds one write's size
+// where files finish faster than that (a fast link): a long note written every 128 files was
+// rescanned whole that often (10 to 15 ms of CPU a write for a note of 200 links).
+const DEFAULT_FLUSH_EVERY = 1000;
 const DEFAULT_FLUSH_INTERVAL_MS = 1000;
 
 // Scanning pauses for other work (the editor, finished uploads) after this much note text
@@ -321,6 +323,20 @@ export async function migrateNotes(notePaths: string[], ports: MigrationPorts, o
     });
   const pause = opts.setTimer ? () => new Promise<void>((resolve) => opts.setTimer?.(resolve, 0)) : () => Promise.resolve();
 
+  // Once every file has started, no note gets a new link: a note none of whose files is still
+  // uploading is written now, while the last uploads run, rather than after them. A note that
+  // still waits for one is left for when that upload ends, rather than written now and again then.
+  const writeFinishedNotes = (): void => {
+    const waiting = new Set<NoteJob>();
+    for (const f of files) if (f.settled === undefined) for (const l of f.links) waiting.add(l.note);
+    batcher.flushReady((rewrite) => {
+      const ready = rewrite.links.filter((l) => !waiting.has(l.note));
+      if (ready.length === rewrite.links.length) return { ready: rewrite };
+      if (ready.length === 0) return { rest: rewrite };
+      return { ready: { file: rewrite.file, links: ready }, rest: { file: rewrite.file, links: rewrite.links.filter((l) => waiting.has(l.note)) } };
+    });
+  };
+
   // Planning runs ahead of the uploads: each file starts as soon as its first link is found.
   // It goes on after a stop, so that every link is accounted for and the links of files
   // already uploaded are still rewritten wherever they are.
@@ -344,9 +360,7 @@ export async function migrateNotes(notePaths: string[], ports: MigrationPorts, o
       }
     } finally {
       feed.close();
-      // Nothing is left to start: the links of the files done so far are written while the
-      // last uploads run, rather than after them.
-      if (feed.exhausted) batcher.flush();
+      if (feed.exhausted) writeFinishedNotes();
     }
   })();
 
@@ -362,11 +376,12 @@ export async function migrateNotes(notePaths: string[], ports: MigrationPorts, o
     opts.concurrency,
     async (file) => {
       file.started = true;
-      if (feed.exhausted) batcher.flush();
+      if (feed.exhausted) writeFinishedNotes();
       file.settled = await uploadOne(file, ports, run ?? ports.uploader, report);
       const links = [...file.links];
       if (file.settled.failed) for (const l of links) fail(l.note.path, l.embed.raw, file.settled.failed(l).code, file.settled.failed(l).message);
       else batcher.add({ file, links });
+      if (feed.exhausted) writeFinishedNotes();
       done++;
       progress(file.path);
     },

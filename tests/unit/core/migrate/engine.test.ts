@@ -225,7 +225,31 @@ describe("migrateNotes", () => {
     expect(v.notes.get("N.md")).toBe(expectedRewrite(note, Object.fromEntries(Object.keys(files).map((f) => [f, f]))));
   });
 
-  it("writes the links of the finished files as soon as the last file has started, without waiting for it", async () => {
+  it("once the last file has started, writes the notes whose files are all done, and each note still waiting for an upload once, when it ends", async () => {
+    const files = { "0.png": "b0", "1.png": "b1", "2.png": "b2", "3.png": "b3" };
+    const notes = { "A.md": "![[0.png]]\n![[1.png]]", "B.md": "![[2.png]]\n![[3.png]]", "C.md": "![[1.png]] and ![[3.png]]" };
+    const v = new MemoryVault(notes, files);
+    const held = [v.hold("2.png"), v.hold("3.png")];
+    const run = migrateNotes(Object.keys(notes), v.ports(), { concurrency: 2, flushEvery: 100, flushIntervalMs: 60_000 });
+    await settle();
+    expect(v.reads).toEqual(["0.png", "1.png", "2.png", "3.png"]);
+    // A's images are both in the bucket; B and C each wait for one still uploading.
+    expect(v.rewrites).toEqual(["A.md"]);
+    expect(v.notes.get("A.md")).toBe(expectedRewrite(notes["A.md"], { "0.png": "0.png", "1.png": "1.png" }));
+    expect(v.notes.get("C.md")).toBe(notes["C.md"]);
+    held[0].resolve();
+    await settle();
+    // 2.png is done, but B still waits for 3.png: nothing more is written yet.
+    expect(v.rewrites).toEqual(["A.md"]);
+    held[1].resolve();
+    const report = await run;
+    expect([...v.rewrites].sort()).toEqual(["A.md", "B.md", "C.md"]);
+    expect(report.rewritten).toBe(6);
+    expect(v.notes.get("B.md")).toBe(expectedRewrite(notes["B.md"], { "2.png": "2.png", "3.png": "3.png" }));
+    expect(v.notes.get("C.md")).toBe(expectedRewrite(notes["C.md"], { "1.png": "1.png", "3.png": "3.png" }));
+  });
+
+  it("writes a single note once when its last upload ends, not also when that upload starts", async () => {
     const files = { "0.png": "b0", "1.png": "b1", "2.png": "b2", "3.png": "b3" };
     const note = Object.keys(files)
       .map((f) => `![[${f}]]`)
@@ -235,11 +259,10 @@ describe("migrateNotes", () => {
     const run = migrateNotes(["N.md"], v.ports(), { concurrency: 2, flushEvery: 100, flushIntervalMs: 60_000 });
     await settle();
     expect(v.reads).toEqual(["0.png", "1.png", "2.png", "3.png"]);
-    expect(v.rewrites).toEqual(["N.md"]);
-    expect(v.notes.get("N.md")).toBe(expectedRewrite(note, { "0.png": "0.png", "1.png": "1.png" }));
+    expect(v.rewrites).toEqual([]);
     for (const h of held) h.resolve();
     const report = await run;
-    expect(v.rewrites).toHaveLength(2);
+    expect(v.rewrites).toEqual(["N.md"]);
     expect(report.rewritten).toBe(4);
     expect(v.notes.get("N.md")).toBe(expectedRewrite(note, Object.fromEntries(Object.keys(files).map((f) => [f, f]))));
   });
