@@ -305,6 +305,7 @@ try {
       count: 200,
       size: 200_000,
       reps: 5,
+      confirmReps: 9,
       transfers: [4, 8, 16, 32],
     });
     results.bulk ??= {};

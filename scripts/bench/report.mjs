@@ -62,12 +62,18 @@ export function renderTable(r) {
   const tools = r.bulk?.tools;
   add(
     "bulk.ratioToRclone",
-    "best rclone ÷ this tool, whole processes, 200 × 200 KB",
+    "rclone at its best --transfers ÷ this tool, whole processes, 200 × 200 KB",
     tools?.skipped ??
       (tools
-        ? `${Object.entries(tools.medianMs)
+        ? `${
+            tools.confirmMedianMs
+              ? `timed again side by side: ${Object.entries(tools.confirmMedianMs)
+                  .map(([k, v]) => `${k} ${v}`)
+                  .join(", ")} ms; `
+              : ""
+          }count picked from ${Object.entries(tools.medianMs)
             .map(([k, v]) => `${k} ${v}`)
-            .join(", ")} ms; ${tools.rcloneVersion ?? "no rclone"}`
+            .join(", ")} ms (${tools.ratioToRcloneInSelection} there); ${tools.rcloneVersion ?? "no rclone"}`
         : ""),
   );
   add("bulk.tools.ratioToRcloneNoCache", "best rclone ÷ this tool's first run (no compiled-code cache)");
