@@ -804,24 +804,25 @@ async function tools(a: Common & { cli: string; count: number; size: number; rep
       await remove();
     }
   };
-  const ourKeys = await keysOf(a.server, t.dir, t.images, t.note);
-  await clearKeys(a.server, ourKeys);
-  const ours = (env: NodeJS.ProcessEnv) => () =>
-    timedThenRemoved(
+  // Like rclone's and the AWS CLI's, each of the tool's runs puts its objects under a folder
+  // of its own (the default template's `{hash:32}.{ext}`, under a fresh folder), so that no
+  // side writes keys the server has just deleted.
+  const ours = (env: NodeJS.ProcessEnv) => () => {
+    const p = prefix();
+    return timedThenRemoved(
       async () => {
         const vault = freshCopy(t.dir, a.root, "tools");
         try {
           const args = [a.cli, "upload", vault, "--endpoint", a.endpoint, "--region", a.server.region, "--bucket", a.server.bucket, "--path-style"];
-          return await runProcess(process.execPath, [...args, "--cache", path.join(vault, ".cache.json"), "--json"], env);
+          const template = ["--key-template", `${p}/{hash:32}.{ext}`];
+          return await runProcess(process.execPath, [...args, ...template, "--cache", path.join(vault, ".cache.json"), "--json"], env);
         } finally {
           fs.rmSync(vault, { recursive: true, force: true });
         }
       },
-      // In one request, as the other sides' objects are removed.
-      async () => {
-        await client.send(new DeleteObjectsCommand({ Bucket: a.server.bucket, Delete: { Objects: ourKeys.map((Key) => ({ Key })), Quiet: true } }));
-      },
+      () => emptyBucket(client, a.server.bucket, `${p}/`),
     );
+  };
   // The tool's V8 code cache lives under HOME (cfg): written by its first run (the warm-up
   // round), taken by the timed ones. Its first run on a machine is "oursNoCache".
   const sides: Record<string, () => Promise<number>> = {
