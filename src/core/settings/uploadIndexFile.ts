@@ -245,8 +245,15 @@ export function parseIndexFile(text: string): {
     if (b >= lineEnd || text.charCodeAt(b) !== 32 || !isLowerHex(text, a + 1, b)) continue;
     const c = text.indexOf(" ", b + 1);
     if (c < 0 || c >= lineEnd) continue;
-    const colon = text.indexOf(":", b + 1);
-    const atEnd = colon > b && colon < c ? colon : c;
+    // The time ends at a colon within its 11 digits, or at the space. Looked for only there:
+    // searching the text for the next colon would cross every later line that has none.
+    let atEnd = c;
+    for (let i = b + 1; i < c && i <= b + 12; i++) {
+      if (text.charCodeAt(i) === 58 /* : */) {
+        atEnd = i;
+        break;
+      }
+    }
     if (atEnd - b - 1 > 11 || !isBase36(text, b + 1, atEnd)) continue;
     let stored: string | undefined;
     let sizeAndMd5: { size: number; md5: string } | undefined;

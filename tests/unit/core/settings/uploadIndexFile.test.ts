@@ -108,6 +108,29 @@ describe("the upload index file", () => {
     expect(index.size).toBe(2);
   });
 
+  test("a record's time ends at its own colon or space: a colon in its key or on a later line does not move it, and 11 digits are the most", async () => {
+    const id = scopeId("https://s3.example.com/b");
+    const file = new MemoryFile(
+      [
+        `@${id} "https://s3.example.com/b"`,
+        `${id} ${H("a")} rs img/a:b.png`,
+        `${id} ${H("b")} rs img/b.png`,
+        `${id} ${H("c")} ${"1".repeat(11)}:${H("d")} img/c.png`,
+        `${id} ${H("e")} ${"1".repeat(12)}:${H("d")} img/e.png`,
+        `${id} ${H("f")} ${"1".repeat(12)} img/f.png`,
+        `${id} ${H("1")} rs:${H("2")} img/1:x.png`,
+        "",
+      ].join("\n"),
+    );
+    const index = await reopen(file);
+    expect(index.get("https://s3.example.com/b", H("a"))).toEqual({ key: "img/a:b.png", at: 1000 });
+    expect(index.get("https://s3.example.com/b", H("b"))).toEqual({ key: "img/b.png", at: 1000 });
+    expect(index.get("https://s3.example.com/b", H("c"))).toEqual({ key: "img/c.png", at: parseInt("1".repeat(11), 36), sha256: H("d") });
+    expect(index.get("https://s3.example.com/b", H("e"))).toBeUndefined();
+    expect(index.get("https://s3.example.com/b", H("f"))).toBeUndefined();
+    expect(index.get("https://s3.example.com/b", H("1"))).toEqual({ key: "img/1:x.png", at: 1000, sha256: H("2") });
+  });
+
   test("keys that hold line breaks or start with a quote read back exactly", async () => {
     const file = new MemoryFile();
     const index = await reopen(file);
