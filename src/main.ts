@@ -66,6 +66,8 @@ export default class S3ImageHostingPlugin extends Plugin implements SettingsHost
     this.index = new FileUploadIndex(adapterIndexFile(this.app.vault.adapter, `${folder}/${UPLOAD_INDEX_FILE}`), {
       migrateFrom: () => this.oldIndex(),
       onError: (e) => console.error(`${PLUGIN_NAME}: could not read or write the upload index`, e),
+      // Read on the first upload, which may be in the middle of typing: in slices, the editor between them.
+      pause: () => new Promise((resolve) => window.setTimeout(resolve, 0)),
     });
     await this.loadSettings();
 

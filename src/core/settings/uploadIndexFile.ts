@@ -49,7 +49,17 @@ export interface FileUploadIndexOptions {
   migrateFrom?: () => { data: UploadIndexData; done: () => Promise<void> | void } | undefined;
   /** Called when the file could not be read or written; the index keeps working from memory. */
   onError?: (e: unknown) => void;
+  /**
+   * Lets other work run while a large file is read (Obsidian's editor, on the first upload):
+   * awaited between slices of about `READ_SLICE_CHARS` of text and `READ_SLICE_RECORDS`
+   * records. Without it the file is read in one go.
+   */
+  pause?: () => Promise<void>;
 }
+
+/** How much of the file is read between two pauses: about 2,000 records of the default template. */
+const READ_SLICE_CHARS = 256 * 1024;
+const READ_SLICE_RECORDS = 2000;
 
 /** Stale lines beyond this many, and beyond the live records, get the file rewritten. */
 const COMPACT_MIN_STALE = 64;
@@ -135,9 +145,24 @@ export class FileUploadIndex implements UploadIndex {
 
   private async readFile(): Promise<void> {
     const text = (await this.file.read()) ?? "";
-    const parsed = parseIndexFile(text);
+    const { pause } = this.options;
+    const reader = new IndexLines();
+    if (pause === undefined) reader.read(text, 0, text.length);
+    else {
+      for (let from = 0; from < text.length;) {
+        const lineEnd = text.indexOf("\n", Math.min(text.length, from + READ_SLICE_CHARS));
+        const to = lineEnd < 0 ? text.length : lineEnd + 1;
+        reader.read(text, from, to);
+        from = to;
+        if (from < text.length) await pause();
+      }
+    }
+    const parsed = reader.result();
     for (const id of parsed.scopes.keys()) this.defined.add(id);
-    for (const r of parsed.records)
+    for (let i = 0; i < parsed.records.length; i++) {
+      // A record set while the file is read is newer than the file's: remember keeps it.
+      if (pause !== undefined && i > 0 && i % READ_SLICE_RECORDS === 0) await pause();
+      const r = parsed.records[i];
       this.remember(r.scope, r.sha256, {
         key: r.key,
         at: r.at,
@@ -145,6 +170,7 @@ export class FileUploadIndex implements UploadIndex {
         ...(r.size !== undefined && r.md5 !== undefined && { size: r.size, md5: r.md5 }),
         ...(r.path !== undefined && { path: r.path }),
       });
+    }
     this.openLine = text !== "" && !text.endsWith("\n");
     const stale = parsed.lines - this.size - this.defined.size;
 
@@ -218,75 +244,92 @@ export function parseIndexFile(text: string): {
   records: ParsedRecord[];
   lines: number;
 } {
-  const scopes = new Map<string, string>();
-  const raw: (Omit<ParsedRecord, "scope"> & { id: string })[] = [];
-  let lines = 0;
-  let start = 0;
-  // Fields are found by position in the text, not by splitting it: a file of 50,000 records is
-  // read on the first upload, which should not wait for it.
-  while (start < text.length) {
-    let end = text.indexOf("\n", start);
-    if (end < 0) end = text.length;
-    const lineEnd = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
-    const lineStart = start;
-    start = end + 1;
-    if (lineEnd === lineStart) continue;
-    lines++;
-    const a = text.indexOf(" ", lineStart);
-    if (a <= lineStart || a >= lineEnd) continue;
-    if (text.charCodeAt(lineStart) === 64 /* @ */) {
-      const id = text.slice(lineStart + 1, a);
-      const scope = parseKey(text.slice(a + 1, lineEnd));
-      // A scope line is trusted only when its id is the scope's own.
-      if (scope !== undefined && !scopes.has(id) && scopeId(scope) === id) scopes.set(id, scope);
-      continue;
-    }
-    const b = a + 65;
-    if (b >= lineEnd || text.charCodeAt(b) !== 32 || !isLowerHex(text, a + 1, b)) continue;
-    const c = text.indexOf(" ", b + 1);
-    if (c < 0 || c >= lineEnd) continue;
-    // The time ends at a colon within its 11 digits, or at the space. Looked for only there:
-    // searching the text for the next colon would cross every later line that has none.
-    let atEnd = c;
-    for (let i = b + 1; i < c && i <= b + 12; i++) {
-      if (text.charCodeAt(i) === 58 /* : */) {
-        atEnd = i;
-        break;
+  const reader = new IndexLines();
+  reader.read(text, 0, text.length);
+  return reader.result();
+}
+
+/** Reads an index file's lines a part at a time (`read`), then resolves each record's scope (`result`). */
+class IndexLines {
+  private readonly scopes = new Map<string, string>();
+  private readonly raw: (Omit<ParsedRecord, "scope"> & { id: string })[] = [];
+  private lines = 0;
+
+  /** Reads the lines of `text` from `from` up to `to`, a line's start or the end of the text. */
+  read(text: string, from: number, to: number): void {
+    const { scopes, raw } = this;
+    let start = from;
+    // Fields are found by position in the text, not by splitting it: a file of 50,000 records is
+    // read on the first upload, which should not wait for it.
+    while (start < to) {
+      let end = text.indexOf("\n", start);
+      if (end < 0 || end > to) end = to;
+      const lineEnd = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+      const lineStart = start;
+      start = end + 1;
+      if (lineEnd === lineStart) continue;
+      this.lines++;
+      const a = text.indexOf(" ", lineStart);
+      if (a <= lineStart || a >= lineEnd) continue;
+      if (text.charCodeAt(lineStart) === 64 /* @ */) {
+        const id = text.slice(lineStart + 1, a);
+        const scope = parseKey(text.slice(a + 1, lineEnd));
+        // A scope line is trusted only when its id is the scope's own.
+        if (scope !== undefined && !scopes.has(id) && scopeId(scope) === id) scopes.set(id, scope);
+        continue;
       }
-    }
-    if (atEnd - b - 1 > 11 || !isBase36(text, b + 1, atEnd)) continue;
-    let stored: string | undefined;
-    let sizeAndMd5: { size: number; md5: string } | undefined;
-    if (atEnd !== c) {
-      const s = atEnd + 1;
-      if (c - s < 64 || !isLowerHex(text, s, s + 64) || (c > s + 64 && text.charCodeAt(s + 64) !== 58)) continue;
-      stored = text.slice(s, s + 64);
-      if (c > s + 64) {
-        sizeAndMd5 = parseSizeAndMd5(text.slice(s + 65, c));
-        if (sizeAndMd5 === undefined) continue;
+      const b = a + 65;
+      if (b >= lineEnd || text.charCodeAt(b) !== 32 || !isLowerHex(text, a + 1, b)) continue;
+      const c = text.indexOf(" ", b + 1);
+      if (c < 0 || c >= lineEnd) continue;
+      // The time ends at a colon within its 11 digits, or at the space. Looked for only there:
+      // searching the text for the next colon would cross every later line that has none.
+      let atEnd = c;
+      for (let i = b + 1; i < c && i <= b + 12; i++) {
+        if (text.charCodeAt(i) === 58 /* : */) {
+          atEnd = i;
+          break;
+        }
       }
+      if (atEnd - b - 1 > 11 || !isBase36(text, b + 1, atEnd)) continue;
+      let stored: string | undefined;
+      let sizeAndMd5: { size: number; md5: string } | undefined;
+      if (atEnd !== c) {
+        const s = atEnd + 1;
+        if (c - s < 64 || !isLowerHex(text, s, s + 64) || (c > s + 64 && text.charCodeAt(s + 64) !== 58)) continue;
+        stored = text.slice(s, s + 64);
+        if (c > s + 64) {
+          sizeAndMd5 = parseSizeAndMd5(text.slice(s + 65, c));
+          if (sizeAndMd5 === undefined) continue;
+        }
+      }
+      const rest = pathAndKey(text.slice(c + 1, lineEnd));
+      if (rest === undefined) continue;
+      const { key, path } = rest;
+      raw.push({ id: text.slice(lineStart, a), sha256: text.slice(a + 1, b), key, at: parseInt(text.slice(b + 1, atEnd), 36), stored, ...sizeAndMd5, path });
     }
-    const rest = pathAndKey(text.slice(c + 1, lineEnd));
-    if (rest === undefined) continue;
-    const { key, path } = rest;
-    raw.push({ id: text.slice(lineStart, a), sha256: text.slice(a + 1, b), key, at: parseInt(text.slice(b + 1, atEnd), 36), stored, ...sizeAndMd5, path });
   }
-  const records: ParsedRecord[] = [];
-  // A record is kept only with its scope line, wherever that line is (a merge may put it after).
-  for (const r of raw) {
-    const scope = scopes.get(r.id);
-    if (scope !== undefined)
-      records.push({
-        scope,
-        sha256: r.sha256,
-        key: r.key,
-        at: r.at,
-        ...(r.stored !== undefined && { stored: r.stored }),
-        ...(r.size !== undefined && r.md5 !== undefined && { size: r.size, md5: r.md5 }),
-        ...(r.path !== undefined && { path: r.path }),
-      });
+
+  /** Scope lines, the records whose scope line was read (wherever it was), and the number of non-empty lines. */
+  result(): { scopes: Map<string, string>; records: ParsedRecord[]; lines: number } {
+    const { scopes } = this;
+    const records: ParsedRecord[] = [];
+    // A record is kept only with its scope line, wherever that line is (a merge may put it after).
+    for (const r of this.raw) {
+      const scope = scopes.get(r.id);
+      if (scope !== undefined)
+        records.push({
+          scope,
+          sha256: r.sha256,
+          key: r.key,
+          at: r.at,
+          ...(r.stored !== undefined && { stored: r.stored }),
+          ...(r.size !== undefined && r.md5 !== undefined && { size: r.size, md5: r.md5 }),
+          ...(r.path !== undefined && { path: r.path }),
+        });
+    }
+    return { scopes, records, lines: this.lines };
   }
-  return { scopes, records, lines };
 }
 
 /** One record line as read: `stored`, `size` and `md5` are of the bytes at the key. */

@@ -296,4 +296,34 @@ describe("the upload index file", () => {
     expect(again.size).toBe(50_000);
     expect(again.get("https://s3.example.com/bucket", hex(49_999))?.key).toBe(`img/${hex(49_999).slice(32)}.png`);
   });
+
+  test("read in slices with a pause between them, a large file gives the same records, a record whose scope line comes last included, and a record set meanwhile wins", async () => {
+    const scope = "https://s3.example.com/bucket";
+    const id = scopeId(scope);
+    const hex = (n: number) => n.toString(16).padStart(64, "0");
+    // 6,000 records (three slices or more), CRLF line ends, the scope line after them all.
+    const lines: string[] = [];
+    for (let i = 0; i < 6000; i++) lines.push(`${id} ${hex(i)} ${(1_700_000_000_000 + i).toString(36)} img/${hex(i).slice(32)}.png`);
+    lines.push(`@${id} ${JSON.stringify(scope)}`);
+    const text = `${lines.join("\r\n")}\r\n`;
+
+    const whole = new FileUploadIndex(new MemoryFile(text));
+    await whole.load();
+    let pauses = 0;
+    let sliced: FileUploadIndex | undefined = undefined;
+    sliced = new FileUploadIndex(new MemoryFile(text), {
+      pause: async () => {
+        pauses++;
+        // The first upload of a run may remember an image while the file is still being read.
+        if (pauses === 1) sliced?.set(scope, hex(5999), { key: "img/newer.png", at: 1_800_000_000_000 });
+      },
+    });
+    await sliced.load();
+    expect(pauses).toBeGreaterThanOrEqual(3);
+    expect(whole.size).toBe(6000);
+    expect(sliced.size).toBe(6000);
+    for (const i of [0, 1, 2999, 4321, 5998]) expect(sliced.get(scope, hex(i))).toEqual(whole.get(scope, hex(i)));
+    expect(sliced.get(scope, hex(5999))).toEqual({ key: "img/newer.png", at: 1_800_000_000_000 });
+    expect(parseIndexFile(text).records).toHaveLength(6000);
+  });
 });
