@@ -758,7 +758,7 @@ function writtenToDisk(): void {
  * The pause before each timed run of the `tools` step, for the server to finish removing the last
  * side's objects. At 0.3 s the tool's median was 607 ms in the side-by-side rounds against 571 ms
  * in the first rounds of the same run, where it always followed the AWS CLI's light load; at 1 s,
- * 540 against 552 ms.
+ * 540 against 552 ms in one run, but 606 against 519 ms in another (see docs/BENCHMARK.md).
  */
 const SETTLE_MS = 1000;
 
