@@ -65,6 +65,13 @@ mon_max_pg_per_osd = 1000
 osd_crush_chooseleaf_type = 0
 osd_objectstore = memstore
 memstore_device_bytes = 2147483648
+# The memory store's count of bytes used can drop below zero after many writes and deletes
+# (seen as stat_bytes_used 2^64 - 131,102 in the OSD's perf dump), which it reads as a store far
+# past full: it stops taking writes ("full status failsafe engaged ... -2147483648% full") and
+# every request hangs until the count comes back. The store holds far less than its size; its
+# fullness is not checked, neither by the OSD's own last-resort limit nor by the cluster's.
+osd_failsafe_full_ratio = 1e30
+mon_osd_full_ratio = 1e30
 osd_max_object_name_len = 460
 osd_max_object_namespace_len = 64
 # A deleted object's data beyond its first 4 MiB is freed by the gateway's garbage collector,
