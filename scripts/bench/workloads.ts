@@ -810,12 +810,12 @@ async function tools(a: Common & { cli: string; count: number; size: number; rep
   const client = sdkClient(a.server, a.server.endpoint);
   let round_ = 0;
   const prefix = () => `tools-${process.pid}-${round_++}`;
-  const timedThenRemoved = async (run: () => Promise<number>, remove: () => Promise<void>): Promise<number> => {
+  const timedThenRemoved = async (p: string, run: () => Promise<number>): Promise<number> => {
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     try {
       return await run();
     } finally {
-      await remove();
+      await emptyBucket(client, a.server.bucket, `${p}/`);
     }
   };
   // Like rclone's and the AWS CLI's, each of the tool's runs puts its objects under a folder
@@ -823,22 +823,19 @@ async function tools(a: Common & { cli: string; count: number; size: number; rep
   // side writes keys the server has just deleted.
   const ours = (env: NodeJS.ProcessEnv) => () => {
     const p = prefix();
-    return timedThenRemoved(
-      async () => {
-        const vault = freshCopy(t.dir, a.root, "tools");
-        // The copy's 40 MB go to disk now rather than while the tool runs (rclone and the AWS CLI
-        // read files written long before), and the tool's own flushed note write waits for none of it.
-        writtenToDisk();
-        try {
-          const args = [a.cli, "upload", vault, "--endpoint", a.endpoint, "--region", a.server.region, "--bucket", a.server.bucket, "--path-style"];
-          const template = ["--key-template", `${p}/{hash:32}.{ext}`];
-          return await runProcess(process.execPath, [...args, ...template, "--cache", path.join(vault, ".cache.json"), "--json"], env);
-        } finally {
-          fs.rmSync(vault, { recursive: true, force: true });
-        }
-      },
-      () => emptyBucket(client, a.server.bucket, `${p}/`),
-    );
+    return timedThenRemoved(p, async () => {
+      const vault = freshCopy(t.dir, a.root, "tools");
+      // The copy's 40 MB go to disk now rather than while the tool runs (rclone and the AWS CLI
+      // read files written long before), and the tool's own flushed note write waits for none of it.
+      writtenToDisk();
+      try {
+        const args = [a.cli, "upload", vault, "--endpoint", a.endpoint, "--region", a.server.region, "--bucket", a.server.bucket, "--path-style"];
+        const template = ["--key-template", `${p}/{hash:32}.{ext}`];
+        return await runProcess(process.execPath, [...args, ...template, "--cache", path.join(vault, ".cache.json"), "--json"], env);
+      } finally {
+        fs.rmSync(vault, { recursive: true, force: true });
+      }
+    });
   };
   // The tool's V8 code cache lives under HOME (cfg): written by its first run (the warm-up
   // round), taken by the timed ones. Its first run on a machine is "oursNoCache".
@@ -850,20 +847,15 @@ async function tools(a: Common & { cli: string; count: number; size: number; rep
     for (const n of a.transfers) {
       sides[`rclone${n}`] = () => {
         const p = prefix();
-        return timedThenRemoved(
-          () => runProcess("rclone", ["copy", images, `bench:${a.server.bucket}/${p}`, "--transfers", String(n)], rcloneEnv),
-          () => emptyBucket(client, a.server.bucket, `${p}/`),
-        );
+        return timedThenRemoved(p, () => runProcess("rclone", ["copy", images, `bench:${a.server.bucket}/${p}`, "--transfers", String(n)], rcloneEnv));
       };
     }
   }
   if (awsVersion !== null) {
     sides.aws = () => {
       const p = prefix();
-      return timedThenRemoved(
-        () =>
-          runProcess(awsBin, ["s3", "cp", images, `s3://${a.server.bucket}/${p}/`, "--recursive", "--only-show-errors", "--endpoint-url", a.endpoint], awsEnv),
-        () => emptyBucket(client, a.server.bucket, `${p}/`),
+      return timedThenRemoved(p, () =>
+        runProcess(awsBin, ["s3", "cp", images, `s3://${a.server.bucket}/${p}/`, "--recursive", "--only-show-errors", "--endpoint-url", a.endpoint], awsEnv),
       );
     };
   }

@@ -39,7 +39,6 @@ export interface CliIO {
   now?: () => Date;
 }
 
-/** Exit codes: nothing failed, something failed, bad usage or settings (or the vault busy with another run), stopped by the user. */
 /**
  * The tool rewrites notes after this many finished files, or once a second, whichever comes
  * first. No editor waits on its writes (the engine's default of 128 keeps a batch short for
@@ -49,6 +48,7 @@ export interface CliIO {
  */
 const CLI_FLUSH_EVERY = 1000;
 
+/** Exit codes: nothing failed, something failed, bad usage or settings (or the vault busy with another run), stopped by the user. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
 /** The process's streams as the tool writes to them: every character a person sees goes through `TerminalText`. */

@@ -47,11 +47,11 @@ export class BucketListing {
   /** The listing, started on the first call; null when there is none to rely on. */
   private listing(): Promise<Map<string, ObjectInfo> | null> {
     if (this.listed === undefined) {
-      const { maxPages } = this;
-      const pages = typeof maxPages === "function" ? maxPages : () => maxPages;
+      const pages = typeof this.maxPages === "function" ? this.maxPages() : this.maxPages;
       // Any failure means "cannot tell": the per-file checks that follow report real problems
-      // (a network down, a wrong bucket) in their own words.
-      this.listed = pages() < 1 ? Promise.resolve(null) : this.bucket.list(this.prefix, pages).catch(() => null);
+      // (a network down, a wrong bucket) in their own words. The list asks `maxPages` again
+      // before each further page.
+      this.listed = pages < 1 ? Promise.resolve(null) : this.bucket.list(this.prefix, this.maxPages).catch(() => null);
     }
     return this.listed;
   }
