@@ -7,6 +7,7 @@ import { version } from "../../package.json";
 import { runCli } from "./run";
 import { escapeControls } from "./terminalText";
 import { errorText } from "../core/errors";
+import { exitOnceWritten } from "./exit";
 
 // The SDK warns once per process that its releases after January 2027 need Node 22. That is
 // a note for whoever upgrades this tool's dependencies, not for someone uploading images, and
@@ -21,12 +22,15 @@ process.on("SIGINT", () => {
 });
 
 runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: controller.signal, version }).then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => end(code),
   (e: unknown) => {
     // runCli turns every expected error into a message; this is the last guard against a stack trace.
     process.stderr.write(`s3-image-hosting: ${escapeControls(errorText(e))}\n`);
-    process.exitCode = 1;
+    end(1);
   },
 );
+
+function end(code: number): void {
+  process.exitCode = code;
+  exitOnceWritten(code, [process.stdout, process.stderr], (c) => process.exit(c));
+}
