@@ -1,9 +1,8 @@
 /**
  * How the command-line tool ends once its work is done: as soon as what it wrote to stdout
  * and stderr has been handed on, rather than when Node has nothing left to wait for and has
- * torn down its heap. That teardown took about 10 ms at the end of every run, and a handle
- * left open (a connection the server keeps alive) would keep the process waiting after its
- * report, which it has no more reason to do.
+ * torn down its heap (5 to 9 ms from the report to the end of a 200-image run). Nor does a
+ * handle left open keep the process waiting after its report.
  */
 
 /** The part of a stream that is written to: `process.stdout` and `process.stderr`. */
