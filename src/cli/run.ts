@@ -184,7 +184,7 @@ async function upload(args: CliArgs, io: CliIO, term: Terminal): Promise<number>
     // sharp is loaded only when the profile converts or scales, and before any upload, so a
     // machine without it hears how to fix that once instead of once per image.
     const codec = profileTransform(profile) ? await (await import("./sharpCodec")).loadSharpCodec() : undefined;
-    const { createUploader } = await import("../storage/uploader");
+    const [{ createUploader }, { DirectPuts }] = await Promise.all([import("../storage/uploader"), import("../storage/directPut")]);
     const uploader = createUploader({
       profile,
       credentials,
@@ -193,6 +193,7 @@ async function upload(args: CliArgs, io: CliIO, term: Terminal): Promise<number>
       imagesOnly: defaults.imagesOnly,
       face: "cli",
       codec,
+      directPuts: (client) => new DirectPuts(client),
     });
 
     const showProgress = !args.json && term.err.isTTY;

@@ -9,6 +9,7 @@ import type { BucketObject } from "../core/lifecycle/orphans";
 import { PROVIDERS } from "../core/providers";
 import type { Profile } from "../core/types";
 import type { Face } from "../core/settings/profileFields";
+import type { DirectPuts } from "./directPut";
 import { toUploadError } from "./errorMapping";
 
 /** What `put` stores: the exact bytes and the headers a CDN and a browser need. */
@@ -58,6 +59,8 @@ export class S3ObjectStore {
     protected readonly profile: Profile,
     /** Whose words its errors use (see `ErrorContext.face`). */
     private readonly face: Face = "plugin",
+    /** Sends plain PutObjects past the SDK's per-request pipeline once that is checked to give the same request (see directPut.ts). */
+    private readonly direct?: DirectPuts,
   ) {
     this.conditionalWrites = PROVIDERS[profile.provider].conditionalWrites;
   }
@@ -80,6 +83,9 @@ export class S3ObjectStore {
     if (this.profile.acl !== "none") input.ACL = this.profile.acl;
     if (p.sha256) input.Metadata = { [SHA256_METADATA]: p.sha256 };
     try {
+      // A write that must not replace anything always goes through the SDK (its condition
+      // and the answers to it are handled there); so does any the direct path did not store.
+      if (!p.createOnly && this.direct && (await this.direct.put(input, p.sha256))) return "stored";
       return await this.writeOnce(p.createOnly, (ifNoneMatch) => this.client.send(new PutObjectCommand({ ...input, ...ifNoneMatch })));
     } catch (e) {
       throw await this.fail(e, `upload ${p.key}`);

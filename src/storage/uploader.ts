@@ -45,6 +45,7 @@ import { DEFAULT_CACHE_CONTROL } from "../core/settings/settingsModel";
 import type { Asset, Credentials, PreparedAsset, Profile, StoredAsset } from "../core/types";
 import type { Face } from "../core/settings/profileFields";
 import { BucketListing, listPagesFor } from "./bucketListing";
+import type { DirectPuts } from "./directPut";
 import { S3ObjectStore, type ObjectInfo, type PutOutcome } from "./objectStore";
 import { createS3Client } from "./s3Client";
 import type { SdkHttpHandler } from "./s3Client";
@@ -66,6 +67,13 @@ export interface UploaderOptions {
   face?: Face;
   /** The platform's image codec, for the profile's convert and resize settings; without one images are uploaded as they are. */
   codec?: ImageCodec;
+  /**
+   * Sends plain uploads past the SDK's per-request pipeline once the first one shows that gives
+   * the same signed request: `(client) => new DirectPuts(client)` (see directPut.ts), passed in
+   * by the command-line tool so that the plugin's bundle does not carry it. Only used for a
+   * client the uploader creates.
+   */
+  directPuts?: (client: S3Client) => DirectPuts;
 }
 
 /** An `ImageUploader` whose steps can also be called one by one. */
@@ -95,7 +103,9 @@ export function createUploader(opts: UploaderOptions): Uploader {
   const client = opts.client ?? createS3Client(profile, opts.credentials, opts.requestHandler);
   const ownsClient = opts.client === undefined;
   usePreparedPayloadHashes(client);
-  const bucket = new S3ObjectStore(client, profile, opts.face);
+  // Before the client's first request, which fixes its pipeline.
+  const direct = opts.directPuts && ownsClient ? opts.directPuts(client) : undefined;
+  const bucket = new S3ObjectStore(client, profile, opts.face, direct);
   const scope = bucketScope(profile);
   const cacheControl = profile.cacheControl.trim() || DEFAULT_CACHE_CONTROL;
   const inFlight = new Map<string, Promise<StoredAsset>>();
