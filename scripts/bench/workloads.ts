@@ -366,6 +366,9 @@ async function fixture(a: Common & { fixture: string; reps: number; seqReps?: nu
   const template = path.join(a.root, "fixture-vault");
   if (!fs.existsSync(template)) {
     fs.cpSync(a.fixture, template, { recursive: true });
+    // The Help vault is an Obsidian vault, whose links name files the way Obsidian finds them;
+    // the fixture leaves out the `.obsidian` folder that tells the tool so (as --site obsidian would).
+    fs.mkdirSync(path.join(template, ".obsidian"), { recursive: true });
     syncTree(template);
   }
   const notes = await collectNotes(template, [template]);

@@ -4,7 +4,9 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { isUploadError } from "../../../src/core/errors";
 import type { Profile } from "../../../src/core/types";
 import { DirectPuts } from "../../../src/storage/directPut";
+import { MemoryUploadIndex } from "../../../src/core/settings/uploadIndex";
 import { S3ObjectStore } from "../../../src/storage/objectStore";
+import { createUploader } from "../../../src/storage/uploader";
 import { createS3Client } from "../../../src/storage/s3Client";
 import { startFaultProxy, type FaultProxy, type LoggedRequest } from "../../support/faultProxy";
 import { adminClient, createTestBucket, removeTestBucket, storedObject, testCredentials, testProfile, uniquePng } from "../../support/s3";
@@ -28,7 +30,8 @@ afterAll(async () => {
 });
 
 /** A request the SDK's pipeline sent: it always adds its invocation id; the direct path never does. */
-const bySdk = (r: LoggedRequest) => r.headers["amz-sdk-invocation-id"] !== undefined;
+const bySdkHeaders = (headers: LoggedRequest["headers"]) => headers["amz-sdk-invocation-id"] !== undefined;
+const bySdk = (r: LoggedRequest) => bySdkHeaders(r.headers);
 const puts = () => proxy.log.filter((r) => r.method === "PUT");
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
@@ -138,33 +141,22 @@ describe("PutObject past the SDK's per-request pipeline", () => {
     }
   });
 
-  test("a direct upload the service does not store is sent again through the SDK, which stores it; later ones stay with the SDK", async () => {
+  test.each([
+    ["an error answer", "status:503" as const, ["direct 503", "sdk 200", "sdk 200"], "the service answered 503"],
+    ["a dropped connection", "reset" as const, ["direct undefined", "sdk 200", "sdk 200"], undefined],
+  ])("a direct upload that meets %s is sent again through the SDK, which stores it; later ones stay with the SDK", async (_what, fault, log, reason) => {
     const { client, direct, store } = rig();
     try {
       proxy.setPlan(() => undefined);
-      await put(store, "retry/one.png");
-      proxy.setPlan((r) => (r.method === "PUT" && r.headers["amz-sdk-invocation-id"] === undefined ? "status:503" : undefined));
-      const body = await put(store, "retry/two.png");
-      await put(store, "retry/three.png");
-      expect(puts().map((r) => `${bySdk(r) ? "sdk" : "direct"} ${r.status}`)).toEqual(["direct 503", "sdk 200", "sdk 200"]);
+      await put(store, `${fault}/one.png`);
+      proxy.setPlan((r) => (r.method === "PUT" && !bySdkHeaders(r.headers) ? fault : undefined));
+      const body = await put(store, `${fault}/two.png`);
+      await put(store, `${fault}/three.png`);
+      expect(puts().map((r) => `${bySdk(r) ? "sdk" : "direct"} ${r.status}`)).toEqual(log);
       expect(direct.state).toBe("off");
-      expect(direct.offReason).toBe("the service answered 503");
-      await expectStored("retry/two.png", body);
-    } finally {
-      client.destroy();
-    }
-  });
-
-  test("a dropped connection on a direct upload is sent again through the SDK", async () => {
-    const { client, direct, store } = rig();
-    try {
-      proxy.setPlan(() => undefined);
-      await put(store, "reset/one.png");
-      proxy.setPlan((r) => (r.method === "PUT" && r.headers["amz-sdk-invocation-id"] === undefined ? "reset" : undefined));
-      const body = await put(store, "reset/two.png");
-      expect(puts().map((r) => (bySdk(r) ? "sdk" : "direct"))).toEqual(["direct", "sdk"]);
-      expect(direct.state).toBe("off");
-      await expectStored("reset/two.png", body);
+      if (reason !== undefined) expect(direct.offReason).toBe(reason);
+      else expect(direct.offReason).toEqual(expect.any(String));
+      await expectStored(`${fault}/two.png`, body);
     } finally {
       client.destroy();
     }
@@ -187,6 +179,26 @@ describe("PutObject past the SDK's per-request pipeline", () => {
       client.destroy();
     }
   });
+});
+
+test("an uploader makes one only for a client it creates itself", () => {
+  const made: S3Client[] = [];
+  const directPuts = (c: S3Client) => {
+    made.push(c);
+    return new DirectPuts(c);
+  };
+  const profile = testProfile({ bucket });
+  const own = createUploader({ profile, credentials: testCredentials(), index: new MemoryUploadIndex(), directPuts });
+  const client = createS3Client(profile, testCredentials());
+  const given = createUploader({ profile, credentials: testCredentials(), index: new MemoryUploadIndex(), client, directPuts });
+  try {
+    expect(made).toHaveLength(1);
+    expect(made[0]).not.toBe(client);
+  } finally {
+    own.destroy();
+    given.destroy();
+    client.destroy();
+  }
 });
 
 const skewedEndpoint = process.env.S3_TEST_SKEWED_ENDPOINT;
