@@ -76,7 +76,7 @@ interface SentRequest {
 type SignerProvider = () => Promise<RequestSigner>;
 
 interface SendingConfig {
-  signer?: unknown;
+  signer: SignerProvider;
   systemClockOffset?: number;
   requestHandler?: { handle(request: HttpRequest, options?: HttpHandlerOptions): Promise<{ response: { statusCode: number; body?: unknown } }> };
 }
@@ -129,7 +129,7 @@ export class DirectPuts {
     if (typeof handler?.handle !== "function") return false;
     const request = build(shape, input, payloadSha256);
     try {
-      const signer = await (config.signer as SignerProvider)();
+      const signer = await config.signer();
       const signed = await signer.sign(request, {
         signingDate: new Date(Date.now() + (config.systemClockOffset ?? 0)),
         signingRegion: shape.signingRegion,
@@ -156,7 +156,7 @@ export class DirectPuts {
 
   /** Rebuilds the SDK's request from its input and keeps the shape only if both are the same. */
   private async learn(seen: SentRequest, input: PutObjectCommandInput): Promise<void> {
-    if (!buildable(input) || typeof input.Bucket !== "string" || typeof input.Key !== "string") return this.stop("the input has members it does not build");
+    if (!buildable(input)) return this.stop("the input has members it does not build");
     if (seen.method !== "PUT") return this.stop("the request is not a PUT");
     const scope = SIGV4_SCOPE.exec(seen.headers.authorization ?? "");
     const date = amzDate(seen.headers["x-amz-date"]);
@@ -181,20 +181,22 @@ export class DirectPuts {
     // The statistics headers are signed too: the rebuilt request carries the SDK's for this
     // comparison only, and the signature then shows every other signed header is the same.
     for (const name of SDK_TELEMETRY) if (seen.headers[name] !== undefined) rebuilt.headers[name] = seen.headers[name];
-    const signer = await ((this.client.config as SendingConfig).signer as SignerProvider)();
+    const signer = await (this.client.config as SendingConfig).signer();
     const signed = snapshot(
       (await signer.sign(rebuilt, { signingDate: date, signingRegion: shape.signingRegion, signingService: shape.signingService })) as HttpRequest,
     );
     const difference = differs(seen, signed);
     if (difference) return this.stop(difference);
-    if (this.current !== "checking") return;
     this.shape = shape;
     this.current = "ready";
   }
 }
 
+/** A PutObject input the rebuilt request carries whole. */
+type BuildableInput = PutObjectCommandInput & { Bucket: string; Key: string; Body: Uint8Array };
+
 /** Whether the input sets only members the rebuilt request carries, with a body of bytes. */
-function buildable(input: PutObjectCommandInput): boolean {
+function buildable(input: PutObjectCommandInput): input is BuildableInput {
   for (const [name, value] of Object.entries(input)) if (value !== undefined && !BUILT_MEMBERS.has(name)) return false;
   return input.Body instanceof Uint8Array && typeof input.Key === "string" && input.Key !== "" && typeof input.Bucket === "string";
 }
@@ -205,8 +207,8 @@ function encodeKey(key: string): string {
 }
 
 /** The unsigned PutObject for `input`, in the learnt shape. */
-function build(shape: Shape, input: PutObjectCommandInput, payloadSha256: string | undefined): HttpRequest {
-  const body = input.Body as Uint8Array;
+function build(shape: Shape, input: BuildableInput, payloadSha256: string | undefined): HttpRequest {
+  const body = input.Body;
   const headers: Record<string, string> = { host: shape.host, ...shape.agent };
   if (input.ACL !== undefined) headers["x-amz-acl"] = input.ACL;
   if (input.CacheControl !== undefined) headers["cache-control"] = input.CacheControl;
@@ -219,7 +221,7 @@ function build(shape: Shape, input: PutObjectCommandInput, payloadSha256: string
     protocol: shape.protocol,
     hostname: shape.hostname,
     port: shape.port,
-    path: shape.prefix + encodeKey(input.Key as string),
+    path: shape.prefix + encodeKey(input.Key),
     query: { ...shape.query },
     headers,
     body,
@@ -264,14 +266,12 @@ function amzDate(value: string | undefined): Date | undefined {
 
 /** Reads a response body to its end (or lets it go), so that its connection serves the next request. */
 async function drain(body: unknown): Promise<void> {
-  const stream = body as
-    { resume?: () => void; once?: (event: string, cb: (...a: unknown[]) => void) => void; readableEnded?: boolean; destroyed?: boolean } | undefined;
-  if (!stream || typeof stream.resume !== "function" || typeof stream.once !== "function") return;
-  if (stream.readableEnded || stream.destroyed) return;
+  type Body = { resume(): void; once(event: string, cb: () => void): void; readableEnded?: boolean; destroyed?: boolean };
+  const stream = body as Partial<Body> | undefined;
+  if (typeof stream?.resume !== "function" || typeof stream.once !== "function" || stream.readableEnded || stream.destroyed) return;
+  const readable = stream as Body;
   await new Promise<void>((resolve) => {
-    stream.once?.("end", () => resolve());
-    stream.once?.("close", () => resolve());
-    stream.once?.("error", () => resolve());
-    stream.resume?.();
+    for (const event of ["end", "close", "error"]) readable.once(event, () => resolve());
+    readable.resume();
   });
 }
