@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 const prod = process.argv[2] === "production";
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const require = createRequire(import.meta.url);
+const { lazyArrows } = require("./scripts/build/lazyArrows.cjs");
 
 // ---------------------------------------------------------------------------------------
 // Plugin size. Obsidian reads and evaluates all of main.js when it starts, so the S3 SDK in
@@ -211,6 +212,35 @@ const pluginOnlySdkParts = {
   },
 };
 
+/**
+ * Obsidian evaluates main.js inside a function, where V8 parses every arrow function in full
+ * at once, called or not; a minified bundle wraps each module it loads on first use (the S3
+ * SDK among them) in one. scripts/build/lazyArrows.cjs rewrites the bundle's top-level arrows
+ * as function expressions, which V8 only pre-parses until they are called: about a quarter
+ * less time to evaluate main.js. Minified builds only: the unminified (watch) build wraps
+ * those modules in methods, which are already lazy, and keeps its source map exact.
+ */
+const lazyTopLevelArrows = {
+  name: "lazy-top-level-arrows",
+  setup(build) {
+    const { outfile, minify, write, absWorkingDir } = build.initialOptions;
+    if (!minify) return;
+    build.onEnd((result) => {
+      if (result.errors.length > 0) return;
+      if (write === false) {
+        result.outputFiles = result.outputFiles.map((f) => {
+          if (!f.path.endsWith(".js")) return f;
+          const text = lazyArrows(f.text, f.path).text;
+          return { path: f.path, hash: f.hash, contents: new TextEncoder().encode(text), text };
+        });
+      } else {
+        const file = path.resolve(absWorkingDir ?? process.cwd(), outfile);
+        writeFileSync(file, lazyArrows(readFileSync(file, "utf8"), file).text);
+      }
+    });
+  },
+};
+
 /** Evaluates the schemas module as built with `plugins` and returns its exports. */
 async function evaluateSchemas(plugins) {
   const result = await esbuild.build({
@@ -299,7 +329,7 @@ export const pluginOptions = {
   charset: "utf8",
   outfile: "main.js",
   metafile: true,
-  plugins: [s3OwnModules, foldSchemaKeys, pluginOnlySdkParts],
+  plugins: [s3OwnModules, foldSchemaKeys, pluginOnlySdkParts, lazyTopLevelArrows],
 };
 
 /**
