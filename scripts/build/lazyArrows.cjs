@@ -12,6 +12,9 @@
 // (`var init = f(() => { ...module... })`), so without this each start of the plugin parses
 // every such module, the S3 SDK included, whether or not it runs.
 //
+// Arrows shorter than `minLength` characters (64 unless told) stay as they are: parsing one
+// in full costs less than the bytes its rewrite adds to the file.
+//
 // An arrow is rewritten only when nothing in it depends on being an arrow: it must not use
 // `this`, `arguments`, `super` or `new.target` (which a function expression would bind
 // itself) outside nested functions of its own, nor begin a statement (where `function` would
@@ -66,15 +69,17 @@ function isFunctionScope(node) {
  * The text of `code` with each top-level arrow function that can be, rewritten as a function
  * expression. Throws when `code` does not parse, or when the result does not.
  *
- * @returns {{ text: string, rewritten: number, kept: number }} `kept`: top-level arrows left as they were.
+ * @returns {{ text: string, rewritten: number, kept: number }} `kept`: top-level arrows left as
+ *   they were because they depend on being arrows (short ones are counted in neither).
  */
-function lazyArrows(code, fileName = "bundle.js") {
+function lazyArrows(code, fileName = "bundle.js", { minLength = 64 } = {}) {
   const source = ts.createSourceFile(fileName, code, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
   assertParses(source, fileName);
   const edits = [];
   let kept = 0;
   const visit = (node) => {
     if (ts.isArrowFunction(node)) {
+      if (node.end - node.getStart(source) < minLength) return;
       const rewrite = rewriteArrow(node, source);
       if (rewrite) edits.push(rewrite);
       else kept++;

@@ -6,9 +6,12 @@
 import * as vm from "node:vm";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS build helper that esbuild.config.mjs loads too
-const { lazyArrows } = require("../../../scripts/build/lazyArrows.cjs") as {
-  lazyArrows: (code: string, fileName?: string) => { text: string; rewritten: number; kept: number };
+const build = require("../../../scripts/build/lazyArrows.cjs") as {
+  lazyArrows: (code: string, fileName?: string, options?: { minLength?: number }) => { text: string; rewritten: number; kept: number };
 };
+
+/** Every top-level arrow considered, however short: the examples here are small. */
+const lazyArrows = (code: string, fileName?: string) => build.lazyArrows(code, fileName, { minLength: 0 });
 
 /** Evaluates `code` the way Obsidian evaluates main.js and returns what it exports. */
 function evaluate(code: string): Record<string, unknown> {
@@ -93,6 +96,14 @@ test("the rewritten code computes what the original does", () => {
   expect((before.run as () => unknown)()).toEqual(expected);
   expect((after.run as () => unknown)()).toEqual(expected);
   return expect((after.later as (x: number) => Promise<number>)(21)).resolves.toBe(42);
+});
+
+test("by default an arrow shorter than 64 characters stays as it is", () => {
+  const long = `a${"+a".repeat(30)}`;
+  const code = `var init=f(()=>{x()});var sum=(a)=>${long};`;
+  const { text, rewritten } = build.lazyArrows(code);
+  expect(text).toBe(`var init=f(()=>{x()});var sum=function(a){return ${long}};`);
+  expect(rewritten).toBe(1);
 });
 
 test("code that does not parse is refused with where it fails", () => {
