@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs, UsageError } from "../../../src/cli/args";
@@ -175,6 +175,7 @@ describe("defaultCachePath", () => {
 
 describe("loadConfigFile", () => {
   const dir = mkdtempSync(join(tmpdir(), "s3ih-config-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("reads a JSON object", async () => {
     writeFileSync(join(dir, "ok.json"), '{"bucket":"b"}');

@@ -1,9 +1,20 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { runCli, type CliIO } from "../../../src/cli/run";
 import { openToolFolder } from "../../../src/cli/toolFolder";
 import { denyListing } from "../../support/osFaults";
+
+/** Folders the tests made, removed when the file is done. */
+const made: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 /** Captured streams and an environment, for running the tool in-process without a server. */
 function io(env: Record<string, string> = {}): CliIO & { out: () => string; err: () => string } {
@@ -12,7 +23,7 @@ function io(env: Record<string, string> = {}): CliIO & { out: () => string; err:
   return {
     stdout: { write: (s: string) => (out += s) },
     stderr: { write: (s: string) => (err += s), isTTY: false },
-    env: { XDG_CACHE_HOME: mkdtempSync(path.join(tmpdir(), "s3ih-run-cache-")), ...env },
+    env: { XDG_CACHE_HOME: tempDir("s3ih-run-cache-"), ...env },
     version: "9.9.9",
     out: () => out,
     err: () => err,
@@ -20,7 +31,7 @@ function io(env: Record<string, string> = {}): CliIO & { out: () => string; err:
 }
 
 function vault(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "s3ih-run-"));
+  const dir = tempDir("s3ih-run-");
   for (const [p, c] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
     writeFileSync(path.join(dir, p), c);
