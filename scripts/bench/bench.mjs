@@ -9,7 +9,8 @@
 // Expects `main.js` and `dist/cli.cjs` to be built (`npm run bench` builds them first).
 // The S3 server is started only for steps that talk to it: `--only=scan` or `--only=hash`
 // runs in seconds without one. The `browser` step runs the plugin's own codec in headless
-// Chromium (scripts/bench/browser.ts), and is skipped, with the reason, where there is none.
+// Chromium (scripts/bench/browser.ts) and compiles main.js there as Obsidian does, and is
+// skipped, with the reason, where there is none.
 //
 //   node scripts/bench/bench.mjs [--only=scan,hash,strip,convert,browser,index,load,bulk,fixture,latency,dedupe,listing,processed,sweep,paste,memory,vault,cli,tools]
 import { execFileSync, spawn } from "node:child_process";
@@ -228,7 +229,7 @@ try {
     results.convert = { webp1600Ms: c.webp1600.medianMs, webp1600SavedPercent: c.webp1600.savedPercent, detail: c };
   });
 
-  await step("browser", "converting a 4 MB photo with the plugin's codec in headless Chromium", async () => {
+  await step("browser", "converting a 4 MB photo with the plugin's codec, and compiling main.js, in headless Chromium", async () => {
     const b = await task(bins.browser, "browser", { repo, reps: 5 });
     if (b.skipped) {
       process.stderr.write(`  skipped: ${b.skipped}\n`);
@@ -242,6 +243,9 @@ try {
       maxBlockMsWithoutWorker: Math.max(b.webp1600.mainThread.longestBlockMs, b.jpeg1600.mainThread.longestBlockMs),
       detail: b,
     };
+    const c = await task(bins.browser, "compile", { mainJs: path.join(repo, "main.js"), reps: 15 });
+    results.browser.compileMainJsMs = c.medianMs;
+    results.browser.compile = c;
   });
 
   let s, setup, base, far, ocean, counting;

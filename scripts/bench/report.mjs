@@ -144,6 +144,11 @@ export function renderTable(r) {
   add("browser.maxBlockMsWithWorker", "longest main-thread block converting, with the worker, ms", br ? "timer lag in the page, WebP and JPEG" : "");
   add("browser.maxBlockMsWithoutWorker", "the same without a worker, ms");
   add(
+    "browser.compileMainJsMs",
+    "compile main.js as Obsidian does, Chromium, ms",
+    r.browser?.compile ? `in Obsidian's wrapper, a new page each time, median of ${r.browser.compile.runsMs.length}; ${r.browser.compile.version}` : "",
+  );
+  add(
     "freshMachine.putCount",
     "fresh machine (empty cache), 200 images stored: PUTs",
     r.freshMachine ? `${r.freshMachine.reused} reused, ${r.freshMachine.headCount} HEADs` : "",
