@@ -225,18 +225,11 @@ const lazyTopLevelArrows = {
   setup(build) {
     const { outfile, minify, write, absWorkingDir } = build.initialOptions;
     if (!minify) return;
+    // It rewrites the file esbuild has written; a build that writes nothing would keep its arrows.
+    if (write === false || !outfile) throw new Error("lazy-top-level-arrows needs a build that writes its outfile.");
+    const file = path.resolve(absWorkingDir ?? process.cwd(), outfile);
     build.onEnd((result) => {
-      if (result.errors.length > 0) return;
-      if (write === false) {
-        result.outputFiles = result.outputFiles.map((f) => {
-          if (!f.path.endsWith(".js")) return f;
-          const text = lazyArrows(f.text, f.path).text;
-          return { path: f.path, hash: f.hash, contents: new TextEncoder().encode(text), text };
-        });
-      } else {
-        const file = path.resolve(absWorkingDir ?? process.cwd(), outfile);
-        writeFileSync(file, lazyArrows(readFileSync(file, "utf8"), file).text);
-      }
+      if (result.errors.length === 0) writeFileSync(file, lazyArrows(readFileSync(file, "utf8"), file).text);
     });
   },
 };

@@ -10,16 +10,14 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as vm from "node:vm";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import * as cmState from "@codemirror/state";
-import * as cmView from "@codemirror/view";
 import { DEFAULT_CACHE_CONTROL, newProfile } from "../../src/core/settings/settingsModel";
 import { RequestUrlHttpHandler } from "../../src/storage/requestUrlHandler";
 import { fileOf, pasteEvent } from "../../tests/support/dataTransfer";
 import * as obsidian from "../../tests/fakes/obsidian";
 import { pasteVault, placeholdersIn, SECRET_NAMES, type PasteVault } from "../../tests/support/pasteVault";
 import { requestUrl } from "../../tests/fakes/requestUrl";
+import { evaluatePluginSource, OBSIDIAN_MODULES } from "../../tests/support/pluginLoader";
 import { UPLOAD_INDEX_FILE } from "../../src/obsidian/uploadIndexStore";
 import { freshCopy, indexFileText, log, median, now, randomPng, round, runTask, type ServerInfo } from "./common";
 
@@ -29,33 +27,14 @@ interface LoadedPlugin {
 }
 
 /**
- * The modules Obsidian hands to a plugin's `require`: its API, and the CodeMirror 6 packages
- * its editor is built on (the same copies the test double's editor uses).
+ * Evaluates main.js the way Obsidian does (tests/support/pluginLoader.ts) and constructs the
+ * plugin. Returns the time each step took.
  */
-const provided: Record<string, unknown> = { obsidian, "@codemirror/state": cmState, "@codemirror/view": cmView };
-
-/**
- * Evaluates main.js the way Obsidian does (a CommonJS function whose `require` serves the
- * modules Obsidian provides) and constructs the plugin. Returns the time each step took.
- */
-function evaluatePlugin(mainJs: string, code: string, app: obsidian.App, manifest: obsidian.PluginManifest, modules: Record<string, unknown> = provided) {
+function evaluatePlugin(manifest: obsidian.PluginManifest, code: string, app: obsidian.App, modules = OBSIDIAN_MODULES) {
   const t0 = now();
-  const fn = vm.runInThisContext(`(function (require, module, exports) {${code}\n})`, { filename: mainJs }) as (
-    r: (id: string) => unknown,
-    m: { exports: Record<string, unknown> },
-    e: Record<string, unknown>,
-  ) => void;
-  const module = { exports: {} as Record<string, unknown> };
-  fn(
-    (id) => {
-      if (id in modules) return modules[id];
-      throw new Error(`main.js required "${id}", which Obsidian does not provide`);
-    },
-    module,
-    module.exports,
-  );
+  const exports = evaluatePluginSource(code, manifest.id, modules);
   const t1 = now();
-  const PluginClass = module.exports.default as new (app: obsidian.App, manifest: obsidian.PluginManifest) => LoadedPlugin;
+  const PluginClass = exports.default as new (app: obsidian.App, manifest: obsidian.PluginManifest) => LoadedPlugin;
   const plugin = new PluginClass(app, manifest);
   return { plugin, evalMs: t1 - t0, startedAt: t0 };
 }
@@ -114,7 +93,7 @@ function pasteTimer(v: PasteVault) {
 /** Paste → link in the editor, against one PUT of the same size through the same transport. */
 async function paste(a: { server: ServerInfo; mainJs: string; manifest: string; sizes: number[]; reps: number }) {
   const { v, manifest } = await vaultWithPlugin(a.server, a.manifest);
-  const { plugin } = evaluatePlugin(a.mainJs, fs.readFileSync(a.mainJs, "utf8"), v.app, manifest);
+  const { plugin } = evaluatePlugin(manifest, fs.readFileSync(a.mainJs, "utf8"), v.app);
   await plugin.load();
   const pasteOnce = pasteTimer(v);
 
@@ -285,8 +264,8 @@ async function vaultRun(a: {
       }
       return requestUrl(param);
     };
-    const modules = { ...provided, obsidian: { ...obsidian, requestUrl: watchedRequestUrl } };
-    const { plugin } = evaluatePlugin(a.mainJs, fs.readFileSync(a.mainJs, "utf8"), app, manifest, modules);
+    const modules = { ...OBSIDIAN_MODULES, obsidian: { ...obsidian, requestUrl: watchedRequestUrl } };
+    const { plugin } = evaluatePlugin(manifest, fs.readFileSync(a.mainJs, "utf8"), app, modules);
     await plugin.load();
 
     const progressAt: number[] = [];
@@ -398,7 +377,7 @@ async function vaultRun(a: {
 async function load(a: { server: ServerInfo; mainJs: string; manifest: string }) {
   const { v, manifest } = await vaultWithPlugin(a.server, a.manifest);
   const code = fs.readFileSync(a.mainJs, "utf8");
-  const { plugin, evalMs, startedAt } = evaluatePlugin(a.mainJs, code, v.app, manifest);
+  const { plugin, evalMs, startedAt } = evaluatePlugin(manifest, code, v.app);
   await plugin.load();
   const ms = now() - startedAt;
   plugin.unload();

@@ -8,20 +8,19 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { startFaultProxy, type FaultProxy } from "../../support/faultProxy";
 import { cliEnv, runCli, serverFlags, sha256 } from "../../support/cli";
-import { createTestBucket, removeTestBucket, s3TestEnv, storedObject, uniquePng } from "../../support/s3";
+import { s3TestEnv, storedObject, uniquePng, useTestBucket } from "../../support/s3";
 
 let work: string;
 let bucket: string;
+useTestBucket("t-direct-cli", (b) => (bucket = b));
 let proxy: FaultProxy;
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), "s3ih-direct-cli-"));
-  bucket = await createTestBucket("t-direct-cli");
   proxy = await startFaultProxy({ upstream: s3TestEnv().endpoint });
 });
 afterAll(async () => {
   await proxy.close();
   rmSync(work, { recursive: true, force: true });
-  await removeTestBucket(bucket);
 });
 
 test("after the first upload, the tool sends its uploads itself, and each object holds its image", async () => {

@@ -9,19 +9,15 @@
  * shipped file can get wrong: the build steps that change its code.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import * as fs from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import * as vm from "node:vm";
-import * as cmState from "@codemirror/state";
-import * as cmView from "@codemirror/view";
-import * as obsidian from "obsidian";
 import type { App as ObsidianApp, PluginManifest } from "obsidian";
 import { fileOf, pasteEvent } from "../../support/dataTransfer";
 import { dispatchEditorInput, Notice, type Plugin as FakePlugin } from "../../fakes/obsidian";
 import { pasteVault, placeholdersIn, SECRET_NAMES, type PasteVault } from "../../support/pasteVault";
-import { anonymousGet, createTestBucket, removeTestBucket, testCredentials, testProfile, uniquePng } from "../../support/s3";
+import { evaluatePluginSource, OBSIDIAN_MODULES } from "../../support/pluginLoader";
+import { anonymousGet, testCredentials, testProfile, uniquePng, useTestBucket } from "../../support/s3";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS build helper esbuild.config.mjs runs
 const { lazyArrows } = require("../../../scripts/build/lazyArrows.cjs") as { lazyArrows: (code: string) => { rewritten: number } };
@@ -31,45 +27,27 @@ jest.setTimeout(60_000);
 const manifest = JSON.parse(readFileSync(path.join(__dirname, "../../../manifest.json"), "utf8")) as PluginManifest;
 const dir = mkdtempSync(path.join(tmpdir(), "shipped-main-"));
 const mainJs = path.join(dir, "main.js");
-/** What Obsidian hands to a plugin's `require`: its API and the CodeMirror packages of its editor. */
-const provided: Record<string, unknown> = { obsidian, "@codemirror/state": cmState, "@codemirror/view": cmView };
 const required: string[] = [];
 
 type LoadedPlugin = FakePlugin & { flushSave(): Promise<void> };
 let PluginClass: new (app: ObsidianApp, manifest: PluginManifest) => LoadedPlugin;
 let bucket: string;
+useTestBucket("t-shipped", (b) => (bucket = b));
 
-beforeAll(async () => {
+beforeAll(() => {
   // The S3 client reads error bodies with DOMParser, which Obsidian (Chromium) has and Node has not.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- jsdom ships no types here; only two constructors are used
   const { JSDOM } = require("jsdom") as { JSDOM: new (html: string) => { window: { DOMParser: unknown; Node: unknown } } };
   const { window } = new JSDOM("");
   Object.assign(globalThis, { DOMParser: window.DOMParser, Node: window.Node });
   execFileSync(process.execPath, [path.resolve(__dirname, "../../support/buildPlugin.mjs"), mainJs], { stdio: "pipe" });
-  const code = readFileSync(mainJs, "utf8");
-  const factory = vm.runInThisContext(`(function anonymous(require,module,exports){${code}\n})\n//# sourceURL=plugin:${manifest.id}\n`) as (
-    r: (id: string) => unknown,
-    m: { exports: Record<string, unknown> },
-    e: Record<string, unknown>,
-  ) => void;
-  const module = { exports: {} as Record<string, unknown> };
-  factory(
-    (id) => {
-      required.push(id);
-      if (id in provided) return provided[id];
-      throw new Error(`main.js required "${id}", which Obsidian does not provide`);
-    },
-    module,
-    module.exports,
-  );
-  PluginClass = (module.exports.default ?? module.exports) as typeof PluginClass;
-  bucket = await createTestBucket("t-shipped");
+  const exports = evaluatePluginSource(readFileSync(mainJs, "utf8"), manifest.id, OBSIDIAN_MODULES, required);
+  PluginClass = (exports.default ?? exports) as typeof PluginClass;
 });
-afterAll(async () => {
+afterAll(() => {
   delete (globalThis as { DOMParser?: unknown }).DOMParser;
   delete (globalThis as { Node?: unknown }).Node;
   rmSync(dir, { recursive: true, force: true });
-  if (bucket) await removeTestBucket(bucket);
 });
 
 let v: PasteVault;
@@ -82,8 +60,8 @@ beforeEach(async () => {
     secretAccessKeySecret: SECRET_NAMES.secretAccessKey,
   };
   const dataFile = path.join(v.dir, `.obsidian/plugins/${manifest.id}/data.json`);
-  fs.mkdirSync(path.dirname(dataFile), { recursive: true });
-  fs.writeFileSync(dataFile, JSON.stringify({ profiles: [profile], activeProfileId: profile.id }));
+  mkdirSync(path.dirname(dataFile), { recursive: true });
+  writeFileSync(dataFile, JSON.stringify({ profiles: [profile], activeProfileId: profile.id }));
   Notice.reset();
   plugin = new PluginClass(v.app as unknown as ObsidianApp, manifest);
   await plugin.load();
@@ -97,7 +75,7 @@ afterEach(async () => {
 test("the release build has no top-level arrow left for V8 to parse in full, and asks Obsidian only for what it provides", () => {
   expect(lazyArrows(readFileSync(mainJs, "utf8")).rewritten).toBe(0);
   expect(required).toContain("obsidian");
-  expect(required.filter((id) => !(id in provided))).toEqual([]);
+  expect(required.filter((id) => !(id in OBSIDIAN_MODULES))).toEqual([]);
 });
 
 test("a pasted image goes through the shipped main.js to the bucket, and its link into the note", async () => {

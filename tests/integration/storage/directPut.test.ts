@@ -9,24 +9,23 @@ import { S3ObjectStore } from "../../../src/storage/objectStore";
 import { createUploader } from "../../../src/storage/uploader";
 import { createS3Client } from "../../../src/storage/s3Client";
 import { startFaultProxy, type FaultProxy, type LoggedRequest } from "../../support/faultProxy";
-import { adminClient, createTestBucket, removeTestBucket, storedObject, testCredentials, testProfile, uniquePng } from "../../support/s3";
+import { adminClient, storedObject, testCredentials, testProfile, uniquePng, useTestBucket } from "../../support/s3";
 
 jest.setTimeout(30_000);
 
 let bucket: string;
+useTestBucket("t-direct", (b) => (bucket = b));
 let admin: S3Client;
 // Forwards every request unchanged to the test server (or answers for it, where a test says so),
 // and shows what each request carried.
 let proxy: FaultProxy;
 beforeAll(async () => {
-  bucket = await createTestBucket("t-direct");
   admin = adminClient();
   proxy = await startFaultProxy({ upstream: process.env.S3_TEST_ENDPOINT! });
 });
 afterAll(async () => {
   admin.destroy();
   await proxy.close();
-  await removeTestBucket(bucket);
 });
 
 /** A request the SDK's pipeline sent: it always adds its invocation id; the direct path never does. */

@@ -3,7 +3,7 @@
  * (scripts/build/lazyArrows.cjs): what it rewrites, what it must leave, and that the result
  * computes what the original does.
  */
-import * as vm from "node:vm";
+import { evaluatePluginSource } from "../../support/pluginLoader";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS build helper that esbuild.config.mjs loads too
 const build = require("../../../scripts/build/lazyArrows.cjs") as {
@@ -13,17 +13,8 @@ const build = require("../../../scripts/build/lazyArrows.cjs") as {
 /** Every top-level arrow considered, however short: the examples here are small. */
 const lazyArrows = (code: string, fileName?: string) => build.lazyArrows(code, fileName, { minLength: 0 });
 
-/** Evaluates `code` the way Obsidian evaluates main.js and returns what it exports. */
-function evaluate(code: string): Record<string, unknown> {
-  const factory = vm.runInThisContext(`(function anonymous(require,module,exports){${code}\n})`) as (
-    r: unknown,
-    m: { exports: Record<string, unknown> },
-    e: Record<string, unknown>,
-  ) => void;
-  const module = { exports: {} as Record<string, unknown> };
-  factory(() => undefined, module, module.exports);
-  return module.exports;
-}
+/** Evaluates `code` the way Obsidian evaluates main.js (no modules to require) and returns what it exports. */
+const evaluate = (code: string) => evaluatePluginSource(code, "lazy-arrows-test", {});
 
 test("an esbuild module wrapper, a const and an async arrow become function expressions", () => {
   const code = [
